@@ -1,0 +1,41 @@
+# Two commands set everything up on a fresh machine with Python 3.11 and npm:
+#   make run   - the hub on http://127.0.0.1:$(PORT) with demo data and one login per role
+#   make test  - the whole test suite
+# Both use DATABASE_URL when it is set, and an embedded PostgreSQL (in .pgdata/) otherwise.
+
+PY ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export PORT
+
+.PHONY: run test install lint test-browser clean-db
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q ".[dev]"
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+static_build/.built: node_modules/.installed static/scss/hub.scss scripts/copy_assets.mjs
+	npm run --silent build
+	touch $@
+
+install: $(VENV)/.installed static_build/.built
+
+run: install
+	$(BIN)/python -m hub.embedded -- $(BIN)/python manage.py runhub --port $(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+
+test: install lint
+	bash scripts/ensure_chromium.sh
+	$(BIN)/python -m hub.embedded -- $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean-db:
+	rm -rf .pgdata

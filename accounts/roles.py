@@ -1,0 +1,80 @@
+"""The hub's roles, as Django groups with permissions, and the one table that maps them.
+
+Who uses it (DOMAIN.md): police staff submit IVNAs and see what they submitted, never the
+hub's casework; Victim Care Co-ordinators work cases; hub managers do everything a VCC does
+plus allocation, audit and users; volunteers see only the victims allocated to them; the
+OPCC sees aggregates only.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    POLICE = "police", "Police staff"
+    VCC = "vcc", "Victim Care Co-ordinator"
+    MANAGER = "manager", "Hub manager"
+    VOLUNTEER = "volunteer", "Community Support Volunteer"
+    OPCC = "opcc", "OPCC analyst"
+
+
+_VCC = [
+    "cases.view_casework",
+    "cases.work_case",
+]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.POLICE: ["assessments.submit_ivna"],
+    Role.VCC: _VCC,
+    Role.MANAGER: _VCC
+    + [
+        "cases.allocate_case",
+        "cases.view_case_audit",
+        "cases.view_performance",
+        "accounts.manage_api_clients",
+    ],
+    Role.VOLUNTEER: [],
+    Role.OPCC: ["cases.view_performance"],
+}
+
+
+def group_name(role: str) -> str:
+    return Role(role).label
+
+
+def sync_roles() -> None:
+    """Create one group per role with exactly the permissions in ROLE_PERMISSIONS."""
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Group, Permission
+
+    # Permissions are created app by app after migrate; make sure all exist first.
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
+    for role, codes in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=group_name(role))
+        permissions = []
+        for code in codes:
+            app_label, codename = code.split(".")
+            permissions.append(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+        group.permissions.set(permissions)
+
+
+def role_of(user) -> str | None:
+    """The user's role (the first of their groups that is a role), cached on the user."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    cached = getattr(user, "_hub_role", "unset")
+    if cached != "unset":
+        return cached
+    names = {Role(r).label: r for r in Role.values}
+    role = None
+    for name in user.groups.values_list("name", flat=True):
+        if name in names:
+            role = names[name]
+            break
+    user._hub_role = role
+    return role

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from django.conf import settings
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from assessments.api.serializers import IvnaResultSerializer, IvnaSerializer
+from assessments.models import SubmittedVia
+from assessments.services import IvnaInvalid, record_ivna
+from hub.api import RequestTooLarge
+
+
+class CanSubmitIvna(BasePermission):
+    message = "This client may not submit IVNAs."
+
+    def has_permission(self, request, view):
+        return request.user.has_perm("assessments.submit_ivna")
+
+
+def _nest(errors: dict[str, str]) -> dict:
+    """{"crime.offence_date": msg} -> {"crime": {"offence_date": [msg]}}, as DRF nests."""
+    nested: dict = {}
+    for path, message in errors.items():
+        head, _, tail = path.partition(".")
+        nested.setdefault(head, {})[tail] = [message]
+    return nested
+
+
+class IvnaCreateView(APIView):
+    """`POST /api/v1/ivnas/`: the police crime system submits one IVNA."""
+
+    permission_classes = [CanSubmitIvna]
+
+    def initial(self, request, *args, **kwargs):
+        length = request.META.get("CONTENT_LENGTH") or "0"
+        if length.isdigit() and int(length) > settings.API_MAX_BODY_BYTES:
+            raise RequestTooLarge(settings.API_MAX_BODY_BYTES)
+        super().initial(request, *args, **kwargs)
+
+    @extend_schema(
+        request=IvnaSerializer,
+        responses={
+            201: OpenApiResponse(IvnaResultSerializer, description="IVNA stored, case opened"),
+            200: OpenApiResponse(
+                IvnaResultSerializer, description="Already received: the same case, unchanged"
+            ),
+            400: OpenApiResponse(description="A message per field at fault"),
+        },
+        summary="Submit an Initial Victim Needs Assessment",
+    )
+    def post(self, request):
+        serializer = IvnaSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            result = record_ivna(
+                submission=serializer.to_submission(),
+                by=request.user,
+                via=SubmittedVia.API,
+                api_client=getattr(request, "auth", None),
+            )
+        except IvnaInvalid as error:
+            raise ValidationError(_nest(error.errors)) from error
+        body = {
+            "case_id": result.case.pk,
+            "victim_id": result.case.person_id,
+            "route": result.case.route,
+        }
+        return Response(body, status=status.HTTP_201_CREATED if result.created else 200)

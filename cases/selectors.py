@@ -1,0 +1,52 @@
+"""Reads of cases that several views share. Every list a user can reach starts here."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from accounts.models import User
+from accounts.roles import Role, role_of
+from cases.models import Case
+
+
+def casework_for(user: User) -> QuerySet[Case]:
+    """The cases this user may open: none without casework permission; restricted cases only
+    for managers and the VCC they are allocated to."""
+    if not user.has_perm("cases.view_casework"):
+        return Case.objects.none()
+    cases = Case.objects.all()
+    if role_of(user) != Role.MANAGER:
+        cases = cases.filter(Q(restricted=False) | Q(allocated_to=user))
+    return cases
+
+
+def search_cases(cases: QuerySet[Case], term: str) -> QuerySet[Case]:
+    """By name (first, last or both) or crime reference; trigram indexes keep it quick."""
+    term = " ".join(term.split())
+    if not term:
+        return cases
+    match = Q(crime__reference__icontains=term) | Q(person__last_name__icontains=term)
+    match |= Q(person__first_name__icontains=term)
+    parts = term.split(" ")
+    if len(parts) >= 2:
+        match |= Q(
+            person__first_name__icontains=parts[0],
+            person__last_name__icontains=" ".join(parts[1:]),
+        )
+    return cases.filter(match)
+
+
+def case_list_rows(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """What a list row shows, fetched in the same query."""
+    return cases.select_related("person", "crime", "allocated_to").order_by("-referred_at", "-pk")
+
+
+def other_cases_of(case: Case, user: User) -> QuerySet[Case]:
+    """The person's history: their other cases this user may see, newest first."""
+    return (
+        casework_for(user)
+        .filter(person_id=case.person_id)
+        .exclude(pk=case.pk)
+        .select_related("crime")
+        .order_by("-referred_at")
+    )

@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.urls import reverse
+
+from accounts.roles import Role, role_of
+
+
+def navigation(request):
+    """The service navigation for the signed-in user's role."""
+    user = getattr(request, "user", None)
+    role = role_of(user) if user is not None else None
+    items = []
+    if role == Role.POLICE:
+        items = [
+            ("Record an IVNA", reverse("assessments:ivna_new")),
+            ("My submissions", reverse("assessments:my_submissions")),
+        ]
+    elif role in (Role.VCC, Role.MANAGER):
+        items = [("Cases", reverse("cases:list"))]
+    return {
+        "hub_name": settings.HUB_NAME,
+        "hub_role": role,
+        "hub_role_label": Role(role).label if role else "",
+        "hub_navigation": items,
+    }

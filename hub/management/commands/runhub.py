@@ -1,0 +1,20 @@
+import os
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Migrate, collect static files, load demo data, print logins and serve the hub."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", default=os.environ.get("PORT", "8000"))
+        parser.add_argument("--no-demo", action="store_true", help="Skip the demo data.")
+
+    def handle(self, *args, port, no_demo, **options):
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)
+        if not no_demo:
+            call_command("seed_demo")
+        self.stdout.write(f"\nThe Victims' Hub is at http://127.0.0.1:{port}/ (Ctrl-C stops it)\n")
+        call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)

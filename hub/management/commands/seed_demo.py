@@ -1,0 +1,15 @@
+from django.core.management.base import BaseCommand
+
+from hub.demo import ensure_demo_users, load_demo_cases
+
+
+class Command(BaseCommand):
+    help = "Create one demo login per role and a handful of demo cases (idempotent)."
+
+    def handle(self, *args, **options):
+        logins = ensure_demo_users()
+        created = load_demo_cases()
+        self.stdout.write(f"Demo cases created: {created}")
+        self.stdout.write("Demo logins (username / password / role):")
+        for username, password, role in logins:
+            self.stdout.write(f"  {username:<10} {password:<18} {role}")
