@@ -14,3 +14,4 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         # Permissions exist only after migrate, so the role groups are synced then.
         post_migrate.connect(_sync_roles, sender=self)
+        from accounts import schema  # noqa: F401 - registers the OpenAPI auth extension

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.generic import TemplateView
 from pghistory.models import Events
 
+from accounts.models import User
 from assessments.triage import rule_description
 from audit.models import AccessAction, AccessLog
 from audit.services import record_access
@@ -115,8 +116,12 @@ class CaseAuditView(PermissionRequiredMixin, TemplateView):
         ivna = getattr(case, "ivna", None)
         if ivna is not None:
             tracked.append(ivna)
-        changes = list(Events.objects.tracks(*tracked).order_by("-pgh_created_at")[:500])
-        from accounts.models import User
+        # One query per tracked record (pghistory aggregates one model at a time).
+        changes = sorted(
+            (e for obj in tracked for e in Events.objects.tracks(obj)),
+            key=lambda e: e.pgh_created_at,
+            reverse=True,
+        )[:500]
 
         user_ids = {
             int(e.pgh_context["user"])
