@@ -78,3 +78,14 @@ def role_of(user) -> str | None:
             break
     user._hub_role = role
     return role
+
+
+def role_group(role: str):
+    """The role's group, creating the role groups first if they are missing."""
+    from django.contrib.auth.models import Group
+
+    group = Group.objects.filter(name=group_name(role)).first()
+    if group is None:
+        sync_roles()
+        group = Group.objects.get(name=group_name(role))
+    return group

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import ApiClient, User, hash_key
-from accounts.roles import Role, group_name
+from accounts.roles import Role, role_group
 
 API_CLIENT_ROLES = (Role.POLICE, Role.OPCC)
 
@@ -34,7 +33,7 @@ def create_api_client(
     user = User.objects.create(username=f"api:{name}"[:150], is_api_client=True)
     user.set_unusable_password()
     user.save(update_fields=["password"])
-    user.groups.add(Group.objects.get(name=group_name(role)))
+    user.groups.add(role_group(role))
     key = ApiClient.new_key()
     client = ApiClient.objects.create(
         name=name,
@@ -64,5 +63,5 @@ def create_staff_user(
     user = User.objects.create_user(
         username=username, password=password, first_name=first_name, last_name=last_name
     )
-    user.groups.add(Group.objects.get(name=group_name(role)))
+    user.groups.add(role_group(role))
     return user

@@ -85,6 +85,12 @@ class Person(models.Model):
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
 
+    @property
+    def first_language_label(self) -> str:
+        from cases.choices import LANGUAGES
+
+        return dict(LANGUAGES).get(self.first_language, self.first_language)
+
     def age_on(self, on: date) -> int | None:
         if self.date_of_birth is None:
             return None

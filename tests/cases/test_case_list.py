@@ -1,0 +1,150 @@
+"""The VCC's case list and case page."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from audit.models import AccessLog
+from cases.models import Case
+from cases.services import transition_case
+from tests.factories import CaseFactory, CrimeFactory, IvnaFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def list_page(client, **params):
+    return client.get(reverse("cases:list"), params).content.decode()
+
+
+def test_filters_by_status_route_and_district(client, vcc_user):
+    letter = CaseFactory(route="letter_only", person=PersonFactory(district="peterborough"))
+    contact = CaseFactory(route="hub_contact", person=PersonFactory(district="fenland"))
+    closed = CaseFactory(route="hub_contact", status="closed")
+    client.force_login(vcc_user)
+
+    page = list_page(client)
+    assert letter.reference in page and contact.reference in page
+    assert closed.reference not in page  # the default is open casework
+
+    page = list_page(client, route="letter_only")
+    assert letter.reference in page and contact.reference not in page
+
+    page = list_page(client, district="fenland")
+    assert contact.reference in page and letter.reference not in page
+
+    page = list_page(client, status="closed")
+    assert closed.reference in page and contact.reference not in page
+
+    page = list_page(client, status="all")
+    assert all(c.reference in page for c in (letter, contact, closed))
+
+
+def test_search_by_name_or_crime_reference_never_puts_the_name_in_a_url(client, vcc_user):
+    ann = CaseFactory(person=PersonFactory(first_name="Ann", last_name="Example"))
+    bob = CaseFactory(
+        person=PersonFactory(first_name="Bob", last_name="Other"),
+        crime=CrimeFactory(reference="CF/99999/25"),
+    )
+    client.force_login(vcc_user)
+
+    response = client.post(reverse("cases:list"), {"q": "ann exam"})
+    assert response.status_code == 302
+    assert "ann" not in response["Location"].lower()
+    page = client.get(response["Location"]).content.decode()
+    assert ann.reference in page and bob.reference not in page
+    assert AccessLog.objects.filter(action="search", case_ids__contains=[ann.pk]).exists()
+
+    client.post(reverse("cases:list"), {"q": "99999"})
+    page = list_page(client)
+    assert bob.reference in page and ann.reference not in page
+
+    client.get(reverse("cases:list"), {"clear": "1"})
+    page = list_page(client)
+    assert ann.reference in page and bob.reference in page
+
+
+def test_list_is_paginated(client, vcc_user, settings):
+    settings.HUB_CASE_LIST_PAGE_SIZE = 5
+    CaseFactory.create_batch(12)
+    client.force_login(vcc_user)
+    page = list_page(client)
+    assert "12 cases" in page
+    assert "Page 1 of 3" in page
+    assert len(re.findall(r'href="/cases/\d+/"', page)) == 5
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_case_list_queries_do_not_grow_with_the_rows(
+    client, vcc_user, django_assert_max_num_queries, rows
+):
+    for _ in range(rows):
+        IvnaFactory()
+    client.force_login(vcc_user)
+    client.get(reverse("cases:list"))  # warm the session
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("cases:list"))
+    assert response.status_code == 200
+
+
+def test_case_page_shows_person_crime_markers_ivna_history_and_other_cases(client, vcc_user):
+    person = PersonFactory(first_name="Ann", last_name="Example", phone="07700900999")
+    crime = CrimeFactory(reference="CF/12345/25", markers=["domestic_abuse", "hate_crime"])
+    ivna = IvnaFactory(
+        case=CaseFactory(person=person, crime=crime, status="awaiting_contact"),
+        priority_categories=["vulnerable"],
+        dash_risk="medium",
+        notes="Lives with two children.",
+        triage_rules=["E1", "E4"],
+    )
+    earlier = CaseFactory(person=person, crime=CrimeFactory(reference="CF/00001/24"))
+    transition_case(case=ivna.case, to="accepted", by=vcc_user, reason="Agreed by phone")
+    client.force_login(vcc_user)
+
+    page = client.get(reverse("cases:detail", args=[ivna.case.pk])).content.decode()
+
+    for text in (
+        "Ann Example",
+        "07700900999",
+        "CF/12345/25",
+        "Domestic abuse",
+        "Hate crime",
+        "Vulnerable",
+        "Medium",
+        "Lives with two children.",
+        "Agreed by phone",
+        "E4",
+        earlier.reference,
+        "CF/00001/24",
+    ):
+        assert text in page, text
+
+
+def test_each_view_of_a_case_page_is_logged_in_the_request(client, vcc_user):
+    case = CaseFactory()
+    client.force_login(vcc_user)
+    client.get(reverse("cases:detail", args=[case.pk]))
+    client.get(reverse("cases:detail", args=[case.pk]))
+    views = AccessLog.objects.filter(action="view", case_ids__contains=[case.pk])
+    assert views.count() == 2
+    log = views.first()
+    assert log.user == vcc_user
+    assert log.person_ids == [case.person_id]
+    assert log.view_name == "cases:detail"
+
+
+def test_case_page_queries_do_not_grow_with_history(
+    client, vcc_user, django_assert_max_num_queries
+):
+    person = PersonFactory()
+    ivna = IvnaFactory(case=CaseFactory(person=person))
+    for _ in range(15):
+        CaseFactory(person=person)
+    client.force_login(vcc_user)
+    client.get(reverse("cases:list"))
+    with django_assert_max_num_queries(13):
+        response = client.get(reverse("cases:detail", args=[ivna.case.pk]))
+    assert response.status_code == 200
+    assert Case.objects.filter(person=person).count() == 16
