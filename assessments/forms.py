@@ -219,7 +219,7 @@ class IvnaForm(forms.Form):
         d = self.cleaned_data
         return IvnaSubmission(
             crime=CrimeDetails(
-                reference=d["reference"].strip(),
+                reference=d["reference"].strip().upper(),
                 crime_type=d["crime_type"],
                 offence_date=d["offence_date"],
                 # Recorded at the point of report: the report is now.

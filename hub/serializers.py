@@ -1,8 +1,18 @@
+from collections.abc import Mapping
+
 from rest_framework import serializers
+from rest_framework.fields import empty
 
 
 class StrictSerializer(serializers.Serializer):
     """Refuses fields it does not know, so a misspelt field is an error, not silently lost."""
+
+    def run_validation(self, data=empty):
+        # A request body that is not one JSON object (a list, a string, null) is named
+        # "body", as malformed JSON, a body too large and a body not in JSON are.
+        if self.parent is None and not isinstance(data, Mapping):
+            raise serializers.ValidationError({"body": ["Send one JSON object."]})
+        return super().run_validation(data)
 
     def to_internal_value(self, data):
         if isinstance(data, dict):

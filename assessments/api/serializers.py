@@ -46,7 +46,8 @@ class VictimSerializer(StrictSerializer):
         r"^[a-z]{2,3}$", max_length=3, required=False,
         error_messages={"invalid": "Give the language as an ISO 639 code, such as 'en'."},
     )
-    interpreter_needed = serializers.BooleanField(required=False, default=False)
+    # No defaults: what is left out does not overwrite a known person's record.
+    interpreter_needed = serializers.BooleanField(required=False)
 
 
 class AssessmentSerializer(StrictSerializer):
@@ -76,7 +77,7 @@ class IvnaSerializer(StrictSerializer):
         address = victim.get("address", {})
         return IvnaSubmission(
             crime=CrimeDetails(
-                reference=crime["reference"].strip(),
+                reference=crime["reference"].strip().upper(),
                 crime_type=crime["crime_type"],
                 offence_date=crime["offence_date"],
                 reported_at=crime["reported_at"],
@@ -97,8 +98,8 @@ class IvnaSerializer(StrictSerializer):
                 town=address.get("town", ""),
                 postcode=address.get("postcode", ""),
                 district=victim["district"],
-                first_language=victim.get("first_language", "en"),
-                interpreter_needed=victim.get("interpreter_needed", False),
+                first_language=victim.get("first_language", ""),
+                interpreter_needed=victim.get("interpreter_needed"),
             ),
             assessment=AssessmentAnswers(
                 needs_support=answers["needs_support"],
