@@ -17,6 +17,7 @@ from cases.choices import CaseSource, Route
 from cases.models import Case, Crime, Person
 from cases.services import record_received, transition_case
 from cases.workflow import status_after_triage
+from contact.services import start_contact
 from hub.working_days import end_of_working_day
 
 
@@ -54,9 +55,11 @@ class VictimDetails:
     postcode: str = ""
     district: str = ""
     first_language: str = "en"
-    interpreter_needed: bool = False
-    safe_to_call: bool = True
-    may_leave_message: bool = False
+    # None: not given (the API has no safe-contact answers). A new person then gets the
+    # model's default and a known person keeps what the hub already recorded.
+    interpreter_needed: bool | None = None
+    safe_to_call: bool | None = None
+    may_leave_message: bool | None = None
 
 
 @dataclass
@@ -110,10 +113,19 @@ def check_ivna(submission: IvnaSubmission, *, today: date | None = None) -> None
 
 
 def _lock_referral(reference: str, police_person_id: str) -> None:
-    """Serialise intake of the same crime and person, so two retries cannot both create."""
-    key = zlib.crc32(f"ivna|{reference.upper()}|{police_person_id}".encode())
+    """Serialise intake of the same crime, and of the same person.
+
+    So two retries cannot both create a case, and two victims of one crime (or two crimes of
+    one victim) arriving together cannot both create the crime (or the person). The crime is
+    always locked before the person, so two intakes cannot wait for each other.
+    """
+    locks = [(7001, f"crime|{reference.upper()}")]
+    if police_person_id:
+        locks.append((7002, f"person|{police_person_id}"))
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [7001, key - 2**31])
+        for space, name in locks:
+            key = zlib.crc32(name.encode()) - 2**31
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [space, key])
 
 
 def _match_person(victim: VictimDetails) -> Person:
@@ -132,7 +144,7 @@ def _match_person(victim: VictimDetails) -> Person:
         "town": victim.town,
         "postcode": victim.postcode.upper(),
         "district": victim.district,
-        "first_language": victim.first_language or "en",
+        "first_language": victim.first_language,
         "interpreter_needed": victim.interpreter_needed,
         "safe_to_call": victim.safe_to_call,
         "may_leave_message": victim.may_leave_message,
@@ -153,7 +165,8 @@ def _match_person(victim: VictimDetails) -> Person:
             if changed:
                 person.save(update_fields=[*changed, "updated_at"])
             return person
-    return Person.objects.create(police_person_id=victim.police_person_id or None, **contact)
+    given = {name: value for name, value in contact.items() if value not in ("", None)}
+    return Person.objects.create(police_person_id=victim.police_person_id or None, **given)
 
 
 def _match_crime(details: CrimeDetails) -> Crime:
@@ -201,8 +214,8 @@ def record_ivna(
     check_ivna(submission)
     crime_in, victim_in, answers = submission.crime, submission.victim, submission.assessment
     with pghistory.context(user=by.pk, via=via, api_client=api_client.name if api_client else None):
+        _lock_referral(crime_in.reference, victim_in.police_person_id)
         if victim_in.police_person_id:
-            _lock_referral(crime_in.reference, victim_in.police_person_id)
             existing = (
                 Case.objects.filter(
                     crime__reference=crime_in.reference,
@@ -277,4 +290,5 @@ def record_ivna(
                 f"{rule_description(decision.deciding_rule)}."
             ),
         )
+        start_contact(case=case)
     return IntakeResult(case=case, created=True, decision=decision)

@@ -68,6 +68,12 @@ class Person(models.Model):
         help_text="Parts of the day when it is safe to call; empty means any.",
     )
     safe_contact_notes = models.TextField(blank=True)
+    unsafe_numbers = ArrayField(
+        models.CharField(max_length=30),
+        default=list,
+        blank=True,
+        help_text="Numbers the victim said must never be called (e.g. a shared phone).",
+    )
 
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -165,6 +171,18 @@ class Case(models.Model):
         related_name="allocated_cases",
     )
     restricted = models.BooleanField(default=False)
+    no_letter_reason = models.CharField(
+        max_length=200, blank=True, help_text="Why no introductory letter was sent."
+    )
+    contact_outcome = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="Outcome once contacted: declined, signposted or accepted (or no_contact).",
+    )
+    outcome_detail = models.TextField(
+        blank=True, help_text="The reason for declining, or what the victim was signposted to."
+    )
+    responded_to_letter = models.BooleanField(default=False)
     closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)

@@ -50,3 +50,16 @@ def other_cases_of(case: Case, user: User) -> QuerySet[Case]:
         .select_related("crime")
         .order_by("-referred_at")
     )
+
+
+def caseworkers() -> QuerySet[User]:
+    """Active staff who can hold cases (VCCs and managers)."""
+    return (
+        User.objects.filter(is_active=True, is_api_client=False)
+        .filter(
+            Q(groups__permissions__codename="work_case")
+            | Q(user_permissions__codename="work_case")
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )

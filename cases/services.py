@@ -59,3 +59,48 @@ def record_received(*, case: Case, by: User | None, reason: str) -> None:
     CaseTransition.objects.create(
         case=case, from_status="", to_status=CaseStatus.RECEIVED, by=by, reason=reason
     )
+
+
+def _can_hold_casework(user: User) -> bool:
+    return user.is_active and user.has_perm("cases.work_case")
+
+
+@transaction.atomic
+def allocate_case(*, case: Case, to: User | None, by: User) -> Case:
+    """Give a case to a VCC (or back to the unallocated queue).
+
+    Rule: a VCC may take an unallocated case for themselves; a hub manager allocates and
+    reallocates any case (allocation is a manager's job, DOMAIN.md "Who uses it").
+    """
+    from accounts.roles import Role, role_of
+
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    manager = role_of(by) == Role.MANAGER
+    if to is not None and not _can_hold_casework(to):
+        raise CaseError(f"{to} does not work cases: choose a Victim Care Co-ordinator.")
+    if not manager:
+        taking = to == by and locked.allocated_to_id in (None, by.pk)
+        if not taking:
+            raise CaseError("Only a hub manager can allocate a case to someone else.")
+    locked.allocated_to = to
+    locked.save(update_fields=["allocated_to", "updated_at"])
+    case.allocated_to = to
+    return case
+
+
+@transaction.atomic
+def reallocate_open_cases(*, from_user: User, to_user: User | None, by: User) -> int:
+    """Cover for absence: move every open case of one VCC to another (or to the queue).
+    A bulk update: the audit triggers still record each case's change."""
+    from accounts.roles import Role, role_of
+    from cases.workflow import OPEN_STATUSES
+
+    if role_of(by) != Role.MANAGER:
+        raise CaseError("Only a hub manager can reallocate cases.")
+    if to_user is not None and not _can_hold_casework(to_user):
+        raise CaseError(f"{to_user} does not work cases: choose a Victim Care Co-ordinator.")
+    if to_user is not None and to_user.pk == from_user.pk:
+        raise CaseError("Choose someone else to cover these cases.")
+    return Case.objects.filter(allocated_to=from_user, status__in=OPEN_STATUSES).update(
+        allocated_to=to_user, updated_at=timezone.now()
+    )

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.views.generic import TemplateView
+from django.views.generic import TemplateView, View
 from pghistory.models import Events
 
 from accounts.models import User
@@ -13,9 +14,20 @@ from assessments.triage import rule_description
 from audit.models import AccessAction, AccessLog
 from audit.services import record_access
 from cases.filters import CaseFilter
-from cases.selectors import case_list_rows, casework_for, other_cases_of, search_cases
+from cases.selectors import (
+    case_list_rows,
+    casework_for,
+    caseworkers,
+    other_cases_of,
+    search_cases,
+)
+from cases.services import CaseError, allocate_case
+from cases.workflow import CaseStatus
+from contact.selectors import contact_log
+from contact.services import propose_next_attempt
 
 SEARCH_SESSION_KEY = "case_search"
+REOPENABLE = (CaseStatus.LETTER_ONLY, CaseStatus.NO_CONTACT, CaseStatus.DECLINED, CaseStatus.CLOSED)
 
 
 class CaseListView(PermissionRequiredMixin, TemplateView):
@@ -86,13 +98,26 @@ class CaseDetailView(PermissionRequiredMixin, TemplateView):
             person_ids=[case.person_id],
             detail="case page",
         )
+        can_allocate = user.has_perm("cases.allocate_case")
         context.update(
             case=case,
             person=case.person,
             crime=case.crime,
             ivna=ivna,
             triage_rules=[(r, rule_description(r)) for r in (ivna.triage_rules if ivna else [])],
-            transitions=case.transitions.select_related("by").order_by("at", "pk"),
+            contact_log=contact_log(case, user),
+            letters=case.letters.defer("pdf", "text").order_by("created_at"),
+            attempts=list(case.attempts.all()),
+            next_slot=propose_next_attempt(case),
+            can_work=user.has_perm("cases.work_case"),
+            can_record_outcome=case.status in (CaseStatus.AWAITING_CONTACT, CaseStatus.NO_CONTACT)
+            and (
+                case.status == CaseStatus.NO_CONTACT
+                or case.attempts.filter(outcome="contacted").exists()
+            ),
+            can_reopen=case.status in REOPENABLE,
+            can_allocate=can_allocate,
+            team=list(caseworkers()) if can_allocate else [],
             other_cases=other_cases_of(case, user),
             can_see_audit=user.has_perm("cases.view_case_audit"),
         )
@@ -147,3 +172,31 @@ class CaseAuditView(PermissionRequiredMixin, TemplateView):
         )
         context.update(case=case, changes=changes, reads=reads)
         return context
+
+
+class AllocateView(PermissionRequiredMixin, View):
+    """Take an unallocated case (VCC), or allocate it to anyone (manager)."""
+
+    permission_required = ("cases.view_casework", "cases.work_case")
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        case = get_object_or_404(casework_for(request.user), pk=kwargs["pk"])
+        target = request.POST.get("to", "")
+        if target == "me":
+            to = request.user
+        elif target == "":
+            to = None
+        else:
+            to = get_object_or_404(User, pk=target if target.isdigit() else 0)
+        try:
+            allocate_case(case=case, to=to, by=request.user)
+        except CaseError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request, f"Case {case.reference} allocated to {to}." if to else
+                f"Case {case.reference} returned to the unallocated queue."
+            )
+        return redirect(request.POST.get("next") if request.POST.get("next") == "/work/"
+                        else reverse("cases:detail", args=[case.pk]))

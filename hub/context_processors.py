@@ -15,7 +15,9 @@ def navigation(request):
             ("My submissions", reverse("assessments:my_submissions")),
         ]
     elif role in (Role.VCC, Role.MANAGER):
-        items = [("Cases", reverse("cases:list"))]
+        items = [("My work", reverse("scheduling:my_work")), ("Cases", reverse("cases:list"))]
+        if role == Role.MANAGER:
+            items.append(("Team", reverse("scheduling:team")))
     return {
         "hub_name": settings.HUB_NAME,
         "hub_role": role,

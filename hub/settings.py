@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "cases",
     "assessments",
     "referrals",
+    "scheduling",
+    "contact",
     "hub",
 ]
 
@@ -201,7 +203,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # with late acks: a lost worker holds back one task
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Visibility timeout above the longest task (a letter renders in well under a minute);
+# a bounded connect timeout so the dispatcher never hangs on an unreachable Redis.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 5}
 CELERY_TIMEZONE = TIME_ZONE
 
 # The console backend only in the embedded run: elsewhere an unset EMAIL_HOST fails loudly
@@ -217,6 +221,7 @@ EMAIL_PORT = int(env("EMAIL_PORT", "587"))
 EMAIL_HOST_USER = env("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(BASE_DIR / "media" / "outbox"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "victims.hub@example.police.uk")
 
 # Sessions: short-lived, and never readable by page script.
@@ -242,9 +247,36 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # Hub-specific settings.
 HUB_NAME = env("HUB_NAME", "Victims' Hub")
 HUB_CASE_LIST_PAGE_SIZE = 25
+
+
+def _contact_bands(raw: str) -> dict[str, tuple[str, str]]:
+    bands = {}
+    for part in raw.split(","):
+        name, _, span = part.strip().partition("=")
+        start, _, end = span.partition("-")
+        bands[name.strip()] = (start.strip(), end.strip())
+    return bands
+
+
+# Parts of the day for phone attempts (three attempts at differing times and days).
+HUB_CONTACT_BANDS = _contact_bands(
+    env("HUB_CONTACT_BANDS", "morning=09:00-12:00,afternoon=12:00-17:00,evening=17:00-20:00")
+)
+HUB_MAX_FAILED_ATTEMPTS = 3
+# Postal letters wait for a VCC's check of the address before the post room prints them.
+HUB_POSTAL_LETTERS_NEED_APPROVAL = env_bool("HUB_POSTAL_LETTERS_NEED_APPROVAL", True)
+HUB_ADDRESS = env(
+    "HUB_ADDRESS", "Victims' Hub, Cambridgeshire Constabulary, Huntingdon PE29 6NP"
+)
+HUB_PHONE = env("HUB_PHONE", "0800 000 0000")
+HUB_EMAIL = env("HUB_EMAIL", "victims.hub@example.police.uk")

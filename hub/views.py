@@ -16,7 +16,7 @@ def home(request):
     if role == Role.POLICE:
         return redirect("assessments:my_submissions")
     if role in (Role.VCC, Role.MANAGER):
-        return redirect("cases:list")
+        return redirect("scheduling:my_work")
     if role == Role.OPCC:
         return render(request, "hub/opcc_home.html")
     return render(request, "hub/volunteer_home.html")

@@ -1,4 +1,6 @@
 import os
+import subprocess
+import sys
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -16,5 +18,14 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         if not no_demo:
             call_command("seed_demo")
+        # Scheduled work (letters, follow-up letters) still fires without Redis or beat: the
+        # same dispatcher runs every minute in a process beside the server.
+        scheduler = subprocess.Popen(  # noqa: S603 - our own manage.py
+            [sys.executable, "manage.py", "run_scheduler"], env=os.environ.copy()
+        )
         self.stdout.write(f"\nThe Victims' Hub is at http://127.0.0.1:{port}/ (Ctrl-C stops it)\n")
-        call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
+        try:
+            call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
+        finally:
+            scheduler.terminate()
+            scheduler.wait(timeout=10)

@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Layout, Size, Submit
+from django import forms
+from django.utils import timezone
+
+from contact.models import AttemptOutcome
+
+
+class ContactAttemptForm(forms.Form):
+    made_on = forms.DateField(
+        label="Date of the call",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "Enter the date of the call", "invalid": "Enter a real date"},
+    )
+    made_at_time = forms.TimeField(
+        label="Time of the call",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        error_messages={"required": "Enter the time of the call", "invalid": "Enter a real time"},
+    )
+    number_used = forms.CharField(
+        label="Number called", max_length=30,
+        error_messages={"required": "Enter the number you called"},
+    )
+    outcome = forms.ChoiceField(
+        label="What happened?",
+        choices=AttemptOutcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what happened on the call"},
+    )
+    notes = forms.CharField(label="Notes", required=False, max_length=2000, widget=forms.Textarea)
+    override_reason = forms.CharField(
+        label="Reason for overriding the contact rules (hub managers only)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, can_override: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        now = timezone.localtime()
+        self.fields["made_on"].initial = now.date()
+        self.fields["made_at_time"].initial = now.strftime("%H:%M")
+        fields = [
+            Field.text("made_on", field_width=10),
+            Field.text("made_at_time", field_width=5),
+            Field.text("number_used", field_width=20),
+            Field.radios("outcome", small=True),
+            Field.textarea("notes", rows=3),
+        ]
+        if can_override:
+            fields.append(Field.textarea("override_reason", rows=2))
+        else:
+            del self.fields["override_reason"]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(*fields, Submit("record_attempt", "Record the call"))
+
+    @property
+    def made_at(self) -> datetime:
+        return timezone.make_aware(
+            datetime.combine(self.cleaned_data["made_on"], self.cleaned_data["made_at_time"])
+        )
+
+
+class ContactOutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="What did the victim decide?",
+        choices=[
+            ("accepted", "Accepted support (go on to the DVNA)"),
+            ("signposted", "Signposted to another service"),
+            ("declined", "Declined support"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what the victim decided"},
+    )
+    detail = forms.CharField(
+        label="Reason for declining, or what they were signposted to",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.radios("outcome", small=True, legend_size=Size.SMALL),
+            Field.textarea("detail", rows=2),
+            Submit("record_outcome", "Record the outcome"),
+        )
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label="Add a note to the contact log",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Write the note"},
+    )
+    restricted = forms.BooleanField(
+        label="Restricted: only hub managers can read this note", required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.textarea("text", rows=3),
+            Field.checkbox("restricted", small=True),
+            Submit("add_note", "Add the note", css_class="govuk-button--secondary"),
+        )

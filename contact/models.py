@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+import pghistory
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from cases.choices import ContactBand
+
+
+class LetterKind(models.TextChoices):
+    INTRODUCTORY = "introductory", "Introductory letter"
+    NO_CONTACT = "no_contact", "Follow-up letter (no contact made)"
+
+
+class Channel(models.TextChoices):
+    POST = "post", "Post"
+    EMAIL = "email", "Email"
+
+
+class LetterStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RENDERED = "rendered", "Rendered"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+
+# The PDF and text are not copied into the history on every status change.
+@pghistory.track(exclude=["pdf", "text"])
+class Letter(models.Model):
+    """A letter or email to a victim, rendered to PDF by WeasyPrint and kept with the case."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="letters")
+    kind = models.CharField(max_length=20, choices=LetterKind.choices)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    language = models.CharField(max_length=10, default="en")
+    status = models.CharField(
+        max_length=10, choices=LetterStatus.choices, default=LetterStatus.QUEUED
+    )
+    error = models.TextField(blank=True)
+    pdf = models.BinaryField(null=True, blank=True, editable=False)
+    text = models.TextField(blank=True, help_text="The plain-text version (for email).")
+    rendered_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            # One letter of each kind per case: a retried task cannot write a second.
+            models.UniqueConstraint(fields=["case", "kind"], name="one_letter_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for case {self.case_id}"
+
+    @property
+    def filename(self) -> str:
+        return f"letter-{self.pk}-{self.kind}.pdf"
+
+
+class AttemptOutcome(models.TextChoices):
+    NO_ANSWER = "no_answer", "No answer"
+    VOICEMAIL = "voicemail", "Voicemail left"
+    WRONG_NUMBER = "wrong_number", "Wrong number"
+    NOT_SAFE_TO_TALK = "not_safe_to_talk", "Not safe to talk"
+    CONTACTED = "contacted", "Contacted"
+
+
+FAILED_OUTCOMES = frozenset(
+    {
+        AttemptOutcome.NO_ANSWER,
+        AttemptOutcome.VOICEMAIL,
+        AttemptOutcome.WRONG_NUMBER,
+        AttemptOutcome.NOT_SAFE_TO_TALK,
+    }
+)
+
+
+@pghistory.track()
+class ContactAttempt(models.Model):
+    """A phone call to a victim: when, by whom, on which number, and what happened."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="attempts")
+    made_at = models.DateTimeField()
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="contact_attempts"
+    )
+    number_used = models.CharField(max_length=30)
+    band = models.CharField(max_length=10, choices=ContactBand.choices)
+    outcome = models.CharField(max_length=20, choices=AttemptOutcome.choices)
+    notes = models.TextField(blank=True)
+    override_reason = models.TextField(
+        blank=True, help_text="Why a manager allowed an attempt outside the rules."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["made_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Attempt on case {self.case_id} at {self.made_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def failed(self) -> bool:
+        return self.outcome in FAILED_OUTCOMES
+
+
+@pghistory.track()
+class ContactNote(models.Model):
+    """A note on the case's contact log. Restricted notes are for managers only."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    text = models.TextField()
+    restricted = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Note on case {self.case_id}"

@@ -1,0 +1,80 @@
+"""The contact log of a case: every letter, email, call, note and move, newest first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from accounts.models import User
+from accounts.roles import Role, role_of
+from cases.models import Case
+
+
+@dataclass
+class LogEntry:
+    at: datetime
+    kind: str  # letter, call, note, status
+    title: str
+    author: object | None
+    text: str = ""
+    restricted: bool = False
+    letter: object | None = None
+
+
+def contact_log(case: Case, user: User) -> list[LogEntry]:
+    """One list built from four queries; restricted notes only for managers."""
+    manager = role_of(user) == Role.MANAGER
+    entries: list[LogEntry] = []
+    for letter in case.letters.defer("pdf", "text").order_by("created_at"):
+        status = letter.get_status_display().lower()
+        when = letter.sent_at or letter.rendered_at or letter.created_at
+        entries.append(
+            LogEntry(
+                at=when,
+                kind="letter",
+                title=f"{letter.get_kind_display()} by {letter.get_channel_display().lower()}: "
+                f"{status}",
+                author=None,
+                text=letter.error,
+                letter=letter,
+            )
+        )
+    for attempt in case.attempts.select_related("made_by"):
+        text = attempt.notes
+        if attempt.override_reason:
+            text = f"{text} Rules overridden: {attempt.override_reason}".strip()
+        entries.append(
+            LogEntry(
+                at=attempt.made_at,
+                kind="call",
+                title=f"Call to {attempt.number_used} ({attempt.band}): "
+                f"{attempt.get_outcome_display().lower()}",
+                author=attempt.made_by,
+                text=text,
+            )
+        )
+    notes = case.notes.select_related("author")
+    if not manager:
+        notes = notes.filter(restricted=False)
+    for note in notes:
+        entries.append(
+            LogEntry(
+                at=note.at,
+                kind="note",
+                title="Restricted note" if note.restricted else "Note",
+                author=note.author,
+                text=note.text,
+                restricted=note.restricted,
+            )
+        )
+    for move in case.transitions.select_related("by"):
+        entries.append(
+            LogEntry(
+                at=move.at,
+                kind="status",
+                title=f"Status: {move.get_to_status_display()}",
+                author=move.by,
+                text=move.reason,
+            )
+        )
+    return sorted(entries, key=lambda e: e.at, reverse=True)

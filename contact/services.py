@@ -1,0 +1,440 @@
+"""Contact with victims: the introductory letter, phone attempts, outcomes and notes.
+
+Service specification (Appendix 2 of the 2016 update): "contact every single victim of crime
+by letter or email to highlight the services available within the Victims' Hub – to include
+Restorative Justice"; "make reasonable attempts to contact a victim – specifically three
+attempts at differing times and days; with a follow up letter if contact is not
+established".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.roles import Role, role_of
+from cases.choices import Route
+from cases.models import Case
+from cases.services import CaseError, transition_case
+from cases.workflow import CaseStatus
+from contact.models import (
+    FAILED_OUTCOMES,
+    AttemptOutcome,
+    Channel,
+    ContactAttempt,
+    ContactNote,
+    Letter,
+    LetterKind,
+    LetterStatus,
+)
+from hub.working_days import is_working_day
+from scheduling.models import ItemKind
+from scheduling.services import cancel_items, complete_human_items, schedule
+
+ATTEMPT_KINDS = (ItemKind.FIRST_CONTACT, ItemKind.NEXT_ATTEMPT)
+
+
+class AttemptRefused(CaseError):
+    """The attempt breaks the contact rules; `problems` says each way it does."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__(" ".join(problems))
+        self.problems = problems
+
+
+# -- Parts of the day ---------------------------------------------------------------------
+
+
+def bands() -> list[tuple[str, time, time]]:
+    """The calling bands from settings, in order: (name, start, end)."""
+    parsed = []
+    for name, (start, end) in settings.HUB_CONTACT_BANDS.items():
+        parsed.append((name, time.fromisoformat(start), time.fromisoformat(end)))
+    return sorted(parsed, key=lambda band: band[1])
+
+
+def band_of(moment: datetime) -> str | None:
+    local = timezone.localtime(moment).time()
+    for name, start, end in bands():
+        if start <= local < end:
+            return name
+    return None
+
+
+def band_label(name: str) -> str:
+    return {"morning": "the morning", "afternoon": "the afternoon", "evening": "the evening"}.get(
+        name, name
+    )
+
+
+def _calling_hours() -> str:
+    return ", ".join(f"{n} {s:%H:%M}–{e:%H:%M}" for n, s, e in bands())
+
+
+# -- The introductory letter and first contact -------------------------------------------
+
+
+def letter_language(first_language: str) -> str:
+    from django.template.loader import select_template
+
+    try:
+        select_template([f"letters/introductory_{first_language}.html"])
+        return first_language
+    except Exception:
+        return "en"
+
+
+def queue_letter(*, case: Case, kind: str) -> Letter | None:
+    """Queue a letter (or email) to the victim, or record on the case why none can go.
+
+    Rule: every victim gets the introductory letter unless it is unsafe to write (e.g. a
+    perpetrator at the same address); the case then shows why no letter went.
+    """
+    person = case.person
+    if not person.safe_to_write:
+        if kind == LetterKind.INTRODUCTORY:
+            case.no_letter_reason = "Not safe to write to the victim."
+            case.save(update_fields=["no_letter_reason", "updated_at"])
+        return None
+    if person.email:
+        channel = Channel.EMAIL
+    elif person.address_line1 and person.postcode:
+        channel = Channel.POST
+    else:
+        if kind == LetterKind.INTRODUCTORY:
+            case.no_letter_reason = "No postal address or email address for the victim."
+            case.save(update_fields=["no_letter_reason", "updated_at"])
+        return None
+    letter, created = Letter.objects.get_or_create(
+        case=case,
+        kind=kind,
+        defaults={"channel": channel, "language": letter_language(person.first_language)},
+    )
+    if created:
+        schedule(
+            kind=(
+                ItemKind.SEND_LETTER
+                if kind == LetterKind.INTRODUCTORY
+                else ItemKind.FOLLOW_UP_LETTER
+            ),
+            case=case,
+            target_id=letter.pk,
+            due_at=timezone.now(),
+            dedupe_key=f"letter:{letter.pk}",
+        )
+    return letter
+
+
+def start_contact(*, case: Case) -> None:
+    """What a new case sets going: the introductory letter, and the first call if the hub
+    is to contact the victim (Victims' Code: due within one or five working days)."""
+    queue_letter(case=case, kind=LetterKind.INTRODUCTORY)
+    if case.status == CaseStatus.AWAITING_CONTACT:
+        schedule(
+            kind=ItemKind.FIRST_CONTACT,
+            case=case,
+            due_at=timezone.now(),
+            deadline_at=case.contact_due_at,
+            dedupe_key=f"first_contact:{case.pk}:{case.transitions.count()}",
+        )
+
+
+# -- Phone attempts ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Slot:
+    day: date
+    band: str
+    start: datetime
+    end: datetime
+
+    def __str__(self) -> str:
+        return f"{self.day:%A %-d %B}, {self.band} ({self.start:%H:%M}–{self.end:%H:%M})"
+
+
+def _attempts(case: Case) -> list[ContactAttempt]:
+    return list(case.attempts.order_by("made_at", "pk"))
+
+
+def _since_reopened(case: Case, attempts: list[ContactAttempt]) -> list[ContactAttempt]:
+    """Attempts since the case last (re)entered awaiting contact: a re-opened case starts a
+    fresh round of three."""
+    entered = (
+        case.transitions.filter(to_status=CaseStatus.AWAITING_CONTACT)
+        .order_by("-at")
+        .values_list("at", flat=True)
+        .first()
+    )
+    if entered is None:
+        return attempts
+    return [a for a in attempts if a.created_at >= entered]
+
+
+def attempt_problems(
+    *, case: Case, made_at: datetime, number: str, outcome: str, now: datetime | None = None
+) -> list[str]:
+    """Every way this attempt would break the contact rules (empty when it is allowed)."""
+    now = now or timezone.now()
+    person = case.person
+    problems: list[str] = []
+    if case.route != Route.HUB_CONTACT and case.status != CaseStatus.AWAITING_CONTACT:
+        problems.append("This case is not for hub contact: the hub does not phone this victim.")
+    elif case.status != CaseStatus.AWAITING_CONTACT:
+        problems.append(
+            f"The case is '{CaseStatus(case.status).label}': calls are made while it is "
+            "awaiting contact."
+        )
+    if made_at > now + timedelta(minutes=5):
+        problems.append("The time of the call cannot be in the future.")
+    if not person.safe_to_call:
+        problems.append("The victim said it is not safe to phone them.")
+    normalised = number.replace(" ", "")
+    if normalised in {n.replace(" ", "") for n in person.unsafe_numbers}:
+        problems.append("The victim said this number must never be called.")
+    band = band_of(made_at)
+    local = timezone.localtime(made_at)
+    if band is None:
+        problems.append(f"{local:%H:%M} is outside calling hours ({_calling_hours()}).")
+    elif person.safe_contact_bands and band not in person.safe_contact_bands:
+        safe = " or ".join(band_label(b) for b in person.safe_contact_bands)
+        problems.append(f"The victim said it is only safe to call in {safe}.")
+    if outcome == AttemptOutcome.VOICEMAIL and not person.may_leave_message:
+        problems.append("The victim said no message may be left.")
+    earlier = _since_reopened(case, _attempts(case))
+    failed = [a for a in earlier if a.failed]
+    if len(failed) >= settings.HUB_MAX_FAILED_ATTEMPTS:
+        problems.append("Three attempts have already been made on this case.")
+    for attempt in earlier:
+        previous = timezone.localtime(attempt.made_at)
+        if previous.date() == local.date():
+            problems.append(
+                f"An attempt was already made on {previous:%A %-d %B}: "
+                "the three attempts must be on different days."
+            )
+        if band is not None and attempt.band == band:
+            problems.append(
+                f"An attempt was already made in {band_label(band)} "
+                f"({previous:%A %-d %B}): try another part of the day."
+            )
+    return list(dict.fromkeys(problems))
+
+
+def propose_next_attempt(case: Case, *, after: datetime | None = None) -> Slot | None:
+    """The next slot the rules allow: a working day with no attempt yet, in a part of the
+    day not yet tried, inside the victim's safe times. None if there is no such slot."""
+    after = after or timezone.now()
+    person = case.person
+    if not person.safe_to_call or case.status != CaseStatus.AWAITING_CONTACT:
+        return None
+    earlier = _since_reopened(case, _attempts(case))
+    if len([a for a in earlier if a.failed]) >= settings.HUB_MAX_FAILED_ATTEMPTS:
+        return None
+    tried_bands = {a.band for a in earlier}
+    tried_days = {timezone.localtime(a.made_at).date() for a in earlier}
+    open_bands = [
+        b for b in bands()
+        if b[0] not in tried_bands
+        and (not person.safe_contact_bands or b[0] in person.safe_contact_bands)
+    ]
+    if not open_bands:
+        return None
+    day = timezone.localtime(after).date()
+    tz = timezone.get_current_timezone()
+    for _ in range(30):
+        if is_working_day(day) and day not in tried_days:
+            for name, start, end in open_bands:
+                slot_end = datetime.combine(day, end, tzinfo=tz)
+                if slot_end > after:
+                    slot_start = max(datetime.combine(day, start, tzinfo=tz), after)
+                    return Slot(day=day, band=name, start=slot_start, end=slot_end)
+        day += timedelta(days=1)
+    return None
+
+
+@transaction.atomic
+def record_contact_attempt(
+    *,
+    case: Case,
+    made_at: datetime,
+    number_used: str,
+    outcome: str,
+    by: User,
+    notes: str = "",
+    override_reason: str = "",
+) -> ContactAttempt:
+    """Record a phone attempt, if the rules allow it, and set the next step going.
+
+    Rules: three attempts at differing times and days (service specification): never twice
+    on one day or in one part of the day; never outside the victim's safe times or on a
+    number they said was unsafe. A manager may override, giving a reason that is kept.
+    After the third failed attempt the case moves to no_contact and the follow-up letter is
+    queued by itself.
+    """
+    case = Case.objects.select_for_update().select_related("person").get(pk=case.pk)
+    problems = attempt_problems(case=case, made_at=made_at, number=number_used, outcome=outcome)
+    override_reason = override_reason.strip()
+    if problems:
+        if not override_reason:
+            raise AttemptRefused(problems)
+        if role_of(by) != Role.MANAGER:
+            raise AttemptRefused(problems + ["Only a hub manager can override the rules."])
+        if case.status != CaseStatus.AWAITING_CONTACT:
+            raise AttemptRefused(problems)
+    attempt = ContactAttempt.objects.create(
+        case=case,
+        made_at=made_at,
+        made_by=by,
+        number_used=number_used.strip(),
+        band=band_of(made_at) or "",
+        outcome=outcome,
+        notes=notes,
+        override_reason=override_reason if problems else "",
+    )
+    complete_human_items(case=case, kinds=ATTEMPT_KINDS, by=by)
+    if outcome in FAILED_OUTCOMES:
+        failed = [a for a in _since_reopened(case, _attempts(case)) if a.failed]
+        if len(failed) >= settings.HUB_MAX_FAILED_ATTEMPTS:
+            case.contact_outcome = "no_contact"
+            case.save(update_fields=["contact_outcome", "updated_at"])
+            transition_case(
+                case=case,
+                to=CaseStatus.NO_CONTACT,
+                by=by,
+                reason="Three attempts at differing times and days failed: follow-up letter "
+                "queued.",
+            )
+            queue_letter(case=case, kind=LetterKind.NO_CONTACT)
+        else:
+            slot = propose_next_attempt(case, after=made_at + timedelta(minutes=1))
+            if slot is not None:
+                schedule(
+                    kind=ItemKind.NEXT_ATTEMPT,
+                    case=case,
+                    due_at=slot.start,
+                    deadline_at=slot.end,
+                    dedupe_key=f"next_attempt:{case.pk}:{attempt.pk}",
+                )
+    return attempt
+
+
+# -- Outcomes once contacted ---------------------------------------------------------------
+
+OUTCOME_STATUS = {
+    "declined": CaseStatus.DECLINED,
+    "signposted": CaseStatus.SIGNPOSTED,
+    "accepted": CaseStatus.ACCEPTED,
+}
+
+
+@transaction.atomic
+def record_contact_outcome(*, case: Case, outcome: str, by: User, detail: str = "") -> Case:
+    """Record what the victim decided once contacted: declined (with the reason),
+    signposted (to what) or accepted support (on to the DVNA). Each is a case transition."""
+    if outcome not in OUTCOME_STATUS:
+        raise CaseError("Choose declined, signposted or accepted.")
+    detail = detail.strip()
+    if outcome == "declined" and not detail:
+        raise CaseError("Give the reason the victim declined support.")
+    if outcome == "signposted" and not detail:
+        raise CaseError("Say what the victim was signposted to.")
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    contacted = case.attempts.filter(outcome=AttemptOutcome.CONTACTED).exists()
+    if case.status == CaseStatus.AWAITING_CONTACT and not contacted:
+        raise CaseError("Record the call on which the victim was contacted first.")
+    reason = {
+        "declined": f"Contacted: declined support. Reason: {detail}",
+        "signposted": f"Contacted: signposted to {detail}",
+        "accepted": "Contacted: accepted support; DVNA to follow."
+        + (f" {detail}" if detail else ""),
+    }[outcome]
+    transition_case(case=case, to=OUTCOME_STATUS[outcome], by=by, reason=reason)
+    case.contact_outcome = outcome
+    case.outcome_detail = detail
+    case.save(update_fields=["contact_outcome", "outcome_detail", "updated_at"])
+    complete_human_items(case=case, kinds=ATTEMPT_KINDS, by=by)
+    return case
+
+
+@transaction.atomic
+def record_victim_got_in_touch(*, case: Case, by: User, note: str = "") -> Case:
+    """A victim who gets in touch later re-opens the case for contact: after the follow-up
+    letter (no_contact) or after the letter-only introduction (responded to the letter)."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.status == CaseStatus.LETTER_ONLY:
+        case.responded_to_letter = True
+        case.save(update_fields=["responded_to_letter", "updated_at"])
+        reason = "Victim came back to the hub after the letter."
+    elif case.status in (CaseStatus.NO_CONTACT, CaseStatus.CLOSED, CaseStatus.DECLINED):
+        reason = "Victim got in touch: re-opened."
+    else:
+        raise CaseError("The case is already open for contact.")
+    transition_case(
+        case=case,
+        to=CaseStatus.AWAITING_CONTACT,
+        by=by,
+        reason=reason + (f" {note.strip()}" if note.strip() else ""),
+    )
+    if case.contact_outcome == "no_contact":
+        case.contact_outcome = ""
+        case.save(update_fields=["contact_outcome", "updated_at"])
+    schedule(
+        kind=ItemKind.FIRST_CONTACT,
+        case=case,
+        due_at=timezone.now(),
+        deadline_at=timezone.now() + timedelta(days=1),
+        dedupe_key=f"first_contact:{case.pk}:{case.transitions.count()}",
+    )
+    return case
+
+
+# -- Notes ------------------------------------------------------------------------------
+
+
+def add_note(*, case: Case, by: User, text: str, restricted: bool = False) -> ContactNote:
+    """Every contact is recorded on the case (service specification: "maintain details of
+    all contact with victims"). Restricted notes are shown to managers only."""
+    text = text.strip()
+    if not text:
+        raise CaseError("Write the note.")
+    return ContactNote.objects.create(case=case, author=by, text=text, restricted=restricted)
+
+
+# -- Letters ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def approve_letters(*, letters, by: User) -> int:
+    """A VCC checks postal letters before the post room prints them."""
+    ids = [letter.pk for letter in letters]
+    return Letter.objects.filter(
+        pk__in=ids, channel=Channel.POST, status=LetterStatus.RENDERED, approved_at__isnull=True
+    ).update(approved_at=timezone.now(), approved_by=by)
+
+
+@transaction.atomic
+def retry_letter(*, letter: Letter, by: User) -> Letter:
+    """A failed letter is rendered and sent again."""
+    letter = Letter.objects.select_for_update().get(pk=letter.pk)
+    if letter.status != LetterStatus.FAILED:
+        raise CaseError("Only a failed letter can be sent again.")
+    letter.status = LetterStatus.QUEUED
+    letter.error = ""
+    letter.save(update_fields=["status", "error"])
+    schedule(
+        kind=ItemKind.SEND_LETTER,
+        case=letter.case,
+        target_id=letter.pk,
+        due_at=timezone.now(),
+        dedupe_key=f"letter:{letter.pk}:retry:{timezone.now().timestamp():.0f}",
+    )
+    return letter
+
+
+def cancel_contact_work(*, case: Case) -> None:
+    cancel_items(case=case, kinds=ATTEMPT_KINDS)

@@ -1,0 +1,164 @@
+"""Contact work on a case: calls, outcomes, notes, a victim getting back in touch."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.shortcuts import get_object_or_404, redirect
+from django.views.generic import FormView, View
+
+from accounts.roles import Role, role_of
+from audit.models import AccessAction
+from audit.services import record_access
+from cases.selectors import casework_for
+from cases.services import CaseError
+from contact import services
+from contact.forms import ContactAttemptForm, ContactOutcomeForm, NoteForm
+from contact.models import Letter
+
+
+class CaseActionMixin(PermissionRequiredMixin):
+    permission_required = ("cases.view_casework", "cases.work_case")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and self.has_permission():
+            self.case = get_object_or_404(
+                casework_for(request.user).select_related("person"), pk=kwargs["pk"]
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(case=self.case, person=self.case.person)
+        return context
+
+    def log_read(self, detail: str) -> None:
+        record_access(
+            request=self.request,
+            action=AccessAction.VIEW,
+            case_ids=[self.case.pk],
+            person_ids=[self.case.person_id],
+            detail=detail,
+        )
+
+    def back_to_case(self):
+        return redirect("cases:detail", pk=self.case.pk)
+
+
+class RecordAttemptView(CaseActionMixin, FormView):
+    """Record a phone attempt. The page shows the victim's safe-contact answers, the earlier
+    attempts and the next slot the rules allow."""
+
+    template_name = "contact/record_attempt.html"
+    form_class = ContactAttemptForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["can_override"] = role_of(self.request.user) == Role.MANAGER
+        return kwargs
+
+    def get_initial(self):
+        return {"number_used": self.case.person.phone}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        self.log_read("record a call")
+        context.update(
+            attempts=self.case.attempts.select_related("made_by"),
+            slot=services.propose_next_attempt(self.case),
+            bands=services.bands(),
+        )
+        return context
+
+    def form_valid(self, form):
+        try:
+            services.record_contact_attempt(
+                case=self.case,
+                made_at=form.made_at,
+                number_used=form.cleaned_data["number_used"],
+                outcome=form.cleaned_data["outcome"],
+                by=self.request.user,
+                notes=form.cleaned_data["notes"],
+                override_reason=form.cleaned_data.get("override_reason", ""),
+            )
+        except services.AttemptRefused as refused:
+            for problem in refused.problems:
+                form.add_error(None, problem)
+            return self.form_invalid(form)
+        messages.success(self.request, "The call has been recorded.")
+        return self.back_to_case()
+
+
+class RecordOutcomeView(CaseActionMixin, FormView):
+    template_name = "contact/record_outcome.html"
+    form_class = ContactOutcomeForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        self.log_read("record the contact outcome")
+        return context
+
+    def form_valid(self, form):
+        try:
+            services.record_contact_outcome(
+                case=self.case,
+                outcome=form.cleaned_data["outcome"],
+                by=self.request.user,
+                detail=form.cleaned_data["detail"],
+            )
+        except CaseError as error:
+            message = str(error)
+            field = "detail" if message.startswith(("Give the reason", "Say what")) else None
+            form.add_error(field, message)
+            return self.form_invalid(form)
+        messages.success(self.request, "The outcome has been recorded.")
+        return self.back_to_case()
+
+
+class AddNoteView(CaseActionMixin, FormView):
+    template_name = "contact/add_note.html"
+    form_class = NoteForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        self.log_read("add a note")
+        return context
+
+    def form_valid(self, form):
+        services.add_note(
+            case=self.case,
+            by=self.request.user,
+            text=form.cleaned_data["text"],
+            restricted=form.cleaned_data["restricted"],
+        )
+        messages.success(self.request, "The note has been added to the contact log.")
+        return self.back_to_case()
+
+
+class VictimGotInTouchView(CaseActionMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        try:
+            services.record_victim_got_in_touch(
+                case=self.case, by=request.user, note=request.POST.get("note", "")[:1000]
+            )
+        except CaseError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "The case is open for contact again.")
+        return self.back_to_case()
+
+
+class RetryLetterView(CaseActionMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        letter = get_object_or_404(Letter, pk=kwargs["letter_pk"], case=self.case)
+        try:
+            services.retry_letter(letter=letter, by=request.user)
+        except CaseError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "The letter will be sent again.")
+        return self.back_to_case()

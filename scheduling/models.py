@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class ItemKind(models.TextChoices):
+    # Work the machine does when it falls due (the dispatcher hands these to Celery).
+    SEND_LETTER = "send_letter", "Render and send a letter"
+    FOLLOW_UP_LETTER = "follow_up_letter", "Follow-up letter after no contact"
+    # Work a person does: shown on "My work" from its due time until it is done.
+    FIRST_CONTACT = "first_contact", "First call"
+    NEXT_ATTEMPT = "next_attempt", "Next call attempt"
+    FOLLOW_UP = "follow_up", "Follow-up call"
+    PLAN_REVIEW = "plan_review", "Recovery plan review"
+    REFERRAL_CHASE = "referral_chase", "Chase a referral"
+    SURVEY = "survey", "Satisfaction survey"
+
+
+# Kinds that a person works from "My work"; the rest are run by the dispatcher.
+HUMAN_KINDS = frozenset(
+    {
+        ItemKind.FIRST_CONTACT,
+        ItemKind.NEXT_ATTEMPT,
+        ItemKind.FOLLOW_UP,
+        ItemKind.PLAN_REVIEW,
+        ItemKind.REFERRAL_CHASE,
+        ItemKind.SURVEY,
+    }
+)
+
+
+class ItemState(models.TextChoices):
+    DUE = "due", "Due"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class ScheduledItem(models.Model):
+    """A future action as a row: nothing scheduled lives only in a queue or in memory.
+
+    Machine items are claimed by the worker that runs them, in the transaction that does
+    the work, so a crash leaves them due and a second run finds them done.
+    """
+
+    kind = models.CharField(max_length=30, choices=ItemKind.choices)
+    case = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.CASCADE, related_name="scheduled"
+    )
+    target_id = models.BigIntegerField(
+        null=True, blank=True, help_text="The letter, referral, ... the item acts on."
+    )
+    due_at = models.DateTimeField()
+    deadline_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the work becomes overdue (Victims' Code)."
+    )
+    state = models.CharField(max_length=10, choices=ItemState.choices, default=ItemState.DUE)
+    # Stops the same action being scheduled twice (e.g. "follow_up_letter:case:12").
+    dedupe_key = models.CharField(max_length=100, unique=True, null=True, blank=True)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    runs = models.PositiveIntegerField(default=0)
+    failures = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["due_at"],
+                condition=models.Q(state="due"),
+                name="scheduled_due_idx",
+            ),
+            models.Index(fields=["case", "state"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.state})"
+
+    @property
+    def is_human(self) -> bool:
+        return self.kind in HUMAN_KINDS
+
+    @property
+    def overdue(self) -> bool:
+        limit = self.deadline_at or self.due_at
+        return self.state == ItemState.DUE and limit < timezone.now()
+
+
+class ItemRun(models.Model):
+    """One row per successful run of a machine item: the proof it ran once."""
+
+    item = models.OneToOneField(ScheduledItem, on_delete=models.CASCADE, related_name="run")
+    ran_at = models.DateTimeField(default=timezone.now)
+    worker = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return f"run of item {self.item_id} at {self.ran_at:%Y-%m-%d %H:%M:%S}"

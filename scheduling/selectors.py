@@ -1,0 +1,112 @@
+"""Reads for "My work" and the manager's view of the team's load."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from cases.selectors import casework_for
+from cases.workflow import OPEN_STATUSES
+from contact.models import Channel, Letter, LetterStatus
+from scheduling.models import HUMAN_KINDS, ItemState, ScheduledItem
+
+
+def end_of_today() -> datetime:
+    return timezone.make_aware(datetime.combine(timezone.localdate(), time.max))
+
+
+def work_due(user: User) -> QuerySet[ScheduledItem]:
+    """Person-work due by the end of today on cases this user may see, oldest first."""
+    return (
+        ScheduledItem.objects.filter(
+            state=ItemState.DUE,
+            kind__in=HUMAN_KINDS,
+            due_at__lte=end_of_today(),
+            case__in=casework_for(user).filter(status__in=OPEN_STATUSES),
+        )
+        .select_related("case", "case__person", "case__crime", "case__allocated_to")
+        .order_by("due_at", "pk")
+    )
+
+
+def letters_to_approve(user: User) -> QuerySet[Letter]:
+    return (
+        Letter.objects.filter(
+            channel=Channel.POST,
+            status=LetterStatus.RENDERED,
+            approved_at__isnull=True,
+            case__in=casework_for(user),
+        )
+        .select_related("case", "case__person", "case__allocated_to")
+        .order_by("created_at", "pk")
+    )
+
+
+def team_load() -> QuerySet[User]:
+    """Each VCC and manager with their open cases, work due today and overdue work."""
+    now = timezone.now()
+    due = Q(
+        allocated_cases__scheduled__state=ItemState.DUE,
+        allocated_cases__scheduled__kind__in=HUMAN_KINDS,
+    )
+    return (
+        User.objects.filter(is_active=True, is_api_client=False)
+        .filter(
+            Q(groups__permissions__codename="work_case")
+            | Q(user_permissions__codename="work_case")
+        )
+        .distinct()
+        .annotate(
+            open_cases=Count(
+                "allocated_cases",
+                filter=Q(allocated_cases__status__in=OPEN_STATUSES),
+                distinct=True,
+            ),
+            due_today=Count(
+                "allocated_cases__scheduled",
+                filter=due & Q(allocated_cases__scheduled__due_at__lte=end_of_today()),
+                distinct=True,
+            ),
+            overdue=Count(
+                "allocated_cases__scheduled",
+                filter=due
+                & (
+                    Q(allocated_cases__scheduled__deadline_at__lt=now)
+                    | Q(
+                        allocated_cases__scheduled__deadline_at__isnull=True,
+                        allocated_cases__scheduled__due_at__lt=now,
+                    )
+                ),
+                distinct=True,
+            ),
+        )
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def unallocated_load() -> dict[str, int]:
+    now = timezone.now()
+    items = ScheduledItem.objects.filter(
+        state=ItemState.DUE, kind__in=HUMAN_KINDS, case__allocated_to__isnull=True,
+        case__status__in=OPEN_STATUSES,
+    )
+    return items.aggregate(
+        due_today=Count("pk", filter=Q(due_at__lte=end_of_today())),
+        overdue=Count(
+            "pk",
+            filter=Q(deadline_at__lt=now) | Q(deadline_at__isnull=True, due_at__lt=now),
+        ),
+    )
+
+
+def victims_code_overdue() -> int:
+    """First contacts past their Victims' Code deadline (one or five working days)."""
+    return ScheduledItem.objects.filter(
+        state=ItemState.DUE,
+        kind="first_contact",
+        deadline_at__lt=timezone.now(),
+        case__status__in=OPEN_STATUSES,
+    ).count()

@@ -1,0 +1,170 @@
+"""Scheduled work: create items, claim and run the machine ones, close the human ones.
+
+Rules (STYLE "no lost or doubled work"; issue: "scheduled work is data"): every future
+action is a row with a due time and a state. The dispatcher only *offers* due machine items
+to Celery; the task claims its item with SELECT ... FOR UPDATE SKIP LOCKED WHERE state='due'
+in the same transaction that does the work and marks it done. So:
+- a message published twice, or a dispatcher that runs twice, finds the item done or locked
+  and does nothing;
+- a worker that dies mid-run rolls its transaction back: the item is still due and is
+  offered again once its dispatch lease runs out;
+- Redis being down only delays the offer: the rows are in PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from scheduling.models import HUMAN_KINDS, ItemRun, ItemState, ScheduledItem
+
+log = logging.getLogger(__name__)
+
+# How long an offered item waits before it is offered again (a lost message, a dead worker).
+DISPATCH_LEASE = timedelta(minutes=5)
+DISPATCH_BATCH = 500
+# A machine item that keeps failing stops being retried and shows as failed.
+MAX_FAILURES = 5
+
+# kind -> handler(item). Handlers do their work with the item locked; they must not commit.
+HANDLERS: dict[str, Callable[[ScheduledItem], None]] = {}
+
+
+def handler(kind: str):
+    def register(func):
+        HANDLERS[kind] = func
+        return func
+
+    return register
+
+
+def schedule(
+    *,
+    kind: str,
+    due_at: datetime,
+    case=None,
+    target_id: int | None = None,
+    deadline_at: datetime | None = None,
+    dedupe_key: str | None = None,
+) -> ScheduledItem:
+    """Schedule an action. With a dedupe key, scheduling it again returns the first row."""
+    if dedupe_key:
+        existing = ScheduledItem.objects.filter(dedupe_key=dedupe_key).first()
+        if existing is not None:
+            return existing
+        try:
+            with transaction.atomic():
+                return ScheduledItem.objects.create(
+                    kind=kind, case=case, target_id=target_id, due_at=due_at,
+                    deadline_at=deadline_at, dedupe_key=dedupe_key,
+                )
+        except IntegrityError:
+            return ScheduledItem.objects.get(dedupe_key=dedupe_key)
+    return ScheduledItem.objects.create(
+        kind=kind, case=case, target_id=target_id, due_at=due_at, deadline_at=deadline_at
+    )
+
+
+def complete_human_items(*, case, kinds, by=None) -> int:
+    """Close the open person-work items of these kinds on a case (the work has been done)."""
+    return ScheduledItem.objects.filter(case=case, kind__in=kinds, state=ItemState.DUE).update(
+        state=ItemState.DONE, done_at=timezone.now(), done_by=by
+    )
+
+
+def cancel_items(*, case, kinds) -> int:
+    return ScheduledItem.objects.filter(case=case, kind__in=kinds, state=ItemState.DUE).update(
+        state=ItemState.CANCELLED, done_at=timezone.now()
+    )
+
+
+def due_machine_items(now: datetime | None = None) -> list[int]:
+    """Mark due machine items as offered (lease) and return their ids, oldest first."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        ids = list(
+            ScheduledItem.objects.select_for_update(skip_locked=True)
+            .filter(state=ItemState.DUE, due_at__lte=now)
+            .exclude(kind__in=HUMAN_KINDS)
+            .filter(Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=now - DISPATCH_LEASE))
+            .order_by("due_at", "pk")
+            .values_list("pk", flat=True)[:DISPATCH_BATCH]
+        )
+        if ids:
+            ScheduledItem.objects.filter(pk__in=ids).update(dispatched_at=now)
+    return ids
+
+
+def dispatch_due_items(*, send: Callable[[int], object] | None = None) -> int:
+    """Offer every due machine item to the workers. Returns how many were offered.
+
+    If publishing fails (Redis down), the offer is withdrawn so the next run tries again
+    at once rather than after the lease.
+    """
+    if send is None:
+        from scheduling.tasks import run_scheduled_item
+
+        send = run_scheduled_item.delay
+    ids = due_machine_items()
+    offered = 0
+    for position, item_id in enumerate(ids):
+        try:
+            send(item_id)
+            offered += 1
+        except Exception:
+            unsent = ids[position:]
+            ScheduledItem.objects.filter(pk__in=unsent, state=ItemState.DUE).update(
+                dispatched_at=None
+            )
+            log.warning("dispatch stopped: the broker refused; %d items left due", len(unsent))
+            break
+    return offered
+
+
+def run_item(item_id: int) -> bool:
+    """Run one machine item exactly once. Returns True if this call did the work."""
+    with transaction.atomic():
+        item = (
+            ScheduledItem.objects.select_for_update(skip_locked=True)
+            .filter(pk=item_id, state=ItemState.DUE)
+            .first()
+        )
+        if item is None:
+            return False  # done already, cancelled, deleted, or being run right now
+        run = HANDLERS.get(item.kind)
+        if run is None:
+            item.state = ItemState.FAILED
+            item.last_error = f"No handler for {item.kind}"
+            item.save(update_fields=["state", "last_error"])
+            return False
+        run(item)
+        item.state = ItemState.DONE
+        item.done_at = timezone.now()
+        item.runs += 1
+        item.save(update_fields=["state", "done_at", "runs"])
+        ItemRun.objects.create(item=item, worker=socket.gethostname())
+    return True
+
+
+def record_failure(item_id: int, error: str) -> None:
+    """Keep the error on the row. The item stays due and is offered again after the lease,
+    until it has failed MAX_FAILURES times; then it is marked failed for a person to see."""
+    with transaction.atomic():
+        item = (
+            ScheduledItem.objects.select_for_update()
+            .filter(pk=item_id, state=ItemState.DUE)
+            .first()
+        )
+        if item is None:
+            return
+        item.failures += 1
+        item.last_error = error[:2000]
+        if item.failures >= MAX_FAILURES:
+            item.state = ItemState.FAILED
+        item.save(update_fields=["failures", "last_error", "state"])

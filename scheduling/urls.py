@@ -1,0 +1,11 @@
+from django.urls import path
+
+from scheduling import views
+
+app_name = "scheduling"
+urlpatterns = [
+    path("", views.MyWorkView.as_view(), name="my_work"),
+    path("letters/approve/", views.ApproveLettersView.as_view(), name="approve_letters"),
+    path("team/", views.TeamView.as_view(), name="team"),
+    path("team/reallocate/", views.ReallocateView.as_view(), name="reallocate"),
+]

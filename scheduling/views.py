@@ -1,0 +1,101 @@
+"""'My work' for a VCC and the team's load for a hub manager."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.shortcuts import get_object_or_404, redirect
+from django.views.generic import TemplateView, View
+
+from accounts.models import User
+from audit.models import AccessAction
+from audit.services import record_access
+from cases.services import CaseError, reallocate_open_cases
+from contact.services import approve_letters
+from scheduling import selectors
+
+
+class MyWorkView(PermissionRequiredMixin, TemplateView):
+    """What is due and overdue, oldest first: my cases, then the unallocated queue, then
+    the postal letters waiting for a check."""
+
+    permission_required = ("cases.view_casework", "cases.work_case")
+    template_name = "scheduling/my_work.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        items = list(selectors.work_due(user)[:500])
+        mine = [i for i in items if i.case.allocated_to_id == user.pk]
+        queue = [i for i in items if i.case.allocated_to_id is None]
+        letters = list(selectors.letters_to_approve(user)[:200])
+        shown = mine + queue
+        case_ids = [i.case_id for i in shown] + [letter.case_id for letter in letters]
+        if case_ids:
+            record_access(
+                request=self.request,
+                action=AccessAction.LIST,
+                case_ids=case_ids,
+                person_ids=[i.case.person_id for i in shown]
+                + [letter.case.person_id for letter in letters],
+                detail="my work",
+            )
+        context.update(
+            mine=mine,
+            queue=queue,
+            letters=letters,
+            overdue_count=sum(1 for i in shown if i.overdue),
+        )
+        return context
+
+
+class ApproveLettersView(PermissionRequiredMixin, View):
+    permission_required = ("cases.view_casework", "cases.work_case")
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        ids = [int(i) for i in request.POST.getlist("letter") if i.isdigit()]
+        letters = selectors.letters_to_approve(request.user).filter(pk__in=ids)
+        count = approve_letters(letters=list(letters), by=request.user)
+        if count:
+            messages.success(
+                request, f"{count} letter{'s' if count != 1 else ''} approved for the post room."
+            )
+        else:
+            messages.error(request, "Select the letters you have checked.")
+        return redirect("scheduling:my_work")
+
+
+class TeamView(PermissionRequiredMixin, TemplateView):
+    """For managers: each VCC's load, overdue work, and cover for absence."""
+
+    permission_required = ("cases.view_casework", "cases.allocate_case")
+    template_name = "scheduling/team.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        team = list(selectors.team_load())
+        context.update(
+            team=team,
+            unallocated=selectors.unallocated_load(),
+            victims_code_overdue=selectors.victims_code_overdue(),
+        )
+        return context
+
+
+class ReallocateView(PermissionRequiredMixin, View):
+    permission_required = ("cases.view_casework", "cases.allocate_case")
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        from_user = get_object_or_404(User, pk=request.POST.get("from_user") or 0)
+        to_id = request.POST.get("to_user")
+        to_user = get_object_or_404(User, pk=to_id) if to_id else None
+        try:
+            moved = reallocate_open_cases(from_user=from_user, to_user=to_user, by=request.user)
+        except CaseError as error:
+            messages.error(request, str(error))
+        else:
+            target = str(to_user) if to_user else "the unallocated queue"
+            messages.success(request, f"{moved} open cases moved from {from_user} to {target}.")
+        return redirect("scheduling:team")

@@ -1,0 +1,126 @@
+"""'My work': due and overdue work, oldest first; the manager's view of the team."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.roles import Role
+from cases.models import Case
+from contact.models import Letter
+from scheduling.services import schedule
+from tests.factories import CaseFactory, PersonFactory, user_with_role
+
+pytestmark = pytest.mark.django_db
+
+
+def first_call(case, *, hours_ago=1, deadline_in_hours=8):
+    now = timezone.now()
+    return schedule(
+        kind="first_contact",
+        case=case,
+        due_at=now - timedelta(hours=hours_ago),
+        deadline_at=now + timedelta(hours=deadline_in_hours),
+    )
+
+
+def test_my_work_lists_my_due_work_then_the_queue_oldest_first(client, vcc_user):
+    other_vcc = user_with_role(Role.VCC)
+    mine_new = CaseFactory(allocated_to=vcc_user, status="awaiting_contact")
+    mine_old = CaseFactory(allocated_to=vcc_user, status="awaiting_contact")
+    queued = CaseFactory(status="awaiting_contact")
+    theirs = CaseFactory(allocated_to=other_vcc, status="awaiting_contact")
+    later = CaseFactory(allocated_to=vcc_user, status="awaiting_contact")
+    first_call(mine_new, hours_ago=1)
+    first_call(mine_old, hours_ago=30, deadline_in_hours=-6)  # past its Victims' Code deadline
+    first_call(queued)
+    first_call(theirs)
+    schedule(kind="next_attempt", case=later, due_at=timezone.now() + timedelta(days=2))
+
+    client.force_login(vcc_user)
+    page = client.get(reverse("scheduling:my_work")).content.decode()
+
+    assert page.index(mine_old.reference) < page.index(mine_new.reference)  # oldest first
+    assert page.index(mine_new.reference) < page.index(queued.reference)  # then the queue
+    assert theirs.reference not in page
+    assert later.reference not in page  # not due yet
+    assert 'data-testid="count-overdue">1<' in page
+    assert "Overdue" in page
+
+
+def test_a_vcc_takes_a_case_from_the_queue(client, vcc_user):
+    case = CaseFactory(status="awaiting_contact")
+    first_call(case)
+    client.force_login(vcc_user)
+    client.post(reverse("cases:allocate", args=[case.pk]), {"to": "me", "next": "/work/"})
+    case.refresh_from_db()
+    assert case.allocated_to == vcc_user
+
+
+def test_a_vcc_cannot_take_someone_elses_case(client, vcc_user):
+    other = user_with_role(Role.VCC)
+    case = CaseFactory(allocated_to=other)
+    client.force_login(vcc_user)
+    response = client.post(reverse("cases:allocate", args=[case.pk]), {"to": "me"}, follow=True)
+    assert "Only a hub manager can allocate" in response.content.decode()
+    case.refresh_from_db()
+    assert case.allocated_to == other
+
+
+def test_letters_to_approve_are_approved_for_the_post_room(client, vcc_user):
+    case = CaseFactory(person=PersonFactory(email="", address_line1="1 High St",
+                                            postcode="PE13 1AA"))
+    letter = Letter.objects.create(case=case, kind="introductory", channel="post",
+                                   status="rendered", rendered_at=timezone.now(), pdf=b"%PDF")
+    client.force_login(vcc_user)
+    page = client.get(reverse("scheduling:my_work")).content.decode()
+    assert 'data-testid="count-letters">1<' in page
+    client.post(reverse("scheduling:approve_letters"), {"letter": [letter.pk]})
+    letter.refresh_from_db()
+    assert letter.approved_by == vcc_user
+
+
+def test_my_work_queries_do_not_grow_with_items(client, vcc_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("scheduling:my_work")).status_code == 200
+        return len(captured)
+
+    client.force_login(vcc_user)
+    first_call(CaseFactory(allocated_to=vcc_user, status="awaiting_contact"))
+    few = queries()
+    for _ in range(25):
+        first_call(CaseFactory(allocated_to=vcc_user, status="awaiting_contact"))
+        first_call(CaseFactory(status="awaiting_contact"))
+    assert queries() == few
+
+
+def test_manager_sees_each_vccs_load_and_covers_an_absence(client, manager_user, vcc_user):
+    cover = user_with_role(Role.VCC, first_name="Cora", last_name="Cover")
+    for _ in range(3):
+        first_call(CaseFactory(allocated_to=vcc_user, status="awaiting_contact"),
+                   deadline_in_hours=-1)
+    closed = CaseFactory(allocated_to=vcc_user, status="closed")
+    client.force_login(manager_user)
+    page = client.get(reverse("scheduling:team")).content.decode()
+    assert 'data-testid="victims-code-overdue">3<' in page
+    response = client.post(
+        reverse("scheduling:reallocate"), {"from_user": vcc_user.pk, "to_user": cover.pk},
+        follow=True,
+    )
+    assert "3 open cases moved" in response.content.decode()
+    assert Case.objects.filter(allocated_to=cover).count() == 3
+    closed.refresh_from_db()
+    assert closed.allocated_to == vcc_user  # closed cases stay where they were
+
+
+def test_only_managers_see_the_team(client, vcc_user):
+    client.force_login(vcc_user)
+    assert client.get(reverse("scheduling:team")).status_code == 403
+    assert client.post(reverse("scheduling:reallocate"), {}).status_code == 403
