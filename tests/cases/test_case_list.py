@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import re
-
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import AccessLog
-from cases.models import Case
 from cases.services import transition_case
 from tests.factories import CaseFactory, CrimeFactory, IvnaFactory, PersonFactory
 
