@@ -15,7 +15,11 @@ def navigation(request):
             ("My submissions", reverse("assessments:my_submissions")),
         ]
     elif role in (Role.VCC, Role.MANAGER):
-        items = [("My work", reverse("scheduling:my_work")), ("Cases", reverse("cases:list"))]
+        items = [
+            ("My work", reverse("scheduling:my_work")),
+            ("Cases", reverse("cases:list")),
+            ("Post room", reverse("letters:post_room")),
+        ]
         if role == Role.MANAGER:
             items.append(("Team", reverse("scheduling:team")))
     return {

@@ -1,0 +1,332 @@
+"""Rendering and sending the letters: the introductory letter and the no-contact follow-up.
+
+Service specification (Appendix 2): "contact every single victim of crime by letter or email
+to highlight the services available within the Victims' Hub – to include Restorative
+Justice"; "three attempts at differing times and days; with a follow up letter if contact is
+not established"; support "where possible, in their first language".
+
+Rules kept here:
+- A letter is rendered from the templates `letters/<kind>_<language>.html` (PDF, through
+  WeasyPrint) and `.txt` (the email body), falling back to English.
+- WeasyPrint never fetches anything: the fetcher refuses every URL but `data:`. The CSS is
+  inline in the templates.
+- What a victim or an officer typed reaches the PDF only through Django's autoescaping.
+- A failure to render or send marks the letter failed with the error (never personal data)
+  and does not raise: the scheduled item is done and a VCC can retry the letter.
+- An email is sent once it is rendered; a postal letter waits to be approved (unless the
+  setting says postal letters need no approval) and is marked sent when the post room
+  prints it.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+import pghistory
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import get_template, select_template
+from django.utils import dateformat, timezone, translation
+from pypdf import PdfReader, PdfWriter
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
+
+from accounts.models import User
+from cases.selectors import casework_for
+from cases.services import CaseError
+from contact.models import Channel, Letter, LetterKind, LetterStatus
+
+log = logging.getLogger(__name__)
+
+# Words around the letter's text, per language; the letter's own text is in its templates.
+LABELS = {
+    "en": {
+        "date": "Date",
+        "reference": "Our reference",
+        "phone": "Phone",
+        "email": "Email",
+        "private": "Private and confidential",
+        "page": "Page",
+        "of": "of",
+        "date_format": "j F Y",
+    },
+    "pl": {
+        "date": "Data",
+        "reference": "Nasz numer referencyjny",
+        "phone": "Telefon",
+        "email": "E-mail",
+        "private": "Prywatne i poufne",
+        "page": "Strona",
+        "of": "z",
+        # E: the month in the genitive ("12 marca 2025").
+        "date_format": "j E Y",
+    },
+}
+
+# The email's subject. Never the crime: someone else may read the inbox.
+SUBJECTS = {
+    (LetterKind.INTRODUCTORY, "en"): "Free support from the Victims' Hub",
+    (LetterKind.INTRODUCTORY, "pl"): "Bezpłatne wsparcie z Victims' Hub",
+    (LetterKind.NO_CONTACT, "en"): "We tried to call you – Victims' Hub",
+    (LetterKind.NO_CONTACT, "pl"): "Próbowaliśmy się do Ciebie dodzwonić – Victims' Hub",
+}
+
+NO_LETTERS_TO_PRINT = "There are no approved letters waiting to be printed."
+
+
+# -- Fetching: nothing but data: URLs --------------------------------------------------------
+
+
+class DataOnlyURLFetcher(URLFetcher):
+    """A WeasyPrint URL fetcher that refuses every URL except `data:`.
+
+    A letter's template could otherwise make the renderer read local files (file:///etc/…)
+    or call out to the network (SSRF). Refused URLs are kept in `refused` for the logs and
+    the tests; WeasyPrint leaves the resource out and goes on rendering.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs["allowed_protocols"] = ("data",)
+        kwargs["allow_redirects"] = False
+        super().__init__(**kwargs)
+        self.refused: list[str] = []
+
+    def fetch(self, url, headers=None):
+        if not str(url).lower().startswith("data:"):
+            self.refused.append(str(url)[:200])
+            raise ValueError(f"Letters may not fetch {str(url)[:80]!r}: only data: URLs.")
+        return super().fetch(url, headers)
+
+
+def html_to_pdf(html: str, *, fetcher: DataOnlyURLFetcher | None = None) -> bytes:
+    """Render HTML to PDF bytes with the data-only fetcher (and no base URL)."""
+    fetcher = fetcher or DataOnlyURLFetcher()
+    pdf = HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf()
+    if fetcher.refused:
+        log.warning("letter rendering refused %d URL(s)", len(fetcher.refused))
+    return pdf
+
+
+# -- Rendering ---------------------------------------------------------------------------
+
+
+def template_language(kind: str, language: str) -> str:
+    """The letter's language if both its templates exist, otherwise English."""
+    for name in (f"letters/{kind}_{language}.html", f"letters/{kind}_{language}.txt"):
+        try:
+            get_template(name)
+        except Exception:
+            return "en"
+    return language
+
+
+def _address_lines(person) -> list[str]:
+    lines = [person.address_line1, person.address_line2, person.town, person.postcode.upper()]
+    return [line.strip() for line in lines if line and line.strip()]
+
+
+def letter_context(letter: Letter, *, language: str, today: date | None = None) -> dict:
+    case = letter.case
+    person = case.person
+    today = today or timezone.localdate()
+    labels = LABELS.get(language, LABELS["en"])
+    with translation.override(language):
+        today_text = dateformat.format(today, labels["date_format"])
+    return {
+        "lang": language,
+        "labels": labels,
+        "kind": letter.kind,
+        "name": person.full_name,
+        "first_name": person.first_name,
+        "address_lines": _address_lines(person),
+        "reference": case.reference,
+        "today": today,
+        "today_text": today_text,
+        "hub_name": settings.HUB_NAME,
+        "hub_address_lines": [p.strip() for p in settings.HUB_ADDRESS.split(",") if p.strip()],
+        "hub_phone": settings.HUB_PHONE,
+        "hub_email": settings.HUB_EMAIL,
+    }
+
+
+def render_letter(letter: Letter) -> tuple[bytes, str]:
+    """The letter as (PDF bytes, plain text), in its language or else English."""
+    language = template_language(letter.kind, letter.language or "en")
+    context = letter_context(letter, language=language)
+    names = [f"letters/{letter.kind}_{language}", f"letters/{letter.kind}_en"]
+    with translation.override(language):
+        html = select_template([f"{n}.html" for n in names]).render(context)
+        text = select_template([f"{n}.txt" for n in names]).render(context)
+    return html_to_pdf(html), _tidy_text(text)
+
+
+def _tidy_text(text: str) -> str:
+    """Template tags leave blank-line runs and trailing spaces behind in the plain text."""
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)) + "\n"
+
+
+def subject_for(letter: Letter) -> str:
+    language = template_language(letter.kind, letter.language or "en")
+    return SUBJECTS.get((letter.kind, language)) or SUBJECTS[(letter.kind, "en")]
+
+
+# -- Sending -----------------------------------------------------------------------------
+
+
+def _describe_error(error: Exception, person) -> str:
+    """The exception's type and message, with anything personal about the victim taken out
+    (an SMTP refusal names the recipient's address, for example)."""
+    message = f"{type(error).__name__}: {error}"
+    personal = [
+        person.email,
+        person.phone,
+        person.first_name,
+        person.last_name,
+        person.address_line1,
+        person.address_line2,
+        person.town,
+        person.postcode,
+    ]
+    for value in sorted((v for v in personal if v and len(v.strip()) > 1), key=len, reverse=True):
+        pattern = rf"(?<!\w){re.escape(value.strip())}(?!\w)"  # whole words: not "c-ann-ot"
+        message = re.sub(pattern, "[removed]", message, flags=re.IGNORECASE)
+    return message[:500]
+
+
+def send_letter(letter: Letter) -> None:
+    """Render the letter and send it (email) or make it ready for the post room (post).
+
+    Called by the scheduled item with the letter row locked. Never raises: a failure is
+    kept on the letter (status failed) for a VCC to retry.
+    """
+    if letter.status == LetterStatus.SENT:
+        return
+    person = letter.case.person
+    now = timezone.now()
+    fields = ["status", "error", "pdf", "text", "rendered_at", "sent_at", "approved_at",
+              "approved_by"]
+    try:
+        if not person.safe_to_write:
+            raise PermissionError("It is no longer safe to write to the victim.")
+        if letter.channel == Channel.POST and not (person.address_line1 and person.postcode):
+            raise ValueError("The victim has no postal address.")
+        if letter.channel == Channel.EMAIL and not person.email:
+            raise ValueError("The victim has no email address.")
+        pdf, text = render_letter(letter)
+        letter.pdf, letter.text, letter.rendered_at = pdf, text, now
+        letter.status, letter.error = LetterStatus.RENDERED, ""
+        if letter.channel == Channel.EMAIL:
+            message = EmailMessage(
+                subject=subject_for(letter),
+                body=text,
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to=[person.email],
+            )
+            message.attach(letter.filename, pdf, "application/pdf")
+            message.send(fail_silently=False)
+            letter.status, letter.sent_at = LetterStatus.SENT, timezone.now()
+        elif not settings.HUB_POSTAL_LETTERS_NEED_APPROVAL:
+            letter.approved_at, letter.approved_by = now, None
+    except Exception as error:  # noqa: BLE001 - every failure is kept on the letter
+        letter.status = LetterStatus.FAILED
+        letter.error = _describe_error(error, person)
+        log.warning("letter %s failed: %s", letter.pk, type(error).__name__)
+    letter.save(update_fields=fields)
+
+
+# -- The post room ---------------------------------------------------------------------
+
+
+@dataclass
+class PrintBatch:
+    pdf: bytes
+    letters: list[Letter] = field(default_factory=list)
+
+    @property
+    def case_ids(self) -> list[int]:
+        return sorted({letter.case_id for letter in self.letters})
+
+    @property
+    def person_ids(self) -> list[int]:
+        return sorted({letter.case.person_id for letter in self.letters})
+
+
+def join_letters(letters: list[Letter]) -> bytes:
+    """One PDF of the letters' stored PDFs, in order."""
+    writer = PdfWriter()
+    for letter in letters:
+        writer.append(PdfReader(io.BytesIO(bytes(letter.pdf))))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def postal_letters_waiting(user: User | None = None):
+    """Postal letters rendered, approved and not yet printed (of the user's casework)."""
+    letters = Letter.objects.filter(
+        channel=Channel.POST,
+        status=LetterStatus.RENDERED,
+        approved_at__isnull=False,
+        sent_at__isnull=True,
+        pdf__isnull=False,
+    )
+    if user is not None:
+        letters = letters.filter(case__in=casework_for(user))
+    return letters
+
+
+def take_print_run(*, by: User) -> PrintBatch:
+    """Lock the approved postal letters waiting, join them into one PDF and mark them sent.
+
+    Only the letters of cases `by` may open go into the run: a restricted case's letter
+    waits for a manager or the VCC it is allocated to.
+    """
+    with transaction.atomic(), pghistory.context(user=by.pk, via="post_room"):
+        letters = list(
+            postal_letters_waiting(by)
+            .select_for_update(of=("self",))
+            .select_related("case")
+            .order_by("approved_at", "pk")
+        )
+        if not letters:
+            raise CaseError(NO_LETTERS_TO_PRINT)
+        pdf = join_letters(letters)
+        now = timezone.now()
+        Letter.objects.filter(pk__in=[letter.pk for letter in letters]).update(
+            status=LetterStatus.SENT, sent_at=now
+        )
+        for letter in letters:
+            letter.status, letter.sent_at = LetterStatus.SENT, now
+    return PrintBatch(pdf=pdf, letters=letters)
+
+
+def print_run(*, by: User) -> tuple[bytes, int]:
+    """Today's print run: (the joined PDF, how many letters)."""
+    batch = take_print_run(by=by)
+    return batch.pdf, len(batch.letters)
+
+
+def letters_sent_on(day: date, user: User | None = None):
+    """The postal letters printed on a day (local time), in the order they were printed."""
+    letters = Letter.objects.filter(
+        channel=Channel.POST, status=LetterStatus.SENT, sent_at__date=day, pdf__isnull=False
+    )
+    if user is not None:
+        letters = letters.filter(case__in=casework_for(user))
+    return letters.select_related("case").order_by("sent_at", "approved_at", "pk")
+
+
+def day_batch_letters(day: date, user: User | None = None) -> PrintBatch:
+    letters = list(letters_sent_on(day, user))
+    return PrintBatch(pdf=join_letters(letters) if letters else b"", letters=letters)
+
+
+def day_batch(day: date) -> bytes:
+    """The joined PDF of the postal letters sent on that day, to print again."""
+    return day_batch_letters(day).pdf
