@@ -105,6 +105,7 @@ class CaseDetailView(PermissionRequiredMixin, TemplateView):
             crime=case.crime,
             ivna=ivna,
             triage_rules=[(r, rule_description(r)) for r in (ivna.triage_rules if ivna else [])],
+            transitions=case.transitions.select_related("by").order_by("at", "pk"),
             contact_log=contact_log(case, user),
             letters=case.letters.defer("pdf", "text").order_by("created_at"),
             attempts=list(case.attempts.all()),

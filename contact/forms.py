@@ -13,12 +13,13 @@ from contact.models import AttemptOutcome
 class ContactAttemptForm(forms.Form):
     made_on = forms.DateField(
         label="Date of the call",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # A TextInput so the GOV.UK layout styles it; the browser shows a date picker.
+        widget=forms.TextInput(attrs={"type": "date"}),
         error_messages={"required": "Enter the date of the call", "invalid": "Enter a real date"},
     )
     made_at_time = forms.TimeField(
         label="Time of the call",
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        widget=forms.TextInput(attrs={"type": "time"}),
         error_messages={"required": "Enter the time of the call", "invalid": "Enter a real time"},
     )
     number_used = forms.CharField(
@@ -42,11 +43,11 @@ class ContactAttemptForm(forms.Form):
     def __init__(self, *args, can_override: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         now = timezone.localtime()
-        self.fields["made_on"].initial = now.date()
+        self.fields["made_on"].initial = now.date().isoformat()
         self.fields["made_at_time"].initial = now.strftime("%H:%M")
         fields = [
             Field.text("made_on", field_width=10),
-            Field.text("made_at_time", field_width=5),
+            Field.text("made_at_time", field_width=10),
             Field.text("number_used", field_width=20),
             Field.radios("outcome", small=True),
             Field.textarea("notes", rows=3),

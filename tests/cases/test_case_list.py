@@ -121,6 +121,10 @@ def test_case_page_shows_person_crime_markers_ivna_history_and_other_cases(clien
         "CF/00001/24",
     ):
         assert text in page, text
+    history = page[page.index('data-testid="status-history"') :]
+    history = history[: history.index("</table>")]
+    assert "Agreed by phone" in history
+    assert "Accepted support" in history
 
 
 def test_each_view_of_a_case_page_is_logged_in_the_request(client, vcc_user):
