@@ -64,7 +64,8 @@ def test_three_failed_calls_then_the_follow_up_letter(live_server, page, screens
     screenshot("11-case-after-three-calls")
 
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="Download PDF of the follow-up letter (no contact made)").click()
+        name = "Download PDF of the follow-up letter (no contact made)"
+        page.get_by_role("link", name=name).click()
     path = tmp_path / "letter.pdf"
     download_info.value.save_as(path)
     text = "".join(p.extract_text() for p in PdfReader(path).pages)
