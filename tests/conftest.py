@@ -16,6 +16,12 @@ def _eager_celery(settings):
     settings.CELERY_TASK_ALWAYS_EAGER = True
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    # Factories make many users; the real hasher would make the suite take minutes.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def police_user(db):
     return user_with_role(Role.POLICE, username="officer")

@@ -78,7 +78,11 @@ def test_police_submit_an_ivna_and_a_vcc_opens_the_case(live_server, page, scree
     sign_out(page)
 
     sign_in(page, base, "vcc-jones")
-    assert page.url.endswith("/cases/")
+    # The VCC starts the day on "My work": the new victim's first call is in the queue.
+    assert page.url.endswith("/work/")
+    assert reference in page.locator("[data-testid=work-item]").first.inner_text()
+    screenshot("05a-my-work")
+    page.get_by_role("link", name="Cases", exact=True).click()
     page.fill("#id_q", "Ann Example")
     page.get_by_role("button", name="Search").click()
     assert "Ann" not in page.url  # the search term stays out of the URL
