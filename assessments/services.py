@@ -15,7 +15,7 @@ from assessments.models import Ivna
 from assessments.triage import IvnaAnswers, TriageDecision, rule_description, triage
 from cases.choices import CaseSource, Route
 from cases.models import Case, Crime, Person
-from cases.services import record_received, transition_case
+from cases.services import flag_repeat_victim, record_received, transition_case
 from cases.workflow import status_after_triage
 from contact.services import start_contact
 from hub.working_days import end_of_working_day
@@ -290,5 +290,6 @@ def record_ivna(
                 f"{rule_description(decision.deciding_rule)}."
             ),
         )
+        flag_repeat_victim(case=case)
         start_contact(case=case)
     return IntakeResult(case=case, created=True, decision=decision)

@@ -183,6 +183,10 @@ class Case(models.Model):
         blank=True, help_text="The reason for declining, or what the victim was signposted to."
     )
     responded_to_letter = models.BooleanField(default=False)
+    repeat_victim = models.BooleanField(
+        default=False,
+        help_text="The person had a case closed in the 12 months before this one was opened.",
+    )
     closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)

@@ -104,3 +104,24 @@ def reallocate_open_cases(*, from_user: User, to_user: User | None, by: User) ->
     return Case.objects.filter(allocated_to=from_user, status__in=OPEN_STATUSES).update(
         allocated_to=to_user, updated_at=timezone.now()
     )
+
+
+REPEAT_WINDOW_DAYS = 365
+
+
+def flag_repeat_victim(*, case: Case) -> bool:
+    """Flag a new case whose person had a case closed in the last 12 months, so nobody has
+    to tell their story twice (2012 needs assessment, section 8; repeat victimisation is
+    common, most of all in domestic abuse)."""
+    from datetime import timedelta
+
+    since = timezone.now() - timedelta(days=REPEAT_WINDOW_DAYS)
+    repeat = (
+        Case.objects.filter(person_id=case.person_id, closed_at__gte=since)
+        .exclude(pk=case.pk)
+        .exists()
+    )
+    if repeat and not case.repeat_victim:
+        case.repeat_victim = True
+        case.save(update_fields=["repeat_victim", "updated_at"])
+    return repeat
