@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "contact",
     "support",
     "volunteers",
+    "reporting",
     "hub",
 ]
 
@@ -205,7 +206,7 @@ CACHES = {
 
 # Celery: Redis in production. Without REDIS_URL (the embedded run) tasks run in-process,
 # so the scheduled-work dispatcher still fires.
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL or "memory://")
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL or "memory://localhost/")
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
 CELERY_TASK_SERIALIZER = "json"
@@ -291,3 +292,6 @@ HUB_ADDRESS = env(
 )
 HUB_PHONE = env("HUB_PHONE", "0800 000 0000")
 HUB_EMAIL = env("HUB_EMAIL", "victims.hub@example.police.uk")
+# Referrals: a referral the service has not answered within this many working days is
+# chased by the VCC (a "Chase a referral" item on My work).
+HUB_REFERRAL_CHASE_WORKING_DAYS = int(env("HUB_REFERRAL_CHASE_WORKING_DAYS", "5"))

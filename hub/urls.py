@@ -20,6 +20,7 @@ urlpatterns = [
     path("ivnas/", include("assessments.urls")),
     path("letters/", include("contact.letter_urls")),
     path("api/v1/", include("assessments.api.urls")),
+    path("api/v1/", include("reporting.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),

@@ -333,6 +333,20 @@ MATRIX = PermissionMatrix(
             },
         ),
         View(
+            "api-performance-flow",
+            data=lambda w: {"from": "2025-01-01", "to": "2025-12-31"},
+            expect={
+                ANONYMOUS: UNAUTHORIZED,
+                POLICE: FORBIDDEN,
+                VCC: FORBIDDEN,
+                MANAGER: allowed('"referred"', '"supported_rate"'),
+                VOLUNTEER: FORBIDDEN,
+                OPCC: allowed('"referred"', '"supported_rate"'),
+                POLICE_API: FORBIDDEN,
+                OPCC_API: allowed('"referred"', '"supported_rate"'),
+            },
+        ),
+        View(
             "api-schema",
             expect={
                 ANONYMOUS: UNAUTHORIZED,

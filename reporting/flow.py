@@ -1,0 +1,184 @@
+"""The hub flow (DOMAIN.md "Performance counts"; Figure 3 of the 2016 update), computed in
+the database in two queries whatever the size of the data.
+
+Every referral in the period falls in exactly one leaf:
+
+    referred
+    ├── letter_only            (responded_to_letter is a subset of it)
+    ├── high_risk
+    └── vulnerable             routed to hub contact
+        ├── supported_elsewhere
+        ├── awaiting_contact
+        ├── no_contact
+        └── contacted
+            ├── declined
+            ├── signposted
+            └── accepted
+
+The branch is the triage route; inside "vulnerable" the leaf is, in this order: already
+supported elsewhere; else the contact outcome recorded on the case (declined, signposted,
+accepted, no_contact); else awaiting contact. A case keeps its leaf when it later closes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from cases.choices import CaseSource, Route
+from cases.models import Case
+from contact.models import Letter, LetterKind, LetterStatus
+
+COUNTING_RULES_VERSION = "flow-2025.1"
+
+VULNERABLE = Q(route=Route.HUB_CONTACT)
+ELSEWHERE = VULNERABLE & Q(supported_elsewhere=True)
+IN_CONTACT = VULNERABLE & Q(supported_elsewhere=False)
+
+# leaf -> the condition that puts a case in it (mutually exclusive, together exhaustive)
+LEAVES: dict[str, Q] = {
+    "letter_only": Q(route=Route.LETTER_ONLY),
+    "high_risk": Q(route=Route.HIGH_RISK),
+    "supported_elsewhere": ELSEWHERE,
+    "declined": IN_CONTACT & Q(contact_outcome="declined"),
+    "signposted": IN_CONTACT & Q(contact_outcome="signposted"),
+    "accepted": IN_CONTACT & Q(contact_outcome="accepted"),
+    "no_contact": IN_CONTACT & Q(contact_outcome="no_contact"),
+    "awaiting_contact": IN_CONTACT
+    & ~Q(contact_outcome__in=["declined", "signposted", "accepted", "no_contact"]),
+}
+CONTACTED = ("declined", "signposted", "accepted")
+VULNERABLE_LEAVES = ("supported_elsewhere", "awaiting_contact", "no_contact", *CONTACTED)
+
+# The keys of the flow, in the order of DOMAIN.md.
+FLOW_KEYS = (
+    "referred",
+    "unique_victims",
+    "letter_only",
+    "responded_to_letter",
+    "high_risk",
+    "vulnerable",
+    "supported_elsewhere",
+    "awaiting_contact",
+    "no_contact",
+    "contacted",
+    "declined",
+    "signposted",
+    "accepted",
+    "self_referred",
+    "letters_sent",
+    "supported_rate",
+)
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date  # inclusive
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        tz = timezone.get_current_timezone()
+        return (
+            datetime.combine(self.start, time.min, tzinfo=tz),
+            datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=tz),
+        )
+
+
+def referrals(period: Period, district: str | None = None) -> QuerySet[Case]:
+    """The referrals of a period (by referral date) and, optionally, a district."""
+    start, end = period.bounds()
+    cases = Case.objects.filter(referred_at__gte=start, referred_at__lt=end)
+    if district:
+        cases = cases.filter(person__district=district)
+    return cases
+
+
+def leaf_filter(leaf: str) -> Q:
+    """The condition for a leaf or a branch: for the case list behind a count."""
+    if leaf in LEAVES:
+        return LEAVES[leaf]
+    if leaf == "vulnerable":
+        return VULNERABLE
+    if leaf == "contacted":
+        return IN_CONTACT & Q(contact_outcome__in=CONTACTED)
+    if leaf == "responded_to_letter":
+        return LEAVES["letter_only"] & Q(responded_to_letter=True)
+    if leaf == "self_referred":
+        return Q(source=CaseSource.SELF_REFERRAL)
+    if leaf == "referred":
+        return Q()
+    raise KeyError(leaf)
+
+
+@dataclass(frozen=True)
+class Flow:
+    referred: int
+    unique_victims: int
+    letter_only: int
+    responded_to_letter: int
+    high_risk: int
+    vulnerable: int
+    supported_elsewhere: int
+    awaiting_contact: int
+    no_contact: int
+    contacted: int
+    declined: int
+    signposted: int
+    accepted: int
+    self_referred: int
+    letters_sent: int
+    supported_rate: float | None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    def leaves_add_up(self) -> bool:
+        vulnerable = sum(getattr(self, leaf) for leaf in VULNERABLE_LEAVES)
+        return (
+            self.letter_only + self.high_risk + self.vulnerable == self.referred
+            and vulnerable == self.vulnerable
+            and self.declined + self.signposted + self.accepted == self.contacted
+            and self.responded_to_letter <= self.letter_only
+            and self.self_referred <= self.referred
+        )
+
+
+def compute_flow(period: Period, district: str | None = None) -> Flow:
+    """The flow counts for a period and optional district: one aggregate query over the
+    cases and one over the letters (PostgreSQL FILTER clauses)."""
+    cases = referrals(period, district)
+    # Aliases are prefixed: an aggregate may not share a name with a model field.
+    raw = cases.aggregate(
+        n_referred=Count("pk"),
+        n_unique_victims=Count("person", distinct=True),
+        n_responded_to_letter=Count("pk", filter=leaf_filter("responded_to_letter")),
+        n_self_referred=Count("pk", filter=leaf_filter("self_referred")),
+        **{f"n_{leaf}": Count("pk", filter=condition) for leaf, condition in LEAVES.items()},
+    )
+    counts = {key[2:]: value for key, value in raw.items()}
+    letters_sent = Letter.objects.filter(
+        case__in=cases, kind=LetterKind.INTRODUCTORY, status=LetterStatus.SENT
+    ).count()
+    vulnerable = sum(counts[leaf] for leaf in VULNERABLE_LEAVES)
+    contacted = sum(counts[leaf] for leaf in CONTACTED)
+    return Flow(
+        referred=counts["referred"],
+        unique_victims=counts["unique_victims"],
+        letter_only=counts["letter_only"],
+        responded_to_letter=counts["responded_to_letter"],
+        high_risk=counts["high_risk"],
+        vulnerable=vulnerable,
+        supported_elsewhere=counts["supported_elsewhere"],
+        awaiting_contact=counts["awaiting_contact"],
+        no_contact=counts["no_contact"],
+        contacted=contacted,
+        declined=counts["declined"],
+        signposted=counts["signposted"],
+        accepted=counts["accepted"],
+        self_referred=counts["self_referred"],
+        letters_sent=letters_sent,
+        supported_rate=round(counts["accepted"] / vulnerable, 4) if vulnerable else None,
+    )

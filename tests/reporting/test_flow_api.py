@@ -1,0 +1,60 @@
+"""GET /api/v1/performance/flow/ per the contract: aggregates only, token-authenticated."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from rest_framework.test import APIClient
+
+from reporting.flow import FLOW_KEYS
+from tests.factories import CaseFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/performance/flow/"
+LONDON = ZoneInfo("Europe/London")
+
+
+def test_flow_has_the_contract_keys_and_no_person(opcc_api):
+    person = PersonFactory(first_name="Zelda", last_name="Unique", district="fenland")
+    CaseFactory(person=person, route="hub_contact", contact_outcome="accepted",
+                referred_at=datetime(2025, 2, 1, 12, tzinfo=LONDON))
+    CaseFactory(route="letter_only", referred_at=datetime(2025, 2, 2, 12, tzinfo=LONDON),
+                person=PersonFactory(district="peterborough"))
+    response = opcc_api.get(URL, {"from": "2025-01-01", "to": "2025-03-31"})
+    assert response.status_code == 200
+    body = response.json()
+    assert set(FLOW_KEYS) <= set(body)
+    assert (body["referred"], body["accepted"], body["letter_only"]) == (2, 1, 1)
+    assert body["supported_rate"] == 1.0
+    assert "Zelda" not in response.content.decode()
+    fenland = opcc_api.get(URL, {"from": "2025-01-01", "to": "2025-03-31",
+                                 "district": "fenland"}).json()
+    assert fenland["referred"] == 1
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"to": "2025-03-31"}, "from"),
+        ({"from": "2025-01-01"}, "to"),
+        ({"from": "2025-13-01", "to": "2025-03-31"}, "from"),
+        ({"from": "2025-04-01", "to": "2025-03-31"}, "to"),
+        ({"from": "2025-01-01", "to": "2025-03-31", "district": "narnia"}, "district"),
+    ],
+)
+def test_bad_queries_name_the_field(opcc_api, params, field):
+    response = opcc_api.get(URL, params)
+    assert response.status_code == 400
+    assert field in response.json()
+
+
+def test_only_performance_readers(police_api, client, vcc_user, manager_user):
+    params = {"from": "2025-01-01", "to": "2025-03-31"}
+    assert APIClient().get(URL, params).status_code == 401
+    assert police_api.get(URL, params).status_code == 403
+    client.force_login(vcc_user)
+    assert client.get(URL, params).status_code == 403
+    client.force_login(manager_user)
+    assert client.get(URL, params).status_code == 200
