@@ -19,4 +19,7 @@ def home(request):
         return redirect("scheduling:my_work")
     if role == Role.OPCC:
         return render(request, "hub/opcc_home.html")
+    if role == Role.VOLUNTEER:
+        return redirect("volunteers:my_visits")
+    # Signed in without a role (e.g. an admin-only account): nothing to show yet.
     return render(request, "hub/volunteer_home.html")

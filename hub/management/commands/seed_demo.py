@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from hub.demo import ensure_demo_users, load_demo_cases
+from volunteers.demo import ensure_demo_volunteers
 
 
 class Command(BaseCommand):
@@ -9,6 +10,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         logins = ensure_demo_users()
         created = load_demo_cases()
+        ensure_demo_volunteers()
         self.stdout.write(f"Demo cases created: {created}")
         self.stdout.write("Demo logins (username / password / role):")
         for username, password, role in logins:

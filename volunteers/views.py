@@ -1,0 +1,350 @@
+"""Volunteer pages: the pool for managers, allocation on a case for VCCs and managers, and the
+volunteer's own visits (only their victims, only what the visits need)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.views.generic import FormView, TemplateView
+
+from audit.models import AccessAction
+from audit.services import record_access
+from cases.selectors import casework_for
+from volunteers import selectors, services
+from volunteers.forms import (
+    EndAllocationForm,
+    LogHoursForm,
+    NewVolunteerForm,
+    VolunteerProfileForm,
+)
+from volunteers.models import Volunteer, VolunteerAllocation
+
+MANAGE = "cases.allocate_case"
+CASEWORK = ("cases.view_casework", "cases.work_case")
+VISIT = "volunteers.visit_victims"
+
+
+def _refused(form, error: services.VolunteerError):
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, str(error))
+
+
+# --- The pool (hub managers) ---------------------------------------------------------------
+
+
+class PoolView(PermissionRequiredMixin, TemplateView):
+    """The volunteers, and the pool checked rule by rule against the service specification."""
+
+    permission_required = MANAGE
+    template_name = "volunteers/pool.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            figures=services.pool_against_specification(),
+            volunteers=selectors.pool_rows(),
+        )
+        return context
+
+
+class VolunteerCreateView(PermissionRequiredMixin, FormView):
+    permission_required = MANAGE
+    template_name = "volunteers/volunteer_form.html"
+    form_class = NewVolunteerForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title="Add a volunteer", **kwargs)
+
+    def form_valid(self, form):
+        d = form.cleaned_data
+        try:
+            volunteer = services.create_volunteer(
+                details=form.to_details(),
+                by=self.request.user,
+                user=d["existing_user"],
+                username=d["username"].strip(),
+                password=d["password"],
+                first_name=d["first_name"].strip(),
+                last_name=d["last_name"].strip(),
+            )
+        except services.VolunteerError as error:
+            _refused(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"{volunteer} has been added to the volunteer pool.")
+        return redirect("volunteers:pool")
+
+
+class VolunteerEditView(PermissionRequiredMixin, FormView):
+    permission_required = MANAGE
+    template_name = "volunteers/volunteer_form.html"
+    form_class = VolunteerProfileForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and self.has_permission():
+            self.volunteer = get_object_or_404(
+                Volunteer.objects.select_related("user"), pk=kwargs["pk"]
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return VolunteerProfileForm.initial_from(self.volunteer)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            title=f"Edit {self.volunteer}", volunteer=self.volunteer, **kwargs
+        )
+
+    def form_valid(self, form):
+        try:
+            services.update_volunteer(
+                volunteer=self.volunteer, details=form.to_details(), by=self.request.user
+            )
+        except services.VolunteerError as error:
+            _refused(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"{self.volunteer}'s profile has been saved.")
+        return redirect("volunteers:pool")
+
+
+# --- Allocation on a case (VCCs and managers) ----------------------------------------------
+
+
+class CaseVolunteerMixin(PermissionRequiredMixin):
+    permission_required = CASEWORK
+
+    def back_to_case(self, case_id: int):
+        return redirect(f"{reverse('cases:detail', args=[case_id])}#volunteer")
+
+
+class AllocateVolunteerView(CaseVolunteerMixin, TemplateView):
+    """The suggested volunteers for this victim (language, then district, then load), each
+    with an Allocate button."""
+
+    template_name = "volunteers/allocate.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and self.has_permission():
+            self.case = get_object_or_404(
+                casework_for(request.user).select_related("person"), pk=kwargs["pk"]
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        case, person = self.case, self.case.person
+        record_access(
+            request=self.request,
+            action=AccessAction.VIEW,
+            case_ids=[case.pk],
+            person_ids=[person.pk],
+            detail="allocate a volunteer",
+        )
+        suggestions = list(services.suggest_volunteers(case=case))
+        current = (
+            VolunteerAllocation.objects.filter(case=case, active=True)
+            .select_related("volunteer__user")
+            .first()
+        )
+        context.update(
+            case=case,
+            person=person,
+            suggestions=suggestions,
+            current=current,
+            not_shown=Volunteer.objects.active().count() - len(suggestions),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        volunteer_id = request.POST.get("volunteer", "")
+        volunteer = get_object_or_404(
+            Volunteer.objects.select_related("user"),
+            pk=int(volunteer_id) if volunteer_id.isdigit() else 0,
+        )
+        try:
+            services.allocate_volunteer(case=self.case, volunteer=volunteer, by=request.user)
+        except services.VolunteerError as error:
+            messages.error(request, str(error))
+            return redirect("volunteers:allocate", pk=self.case.pk)
+        messages.success(
+            request,
+            f"{volunteer} will give {self.case.person.first_name} face-to-face support.",
+        )
+        return self.back_to_case(self.case.pk)
+
+
+def _allocation_for(user, pk: int) -> VolunteerAllocation:
+    """An allocation on a case this user may open (404 otherwise)."""
+    return get_object_or_404(
+        VolunteerAllocation.objects.filter(case__in=casework_for(user)).select_related(
+            "volunteer__user", "case__person"
+        ),
+        pk=pk,
+    )
+
+
+class EndAllocationView(CaseVolunteerMixin, FormView):
+    """Confirm, with an optional reason, that a volunteer's support of a victim ends."""
+
+    template_name = "volunteers/end_allocation.html"
+    form_class = EndAllocationForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and self.has_permission():
+            self.allocation = _allocation_for(request.user, kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        allocation = self.allocation
+        record_access(
+            request=self.request,
+            action=AccessAction.VIEW,
+            case_ids=[allocation.case_id],
+            person_ids=[allocation.case.person_id],
+            detail="end a volunteer allocation",
+        )
+        context.update(
+            allocation=allocation, case=allocation.case, person=allocation.case.person
+        )
+        return context
+
+    def form_valid(self, form):
+        allocation = self.allocation
+        try:
+            services.end_allocation(
+                allocation=allocation, by=self.request.user, reason=form.cleaned_data["reason"]
+            )
+        except services.VolunteerError as error:
+            messages.error(self.request, str(error))
+        else:
+            messages.success(self.request, f"{allocation.volunteer}'s allocation has ended.")
+        return self.back_to_case(allocation.case_id)
+
+
+class StaffLogHoursView(CaseVolunteerMixin, FormView):
+    """A VCC or manager logs hours on a volunteer's behalf."""
+
+    template_name = "volunteers/log_hours.html"
+    form_class = LogHoursForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and self.has_permission():
+            self.allocation = _allocation_for(request.user, kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "submit_label": "Log the hours"}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        allocation = self.allocation
+        record_access(
+            request=self.request,
+            action=AccessAction.VIEW,
+            case_ids=[allocation.case_id],
+            person_ids=[allocation.case.person_id],
+            detail="log a volunteer's hours",
+        )
+        context.update(
+            allocation=allocation,
+            case=allocation.case,
+            person=allocation.case.person,
+            hours=list(selectors.hours_of_allocation(allocation.pk)),
+        )
+        return context
+
+    def form_valid(self, form):
+        d = form.cleaned_data
+        try:
+            services.log_hours(
+                allocation=self.allocation,
+                by=self.request.user,
+                on=d["date"],
+                hours=d["hours"],
+                notes=d["notes"].strip(),
+            )
+        except services.VolunteerError as error:
+            _refused(form, error)
+            return self.form_invalid(form)
+        logged = services.hours_text(d["hours"])
+        messages.success(self.request, f"{logged} hours logged for {self.allocation.volunteer}.")
+        return self.back_to_case(self.allocation.case_id)
+
+
+# --- The volunteer's own pages ------------------------------------------------------------
+
+
+class MyVisitsView(PermissionRequiredMixin, TemplateView):
+    """The victims allocated to this volunteer, with only what the visits need."""
+
+    permission_required = VISIT
+    template_name = "volunteers/my_visits.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rows = selectors.visits_for(self.request.user)
+        if rows:
+            record_access(
+                request=self.request,
+                action=AccessAction.LIST,
+                case_ids=[case_id for _, case_id, _ in rows],
+                person_ids=[person_id for _, _, person_id in rows],
+                detail="volunteer: my visits",
+            )
+        context.update(
+            visits=[visit for visit, _, _ in rows],
+            profile=Volunteer.objects.filter(user=self.request.user).first(),
+        )
+        return context
+
+
+class VisitView(PermissionRequiredMixin, FormView):
+    """One victim's visit details, and the hours the volunteer logs for them. Another
+    volunteer's allocation does not exist here (404)."""
+
+    permission_required = VISIT
+    template_name = "volunteers/visit.html"
+    form_class = LogHoursForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and self.has_permission():
+            row = selectors.visit_for(request.user, kwargs["pk"])
+            if row is None:
+                raise Http404("No such visit")
+            self.visit, self.case_id, self.person_id = row
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        record_access(
+            request=self.request,
+            action=AccessAction.VIEW,
+            case_ids=[self.case_id],
+            person_ids=[self.person_id],
+            detail="volunteer: visit",
+        )
+        context.update(
+            visit=self.visit, hours=list(selectors.hours_of_allocation(self.visit.allocation_id))
+        )
+        return context
+
+    def form_valid(self, form):
+        d = form.cleaned_data
+        allocation = VolunteerAllocation.objects.only("pk").get(pk=self.visit.allocation_id)
+        try:
+            services.log_hours(
+                allocation=allocation,
+                by=self.request.user,
+                on=d["date"],
+                hours=d["hours"],
+                notes=d["notes"].strip(),
+            )
+        except services.VolunteerError as error:
+            _refused(form, error)
+            return self.form_invalid(form)
+        logged = services.hours_text(d["hours"])
+        messages.success(self.request, f"{logged} hours logged. Thank you.")
+        return redirect("volunteers:visit", pk=self.visit.allocation_id)
