@@ -250,3 +250,43 @@ class CaseTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.from_status or '-'} -> {self.to_status}"
+
+
+class AskedBy(models.TextChoices):
+    """Who filled in the public self-referral form (service specification: the hub is
+    extended to family members, guardians and carers)."""
+
+    VICTIM = "victim", "The victim"
+    FAMILY = "family", "A family member"
+    CARER = "carer", "A guardian or carer"
+
+
+class ReportedToPolice(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    NOT_SURE = "not_sure", "Not sure"
+
+
+@pghistory.track()
+class SelfReferral(models.Model):
+    """What a person told the hub when they asked for support on the public page.
+
+    Kept with the case so the VCC who calls back reads it first: nobody should have to tell
+    their story twice (2012 needs assessment, section 8).
+    """
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="self_referral")
+    asked_by = models.CharField(max_length=10, choices=AskedBy.choices)
+    asker_name = models.CharField(
+        max_length=200, blank=True, help_text="Who asked, when not the victim."
+    )
+    asker_relationship = models.CharField(max_length=100, blank=True)
+    under_18 = models.BooleanField()
+    reported_to_police = models.CharField(
+        max_length=10, choices=ReportedToPolice.choices, blank=True
+    )
+    account = models.TextField(blank=True, help_text="What happened, in their own words.")
+    submitted_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Self-referral for case {self.case_id}"
