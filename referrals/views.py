@@ -1,0 +1,410 @@
+"""The service directory, referrals from a recovery plan, and transfers between areas.
+
+Rules: the directory is read by everyone who works cases and changed only by hub managers
+(referrals.manage_directory). Every case page here finds its case through casework_for (404
+otherwise), needs cases.view_casework and cases.work_case, logs what it shows, and writes
+through referrals.services inside one transaction with its access-log row. A referral or
+a transfer out discloses a victim's details: the access log names the receiving service,
+never anything about the victim.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect
+from django.views.generic import FormView, TemplateView, View
+
+from audit.models import AccessAction
+from audit.services import record_access
+from cases.choices import District
+from cases.selectors import casework_for
+from cases.services import CaseError
+from contact.letter_views import pdf_response
+from referrals import selectors, services
+from referrals.forms import (
+    LOCAL_DISTRICTS,
+    DeclinedForm,
+    ReferralForm,
+    SupportServiceForm,
+    TransferInForm,
+    TransferOutForm,
+)
+from referrals.models import Referral, Specialism, SupportService, TransferVia
+from support.models import PlanAction
+
+# -- The service directory ---------------------------------------------------------------
+
+
+class DirectoryView(PermissionRequiredMixin, TemplateView):
+    """The services the hub refers and signposts to: what each does, who commissions it,
+    where it works and how to refer (service specification: "an online directory of
+    services with which the Victims' Hub works")."""
+
+    permission_required = "cases.view_casework"
+    template_name = "referrals/directory.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        get = self.request.GET
+        can_manage = self.request.user.has_perm("referrals.manage_directory")
+        specialism = get.get("specialism", "")
+        district = get.get("district", "")
+        specialism = specialism if specialism in Specialism.values else ""
+        district = district if district in District.values else ""
+        include_inactive = can_manage and get.get("inactive") == "1"
+        services_ = list(
+            selectors.directory(
+                include_inactive=include_inactive,
+                specialism=specialism,
+                district=district,
+                q=get.get("q", "")[:100],
+            )
+        )
+        context.update(
+            services=services_,
+            can_manage=can_manage,
+            can_record_transfer=self.request.user.has_perms(TransferInView.permission_required),
+            specialisms=Specialism.choices,
+            districts=LOCAL_DISTRICTS,
+            specialism=specialism,
+            district=district,
+            q=get.get("q", "")[:100],
+            include_inactive=include_inactive,
+            filtered=bool(specialism or district or get.get("q")),
+        )
+        return context
+
+
+class ServiceFormMixin(PermissionRequiredMixin):
+    permission_required = ("cases.view_casework", "referrals.manage_directory")
+    template_name = "referrals/service_form.html"
+    form_class = SupportServiceForm
+
+    def form_valid(self, form):
+        service = form.save(commit=False)
+        services.save_service(service=service, by=self.request.user)
+        messages.success(self.request, f"{service.name} is saved in the directory.")
+        return redirect("referrals:directory")
+
+
+class ServiceCreateView(ServiceFormMixin, FormView):
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(heading="Add a service", **kwargs)
+
+
+class ServiceUpdateView(ServiceFormMixin, FormView):
+    def dispatch(self, request, *args, **kwargs):
+        self.service = get_object_or_404(SupportService, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.service}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            heading=f"Change {self.service.name}", service=self.service, **kwargs
+        )
+
+
+class ServiceDeactivateView(PermissionRequiredMixin, TemplateView):
+    """Ask, then take a service out of the directory: no new referrals go to it; the
+    referrals already made and the consents recorded for it stay."""
+
+    permission_required = ("cases.view_casework", "referrals.manage_directory")
+    template_name = "referrals/service_deactivate.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.service = get_object_or_404(SupportService, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            service=self.service,
+            open_referrals=self.service.referrals.filter(status__in=["sent", "accepted"]).count(),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        services.set_service_active(service=self.service, active=False, by=request.user)
+        messages.success(request, f"{self.service.name} has been deactivated.")
+        return redirect("referrals:directory")
+
+
+class ServiceReactivateView(PermissionRequiredMixin, View):
+    permission_required = ("cases.view_casework", "referrals.manage_directory")
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        service = get_object_or_404(SupportService, pk=kwargs["pk"])
+        services.set_service_active(service=service, active=True, by=request.user)
+        messages.success(request, f"{service.name} is back in the directory.")
+        return redirect("referrals:directory")
+
+
+# -- Work on a case ------------------------------------------------------------------------
+
+
+class CaseWorkMixin(PermissionRequiredMixin):
+    """The case from the URL, through casework_for: a case the user may not open is a 404."""
+
+    permission_required = ("cases.view_casework", "cases.work_case")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and self.has_permission():
+            self.case = get_object_or_404(
+                casework_for(request.user).select_related("person", "crime"),
+                pk=kwargs["case_pk"],
+            )
+            self.load(**kwargs)
+        return super().dispatch(request, *args, **kwargs)
+
+    def load(self, **kwargs) -> None:
+        """Find what else the URL names, within the case (404 otherwise)."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(case=self.case, person=self.case.person)
+        return context
+
+    def log(self, detail: str, action: str = AccessAction.VIEW) -> None:
+        record_access(
+            request=self.request,
+            action=action,
+            case_ids=[self.case.pk],
+            person_ids=[self.case.person_id],
+            detail=detail,
+        )
+
+    def back_to_case(self):
+        return redirect("cases:detail", pk=self.case.pk)
+
+
+class ReferralCreateView(CaseWorkMixin, FormView):
+    """Make a referral from a recovery-plan action: the page says what the document will
+    carry (only what the victim consented to share with that service) before it goes."""
+
+    template_name = "referrals/referral_form.html"
+    form_class = ReferralForm
+
+    def load(self, **kwargs) -> None:
+        self.action = get_object_or_404(
+            PlanAction.objects.select_related("service"),
+            pk=kwargs["action_pk"],
+            plan__case=self.case,
+        )
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "choose_service": self.action.service is None}
+
+    def _service(self, form=None):
+        if self.action.service is not None:
+            return self.action.service
+        if form is not None and form.is_bound and form.is_valid():
+            return form.cleaned_data.get("service")
+        return None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        service = self._service(context.get("form"))
+        consent = services.consent_for(case=self.case, service=service) if service else None
+        problems = (
+            services.referral_problems(case=self.case, action=self.action, service=service)
+            if service
+            else []
+        )
+        self.log("make a referral")
+        context.update(
+            action=self.action,
+            service=service,
+            consent=consent,
+            problems=problems,
+            shared=services.Shared.from_consent(consent) if consent and consent.given else None,
+        )
+        return context
+
+    def form_valid(self, form):
+        service = self._service(form)
+        try:
+            with transaction.atomic():
+                referral = services.make_referral(
+                    case=self.case, action=self.action, service=service, by=self.request.user
+                )
+                self.log(f"referral {referral.pk} to {service.name}", AccessAction.EXPORT)
+        except services.ReferralRefused as refused:
+            form.add_error(None, str(refused))
+            return self.form_invalid(form)
+        if referral.emailed_to:
+            message = f"The referral to {service.name} has been sent by email."
+        else:
+            message = (
+                f"The referral to {service.name} is recorded. The directory has no referral "
+                "email for it: download the referral document and send it as the directory "
+                "says."
+            )
+        messages.success(self.request, message)
+        return self.back_to_case()
+
+
+class ReferralActionMixin(CaseWorkMixin):
+    """A referral of the case from the URL."""
+
+    def load(self, **kwargs) -> None:
+        self.referral = get_object_or_404(
+            Referral.objects.select_related("service").defer("document"),
+            pk=kwargs["pk"],
+            case=self.case,
+        )
+
+
+class ReferralAnswerView(ReferralActionMixin, View):
+    """One button on the case page: the service accepted, or the work is completed, or the
+    VCC chased the service, or the email goes again."""
+
+    http_method_names = ["post"]
+    record = None  # the service function
+    done = ""
+
+    def post(self, request, *args, **kwargs):
+        try:
+            type(self).record(referral=self.referral, by=request.user)
+        except CaseError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, self.done.format(service=self.referral.service.name))
+        return self.back_to_case()
+
+
+class ReferralAcceptedView(ReferralAnswerView):
+    record = services.record_referral_accepted
+    done = "The referral to {service} is recorded as accepted."
+
+
+class ReferralCompletedView(ReferralAnswerView):
+    record = services.record_referral_completed
+    done = "The referral to {service} is recorded as completed."
+
+
+class ReferralChasedView(ReferralAnswerView):
+    record = services.record_referral_chased
+    done = "The chase of {service} is recorded; the next is scheduled."
+
+
+class ReferralResendView(ReferralAnswerView):
+    record = services.resend_referral_email
+    done = "The referral email to {service} will be sent again."
+
+
+class ReferralDeclinedView(ReferralActionMixin, FormView):
+    template_name = "referrals/referral_declined.html"
+    form_class = DeclinedForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        self.log("record a declined referral")
+        context.update(referral=self.referral)
+        return context
+
+    def form_valid(self, form):
+        try:
+            services.record_referral_declined(
+                referral=self.referral, by=self.request.user, reason=form.cleaned_data["reason"]
+            )
+        except CaseError as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+        messages.success(
+            self.request, f"The referral to {self.referral.service.name} is recorded as declined."
+        )
+        return self.back_to_case()
+
+
+class ReferralDocumentView(ReferralActionMixin, View):
+    """The referral document as it was sent; every download is logged."""
+
+    http_method_names = ["get"]
+
+    def get(self, request, *args, **kwargs):
+        document = Referral.objects.values_list("document", flat=True).get(pk=self.referral.pk)
+        self.log(f"referral {self.referral.pk} document", AccessAction.DOWNLOAD)
+        return pdf_response(bytes(document), self.referral.filename)
+
+
+# -- Transfers -----------------------------------------------------------------------------
+
+
+class TransferOutView(CaseWorkMixin, FormView):
+    """Record that a victim who lives in another police area was passed to that area."""
+
+    template_name = "referrals/transfer_out.html"
+    form_class = TransferOutForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        self.log("transfer to another area")
+        context.update(
+            out_of_area=self.case.person.district == District.OUT_OF_AREA,
+            can_transfer=services.can_transfer_out(self.case),
+        )
+        return context
+
+    def form_valid(self, form):
+        d = form.cleaned_data
+        try:
+            with transaction.atomic():
+                transfer = services.record_transfer_out(
+                    case=self.case,
+                    area=d["area"],
+                    organisation_name=d["organisation_name"],
+                    shared=d["shared"],
+                    by=self.request.user,
+                    contact_name=d["contact_name"],
+                    contact_email=d["contact_email"],
+                    contact_phone=d["contact_phone"],
+                    their_reference=d["their_reference"],
+                    notes=d["notes"],
+                )
+                self.log(
+                    f"transfer {transfer.pk} out to {transfer.organisation_name}"[:200],
+                    AccessAction.EXPORT,
+                )
+        except CaseError as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            f"Case {self.case.reference} is recorded as transferred to "
+            f"{transfer.organisation_name}.",
+        )
+        return self.back_to_case()
+
+
+class TransferInView(PermissionRequiredMixin, FormView):
+    """A hub manager records a victim transferred in by another force, Action Fraud or
+    British Transport Police: a case opens for hub contact."""
+
+    permission_required = ("cases.view_casework", "cases.work_case", "cases.allocate_case")
+    template_name = "referrals/transfer_in.html"
+    form_class = TransferInForm
+
+    def form_valid(self, form):
+        try:
+            result = services.record_transfer_in(
+                details=form.to_details(), by=self.request.user, via=TransferVia.WEB
+            )
+        except services.TransferInvalid as error:
+            for path, message in error.errors.items():
+                form.add_error(form.SERVICE_ERROR_FIELDS.get(path), message)
+            return self.form_invalid(form)
+        if result.created:
+            messages.success(
+                self.request,
+                f"Transfer recorded: case {result.case.reference} is open for hub contact.",
+            )
+        else:
+            messages.success(
+                self.request,
+                f"This transfer was already recorded: case {result.case.reference}.",
+            )
+        return redirect("cases:detail", pk=result.case.pk)

@@ -1,0 +1,97 @@
+"""Records a referral starts from: a case with a DVNA, consent per service and a plan."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from assessments.models import ConsentToShare, Dvna, DvnaNeed
+from referrals.models import SupportService
+from support.models import PlanAction, RecoveryPlan
+from tests.factories import CaseFactory, CrimeFactory, PersonFactory
+
+
+def pdf_text(pdf: bytes) -> str:
+    reader = PdfReader(io.BytesIO(bytes(pdf)))
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+
+
+@pytest.fixture
+def service(db) -> SupportService:
+    return SupportService.objects.create(
+        name="Fenland Advocacy Service",
+        referral_email="referrals@advocacy.example.org",
+        how_to_refer="Referral document by secure email.",
+        specialisms=["domestic_abuse"],
+        districts=["fenland"],
+    )
+
+
+@pytest.fixture
+def case(db, vcc_user):
+    person = PersonFactory(
+        first_name="Ann",
+        last_name="Example",
+        phone="07700900123",
+        email="ann@example.org",
+        address_line1="1 High Street",
+        town="Wisbech",
+        postcode="PE13 1AA",
+        district="fenland",
+        safe_contact_notes="Call after the school run.",
+    )
+    crime = CrimeFactory(
+        reference="CF/55555/25", crime_type="burglary", markers=["domestic_abuse"]
+    )
+    case = CaseFactory(person=person, crime=crime, status="in_support", allocated_to=vcc_user)
+    dvna = Dvna.objects.create(
+        case=case,
+        number=1,
+        assessed_by=vcc_user,
+        risk_from_offender="medium",
+        risk_of_self_harm="none",
+        risk_of_harming_others="none",
+        risk_of_wellbeing_deteriorating="low",
+        communication_needs="Prefers text messages first.",
+    )
+    DvnaNeed.objects.create(
+        dvna=dvna, area="accommodation", level="high", notes="Locks broken since the burglary."
+    )
+    DvnaNeed.objects.create(dvna=dvna, area="finance", level="none", notes="")
+    return case
+
+
+@pytest.fixture
+def plan(case, vcc_user) -> RecoveryPlan:
+    return RecoveryPlan.objects.create(case=case, agreed_by=vcc_user)
+
+
+@pytest.fixture
+def action(plan, service) -> PlanAction:
+    return PlanAction.objects.create(
+        plan=plan,
+        kind="specialist_referral",
+        need_areas=["accommodation"],
+        description="Safety planning and help with new locks.",
+        service=service,
+    )
+
+
+@pytest.fixture
+def give_consent(case, service, vcc_user):
+    """Record the victim's consent to share with the service, choosing what may go."""
+
+    def give(*, given=True, contact=True, crime=False, needs=True, to=None):
+        return ConsentToShare.objects.create(
+            case=case,
+            service=to or service,
+            given=given,
+            share_contact_details=contact,
+            share_crime_details=crime,
+            share_needs=needs,
+            recorded_by=vcc_user,
+        )
+
+    return give
