@@ -1,10 +1,25 @@
+from collections import OrderedDict
+
 import django_filters
 from django import forms
 
-from cases.choices import District, Route
+from cases.choices import CrimeType, District, Marker, Route
 from cases.workflow import OPEN_STATUSES, CaseStatus
+from reporting.flow import Period, leaf_filter
+from reporting.selectors import CASE_LIST_FLOW_CHOICES, NOT_RECORDED
 
 STATUS_CHOICES = [("open", "All open cases"), ("all", "All cases")] + CaseStatus.choices
+# "from" is a Python keyword: the filter is declared under another name and read as "from".
+URL_NAMES = {"referred_from": "from", "referred_to": "to"}
+
+
+def _date_filter(label: str, method: str) -> django_filters.DateFilter:
+    return django_filters.DateFilter(
+        label=label,
+        method=method,
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -16,18 +31,39 @@ class CaseFilter(django_filters.FilterSet):
     )
     route = django_filters.ChoiceFilter(choices=Route.choices, empty_label="Any route")
     district = django_filters.ChoiceFilter(
-        field_name="person__district", choices=District.choices, empty_label="Any district",
-        label="District",
+        choices=[*District.choices, (NOT_RECORDED, "Not recorded")], method="filter_district",
+        empty_label="Any district", label="District",
     )
+    # The dashboard's links (reporting): the cases behind one of its counts. `flow` is a box
+    # of the flow, by reporting.flow.leaf_filter, the same condition that counted it.
+    flow = django_filters.ChoiceFilter(
+        choices=CASE_LIST_FLOW_CHOICES, method="filter_flow", empty_label="Any", label="Flow"
+    )
+    referred_from = _date_filter("Referred from", "filter_referred_from")
+    referred_to = _date_filter("Referred to", "filter_referred_to")
+    crime_type = django_filters.ChoiceFilter(
+        choices=[*CrimeType.choices, (NOT_RECORDED, "No crime recorded")],
+        method="filter_crime_type", empty_label="Any crime type", label="Crime type",
+    )
+    marker = django_filters.ChoiceFilter(
+        choices=Marker.choices, method="filter_marker", empty_label="Any marker", label="Marker"
+    )
+
+    @classmethod
+    def get_filters(cls):
+        filters = super().get_filters()
+        return OrderedDict((URL_NAMES.get(name, name), f) for name, f in filters.items())
 
     def __init__(self, data=None, *args, **kwargs):
         data = data.copy() if data is not None else {}
         data.setdefault("status", "open")
         super().__init__(data, *args, **kwargs)
         for field in self.form.fields.values():
-            field.widget.attrs["class"] = "govuk-select"
             if isinstance(field.widget, forms.Select):
+                field.widget.attrs["class"] = "govuk-select"
                 field.required = False
+            else:
+                field.widget.attrs["class"] = "govuk-input govuk-input--width-10"
 
     def filter_status(self, queryset, name, value):
         if value == "all":
@@ -35,3 +71,31 @@ class CaseFilter(django_filters.FilterSet):
         if value == "open" or not value:
             return queryset.filter(status__in=OPEN_STATUSES)
         return queryset.filter(status=value)
+
+    def filter_district(self, queryset, name, value):
+        return queryset.filter(person__district="" if value == NOT_RECORDED else value)
+
+    def filter_flow(self, queryset, name, value):
+        return queryset.filter(leaf_filter(value))
+
+    # Inclusive dates in local time, with the same bounds as the dashboard's period (the
+    # last day of the calendar has no day after it: that bound is no bound).
+    def filter_referred_from(self, queryset, name, value):
+        try:
+            return queryset.filter(referred_at__gte=Period(value, value).bounds()[0])
+        except OverflowError:
+            return queryset.none()
+
+    def filter_referred_to(self, queryset, name, value):
+        try:
+            return queryset.filter(referred_at__lt=Period(value, value).bounds()[1])
+        except OverflowError:
+            return queryset
+
+    def filter_crime_type(self, queryset, name, value):
+        if value == NOT_RECORDED:
+            return queryset.filter(crime__isnull=True)
+        return queryset.filter(crime__crime_type=value)
+
+    def filter_marker(self, queryset, name, value):
+        return queryset.filter(crime__markers__contains=[value])
