@@ -11,7 +11,7 @@ from accounts.models import User
 from cases.selectors import casework_for
 from cases.workflow import OPEN_STATUSES
 from contact.models import Channel, Letter, LetterStatus
-from scheduling.models import HUMAN_KINDS, ItemState, ScheduledItem
+from scheduling.models import HUMAN_KINDS, ItemKind, ItemState, ScheduledItem
 
 
 def end_of_today() -> datetime:
@@ -19,14 +19,16 @@ def end_of_today() -> datetime:
 
 
 def work_due(user: User) -> QuerySet[ScheduledItem]:
-    """Person-work due by the end of today on cases this user may see, oldest first."""
+    """Person-work due by the end of today on cases this user may see, oldest first.
+    Work on open cases, plus the satisfaction survey, which falls due after closure."""
     return (
         ScheduledItem.objects.filter(
             state=ItemState.DUE,
             kind__in=HUMAN_KINDS,
             due_at__lte=end_of_today(),
-            case__in=casework_for(user).filter(status__in=OPEN_STATUSES),
+            case__in=casework_for(user),
         )
+        .filter(Q(case__status__in=OPEN_STATUSES) | Q(kind=ItemKind.SURVEY))
         .select_related("case", "case__person", "case__crime", "case__allocated_to")
         .order_by("due_at", "pk")
     )

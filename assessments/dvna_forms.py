@@ -1,0 +1,173 @@
+"""The DVNA form: one page, one sitting. The rules are in assessments.dvna_services."""
+
+from __future__ import annotations
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import HTML, Field, Fieldset, Layout, Size, Submit
+from django import forms
+
+from assessments.dvna_services import RISKS, ConsentAnswer, DvnaAnswers
+from assessments.models import Level, NeedArea
+from cases.choices import LANGUAGES
+from referrals.models import SupportService
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+# What a service may be sent once consent is given (ConsentToShare's flags).
+SHARE_FLAGS = (
+    ("share_contact", "share_contact_details", "Contact details"),
+    ("share_crime", "share_crime_details", "Crime details"),
+    ("share_needs", "share_needs", "Needs"),
+)
+
+
+class DvnaForm(forms.Form):
+    """The eight areas of need, the four risks, communication needs and consent to share.
+
+    `services` are the active services of the directory: one consent row each. `version` is
+    given when correcting a recorded DVNA (optimistic locking).
+    """
+
+    risk_notes = forms.CharField(
+        label="Notes on risk", required=False, max_length=4000, widget=forms.Textarea
+    )
+    first_language = forms.ChoiceField(label="First language", choices=LANGUAGES)
+    interpreter_needed = forms.ChoiceField(
+        label="Is an interpreter needed?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether an interpreter is needed"},
+    )
+    communication_needs = forms.CharField(
+        label="Other communication needs",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea,
+        help_text="For example hearing or sight, reading, a preferred way or time to be "
+        "contacted.",
+    )
+    summary = forms.CharField(
+        label="Summary of the assessment", required=False, max_length=4000, widget=forms.Textarea
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, services=(), editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.services = list(services)
+        level_choices = Level.choices
+        need_fields = []
+        for area in NeedArea:
+            self.fields[f"{area.value}_level"] = forms.ChoiceField(
+                label=area.label,
+                choices=level_choices,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": f"Choose the level of need for {area.label.lower()}"
+                },
+            )
+            self.fields[f"{area.value}_notes"] = forms.CharField(
+                label=f"Notes on {area.label.lower()}",
+                required=False,
+                max_length=4000,
+                widget=forms.Textarea,
+            )
+            need_fields += [
+                Field.radios(f"{area.value}_level", legend_size=Size.SMALL, inline=True,
+                             small=True),
+                Field.textarea(f"{area.value}_notes", rows=2),
+            ]
+        risk_fields = []
+        for name, label in RISKS:
+            self.fields[name] = forms.ChoiceField(
+                label=label,
+                choices=level_choices,
+                widget=forms.RadioSelect,
+                error_messages={"required": f"Choose the level for {label.lower()}"},
+            )
+            risk_fields.append(
+                Field.radios(name, legend_size=Size.SMALL, inline=True, small=True)
+            )
+        # A language the crime system sent that the form does not list is kept, not lost.
+        language = self.initial.get("first_language")
+        if language and language not in dict(LANGUAGES):
+            self.fields["first_language"].choices = [(language, language), *LANGUAGES]
+        for service in self.services:
+            pk = service.pk
+            self.fields[f"consent_{pk}"] = forms.BooleanField(
+                label=f"Consent to share with {service.name}", required=False
+            )
+            for prefix, model_field, label in SHARE_FLAGS:
+                self.fields[f"{prefix}_{pk}"] = forms.BooleanField(
+                    label=f"{label} ({service.name})",
+                    required=False,
+                    initial=model_field != "share_crime_details",
+                )
+        if editing:
+            self.fields["version"].required = True
+        else:
+            del self.fields["version"]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(*need_fields, legend="The eight areas of need", legend_size=Size.MEDIUM),
+            Fieldset(
+                *risk_fields,
+                Field.textarea("risk_notes", rows=3),
+                legend="Risk",
+                legend_size=Size.MEDIUM,
+            ),
+            Fieldset(
+                Field.select("first_language"),
+                Field.radios("interpreter_needed", inline=True, small=True),
+                Field.textarea("communication_needs", rows=3),
+                legend="Communication",
+                legend_size=Size.MEDIUM,
+            ),
+            HTML('{% include "assessments/dvna_consent.html" %}'),
+            Fieldset(Field.textarea("summary", rows=4), legend="Summary",
+                     legend_size=Size.MEDIUM),
+            *([Field("version")] if editing else []),
+            Submit("save_dvna", "Save the changes" if editing else "Save the DVNA"),
+        )
+
+    def consent_rows(self):
+        """(service, consent field, [share fields]) for the consent table."""
+        return [
+            (
+                service,
+                self[f"consent_{service.pk}"],
+                [self[f"{prefix}_{service.pk}"] for prefix, _, _ in SHARE_FLAGS],
+            )
+            for service in self.services
+        ]
+
+    def to_answers(self) -> DvnaAnswers:
+        d = self.cleaned_data
+        consents = [
+            ConsentAnswer(
+                service_id=service.pk,
+                given=d[f"consent_{service.pk}"],
+                share_contact_details=d[f"share_contact_{service.pk}"],
+                share_crime_details=d[f"share_crime_{service.pk}"],
+                share_needs=d[f"share_needs_{service.pk}"],
+            )
+            for service in self.services
+        ]
+        return DvnaAnswers(
+            levels={area: d[f"{area}_level"] for area in NeedArea.values},
+            notes={area: d[f"{area}_notes"] for area in NeedArea.values},
+            risk_from_offender=d["risk_from_offender"],
+            risk_of_self_harm=d["risk_of_self_harm"],
+            risk_of_harming_others=d["risk_of_harming_others"],
+            risk_of_wellbeing_deteriorating=d["risk_of_wellbeing_deteriorating"],
+            risk_notes=d["risk_notes"],
+            first_language=d["first_language"],
+            interpreter_needed=d["interpreter_needed"] == "yes",
+            communication_needs=d["communication_needs"],
+            summary=d["summary"],
+            consents=consents,
+        )
+
+
+def active_services():
+    return SupportService.objects.filter(active=True).order_by("name")

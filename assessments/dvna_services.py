@@ -1,0 +1,298 @@
+"""Writes for the Detailed Victim Needs Assessment (DVNA).
+
+Sources: DOMAIN.md flow step 5 ("a structured conversation covering the eight areas of need
+... also risk, communication needs and safe contact"); the Strategic Vision, section 8.2 (the
+eight categories of need); the service specification, Appendix 2 of the 2016 update ("contact
+all victims ... entitled to an enhanced service or who have been identified through the IVNA as
+benefiting from support and undertake a Detailed Victim Needs Assessment"); and the hub's rule
+that nobody has to tell their story twice (what the IVNA and the person's record hold is
+filled in, not asked again).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+
+from accounts.models import User
+from assessments.models import (
+    ConsentToShare,
+    DashRisk,
+    Dvna,
+    DvnaNeed,
+    Level,
+    NeedArea,
+)
+from cases.models import Case
+from cases.services import CaseError
+from cases.workflow import CaseStatus
+from referrals.models import SupportService
+
+# The DVNA is due once the victim has accepted support, and is redone (a new version) while
+# the plan is in place. Before acceptance there is nothing to assess; after closure the
+# record is fixed.
+DVNA_STATUSES = (CaseStatus.ACCEPTED, CaseStatus.IN_SUPPORT)
+
+RISKS = (
+    ("risk_from_offender", "Risk from the offender"),
+    ("risk_of_self_harm", "Risk of self-harm"),
+    ("risk_of_harming_others", "Risk of harming others"),
+    ("risk_of_wellbeing_deteriorating", "Risk of their wellbeing deteriorating"),
+)
+
+# The IVNA's DASH risk is the officer's view of the risk from the offender: it fills in that
+# answer so the victim is not asked again (the VCC can change it).
+DASH_TO_LEVEL = {DashRisk.STANDARD: Level.LOW, DashRisk.MEDIUM: Level.MEDIUM,
+                 DashRisk.HIGH: Level.HIGH}
+
+
+class DvnaError(CaseError):
+    """A DVNA rule was broken; `errors` maps a field name (or None) to the message."""
+
+    def __init__(self, message: str, errors: dict[str | None, str] | None = None):
+        super().__init__(message)
+        self.errors = errors or {None: message}
+
+
+class DvnaConflict(DvnaError):
+    """Someone else saved the DVNA after this form was opened: nothing was saved."""
+
+
+@dataclass(frozen=True)
+class ConsentAnswer:
+    service_id: int
+    given: bool
+    share_contact_details: bool = True
+    share_crime_details: bool = False
+    share_needs: bool = True
+
+
+@dataclass(frozen=True)
+class DvnaAnswers:
+    """Everything the VCC records in the one sitting."""
+
+    levels: dict[str, str]  # area -> level, for all eight areas
+    notes: dict[str, str]  # area -> notes
+    risk_from_offender: str
+    risk_of_self_harm: str
+    risk_of_harming_others: str
+    risk_of_wellbeing_deteriorating: str
+    first_language: str
+    interpreter_needed: bool
+    risk_notes: str = ""
+    communication_needs: str = ""
+    summary: str = ""
+    consents: list[ConsentAnswer] = field(default_factory=list)
+
+
+def check_can_assess(case: Case) -> None:
+    """Rule: a DVNA is recorded once the victim has accepted support (DOMAIN.md step 4-5:
+    "accepted support ... went on to DVNA and a recovery plan"), and while support goes on."""
+    if case.status not in DVNA_STATUSES:
+        raise DvnaError(
+            "A DVNA is recorded once the victim has accepted support, and until the case "
+            f"closes. This case is '{CaseStatus(case.status).label}'."
+        )
+
+
+def _validate(answers: DvnaAnswers) -> None:
+    errors: dict[str | None, str] = {}
+    for area in NeedArea:
+        if answers.levels.get(area) not in Level.values:
+            errors[f"{area.value}_level"] = f"Choose the level of need for {area.label.lower()}"
+    for name, label in RISKS:
+        if getattr(answers, name) not in Level.values:
+            errors[name] = f"Choose the level for {label.lower()}"
+    language = answers.first_language.strip()
+    if not language or len(language) > 10:
+        errors["first_language"] = "Choose the victim's first language"
+    if errors:
+        raise DvnaError("The DVNA is not complete.", errors)
+
+
+def _active_services(answers: DvnaAnswers) -> dict[int, SupportService]:
+    ids = {c.service_id for c in answers.consents}
+    services = SupportService.objects.in_bulk(ids)
+    for consent in answers.consents:
+        service = services.get(consent.service_id)
+        if service is None:
+            raise DvnaError("One of the services is no longer in the directory.")
+    return services
+
+
+def _save_consents(*, case: Case, dvna: Dvna, answers: DvnaAnswers, by: User) -> None:
+    """Consent to share is per named service (one row per case and service). A tick gives or
+    changes it; an untick withdraws consent given earlier; an untouched service gets no row."""
+    services = _active_services(answers)
+    existing = {c.service_id: c for c in ConsentToShare.objects.filter(case=case)}
+    now = timezone.now()
+    for answer in answers.consents:
+        current = existing.get(answer.service_id)
+        wanted = {
+            "given": answer.given,
+            "share_contact_details": answer.given and answer.share_contact_details,
+            "share_crime_details": answer.given and answer.share_crime_details,
+            "share_needs": answer.given and answer.share_needs,
+        }
+        if current is None:
+            if not answer.given:
+                continue
+            if not services[answer.service_id].active:
+                raise DvnaError(f"{services[answer.service_id]} is no longer an active service.")
+            ConsentToShare.objects.create(
+                case=case, service_id=answer.service_id, dvna=dvna, recorded_by=by,
+                recorded_at=now, **wanted,
+            )
+        elif any(getattr(current, k) != v for k, v in wanted.items()):
+            for key, value in wanted.items():
+                setattr(current, key, value)
+            current.dvna, current.recorded_by, current.recorded_at = dvna, by, now
+            current.save()
+
+
+def _update_person(case: Case, answers: DvnaAnswers) -> None:
+    """The person's record holds the first language and interpreter need for every later
+    contact and case: a correction made in the DVNA goes there too."""
+    person = case.person
+    language = answers.first_language.strip()
+    if (person.first_language, person.interpreter_needed) != (
+        language,
+        answers.interpreter_needed,
+    ):
+        person.first_language = language
+        person.interpreter_needed = answers.interpreter_needed
+        person.save(update_fields=["first_language", "interpreter_needed", "updated_at"])
+
+
+def _dvna_fields(answers: DvnaAnswers) -> dict:
+    return {
+        "risk_from_offender": answers.risk_from_offender,
+        "risk_of_self_harm": answers.risk_of_self_harm,
+        "risk_of_harming_others": answers.risk_of_harming_others,
+        "risk_of_wellbeing_deteriorating": answers.risk_of_wellbeing_deteriorating,
+        "risk_notes": answers.risk_notes.strip(),
+        "first_language": answers.first_language.strip(),
+        "interpreter_needed": answers.interpreter_needed,
+        "communication_needs": answers.communication_needs.strip(),
+        "summary": answers.summary.strip(),
+    }
+
+
+@transaction.atomic
+def record_dvna(*, case: Case, answers: DvnaAnswers, by: User) -> Dvna:
+    """Record a DVNA in one sitting: the eight areas of need each with a level and notes, the
+    four risks, communication needs and consent to share per named service.
+
+    Rules: only on a case whose victim has accepted support (or is in support: then it is a
+    reassessment); a reassessment is a new DVNA numbered one more than the last, and the
+    earlier ones stay, so the case shows each area's level over time ("distance travelled").
+    The case row is locked so two VCCs saving at once get numbers 1 and 2, not a clash.
+    """
+    locked = Case.objects.select_for_update().select_related("person").get(pk=case.pk)
+    check_can_assess(locked)
+    _validate(answers)
+    last = Dvna.objects.filter(case=locked).aggregate(n=Max("number"))["n"] or 0
+    dvna = Dvna.objects.create(case=locked, number=last + 1, assessed_by=by,
+                               **_dvna_fields(answers))
+    DvnaNeed.objects.bulk_create(
+        DvnaNeed(dvna=dvna, area=area, level=answers.levels[area],
+                 notes=answers.notes.get(area, "").strip())
+        for area in NeedArea.values
+    )
+    _save_consents(case=locked, dvna=dvna, answers=answers, by=by)
+    _update_person(locked, answers)
+    return dvna
+
+
+@transaction.atomic
+def update_dvna(*, dvna: Dvna, version: int, answers: DvnaAnswers, by: User) -> Dvna:
+    """Correct a DVNA already recorded.
+
+    Rule (optimistic locking): the form carries the version it was opened at; the save is
+    `UPDATE ... WHERE version = N` and if no row matches, someone else has saved the DVNA
+    in between: the save is refused, nothing is written, and the VCC is told to reload.
+    """
+    case = Case.objects.select_related("person").get(pk=dvna.case_id)
+    check_can_assess(case)
+    _validate(answers)
+    updated = Dvna.objects.filter(pk=dvna.pk, version=version).update(
+        version=F("version") + 1, **_dvna_fields(answers)
+    )
+    if updated != 1:
+        raise DvnaConflict(
+            f"Someone else saved DVNA {dvna.number} after you opened it, so your changes "
+            "have not been saved. Open the DVNA again to see their changes, then make yours."
+        )
+    needs = {n.area: n for n in dvna.needs.all()}
+    for area in NeedArea.values:
+        need = needs.get(area)
+        level, notes = answers.levels[area], answers.notes.get(area, "").strip()
+        if need is None:
+            DvnaNeed.objects.create(dvna=dvna, area=area, level=level, notes=notes)
+        elif (need.level, need.notes) != (level, notes):
+            need.level, need.notes = level, notes
+            need.save(update_fields=["level", "notes"])
+    _save_consents(case=case, dvna=dvna, answers=answers, by=by)
+    _update_person(case, answers)
+    dvna.refresh_from_db()
+    return dvna
+
+
+def dvna_prefill(case: Case) -> dict:
+    """What the form starts with, so the victim is not asked again what the hub knows: the
+    first language and interpreter need from the person's record; the risk from the offender
+    from the IVNA's DASH risk; for a reassessment, every level and note of the last DVNA;
+    consent already given to each service."""
+    person = case.person
+    initial: dict = {
+        "first_language": person.first_language,
+        "interpreter_needed": "yes" if person.interpreter_needed else "no",
+    }
+    last = Dvna.objects.filter(case=case).order_by("-number").first()
+    if last is not None:
+        for need in last.needs.all():
+            initial[f"{need.area}_level"] = need.level
+            initial[f"{need.area}_notes"] = need.notes
+        for name, _ in RISKS:
+            initial[name] = getattr(last, name)
+        initial["risk_notes"] = last.risk_notes
+        initial["communication_needs"] = last.communication_needs
+    else:
+        ivna = getattr(case, "ivna", None)
+        if ivna is not None and ivna.dash_risk in DASH_TO_LEVEL:
+            initial["risk_from_offender"] = DASH_TO_LEVEL[ivna.dash_risk]
+    initial.update(consent_initial(case))
+    return initial
+
+
+def dvna_initial(dvna: Dvna) -> dict:
+    """The form's starting values for correcting a recorded DVNA (with its version)."""
+    initial: dict = {
+        "version": dvna.version,
+        "first_language": dvna.first_language,
+        "interpreter_needed": "yes" if dvna.interpreter_needed else "no",
+        "risk_notes": dvna.risk_notes,
+        "communication_needs": dvna.communication_needs,
+        "summary": dvna.summary,
+    }
+    for name, _ in RISKS:
+        initial[name] = getattr(dvna, name)
+    for need in dvna.needs.all():
+        initial[f"{need.area}_level"] = need.level
+        initial[f"{need.area}_notes"] = need.notes
+    initial.update(consent_initial(dvna.case))
+    return initial
+
+
+def consent_initial(case: Case) -> dict:
+    initial: dict = {}
+    for consent in ConsentToShare.objects.filter(case=case):
+        pk = consent.service_id
+        initial[f"consent_{pk}"] = consent.given
+        initial[f"share_contact_{pk}"] = consent.share_contact_details
+        initial[f"share_crime_{pk}"] = consent.share_crime_details
+        initial[f"share_needs_{pk}"] = consent.share_needs
+    return initial

@@ -1,0 +1,195 @@
+"""Reads for support that the case page and the support pages share.
+
+`support_summary` fetches everything the case page's support panel shows in a fixed number
+of queries, however many DVNAs, actions and reviews the case has.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+
+from assessments.models import LEVEL_ORDER, Dvna, DvnaNeed, Level, NeedArea
+from cases.models import Case
+from cases.workflow import CaseStatus
+from support.models import (
+    ActionStatus,
+    ActionUpdate,
+    Closure,
+    ClosureOutcome,
+    PlanAction,
+    RecoveryPlan,
+    Review,
+    SurveyResponse,
+)
+
+SIGNIFICANT = (Level.MEDIUM, Level.HIGH)
+# Statuses in which a case may have support records without a DVNA (accepted, or closed
+# by the support closure before one was done).
+SUPPORT_STATUSES = (CaseStatus.ACCEPTED, CaseStatus.IN_SUPPORT, CaseStatus.CLOSED)
+
+
+@dataclass
+class DistanceRow:
+    """One area of need across the DVNAs: its level at each, and the change first to last."""
+
+    area: str
+    label: str
+    levels: list[DvnaNeed | None]
+
+    @property
+    def change(self) -> str:
+        known = [n.level for n in self.levels if n is not None]
+        if len(known) < 2:
+            return ""
+        first, last = LEVEL_ORDER[known[0]], LEVEL_ORDER[known[-1]]
+        if last < first:
+            return "better"
+        if last > first:
+            return "worse"
+        return "same"
+
+
+@dataclass
+class SupportSummary:
+    dvnas: list[Dvna] = field(default_factory=list)
+    distance: list[DistanceRow] = field(default_factory=list)
+    plan: RecoveryPlan | None = None
+    actions: list[PlanAction] = field(default_factory=list)
+    uncovered: list[DvnaNeed] = field(default_factory=list)
+    reviews: list[Review] = field(default_factory=list)
+    closure: Closure | None = None
+    outcomes: list[ClosureOutcome] = field(default_factory=list)
+    survey: SurveyResponse | None = None
+
+    @property
+    def latest_dvna(self) -> Dvna | None:
+        return self.dvnas[-1] if self.dvnas else None
+
+    @property
+    def latest_review(self) -> Review | None:
+        return self.reviews[-1] if self.reviews else None
+
+    @property
+    def reassessment_due(self) -> bool:
+        """The last review asked for a reassessment and none has been done since."""
+        review = self.latest_review
+        dvna = self.latest_dvna
+        return bool(
+            review and review.reassessment_needed
+            and (dvna is None or dvna.assessed_at < review.reviewed_at)
+        )
+
+
+def dvnas_with_needs(case: Case) -> list[Dvna]:
+    """The case's DVNAs, oldest first, each with `need_list` in the order of the eight areas:
+    one query (the needs, each with its DVNA and who assessed)."""
+    needs = (
+        DvnaNeed.objects.filter(dvna__case=case)
+        .select_related("dvna", "dvna__assessed_by")
+        .order_by("dvna__number", "area")
+    )
+    by_dvna: dict[int, Dvna] = {}
+    grouped: dict[int, dict[str, DvnaNeed]] = defaultdict(dict)
+    for need in needs:
+        dvna = by_dvna.setdefault(need.dvna_id, need.dvna)
+        need.dvna = dvna
+        grouped[dvna.pk][need.area] = need
+    dvnas = sorted(by_dvna.values(), key=lambda d: d.number)
+    for dvna in dvnas:
+        dvna.need_list = [grouped[dvna.pk].get(area) for area in NeedArea.values]
+        dvna.need_by_area = grouped[dvna.pk]
+    return dvnas
+
+
+def distance_travelled(dvnas: list[Dvna]) -> list[DistanceRow]:
+    """Each area's level over time: areas down, DVNAs across."""
+    return [
+        DistanceRow(
+            area=area.value,
+            label=area.label,
+            levels=[dvna.need_by_area.get(area.value) for dvna in dvnas],
+        )
+        for area in NeedArea
+    ]
+
+
+def uncovered_needs(dvna: Dvna | None, actions: list[PlanAction]) -> list[DvnaNeed]:
+    """Needs the latest DVNA found at medium or high that no action (other than a cancelled
+    one) addresses: the plan should say how each is met."""
+    if dvna is None:
+        return []
+    covered = {
+        area
+        for action in actions
+        if action.status != ActionStatus.CANCELLED
+        for area in action.need_areas
+    }
+    return [
+        need for need in dvna.need_list
+        if need is not None and need.level in SIGNIFICANT and need.area not in covered
+    ]
+
+
+def plan_actions(plan: RecoveryPlan) -> list[PlanAction]:
+    return list(
+        PlanAction.objects.filter(plan=plan).select_related("owner", "service")
+        .order_by("created_at", "pk")
+    )
+
+
+def open_actions(case: Case) -> list[PlanAction]:
+    """Actions still planned or in progress: worth a look before closing."""
+    return list(
+        PlanAction.objects.filter(
+            plan__case=case, status__in=[ActionStatus.PLANNED, ActionStatus.IN_PROGRESS]
+        ).select_related("owner", "service").order_by("created_at", "pk")
+    )
+
+
+def support_summary(case: Case, *, ever_accepted: bool = True) -> SupportSummary:
+    """Everything about support on a case in a fixed number of queries: none for a case
+    never accepted for support (`ever_accepted=False`, from its status history), one for a
+    case never assessed, at most eight however many DVNAs, actions and reviews it has."""
+    summary = SupportSummary()
+    if not ever_accepted and case.status not in SUPPORT_STATUSES:
+        # Support records are made only once a victim has accepted support: a case that
+        # never was accepted has none, and costs no query.
+        return summary
+    summary.dvnas = dvnas_with_needs(case)
+    summary.distance = distance_travelled(summary.dvnas)
+    if not summary.dvnas and case.status not in SUPPORT_STATUSES:
+        # Never assessed and not in support: there is no plan, review or closure to show.
+        return summary
+    summary.plan = (
+        RecoveryPlan.objects.filter(case=case).select_related("agreed_by").first()
+    )
+    if summary.plan is not None:
+        summary.actions = plan_actions(summary.plan)
+    summary.uncovered = uncovered_needs(summary.latest_dvna, summary.actions)
+    if summary.plan is not None:
+        summary.reviews = list(
+            Review.objects.filter(case=case)
+            .select_related("by")
+            .prefetch_related(
+                Prefetch(
+                    "action_updates",
+                    queryset=ActionUpdate.objects.select_related("action").order_by("pk"),
+                )
+            )
+            .order_by("reviewed_at", "pk")
+        )
+    summary.closure = (
+        Closure.objects.filter(case=case).select_related("by")
+        .prefetch_related("outcomes").first()
+    )
+    if summary.closure is not None:
+        order = {area: index for index, area in enumerate(NeedArea.values)}
+        summary.outcomes = sorted(summary.closure.outcomes.all(),
+                                  key=lambda o: order.get(o.area, 99))
+        summary.survey = (
+            SurveyResponse.objects.filter(case=case).select_related("recorded_by").first()
+        )
+    return summary

@@ -1,0 +1,502 @@
+"""Writes for support: the recovery plan and its actions, follow-up reviews, closure and the
+satisfaction survey.
+
+Sources: DOMAIN.md flow steps 6-8; the service specification (Appendix 2 of the 2016 update):
+"agree a Recovery Plan, which is tailored to the individual not the crime type, with the
+victims which they successfully contact", the five kinds of support it may hold, and "carry
+proportionate victim satisfaction surveys". Each write is one function, in one transaction;
+a rule broken raises SupportError with a message for the user (per form field when it is
+about one field).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import User
+from assessments.models import Dvna, Level, NeedArea
+from cases.models import Case
+from cases.services import CaseError, transition_case
+from cases.workflow import CaseStatus
+from referrals.models import SupportService
+from scheduling.models import ItemKind
+from scheduling.services import cancel_items, complete_human_items, schedule
+from support.models import (
+    ActionKind,
+    ActionStatus,
+    ActionUpdate,
+    Closure,
+    ClosureOutcome,
+    ClosureReason,
+    HelpedToCope,
+    Outcome,
+    PlanAction,
+    RecoveryPlan,
+    Review,
+    SurveyResponse,
+    Wellbeing,
+)
+
+# The kinds of action that name a service from the directory (a referral, Restorative
+# Justice, community signposting); phone and volunteer support are the hub's own.
+SERVICE_KINDS = frozenset(
+    {ActionKind.SPECIALIST_REFERRAL, ActionKind.RESTORATIVE_JUSTICE,
+     ActionKind.COMMUNITY_SIGNPOSTING}
+)
+# A plan review or survey falls due at the start of the working day on its date.
+DUE_TIME = time(9, 0)
+# The satisfaction survey is asked a fortnight after closure: long enough for the victim to
+# look back on the support, soon enough to remember it.
+SURVEY_AFTER = timedelta(days=14)
+# Proportionate: no survey for a victim who asked the hub to stop or cannot be reached.
+NO_SURVEY_REASONS = frozenset(
+    {ClosureReason.VICTIM_ASKED_TO_STOP, ClosureReason.NO_LONGER_CONTACTABLE}
+)
+SIGNIFICANT = (Level.MEDIUM, Level.HIGH)
+CLOSABLE = (CaseStatus.ACCEPTED, CaseStatus.IN_SUPPORT)
+
+
+class SupportError(CaseError):
+    """A support rule was broken; `errors` maps a form field (or None) to its message."""
+
+    def __init__(self, message: str, errors: dict[str | None, str] | None = None):
+        super().__init__(message)
+        self.errors = errors or {None: message}
+
+
+class StalePlan(SupportError):
+    """Someone else changed the plan after this form was opened: nothing was saved."""
+
+    def __init__(self):
+        super().__init__(
+            "Someone else changed this recovery plan after you opened it, so your changes "
+            "have not been saved. Open the plan again to see their changes, then make yours."
+        )
+
+
+@dataclass(frozen=True)
+class ActionDetails:
+    kind: str
+    description: str
+    need_areas: list[str]
+    owner: User | None
+    service: SupportService | None = None
+    review_on: date | None = None
+    status: str = ActionStatus.PLANNED
+
+
+def due_at(on: date) -> datetime:
+    return timezone.make_aware(datetime.combine(on, DUE_TIME))
+
+
+def _check_action(details: ActionDetails, prefix: str = "") -> dict[str | None, str]:
+    """Rules for one action: a kind of support from the plan's list; what it is; the areas of
+    need it addresses; an owner who works cases (a VCC or manager: volunteers are allocated
+    by the volunteer work); a service only for a referral, Restorative Justice or
+    signposting, and only an active one."""
+    errors: dict[str | None, str] = {}
+    if details.kind not in ActionKind.values:
+        errors[f"{prefix}kind"] = "Choose the kind of support"
+    if not details.description.strip():
+        errors[f"{prefix}description"] = "Say what the action is"
+    if not details.need_areas:
+        errors[f"{prefix}need_areas"] = "Choose the areas of need the action addresses"
+    elif any(a not in NeedArea.values for a in details.need_areas):
+        errors[f"{prefix}need_areas"] = "Choose areas of need from the list"
+    owner = details.owner
+    if owner is None or not owner.is_active or not owner.has_perm("cases.work_case"):
+        errors[f"{prefix}owner"] = "Choose a Victim Care Co-ordinator or hub manager"
+    if details.service is not None:
+        if details.kind not in SERVICE_KINDS:
+            errors[f"{prefix}service"] = (
+                "Only a referral, Restorative Justice or signposting names a service"
+            )
+        elif not details.service.active:
+            errors[f"{prefix}service"] = f"{details.service} is no longer an active service"
+    if details.status not in ActionStatus.values:
+        errors[f"{prefix}status"] = "Choose the status"
+    return errors
+
+
+def _bump_plan(plan: RecoveryPlan, version: int | None) -> int:
+    """Optimistic locking: `UPDATE ... SET version = version + 1 WHERE version = N`; no row
+    means the plan changed since the form was opened. Returns the new version."""
+    updated = RecoveryPlan.objects.filter(pk=plan.pk, version=version).update(
+        version=F("version") + 1
+    )
+    if updated != 1:
+        raise StalePlan()
+    plan.version = version + 1
+    return plan.version
+
+
+def _schedule_review(case: Case, on: date, key: str) -> None:
+    schedule(kind=ItemKind.PLAN_REVIEW, case=case, due_at=due_at(on), dedupe_key=key)
+
+
+def _check_review_date(on: date | None, field: str, *, required: bool) -> None:
+    if on is None:
+        if required:
+            raise SupportError("Enter the date of the next review",
+                               {field: "Enter the date of the next review"})
+        return
+    if on <= timezone.localdate():
+        raise SupportError("The next review must be after today",
+                           {field: "The next review must be after today"})
+
+
+def latest_dvna(case: Case) -> Dvna | None:
+    return Dvna.objects.filter(case=case).order_by("-number").first()
+
+
+# -- The recovery plan ---------------------------------------------------------------------
+
+
+def check_can_agree(case: Case) -> None:
+    """Rule: the plan is agreed after the DVNA with a victim who accepted support, once."""
+    if case.status != CaseStatus.ACCEPTED:
+        raise SupportError(
+            "A recovery plan is agreed once the victim has accepted support and had a DVNA. "
+            f"This case is '{CaseStatus(case.status).label}'."
+        )
+    if RecoveryPlan.objects.filter(case=case).exists():
+        raise SupportError("This case already has a recovery plan.")
+    if not Dvna.objects.filter(case=case).exists():
+        raise SupportError("Record the DVNA first: the plan is agreed from it.")
+
+
+@transaction.atomic
+def agree_plan(
+    *, case: Case, actions: list[ActionDetails], next_review_on: date | None, by: User
+) -> RecoveryPlan:
+    """Agree the recovery plan with the victim and start support.
+
+    Rules: the plan is agreed after the DVNA, with a victim who has accepted support
+    (DOMAIN.md steps 5-6); it holds at least one action; agreeing it moves the case
+    accepted -> in_support (cases.workflow) and schedules the first plan review on "My
+    work" for the agreed date ("the VCC checks on the victim at agreed dates", step 7).
+    """
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    check_can_agree(locked)
+    errors: dict[str | None, str] = {}
+    for index, details in enumerate(actions):
+        errors.update(_check_action(details, prefix=f"actions-{index}-"))
+    if not actions:
+        errors[None] = "Add at least one action to the plan"
+    try:
+        _check_review_date(next_review_on, "next_review_on", required=True)
+    except SupportError as error:
+        errors.update(error.errors)
+    if errors:
+        raise SupportError("The plan cannot be agreed yet.", errors)
+    plan = RecoveryPlan.objects.create(case=locked, agreed_by=by, next_review_on=next_review_on)
+    for details in actions:
+        _create_action(plan, details)
+    transition_case(case=locked, to=CaseStatus.IN_SUPPORT, by=by,
+                    reason=f"Recovery plan agreed with {len(actions)} action"
+                    f"{'s' if len(actions) != 1 else ''}; first review "
+                    f"{next_review_on:%d %B %Y}.")
+    _schedule_review(locked, next_review_on, f"plan_review:{locked.pk}:plan:1")
+    case.status = locked.status
+    return plan
+
+
+def _create_action(plan: RecoveryPlan, details: ActionDetails) -> PlanAction:
+    return PlanAction.objects.create(
+        plan=plan,
+        kind=details.kind,
+        need_areas=list(dict.fromkeys(details.need_areas)),
+        description=details.description.strip(),
+        owner=details.owner,
+        service=details.service if details.kind in SERVICE_KINDS else None,
+        review_on=details.review_on,
+        status=details.status,
+    )
+
+
+def check_can_change_plan(case: Case) -> None:
+    """Rule: an agreed plan changes while support goes on; after closure it is a record."""
+    if case.status != CaseStatus.IN_SUPPORT:
+        raise SupportError(
+            "The recovery plan changes only while the victim is in support. This case is "
+            f"'{CaseStatus(case.status).label}'."
+        )
+    if not RecoveryPlan.objects.filter(case=case).exists():
+        raise SupportError("This case has no recovery plan yet.")
+
+
+def _check_open(plan: RecoveryPlan) -> None:
+    check_can_change_plan(Case.objects.get(pk=plan.case_id))
+
+
+@transaction.atomic
+def add_action(
+    *, plan: RecoveryPlan, version: int | None, details: ActionDetails, by: User
+) -> PlanAction:
+    """Add an action to an agreed plan (needs change; the plan follows them).
+    Rules: as for every action (_check_action); optimistic locking on the plan."""
+    _check_open(plan)
+    errors = _check_action(details)
+    if errors:
+        raise SupportError("The action cannot be added.", errors)
+    _bump_plan(plan, version)
+    return _create_action(plan, details)
+
+
+@transaction.atomic
+def update_action(
+    *, action: PlanAction, version: int | None, details: ActionDetails, by: User
+) -> PlanAction:
+    """Change an action or its status. A change of status is kept as a row (who, when, from,
+    to: STYLE "every change is a row"). Optimistic locking on the plan."""
+    _check_open(action.plan)
+    errors = _check_action(details)
+    if errors:
+        raise SupportError("The action cannot be saved.", errors)
+    _bump_plan(action.plan, version)
+    if details.status != action.status:
+        ActionUpdate.objects.create(
+            action=action, from_status=action.status, to_status=details.status, by=by
+        )
+    action.kind = details.kind
+    action.description = details.description.strip()
+    action.need_areas = list(dict.fromkeys(details.need_areas))
+    action.owner = details.owner
+    action.service = details.service if details.kind in SERVICE_KINDS else None
+    action.review_on = details.review_on
+    action.status = details.status
+    action.save()
+    return action
+
+
+@transaction.atomic
+def change_review_date(
+    *, plan: RecoveryPlan, version: int | None, next_review_on: date | None, by: User
+) -> RecoveryPlan:
+    """Move the plan's next review. The review due on "My work" moves with it: the one due is
+    cancelled and one is scheduled for the new date. Optimistic locking on the plan."""
+    _check_open(plan)
+    _check_review_date(next_review_on, "next_review_on", required=True)
+    new_version = _bump_plan(plan, version)
+    RecoveryPlan.objects.filter(pk=plan.pk).update(next_review_on=next_review_on)
+    plan.next_review_on = next_review_on
+    cancel_items(case=plan.case, kinds=[ItemKind.PLAN_REVIEW])
+    _schedule_review(plan.case, next_review_on, f"plan_review:{plan.case_id}:plan:{new_version}")
+    return plan
+
+
+# -- Follow-up reviews ---------------------------------------------------------------------
+
+
+def check_can_review(case: Case) -> None:
+    """Rule: a review is of a recovery plan in place (the case is in support)."""
+    if case.status != CaseStatus.IN_SUPPORT or not RecoveryPlan.objects.filter(
+        case=case
+    ).exists():
+        raise SupportError(
+            "A review is of a recovery plan in place: agree the recovery plan first."
+        )
+
+
+@transaction.atomic
+def record_review(
+    *,
+    case: Case,
+    version: int | None,
+    wellbeing: str,
+    by: User,
+    notes: str = "",
+    action_statuses: dict[int, str] | None = None,
+    next_review_on: date | None = None,
+    reassessment_needed: bool = False,
+) -> Review:
+    """Record a follow-up review of the plan: how the victim is, the actions' progress, and
+    when to check again.
+
+    Rules: "the VCC checks on the victim at agreed dates and reviews the plan; needs are
+    reassessed as they change" (DOMAIN.md step 7). Recording the review completes the plan
+    review due on "My work"; a next date schedules the next one; a review may ask for a
+    reassessment (a new DVNA). Optimistic locking on the plan (the review changes it).
+    """
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    check_can_review(locked)
+    plan = RecoveryPlan.objects.get(case=locked)
+    errors: dict[str | None, str] = {}
+    if wellbeing not in Wellbeing.values:
+        errors["wellbeing"] = "Select how the victim is"
+    actions = {a.pk: a for a in plan.actions.all()}
+    statuses = action_statuses or {}
+    for pk, status in statuses.items():
+        if pk not in actions:
+            errors[None] = "One of the actions is not on this plan"
+        elif status not in ActionStatus.values:
+            errors[f"action_{pk}"] = "Choose the action's status"
+    try:
+        _check_review_date(next_review_on, "next_review_on", required=False)
+    except SupportError as error:
+        errors.update(error.errors)
+    if errors:
+        raise SupportError("The review cannot be recorded yet.", errors)
+    _bump_plan(plan, version)
+    review = Review.objects.create(
+        case=locked, by=by, wellbeing=wellbeing, notes=notes.strip(),
+        next_review_on=next_review_on, reassessment_needed=reassessment_needed,
+    )
+    for pk, status in statuses.items():
+        action = actions[pk]
+        if action.status != status:
+            ActionUpdate.objects.create(
+                action=action, review=review, from_status=action.status, to_status=status,
+                by=by, at=review.reviewed_at,
+            )
+            action.status = status
+            action.save(update_fields=["status"])
+    RecoveryPlan.objects.filter(pk=plan.pk).update(next_review_on=next_review_on)
+    complete_human_items(case=locked, kinds=[ItemKind.PLAN_REVIEW], by=by)
+    if next_review_on is not None:
+        _schedule_review(locked, next_review_on, f"plan_review:{locked.pk}:review:{review.pk}")
+    return review
+
+
+# -- Closure and the survey ----------------------------------------------------------------
+
+
+def check_can_close(case: Case) -> None:
+    """Rule: support is closed here for a victim who accepted it (in support, or accepted
+    and leaving before a plan); other cases close through their own steps."""
+    if case.status not in CLOSABLE:
+        raise SupportError(
+            "Only a case in support (or accepted for support) is closed here. This case is "
+            f"'{CaseStatus(case.status).label}'."
+        )
+    if Closure.objects.filter(case=case).exists():
+        raise SupportError("This case has been closed once already.")
+
+
+def check_can_record_survey(case: Case) -> None:
+    """Rule: the survey is asked once, after support has been closed."""
+    if case.status != CaseStatus.CLOSED or not Closure.objects.filter(case=case).exists():
+        raise SupportError("The survey is asked once support has been closed.")
+    if SurveyResponse.objects.filter(case=case).exists():
+        raise SupportError("The survey answers have been recorded already.")
+
+
+def outcome_areas(case: Case) -> list[tuple[str, str]]:
+    """The areas whose outcome is asked at closure: those where the latest DVNA found a need
+    (any level above none), as (area, level)."""
+    dvna = latest_dvna(case)
+    if dvna is None:
+        return []
+    levels = {n.area: n.level for n in dvna.needs.all()}
+    return [
+        (area, levels[area]) for area in NeedArea.values
+        if area in levels and levels[area] != Level.NONE
+    ]
+
+
+@transaction.atomic
+def close_case(
+    *,
+    case: Case,
+    reason: str,
+    outcomes: dict[str, str],
+    by: User,
+    reason_detail: str = "",
+    notes: str = "",
+) -> Closure:
+    """Close a supported case with why and, per area of need, whether the victim is better
+    able to cope (DOMAIN.md step 8: "closure with the outcome (did the support help them
+    cope and recover)"); one row per area so the OPCC return can count outcomes by area.
+
+    Rules: only a case whose victim accepted support (in support, or accepted and leaving
+    before a plan); an outcome for every area the latest DVNA found a need in; "other" says
+    why. The case moves to closed (cases.workflow); reviews still due are cancelled; a
+    proportionate satisfaction survey falls due a fortnight later, except for a victim who
+    asked the hub to stop or cannot be reached.
+    """
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    check_can_close(locked)
+    errors: dict[str | None, str] = {}
+    if reason not in ClosureReason.values:
+        errors["reason"] = "Select why the case is closing"
+    elif reason == ClosureReason.OTHER and not reason_detail.strip():
+        errors["reason_detail"] = "Say why the case is closing"
+    areas = [area for area, _ in outcome_areas(locked)]
+    for area in areas:
+        if outcomes.get(area) not in Outcome.values:
+            errors[f"outcome_{area}"] = (
+                f"Select the outcome for {NeedArea(area).label.lower()}"
+            )
+    if errors:
+        raise SupportError("The case cannot be closed yet.", errors)
+    closure = Closure.objects.create(
+        case=locked, by=by, reason=reason, reason_detail=reason_detail.strip(),
+        notes=notes.strip(),
+    )
+    ClosureOutcome.objects.bulk_create(
+        ClosureOutcome(closure=closure, area=area, outcome=outcomes[area]) for area in areas
+    )
+    transition_case(
+        case=locked, to=CaseStatus.CLOSED, by=by,
+        reason=f"Support ended: {ClosureReason(reason).label.lower()}"
+        + (f" ({reason_detail.strip()})" if reason_detail.strip() else ""),
+    )
+    cancel_items(case=locked, kinds=[ItemKind.PLAN_REVIEW])
+    RecoveryPlan.objects.filter(case=locked).update(next_review_on=None)
+    if reason not in NO_SURVEY_REASONS:
+        schedule(
+            kind=ItemKind.SURVEY,
+            case=locked,
+            due_at=due_at(timezone.localdate(closure.closed_at) + SURVEY_AFTER),
+            dedupe_key=f"survey:{locked.pk}:{closure.pk}",
+        )
+    case.status, case.closed_at = locked.status, locked.closed_at
+    return closure
+
+
+@transaction.atomic
+def record_survey(
+    *,
+    case: Case,
+    by: User,
+    declined: bool = False,
+    treated_with_respect: int | None = None,
+    helped_to_cope: str = "",
+    would_recommend: bool | None = None,
+    comments: str = "",
+) -> SurveyResponse:
+    """Record the victim's answers to the satisfaction survey, or that they declined.
+
+    Rules: "carry proportionate victim satisfaction surveys to provide qualitative feedback
+    to the service provided" (service specification): asked once, after closure; a victim
+    may decline; if they answer, the three questions are answered. Completes the survey
+    item on "My work".
+    """
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    check_can_record_survey(locked)
+    errors: dict[str | None, str] = {}
+    if not declined:
+        if treated_with_respect not in (1, 2, 3, 4, 5):
+            errors["treated_with_respect"] = "Select how far the victim felt treated with respect"
+        if helped_to_cope not in HelpedToCope.values:
+            errors["helped_to_cope"] = "Select whether the support helped them cope and recover"
+        if would_recommend is None:
+            errors["would_recommend"] = "Select whether they would recommend the hub"
+    if errors:
+        raise SupportError("Record every answer, or that the victim declined.", errors)
+    response = SurveyResponse.objects.create(
+        case=locked,
+        recorded_by=by,
+        declined=declined,
+        treated_with_respect=None if declined else treated_with_respect,
+        helped_to_cope="" if declined else helped_to_cope,
+        would_recommend=None if declined else would_recommend,
+        comments=comments.strip(),
+    )
+    complete_human_items(case=locked, kinds=[ItemKind.SURVEY], by=by)
+    return response

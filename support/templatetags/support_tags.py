@@ -1,0 +1,107 @@
+"""The support panel on the case page, and small filters for levels and areas of need."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils import timezone
+
+from assessments.models import Level, NeedArea
+from cases.choices import LANGUAGES
+from cases.models import CaseTransition
+from cases.workflow import CaseStatus
+from support.selectors import support_summary
+from support.services import NO_SURVEY_REASONS, SURVEY_AFTER
+
+register = template.Library()
+
+LEVEL_CLASSES = {
+    Level.NONE: "govuk-tag--grey",
+    Level.LOW: "govuk-tag--green",
+    Level.MEDIUM: "govuk-tag--yellow",
+    Level.HIGH: "govuk-tag--red",
+}
+STATUS_CLASSES = {
+    "planned": "govuk-tag--blue",
+    "in_progress": "govuk-tag--light-blue",
+    "done": "govuk-tag--green",
+    "cancelled": "govuk-tag--grey",
+}
+
+
+@register.filter
+def level_class(level: str) -> str:
+    return LEVEL_CLASSES.get(level, "govuk-tag--grey")
+
+
+@register.filter
+def action_status_class(status: str) -> str:
+    return STATUS_CLASSES.get(status, "govuk-tag--grey")
+
+
+@register.filter
+def need_labels(areas) -> str:
+    labels = dict(NeedArea.choices)
+    return ", ".join(labels.get(a, a) for a in areas or [])
+
+
+@register.filter
+def shared_items(consent) -> str:
+    """What a consent lets the hub share, in words."""
+    items = [
+        label for flag, label in (
+            (consent.share_contact_details, "contact details"),
+            (consent.share_crime_details, "crime details"),
+            (consent.share_needs, "needs"),
+        ) if flag
+    ]
+    return ", ".join(items)
+
+
+@register.filter
+def language_label(code: str) -> str:
+    return dict(LANGUAGES).get(code, code)
+
+
+def _ever_accepted(context, case) -> bool:
+    """Has the case ever been accepted for support? Read from the status history the case
+    page has already fetched (a queryset caches its rows, so the page's own loop over it
+    costs nothing more); otherwise asked of the database."""
+    transitions = context.get("transitions")
+    if transitions is None:
+        return CaseTransition.objects.filter(case=case, to_status=CaseStatus.ACCEPTED).exists()
+    return any(
+        t.case_id == case.pk and t.to_status == CaseStatus.ACCEPTED for t in transitions
+    )
+
+
+@register.inclusion_tag("support/_case_panel.html", takes_context=True)
+def case_support_panel(context, case):
+    """DVNAs and distance travelled, the plan and its warnings, reviews, closure and the
+    survey, with the next step's button. A fixed number of queries (support_summary)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    summary = support_summary(case, ever_accepted=_ever_accepted(context, case))
+    can_work = bool(user and user.has_perm("cases.work_case"))
+    status = case.status
+    closure = summary.closure
+    return {
+        "case": case,
+        "s": summary,
+        "can_work": can_work,
+        "can_assess": can_work and status in (CaseStatus.ACCEPTED, CaseStatus.IN_SUPPORT),
+        "show_panel": bool(
+            summary.dvnas or summary.plan or closure
+            or status in (CaseStatus.ACCEPTED, CaseStatus.IN_SUPPORT)
+        ),
+        "is_accepted": status == CaseStatus.ACCEPTED,
+        "in_support": status == CaseStatus.IN_SUPPORT,
+        "survey_due": bool(
+            can_work and closure and status == CaseStatus.CLOSED and summary.survey is None
+            and closure.reason not in NO_SURVEY_REASONS
+        ),
+        "survey_not_asked": bool(closure and closure.reason in NO_SURVEY_REASONS),
+        "survey_due_on": (
+            timezone.localdate(closure.closed_at) + SURVEY_AFTER if closure else None
+        ),
+        "next_number": (summary.latest_dvna.number + 1) if summary.latest_dvna else 1,
+    }
