@@ -33,8 +33,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cases.view_case_audit",
         "cases.view_performance",
         "accounts.manage_api_clients",
+        "referrals.manage_directory",
     ],
-    Role.VOLUNTEER: [],
+    Role.VOLUNTEER: ["volunteers.visit_victims"],
     Role.OPCC: ["cases.view_performance"],
 }
 

@@ -19,9 +19,14 @@ def navigation(request):
             ("My work", reverse("scheduling:my_work")),
             ("Cases", reverse("cases:list")),
             ("Post room", reverse("letters:post_room")),
+            ("Services", reverse("referrals:directory")),
         ]
         if role == Role.MANAGER:
             items.append(("Team", reverse("scheduling:team")))
+            items.append(("Dashboard", reverse("reporting:dashboard")))
+            items.append(("Volunteers", reverse("volunteers:pool")))
+    elif role == Role.VOLUNTEER:
+        items = [("My visits", reverse("volunteers:my_visits"))]
     return {
         "hub_name": settings.HUB_NAME,
         "hub_role": role,

@@ -295,3 +295,5 @@ HUB_EMAIL = env("HUB_EMAIL", "victims.hub@example.police.uk")
 # Referrals: a referral the service has not answered within this many working days is
 # chased by the VCC (a "Chase a referral" item on My work).
 HUB_REFERRAL_CHASE_WORKING_DAYS = int(env("HUB_REFERRAL_CHASE_WORKING_DAYS", "5"))
+# The public self-referral page: at most this many submissions per client address per hour.
+HUB_SELF_REFERRAL_RATE_LIMIT = 5

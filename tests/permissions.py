@@ -80,6 +80,8 @@ OPCC_API = Actor("opcc_api", api_client="opcc_api")
 # second officer (who submitted none of the IVNAs in the fixtures).
 OTHER_VCC = Actor("other_vcc", role=Role.VCC)
 OTHER_POLICE = Actor("other_police", role=Role.POLICE)
+# A second volunteer: no victim is allocated to them.
+OTHER_VOLUNTEER = Actor("other_volunteer", role=Role.VOLUNTEER)
 
 # Every entry must say what happens to each of these.
 EVERYONE = (ANONYMOUS, POLICE, VCC, MANAGER, VOLUNTEER, OPCC)

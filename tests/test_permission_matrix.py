@@ -40,6 +40,7 @@ from tests.permissions import (
     OPCC_API,
     OTHER_POLICE,
     OTHER_VCC,
+    OTHER_VOLUNTEER,
     POLICE,
     POLICE_API,
     UNAUTHORIZED,
@@ -53,12 +54,15 @@ from tests.permissions import (
     ref,
     refused_to,
 )
+from tests.support import builders as support
+from tests.volunteers.factories import AllocationFactory, VolunteerFactory
+from volunteers.models import Volunteer, VolunteerAllocation, VolunteerHours
 
 PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory
 
 
 @pytest.fixture
-def world(db, police_user, vcc_user):
+def world(db, police_user, vcc_user, volunteer_user):
     """The objects the URLs are built from.
 
     One person with two cases: `case`, an ordinary case from an IVNA this officer
@@ -80,7 +84,15 @@ def world(db, police_user, vcc_user):
         case=restricted, kind="introductory", channel="post", pdf=_blank_pdf(),
         status="rendered", rendered_at=now, approved_at=now,
     )
+    # Volunteers: `volunteer_user` visits the victim of `restricted` (`allocation`).
+    volunteer = VolunteerFactory(user=volunteer_user)
+    allocation = AllocationFactory(case=restricted, volunteer=volunteer, allocated_by=vcc_user)
+    referral_objects = _referral_world(restricted=restricted, vcc=vcc_user)
     return SimpleNamespace(
+        **referral_objects,
+        # Support: `supported`, restricted to `vcc_user`, in support with DVNA 1 and a plan.
+        **support.support_world(person=person, vcc=vcc_user),
+        volunteer=volunteer, allocation=allocation,
         case=case, restricted=restricted, other_case=other_case, vcc=vcc_user, letter=letter,
         restricted_letter=restricted_letter, today=timezone.localdate(),
     )
@@ -127,6 +139,28 @@ def _ivna_form(world) -> dict:
     }
 
 
+def _self_referral_form(world) -> dict:
+    """A complete self-referral, as if the form was opened a minute ago. Each test is a new
+    visitor: the earlier tests' submissions from the test client's address are forgotten."""
+    import time
+
+    from django.core.cache import cache
+
+    from cases.selfreferral import issue_form_token, rate_limit_key
+
+    cache.delete(rate_limit_key("127.0.0.1"))
+    return {
+        "started": issue_form_token(now=time.time() - 60),
+        "asked_by": "victim",
+        "first_name": "Ann",
+        "under_18": "no",
+        "phone": "07700 900123",
+        "safe_to_call": "yes",
+        "may_leave_message": "no",
+        "safe_to_write": "no",
+    }
+
+
 SIGNED_IN = (POLICE, VCC, MANAGER, VOLUNTEER, OPCC)
 NO_CASEWORK = {POLICE: FORBIDDEN, VOLUNTEER: FORBIDDEN, OPCC: FORBIDDEN}
 NOT_POLICE = {VCC: FORBIDDEN, MANAGER: FORBIDDEN, VOLUNTEER: FORBIDDEN, OPCC: FORBIDDEN}
@@ -170,6 +204,85 @@ def _casework_action(*, vcc: Outcome, manager: Outcome | None = None) -> dict:
         OTHER_VCC: NOT_FOUND,
     }
 
+
+# Referrals and transfers: a directory service the restricted case's victim consented to
+# share with, a plan action waiting to be referred to it, and a referral already sent.
+def _referral_world(*, restricted, vcc) -> dict:
+    from assessments.models import ConsentToShare
+    from referrals.models import Referral, SupportService
+    from support.models import PlanAction, RecoveryPlan
+
+    service = SupportService.objects.create(
+        name="Matrix Advocacy Service", referral_email="referrals@matrix.example.org"
+    )
+    plan, _ = RecoveryPlan.objects.get_or_create(case=restricted, defaults={"agreed_by": vcc})
+    referral_action = PlanAction.objects.create(
+        plan=plan, kind="specialist_referral", description="Advocacy", service=service
+    )
+    referred = PlanAction.objects.create(
+        plan=plan, kind="community_signposting", description="Group", service=service
+    )
+    consent = ConsentToShare.objects.create(
+        case=restricted, service=service, given=True, recorded_by=vcc
+    )
+    referral = Referral.objects.create(
+        case=restricted, action=referred, service=service, consent=consent,
+        shared_contact_details=True, shared_crime_details=False, shared_needs=True,
+        sent_by=vcc, document=_blank_pdf(), emailed_to=service.referral_email,
+    )
+    return {"referral_service": service, "referral_action": referral_action,
+            "referral": referral}
+
+
+def _services() -> list:
+    from referrals.models import SupportService
+
+    return list(SupportService.objects.order_by("pk").values_list("pk", "name", "active"))
+
+
+def _referrals() -> list:
+    from referrals.models import Referral
+
+    return list(Referral.objects.order_by("pk").values_list("pk", "status", "chases",
+                                                           "email_error"))
+
+
+def _transfers() -> tuple[int, int]:
+    from referrals.models import Transfer
+
+    return Transfer.objects.count(), Case.objects.count()
+
+
+def _service_form(world) -> dict:
+    return {"name": "Matrix Signposting", "commissioned_by_pcc": "False", "national": "False",
+            "how_to_refer": "By phone"}
+
+
+def _transfer_out_form(world) -> dict:
+    return {"area": "Norfolk", "organisation_name": "Norfolk Victim Care",
+            "contact_email": "referrals@norfolk.example.org", "shared": ["identity"]}
+
+
+def _transfer_in_form(world) -> dict:
+    return {
+        "organisation": "british_transport_police", "their_reference": "BTP-1",
+        "crime_type": "robbery", "offence_date_0": "3", "offence_date_1": "3",
+        "offence_date_2": "2025", "first_name": "Piotr", "last_name": "Nowak",
+        "gender": "male", "ethnicity": "unknown", "first_language": "pl",
+        "interpreter_needed": "no", "district": "peterborough", "safe_to_call": "yes",
+        "may_leave_message": "no", "safe_to_write": "yes",
+    }
+
+
+def _transfer_api(world) -> dict:
+    return {
+        "sending_organisation": {"kind": "action_fraud"},
+        "reference": "NFRC250300001",
+        "crime": {"crime_type": "fraud", "offence_date": "2025-03-01"},
+        "victim": {"first_name": "Mary", "last_name": "Smith", "district": "fenland"},
+    }
+
+
 MATRIX = PermissionMatrix(
     [
         # --- public pages and signing in and out ---
@@ -178,6 +291,31 @@ MATRIX = PermissionMatrix(
             expect={
                 ANONYMOUS: allowed(LANDING, SIGN_IN_LINK),
                 **{a: allowed(LANDING, "Go to your work") for a in SIGNED_IN},
+            },
+        ),
+        # Self-referral: public, for anyone (no police report needed).
+        View(
+            "self_referral",
+            expect={
+                a: allowed("Ask for support", "Exit this page")
+                for a in (ANONYMOUS, *SIGNED_IN)
+            },
+        ),
+        View(
+            "self_referral",
+            method="post",
+            data=_self_referral_form,
+            expect={
+                a: redirects(reverse("self_referral_done"), "VH-0")
+                for a in (ANONYMOUS, *SIGNED_IN)
+            },
+        ),
+        View(
+            # Nothing in this session to show: back to the form, never a look-up by URL.
+            "self_referral_done",
+            expect={
+                a: redirects(reverse("self_referral"), "Ask for support")
+                for a in (ANONYMOUS, *SIGNED_IN)
             },
         ),
         View(
@@ -212,7 +350,7 @@ MATRIX = PermissionMatrix(
                 POLICE: redirects(reverse("assessments:my_submissions"), "My IVNA submissions"),
                 VCC: redirects(WORK, "My work"),
                 MANAGER: redirects(WORK, "My work"),
-                VOLUNTEER: allowed("Your victims"),
+                VOLUNTEER: redirects(reverse("volunteers:my_visits"), "My visits"),
                 OPCC: allowed("Performance figures"),
             },
         ),
@@ -274,6 +412,18 @@ MATRIX = PermissionMatrix(
                 VCC: FORBIDDEN,
                 MANAGER: allowed(ref("restricted"), "Audit history"),
                 OTHER_VCC: FORBIDDEN,
+            },
+        ),
+        View(
+            # Every case of the person, less the restricted ones the user may not open.
+            "people:detail",
+            of="case.person",
+            expect={
+                ANONYMOUS: LOGIN,
+                **NO_CASEWORK,
+                VCC: allowed(ref("case"), ref("restricted"), "Everything for this person"),
+                MANAGER: allowed(ref("case"), ref("restricted")),
+                OTHER_VCC: allowed(ref("case"), excludes=[ref("restricted")]),
             },
         ),
         # --- IVNAs: police staff, their own submissions only ---
@@ -344,6 +494,20 @@ MATRIX = PermissionMatrix(
                 OPCC: allowed('"referred"', '"supported_rate"'),
                 POLICE_API: FORBIDDEN,
                 OPCC_API: allowed('"referred"', '"supported_rate"'),
+            },
+        ),
+        View(
+            "api-returns-quarterly",
+            data=lambda w: {"year": "2025", "quarter": "1"},
+            expect={
+                ANONYMOUS: UNAUTHORIZED,
+                POLICE: FORBIDDEN,
+                VCC: FORBIDDEN,
+                MANAGER: allowed('"suppression_rule"', '"breakdowns"'),
+                VOLUNTEER: FORBIDDEN,
+                OPCC: allowed('"suppression_rule"', '"breakdowns"'),
+                POLICE_API: FORBIDDEN,
+                OPCC_API: allowed('"suppression_rule"', '"breakdowns"'),
             },
         ),
         View(
@@ -491,6 +655,153 @@ MATRIX = PermissionMatrix(
                 vcc=redirects(re.compile(r"/cases/\d+/"), "allocated to"),
             ),
         ),
+        # --- Support: DVNA, recovery plan, reviews, closure (`supported`: its VCC, managers) ---
+        View(
+            "dvna:new",
+            of="supported",
+            expect=_casework_action(vcc=allowed("Reassessment: DVNA 2", ref("supported"))),
+        ),
+        View(
+            "dvna:new",
+            method="post",
+            of="supported",
+            data=support.matrix_dvna,
+            unchanged=support.support_records,
+            expect=_casework_action(
+                vcc=redirects(re.compile(r"/cases/\d+/"), "DVNA 2 has been saved")
+            ),
+        ),
+        View(
+            "dvna:detail",
+            of="supported, supported_dvna.number",
+            expect=_casework_action(vcc=allowed("DVNA 1", "The eight areas of need")),
+        ),
+        View(
+            "dvna:edit",
+            of="supported, supported_dvna.number",
+            expect=_casework_action(vcc=allowed("Correct DVNA 1", 'name="version"')),
+        ),
+        View(
+            "dvna:edit",
+            method="post",
+            of="supported, supported_dvna.number",
+            data=support.matrix_dvna_correction,
+            unchanged=support.support_records,
+            expect=_casework_action(
+                vcc=redirects(re.compile(r"/cases/\d+/dvna/1/"), "DVNA 1 has been corrected")
+            ),
+        ),
+        View(
+            "support:plan",
+            of="supported",
+            expect=_casework_action(vcc=allowed("Recovery plan", "Add an action")),
+        ),
+        View(
+            # The plan is agreed already: both methods lead to it.
+            "support:plan_new",
+            of="supported",
+            expect=_casework_action(vcc=redirects(re.compile(r"/cases/\d+/plan/"))),
+        ),
+        View(
+            "support:plan_new",
+            method="post",
+            of="supported",
+            unchanged=support.support_records,
+            expect=_casework_action(vcc=redirects(re.compile(r"/cases/\d+/plan/"))),
+        ),
+        View(
+            "support:plan_date",
+            of="supported",
+            expect=_casework_action(vcc=allowed("Change the date of the next review")),
+        ),
+        View(
+            "support:plan_date",
+            method="post",
+            of="supported",
+            data=support.matrix_review_date,
+            unchanged=support.support_records,
+            expect=_casework_action(
+                vcc=redirects(re.compile(r"/cases/\d+/plan/"), "The review date has been changed")
+            ),
+        ),
+        View(
+            "support:action_new",
+            of="supported",
+            expect=_casework_action(vcc=allowed("Add an action to the plan")),
+        ),
+        View(
+            "support:action_new",
+            method="post",
+            of="supported",
+            data=support.matrix_action,
+            unchanged=support.support_records,
+            expect=_casework_action(
+                vcc=redirects(re.compile(r"/cases/\d+/plan/"), "Fortnightly call")
+            ),
+        ),
+        View(
+            "support:action_edit",
+            of="supported, supported_action",
+            expect=_casework_action(vcc=allowed("Change an action", "Weekly call")),
+        ),
+        View(
+            "support:action_edit",
+            method="post",
+            of="supported, supported_action",
+            data=support.matrix_action,
+            unchanged=support.support_records,
+            expect=_casework_action(
+                vcc=redirects(re.compile(r"/cases/\d+/plan/"), "The action has been saved")
+            ),
+        ),
+        View(
+            "support:review_new",
+            of="supported",
+            expect=_casework_action(vcc=allowed("Record a review", "Progress of the actions")),
+        ),
+        View(
+            "support:review_new",
+            method="post",
+            of="supported",
+            data=support.matrix_review,
+            unchanged=support.support_records,
+            expect=_casework_action(
+                vcc=redirects(re.compile(r"/cases/\d+/"), "The review has been recorded")
+            ),
+        ),
+        View(
+            "support:close",
+            of="supported",
+            expect=_casework_action(vcc=allowed("Close the case", "need found: high")),
+        ),
+        View(
+            "support:close",
+            method="post",
+            of="supported",
+            data=support.matrix_close,
+            unchanged=support.support_records,
+            expect=_casework_action(
+                vcc=redirects(re.compile(r"/cases/\d+/"), "The case has been closed")
+            ),
+        ),
+        View(
+            # Asked only after closure: `supported` is still in support.
+            "support:survey",
+            of="supported",
+            expect=_casework_action(
+                vcc=redirects(re.compile(r"/cases/\d+/"), "asked once support has been closed")
+            ),
+        ),
+        View(
+            "support:survey",
+            method="post",
+            of="supported",
+            data=support.matrix_survey,
+            unchanged=support.support_records,
+            expect=_casework_action(
+                vcc=redirects(re.compile(r"/cases/\d+/"), "asked once support has been closed")
+            ),
+        ),
         # --- My work and the team ---
         View(
             "scheduling:my_work",
@@ -533,6 +844,409 @@ MATRIX = PermissionMatrix(
                 **NO_CASEWORK,
                 VCC: FORBIDDEN,
                 MANAGER: redirects(reverse("scheduling:team"), "open cases moved"),
+            },
+        ),
+        # --- The dashboard: managers only (its counts link to named cases, so the OPCC,
+        # which has performance figures through the API, is refused here) ---
+        View(
+            "reporting:dashboard",
+            expect={
+                ANONYMOUS: LOGIN,
+                **NO_CASEWORK,
+                VCC: FORBIDDEN,
+                MANAGER: allowed("Flow of victims through the hub", 'data-testid="flow-referred"'),
+            },
+        ),
+        View(
+            "reporting:export",
+            expect={
+                ANONYMOUS: LOGIN,
+                **NO_CASEWORK,
+                VCC: FORBIDDEN,
+                MANAGER: allowed("Victims' Hub dashboard", "Counting rules"),
+            },
+        ),
+        # --- Volunteers: the pool for managers; a volunteer for a case (the restricted one:
+        # its VCC and managers only); a volunteer's own visits (only their victims) ---
+        View(
+            "volunteers:pool",
+            expect={
+                ANONYMOUS: LOGIN,
+                **NO_CASEWORK,
+                VCC: FORBIDDEN,
+                MANAGER: allowed("The pool against the service specification",
+                                 'data-testid="volunteer-row"'),
+            },
+        ),
+        View(
+            "volunteers:add",
+            expect={
+                ANONYMOUS: LOGIN,
+                **NO_CASEWORK,
+                VCC: FORBIDDEN,
+                MANAGER: allowed("Add a volunteer", 'name="username"'),
+            },
+        ),
+        View(
+            "volunteers:add",
+            method="post",
+            data=lambda w: {
+                "first_name": "Ioana", "last_name": "Popescu", "username": "ipopescu",
+                "password": "a-long-first-password-42", "languages": ["ro", "en"],
+                "districts": ["peterborough"], "hours_per_week": "4", "available": "yes",
+            },
+            unchanged=lambda: (Volunteer.objects.count(), User.objects.count()),
+            expect={
+                ANONYMOUS: LOGIN,
+                **NO_CASEWORK,
+                VCC: FORBIDDEN,
+                MANAGER: redirects(reverse("volunteers:pool"), "added to the volunteer pool"),
+            },
+        ),
+        View(
+            "volunteers:edit",
+            of="volunteer",
+            expect={
+                ANONYMOUS: LOGIN,
+                **NO_CASEWORK,
+                VCC: FORBIDDEN,
+                MANAGER: allowed("Still volunteering with the hub?"),
+                OTHER_VCC: FORBIDDEN,
+            },
+        ),
+        View(
+            "volunteers:edit",
+            method="post",
+            of="volunteer",
+            data=lambda w: {
+                "languages": ["en"], "districts": ["fenland"], "hours_per_week": "6",
+                "available": "no", "active": "yes",
+                "trained_on": w.volunteer.trained_on.isoformat(),
+                "accredited_on": w.volunteer.accredited_on.isoformat(),
+                "accreditation_expires_on": w.volunteer.accreditation_expires_on.isoformat(),
+            },
+            unchanged=lambda: list(
+                Volunteer.objects.order_by("pk").values_list("pk", "available", "hours_per_week")
+            ),
+            expect={
+                ANONYMOUS: LOGIN,
+                **NO_CASEWORK,
+                VCC: FORBIDDEN,
+                MANAGER: redirects(reverse("volunteers:pool"), "profile has been saved"),
+                OTHER_VCC: FORBIDDEN,
+            },
+        ),
+        View(
+            "volunteers:allocate",
+            of="restricted",
+            expect=_casework_action(vcc=allowed("Allocate a volunteer", ref("restricted"))),
+        ),
+        View(
+            # The restricted case has its volunteer already: one at a time.
+            "volunteers:allocate",
+            method="post",
+            of="restricted",
+            data=lambda w: {"volunteer": w.volunteer.pk},
+            unchanged=lambda: list(
+                VolunteerAllocation.objects.order_by("pk").values_list("pk", "active")
+            ),
+            expect=_casework_action(
+                vcc=redirects(re.compile(r"/volunteers/cases/\d+/allocate/"),
+                              "already supports this victim"),
+            ),
+        ),
+        View(
+            "volunteers:end_allocation",
+            of="allocation",
+            expect=_casework_action(vcc=allowed("End the allocation", ref("restricted"))),
+        ),
+        View(
+            "volunteers:end_allocation",
+            method="post",
+            of="allocation",
+            unchanged=lambda: list(
+                VolunteerAllocation.objects.order_by("pk").values_list("pk", "active")
+            ),
+            expect=_casework_action(
+                vcc=redirects(re.compile(r"/cases/\d+/#volunteer"), "allocation has ended"),
+            ),
+        ),
+        View(
+            "volunteers:log_hours",
+            of="allocation",
+            expect=_casework_action(vcc=allowed("Log the hours", ref("restricted"))),
+        ),
+        View(
+            "volunteers:log_hours",
+            method="post",
+            of="allocation",
+            data=lambda w: {"date": (w.today - timedelta(days=1)).isoformat(), "hours": "2"},
+            unchanged=lambda: VolunteerHours.objects.count(),
+            expect=_casework_action(
+                vcc=redirects(re.compile(r"/cases/\d+/#volunteer"), "2 hours logged for"),
+            ),
+        ),
+        View(
+            # Only what the visits need: the phone, never the crime or the case reference.
+            "volunteers:my_visits",
+            expect={
+                ANONYMOUS: LOGIN,
+                POLICE: FORBIDDEN,
+                VCC: FORBIDDEN,
+                MANAGER: FORBIDDEN,
+                OPCC: FORBIDDEN,
+                VOLUNTEER: allowed(
+                    "My visits", "07700900123",
+                    excludes=[lambda w: w.restricted.crime.reference, ref("restricted"),
+                              lambda w: w.case.crime.reference, ref("case")],
+                ),
+                OTHER_VOLUNTEER: allowed(
+                    "No victims are allocated to you", excludes=["07700900123"]
+                ),
+            },
+        ),
+        View(
+            "volunteers:visit",
+            of="allocation",
+            expect={
+                ANONYMOUS: LOGIN,
+                POLICE: FORBIDDEN,
+                VCC: FORBIDDEN,
+                MANAGER: FORBIDDEN,
+                OPCC: FORBIDDEN,
+                VOLUNTEER: allowed(
+                    "Log your hours", "07700900123",
+                    excludes=[lambda w: w.restricted.crime.reference, ref("restricted")],
+                ),
+                OTHER_VOLUNTEER: NOT_FOUND,
+            },
+        ),
+        View(
+            "volunteers:visit",
+            method="post",
+            of="allocation",
+            data=lambda w: {"date": (w.today - timedelta(days=1)).isoformat(), "hours": "1.5"},
+            unchanged=lambda: VolunteerHours.objects.count(),
+            expect={
+                ANONYMOUS: LOGIN,
+                POLICE: FORBIDDEN,
+                VCC: FORBIDDEN,
+                MANAGER: FORBIDDEN,
+                OPCC: FORBIDDEN,
+                VOLUNTEER: redirects(re.compile(r"/volunteers/my-visits/\d+/"),
+                                     "1.5 hours logged"),
+                OTHER_VOLUNTEER: NOT_FOUND,
+            },
+        ),
+        # --- The service directory: read by casework users, changed by managers only ---
+        View(
+            "referrals:directory",
+            expect={
+                ANONYMOUS: LOGIN,
+                **NO_CASEWORK,
+                VCC: allowed("Matrix Advocacy Service", excludes=["Add a service"]),
+                MANAGER: allowed("Matrix Advocacy Service", "Add a service"),
+            },
+        ),
+        View(
+            "referrals:service_add",
+            expect={
+                ANONYMOUS: LOGIN,
+                **NO_CASEWORK,
+                VCC: FORBIDDEN,
+                MANAGER: allowed("Add a service", 'name="referral_email"'),
+            },
+        ),
+        View(
+            "referrals:service_add",
+            method="post",
+            data=_service_form,
+            unchanged=_services,
+            expect={
+                ANONYMOUS: LOGIN,
+                **NO_CASEWORK,
+                VCC: FORBIDDEN,
+                MANAGER: redirects(reverse("referrals:directory"), "Matrix Signposting is saved"),
+            },
+        ),
+        View(
+            "referrals:service_edit",
+            of="referral_service",
+            expect={
+                ANONYMOUS: LOGIN,
+                **NO_CASEWORK,
+                VCC: FORBIDDEN,
+                MANAGER: allowed("Change Matrix Advocacy Service"),
+                OTHER_VCC: FORBIDDEN,
+            },
+        ),
+        View(
+            "referrals:service_edit",
+            method="post",
+            of="referral_service",
+            data=_service_form,
+            unchanged=_services,
+            expect={
+                ANONYMOUS: LOGIN,
+                **NO_CASEWORK,
+                VCC: FORBIDDEN,
+                MANAGER: redirects(reverse("referrals:directory"), "Matrix Signposting is saved"),
+                OTHER_VCC: FORBIDDEN,
+            },
+        ),
+        View(
+            "referrals:service_deactivate",
+            of="referral_service",
+            expect={
+                ANONYMOUS: LOGIN,
+                **NO_CASEWORK,
+                VCC: FORBIDDEN,
+                MANAGER: allowed("Deactivate Matrix Advocacy Service?"),
+                OTHER_VCC: FORBIDDEN,
+            },
+        ),
+        View(
+            "referrals:service_deactivate",
+            method="post",
+            of="referral_service",
+            unchanged=_services,
+            expect={
+                ANONYMOUS: LOGIN,
+                **NO_CASEWORK,
+                VCC: FORBIDDEN,
+                MANAGER: redirects(reverse("referrals:directory"), "has been deactivated"),
+                OTHER_VCC: FORBIDDEN,
+            },
+        ),
+        View(
+            "referrals:service_reactivate",
+            method="post",
+            of="referral_service",
+            expect={
+                ANONYMOUS: LOGIN,
+                **NO_CASEWORK,
+                VCC: FORBIDDEN,
+                MANAGER: redirects(reverse("referrals:directory"), "is back in the directory"),
+                OTHER_VCC: FORBIDDEN,
+            },
+        ),
+        # --- Referrals from a plan action (the restricted case: its VCC and managers only) ---
+        View(
+            "referrals:create",
+            of="restricted, referral_action",
+            expect=_casework_action(vcc=allowed("Make a referral", "What the referral will carry")),
+        ),
+        View(
+            "referrals:create",
+            method="post",
+            of="restricted, referral_action",
+            unchanged=_referrals,
+            expect=_casework_action(
+                vcc=redirects(re.compile(r"/cases/\d+/"), "has been sent by email")
+            ),
+        ),
+        View(
+            "referrals:accepted",
+            method="post",
+            of="restricted, referral",
+            unchanged=_referrals,
+            expect=_casework_action(
+                vcc=redirects(re.compile(r"/cases/\d+/"), "is recorded as accepted")
+            ),
+        ),
+        View(
+            "referrals:declined",
+            of="restricted, referral",
+            expect=_casework_action(vcc=allowed("Matrix Advocacy Service declined the referral")),
+        ),
+        View(
+            "referrals:declined",
+            method="post",
+            of="restricted, referral",
+            data=lambda w: {"reason": "Outside our area"},
+            unchanged=_referrals,
+            expect=_casework_action(
+                vcc=redirects(re.compile(r"/cases/\d+/"), "is recorded as declined")
+            ),
+        ),
+        View(
+            "referrals:completed",
+            method="post",
+            of="restricted, referral",
+            unchanged=_referrals,
+            expect=_casework_action(
+                vcc=redirects(re.compile(r"/cases/\d+/"), "cannot be recorded as completed")
+            ),
+        ),
+        View(
+            "referrals:chased",
+            method="post",
+            of="restricted, referral",
+            unchanged=_referrals,
+            expect=_casework_action(
+                vcc=redirects(re.compile(r"/cases/\d+/"), "The chase of Matrix Advocacy Service")
+            ),
+        ),
+        View(
+            "referrals:resend",
+            method="post",
+            of="restricted, referral",
+            expect=_casework_action(
+                vcc=redirects(re.compile(r"/cases/\d+/"), "will be sent again")
+            ),
+        ),
+        View(
+            "referrals:document",
+            of="restricted, referral",
+            expect=_casework_action(vcc=allowed("%PDF")),
+        ),
+        # --- Transfers between police areas ---
+        View(
+            "referrals:transfer_out",
+            of="restricted",
+            expect=_casework_action(vcc=allowed("Transfer to another area", ref("restricted"))),
+        ),
+        View(
+            "referrals:transfer_out",
+            method="post",
+            of="restricted",
+            data=_transfer_out_form,
+            unchanged=_transfers,
+            # The restricted case's victim lives in Fenland: the form says why it cannot go.
+            expect=_casework_action(vcc=allowed("Only a victim who lives outside")),
+        ),
+        View(
+            "referrals:transfer_in",
+            expect={
+                ANONYMOUS: LOGIN,
+                **NO_CASEWORK,
+                VCC: FORBIDDEN,
+                MANAGER: allowed("Record a transfer from another area", 'name="their_reference"'),
+            },
+        ),
+        View(
+            "referrals:transfer_in",
+            method="post",
+            data=_transfer_in_form,
+            unchanged=_transfers,
+            expect={
+                ANONYMOUS: LOGIN,
+                **NO_CASEWORK,
+                VCC: FORBIDDEN,
+                MANAGER: redirects(re.compile(r"/cases/\d+/"), "Transfer recorded"),
+            },
+        ),
+        View(
+            "api-transfer-create",
+            method="post",
+            data=_transfer_api,
+            unchanged=_transfers,
+            expect={
+                ANONYMOUS: UNAUTHORIZED,
+                POLICE: allowed('"case_id"', '"victim_id"', status=201),
+                POLICE_API: allowed('"case_id"', '"victim_id"', status=201),
+                **NOT_POLICE,
+                OPCC_API: FORBIDDEN,
             },
         ),
         # --- Django admin: superusers only (hub roles are never admin staff) ---
