@@ -1,4 +1,33 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
+from django.shortcuts import redirect
+from django.utils import timezone
+
+# No inline script or style anywhere: every script and stylesheet is a file of our own.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+LOGIN_AT = "hub_login_at"
 
 
 class LoginRequiredMiddleware(DjangoLoginRequired):
@@ -12,3 +41,49 @@ class LoginRequiredMiddleware(DjangoLoginRequired):
         if request.path_info.startswith("/api/"):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class SecurityHeadersMiddleware:
+    """A strict Content Security Policy on every page, and `Cache-Control: no-store` on
+    everything that is not a static file: pages about victims must not sit in a shared
+    computer's cache or a proxy. (Static files are answered by WhiteNoise before this.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        response["Cache-Control"] = "no-store"
+        response.setdefault("Pragma", "no-cache")
+        return response
+
+
+@receiver(user_logged_in)
+def _remember_login_time(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        request.session[LOGIN_AT] = timezone.now().timestamp()
+
+
+class SessionLimitMiddleware:
+    """Ends a session HUB_SESSION_ABSOLUTE_HOURS after sign-in, however active it was.
+    (Idle sessions end by the cookie age; disabled accounts by Django's auth backend, which
+    refuses inactive users on every request.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            started = request.session.get(LOGIN_AT)
+            limit = timedelta(hours=settings.HUB_SESSION_ABSOLUTE_HOURS).total_seconds()
+            if started is None:
+                request.session[LOGIN_AT] = timezone.now().timestamp()
+            elif timezone.now().timestamp() - started > limit:
+                logout(request)
+                messages.info(request, "You were signed out: sessions last at most "
+                              f"{settings.HUB_SESSION_ABSOLUTE_HOURS} hours. Sign in again.")
+                return redirect(settings.LOGIN_URL)
+        return self.get_response(request)
