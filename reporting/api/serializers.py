@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cases.choices import District
@@ -51,3 +52,94 @@ class FlowSerializer(serializers.Serializer):
     period_to = serializers.DateField()
     district = serializers.CharField(allow_null=True)
     counting_rules_version = serializers.CharField()
+
+
+# -- The quarterly return (GET /api/v1/returns/quarterly/) ----------------------------------
+
+
+class QuarterlyReturnQuerySerializer(serializers.Serializer):
+    """`?year=YYYY&quarter=N`"""
+
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    quarter = serializers.IntegerField(
+        min_value=1, max_value=4, help_text="1 = January to March, 4 = October to December"
+    )
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "integer", "minimum": 0},
+            {"type": "string", "enum": ["*"], "description": "Suppressed (see suppression_rule)"},
+        ]
+    }
+)
+class CellValueField(serializers.Field):
+    """A count, or "*" where it is suppressed."""
+
+    def to_representation(self, value):
+        return value
+
+
+class BreakdownCellSerializer(serializers.Serializer):
+    category = serializers.CharField()
+    label = serializers.CharField()
+    value = CellValueField()
+
+
+class BreakdownSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    counts = serializers.CharField(help_text="What the cells count.")
+    total = serializers.IntegerField(help_text="The exact sum of the cells.")
+    cells = BreakdownCellSerializer(many=True)
+
+
+class BreakdownsSerializer(serializers.Serializer):
+    """The breakdowns by name, always in the same order."""
+
+    crime_type = BreakdownSerializer()
+    district = BreakdownSerializer()
+    age_band = BreakdownSerializer()
+    gender = BreakdownSerializer()
+    ethnicity = BreakdownSerializer()
+    need_area = BreakdownSerializer()
+    referral_destination = BreakdownSerializer()
+    outcome = BreakdownSerializer()
+    contact_outcome = BreakdownSerializer()
+
+
+class ReturnFlowSerializer(serializers.Serializer):
+    """The headline flow counts for the quarter: exact, never suppressed."""
+
+    referred = serializers.IntegerField()
+    unique_victims = serializers.IntegerField()
+    letter_only = serializers.IntegerField()
+    responded_to_letter = serializers.IntegerField()
+    high_risk = serializers.IntegerField()
+    vulnerable = serializers.IntegerField()
+    supported_elsewhere = serializers.IntegerField()
+    awaiting_contact = serializers.IntegerField()
+    no_contact = serializers.IntegerField()
+    contacted = serializers.IntegerField()
+    declined = serializers.IntegerField()
+    signposted = serializers.IntegerField()
+    accepted = serializers.IntegerField()
+    self_referred = serializers.IntegerField()
+    letters_sent = serializers.IntegerField()
+    supported_rate = serializers.FloatField(allow_null=True)
+
+
+class QuarterlyReturnSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    quarter = serializers.IntegerField()
+    period_from = serializers.DateField()
+    period_to = serializers.DateField()
+    provisional = serializers.BooleanField(
+        help_text="True for the current or a future quarter: the figures may still change. "
+        "An ended quarter's return is stored when first asked for and never changes."
+    )
+    counting_rules_version = serializers.CharField()
+    suppression_rule = serializers.CharField()
+    generated_at = serializers.DateTimeField()
+    flow = ReturnFlowSerializer()
+    breakdowns = BreakdownsSerializer()

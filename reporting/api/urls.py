@@ -1,7 +1,10 @@
 from django.urls import path
 
-from reporting.api.views import FlowView
+from reporting.api.views import FlowView, QuarterlyReturnView
 
 urlpatterns = [
     path("performance/flow/", FlowView.as_view(), name="api-performance-flow"),
+    path(
+        "returns/quarterly/", QuarterlyReturnView.as_view(), name="api-returns-quarterly"
+    ),
 ]

@@ -3,11 +3,19 @@ from __future__ import annotations
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.permissions import BasePermission
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from reporting.api.serializers import FlowQuerySerializer, FlowSerializer
+from reporting.api.renderers import QuarterlyReturnCSVRenderer
+from reporting.api.serializers import (
+    FlowQuerySerializer,
+    FlowSerializer,
+    QuarterlyReturnQuerySerializer,
+    QuarterlyReturnSerializer,
+)
 from reporting.flow import COUNTING_RULES_VERSION, Period, compute_flow
+from reporting.returns import SUPPRESSION_RULE, get_quarterly_return
 
 
 class CanSeePerformance(BasePermission):
@@ -44,3 +52,57 @@ class FlowView(APIView):
             counting_rules_version=COUNTING_RULES_VERSION,
         )
         return Response(FlowSerializer(body).data)
+
+
+class QuarterlyReturnView(APIView):
+    """The quarterly return for the OPCC: aggregates only, with small counts suppressed.
+
+    JSON by default; CSV with `Accept: text/csv` or `?format=csv`. Errors are always JSON.
+    """
+
+    permission_classes = [CanSeePerformance]
+    renderer_classes = [JSONRenderer, QuarterlyReturnCSVRenderer]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("year", OpenApiTypes.INT, required=True, description="e.g. 2025"),
+            OpenApiParameter(
+                "quarter", OpenApiTypes.INT, required=True, enum=[1, 2, 3, 4],
+                description="1 = January to March, 4 = October to December",
+            ),
+        ],
+        responses={
+            (200, "application/json"): QuarterlyReturnSerializer,
+            (200, "text/csv"): OpenApiTypes.STR,
+        },
+        summary="Quarterly return for the OPCC",
+        description=(
+            "The flow counts for the calendar quarter (exact) and breakdowns of its referrals "
+            "by crime type, district, age band, gender, ethnicity, need area, referral "
+            "destination and outcome. " + SUPPRESSION_RULE + " An ended quarter's return is "
+            "stored when first asked for and then always answered the same; the current or a "
+            "future quarter is computed live and marked provisional. `Accept: text/csv` (or "
+            "`?format=csv`) gives the same as CSV rows `section,breakdown,category,value` "
+            "after header lines stating the period, the counting rules and the suppression "
+            "rule."
+        ),
+    )
+    def get(self, request, *args, **kwargs):
+        query = QuarterlyReturnQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        year, quarter = query.validated_data["year"], query.validated_data["quarter"]
+        body = QuarterlyReturnSerializer(get_quarterly_return(year, quarter)).data
+        response = Response(body)
+        if request.accepted_renderer.format == QuarterlyReturnCSVRenderer.format:
+            response["Content-Disposition"] = (
+                f'attachment; filename="opcc-return-{year}-q{quarter}.csv"'
+            )
+        return response
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if isinstance(response, Response) and response.status_code >= 400:
+            # Errors are JSON with a message per field, whatever was asked for.
+            response.accepted_renderer = JSONRenderer()
+            response.accepted_media_type = JSONRenderer.media_type
+        return response

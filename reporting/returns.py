@@ -1,0 +1,413 @@
+"""The quarterly return for the OPCC (DOMAIN.md, API contract): the flow counts for a calendar
+quarter and breakdowns of its referrals, with small counts suppressed so that no person can be
+picked out.
+
+- The headline `flow` is `reporting.flow.compute_flow` for the quarter, exact: the counting
+  rules live there and only there.
+- Every breakdown counts the same referrals (`reporting.flow.referrals`): by crime type,
+  district, age band at referral, gender, ethnicity, need area, referral destination, closure
+  outcome and contact outcome. Each is one aggregate query (the contact outcomes come from
+  the flow itself, so they need none): ten queries in all, whatever the size of the data.
+- Breakdown cells are suppressed by `suppress` (the rule is `SUPPRESSION_RULE`, stated in the
+  output too).
+- An ended quarter is computed once and kept (`QuarterlyReturnSnapshot`); later requests get
+  the stored payload, so the same quarter asked twice gives the same figures. The current or
+  a future quarter is computed live and marked provisional.
+
+Nothing person-level is ever read into the output: only category slugs, their labels, the
+names of directory services and counts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Case as SqlCase
+from django.db.models import Count, F, Func, IntegerField, QuerySet, Value, When
+from django.db.models.functions import Coalesce, NullIf, TruncDate
+from django.utils import timezone
+
+from assessments.models import DvnaNeed, Level, NeedArea
+from cases.choices import CrimeType, District, Ethnicity, Gender, age_band
+from cases.models import Case
+from referrals.models import Referral
+from reporting.flow import COUNTING_RULES_VERSION, Period, compute_flow, referrals
+from reporting.models import QuarterlyReturnSnapshot
+from reporting.selectors import FLOW_LABELS
+from support.models import ClosureOutcome, Outcome
+
+RETURN_RULES_VERSION = "return-2025.1"
+# Both sets of rules that made the figures: the flow's and the return's own.
+RULES_VERSION = f"{COUNTING_RULES_VERSION}+{RETURN_RULES_VERSION}"
+
+SUPPRESSED = "*"
+SMALLEST_SHOWN = 5  # counts from 1 to SMALLEST_SHOWN - 1 are hidden
+
+SUPPRESSION_RULE = (
+    "Breakdown counts from 1 to 4 are shown as * so that no person can be picked out. "
+    "Where that would leave only one hidden count in a breakdown, or hidden counts adding up "
+    "to less than 5, the next smallest count is hidden too (a zero only when no other count "
+    "is left), so that no hidden count can be worked out from the breakdown's total and the "
+    "counts shown. Zero is shown as 0. Breakdown totals and the headline flow counts are "
+    "exact."
+)
+
+NOT_RECORDED = "none"
+UNKNOWN = "unknown"
+
+# The order of the breakdowns in the return and in the CSV.
+BREAKDOWN_KEYS = (
+    "crime_type",
+    "district",
+    "age_band",
+    "gender",
+    "ethnicity",
+    "need_area",
+    "referral_destination",
+    "outcome",
+    "contact_outcome",
+)
+CONTACT_OUTCOMES = ("no_contact", "declined", "signposted", "accepted")
+SIGNIFICANT_LEVELS = (Level.MEDIUM, Level.HIGH)
+
+
+# -- Periods -----------------------------------------------------------------------------------
+
+
+def quarter_period(year: int, quarter: int) -> Period:
+    """The calendar quarter: Q1 is January to March."""
+    if quarter not in (1, 2, 3, 4):
+        raise ValueError(f"There is no quarter {quarter}.")
+    start = date(year, 3 * quarter - 2, 1)
+    following = date(year + 1, 1, 1) if quarter == 4 else date(year, 3 * quarter + 1, 1)
+    return Period(start, following - timedelta(days=1))
+
+
+def has_ended(period: Period, today: date | None = None) -> bool:
+    return period.end < (today or timezone.localdate())
+
+
+# -- Age bands, from cases.choices.age_band ------------------------------------------------
+
+
+def _age_bands() -> list[tuple[str, int | None]]:
+    """(band, oldest age in it) in order, read off `age_band` itself so that the SQL buckets
+    follow the same rule; the last band has no upper bound."""
+    bands: list[tuple[str, int | None]] = []
+    for age in range(0, 131):
+        band = age_band(age)
+        if bands and bands[-1][0] == band:
+            bands[-1] = (band, age)
+        else:
+            bands.append((band, age))
+    last, _ = bands[-1]
+    bands[-1] = (last, None)
+    return bands
+
+
+AGE_BANDS = _age_bands()
+
+
+def _age_band_label(band: str) -> str:
+    if band.startswith("under_"):
+        return f"Under {band.removeprefix('under_')}"
+    if band.endswith("_plus"):
+        return f"{band.removesuffix('_plus')} and over"
+    low, _, high = band.partition("_")
+    return f"{low} to {high}"
+
+
+AGE_BAND_LABELS = {
+    **{band: _age_band_label(band) for band, _ in AGE_BANDS},
+    UNKNOWN: "Not known",
+}
+
+
+class AgeInYears(Func):
+    """EXTRACT(YEAR FROM AGE(on, born)): whole years, as `Person.age_on` counts them."""
+
+    template = "CAST(EXTRACT(YEAR FROM AGE(%(expressions)s)) AS integer)"
+    output_field = IntegerField()
+
+
+def age_band_at_referral() -> SqlCase:
+    """The victim's age band on the (local) day of referral, as `cases.choices.age_band`
+    gives it, computed in SQL; needs `age_at_referral` (`with_age_at_referral`)."""
+    whens = [When(person__date_of_birth__isnull=True, then=Value(UNKNOWN))]
+    whens += [
+        When(age_at_referral__lte=oldest, then=Value(band))
+        for band, oldest in AGE_BANDS
+        if oldest is not None
+    ]
+    last, _ = AGE_BANDS[-1]
+    return SqlCase(*whens, default=Value(last))
+
+
+def with_age_at_referral(cases: QuerySet[Case]) -> QuerySet[Case]:
+    referral_day = TruncDate("referred_at", tzinfo=timezone.get_current_timezone())
+    return cases.annotate(
+        age_at_referral=AgeInYears(referral_day, F("person__date_of_birth"))
+    )
+
+
+# -- Suppression ---------------------------------------------------------------------------
+
+
+def suppress(values: Mapping[str, int]) -> dict[str, int | str]:
+    """The cells of one breakdown as published (`SUPPRESSION_RULE`).
+
+    Primary: a count from 1 to 4 is hidden. Secondary: while only one count is hidden, or the
+    hidden counts add up to less than 5, the smallest count still shown is hidden too (ties go
+    to the first in the breakdown's order); a zero is hidden only to avoid a lone hidden count
+    when no non-zero count is left. So, with the exact total, no hidden count can be worked
+    out from the counts shown.
+    """
+    order = list(values)
+    hidden = {key for key in order if 1 <= values[key] < SMALLEST_SHOWN}
+    while hidden:
+        hidden_sum = sum(values[key] for key in hidden)
+        if len(hidden) > 1 and hidden_sum >= SMALLEST_SHOWN:
+            break
+        shown = [key for key in order if key not in hidden]
+        non_zero = [key for key in shown if values[key] > 0]
+        if non_zero:
+            hidden.add(min(non_zero, key=lambda key: (values[key], order.index(key))))
+        elif len(hidden) == 1 and shown:
+            hidden.add(shown[0])
+            break
+        else:
+            break
+    return {key: SUPPRESSED if key in hidden else values[key] for key in order}
+
+
+def _breakdown(
+    title: str,
+    counts: str,
+    values: Mapping[str, int],
+    labels: Mapping[str, str],
+) -> dict:
+    published = suppress(values)
+    return {
+        "title": title,
+        "counts": counts,
+        "total": sum(values.values()),
+        "cells": [
+            {"category": key, "label": labels.get(key, key), "value": published[key]}
+            for key in values
+        ],
+    }
+
+
+def _in_order(found: Mapping[str, int], order: Iterable[str]) -> dict[str, int]:
+    """Every category of `order` (zero when none were found), then any others found."""
+    order = list(order)
+    values = {key: found.get(key, 0) for key in order}
+    for key in sorted(set(found) - set(order)):
+        values[key] = found[key]
+    return values
+
+
+def _grouped(queryset: QuerySet, by: object, count: object = None) -> dict[str, int]:
+    """One GROUP BY query: {value: count}; a null or blank value is NOT_RECORDED."""
+    rows = (
+        queryset.values(key=Coalesce(NullIf(by, Value("")), Value(NOT_RECORDED)))
+        .annotate(n=count or Count("pk"))
+        .order_by()
+    )
+    found: dict[str, int] = {}
+    for row in rows:
+        found[row["key"]] = found.get(row["key"], 0) + row["n"]
+    return found
+
+
+# -- The breakdowns ------------------------------------------------------------------------
+
+
+def _choices(choices: Iterable[tuple[str, str]], **extra: str) -> dict[str, str]:
+    return {**dict(choices), **extra}
+
+
+CRIME_TYPE_LABELS = _choices(
+    CrimeType.choices, **{NOT_RECORDED: "No crime recorded (self-referral)"}
+)
+DISTRICT_LABELS = _choices(District.choices, **{NOT_RECORDED: "Not recorded"})
+GENDER_LABELS = _choices(Gender.choices)
+ETHNICITY_LABELS = _choices(Ethnicity.choices)
+NEED_AREA_LABELS = _choices(NeedArea.choices)
+OUTCOME_KEYS = [f"{area}:{outcome}" for area in NeedArea.values for outcome in Outcome.values]
+OUTCOME_LABELS = {
+    f"{area}:{outcome}": f"{area_label}: {outcome_label}"
+    for area, area_label in NeedArea.choices
+    for outcome, outcome_label in Outcome.choices
+}
+CONTACT_OUTCOME_LABELS = {key: FLOW_LABELS[key] for key in CONTACT_OUTCOMES}
+
+
+def by_crime_type(cases: QuerySet[Case]) -> dict:
+    found = _grouped(cases, F("crime__crime_type"))
+    return _breakdown(
+        "By crime type",
+        "Referrals in the quarter by the crime's Home Office main code; a case with no crime "
+        "recorded (most self-referrals) is 'none'.",
+        _in_order(found, CRIME_TYPE_LABELS),
+        CRIME_TYPE_LABELS,
+    )
+
+
+def by_district(cases: QuerySet[Case]) -> dict:
+    found = _grouped(cases, F("person__district"))
+    return _breakdown(
+        "By district",
+        "Referrals in the quarter by the victim's home district.",
+        _in_order(found, DISTRICT_LABELS),
+        DISTRICT_LABELS,
+    )
+
+
+def by_age_band(cases: QuerySet[Case]) -> dict:
+    found = _grouped(with_age_at_referral(cases), age_band_at_referral())
+    return _breakdown(
+        "By age band",
+        "Referrals in the quarter by the victim's age on the day of referral.",
+        _in_order(found, AGE_BAND_LABELS),
+        AGE_BAND_LABELS,
+    )
+
+
+def by_gender(cases: QuerySet[Case]) -> dict:
+    found = _grouped(cases, F("person__gender"))
+    found[UNKNOWN] = found.get(UNKNOWN, 0) + found.pop(NOT_RECORDED, 0)
+    return _breakdown(
+        "By gender",
+        "Referrals in the quarter by the victim's gender.",
+        _in_order(found, GENDER_LABELS),
+        GENDER_LABELS,
+    )
+
+
+def by_ethnicity(cases: QuerySet[Case]) -> dict:
+    found = _grouped(cases, F("person__ethnicity"))
+    found[UNKNOWN] = found.get(UNKNOWN, 0) + found.pop(NOT_RECORDED, 0)
+    return _breakdown(
+        "By ethnicity",
+        "Referrals in the quarter by the victim's ethnicity (Table 1 categories).",
+        _in_order(found, ETHNICITY_LABELS),
+        ETHNICITY_LABELS,
+    )
+
+
+def by_need_area(cases: QuerySet[Case]) -> dict:
+    needs = DvnaNeed.objects.filter(dvna__case__in=cases, level__in=SIGNIFICANT_LEVELS)
+    found = _grouped(needs, F("area"), Count("dvna__case", distinct=True))
+    return _breakdown(
+        "By need area",
+        "Referrals in the quarter whose DVNAs assessed the area of need at medium or high; a "
+        "case counts once per area (at most once however many DVNAs), so the cells can add up "
+        "to more than the referrals.",
+        _in_order(found, NEED_AREA_LABELS),
+        NEED_AREA_LABELS,
+    )
+
+
+def by_referral_destination(cases: QuerySet[Case]) -> dict:
+    found = _grouped(Referral.objects.filter(case__in=cases), F("service__name"))
+    names = {name: name for name in sorted(found)}
+    return _breakdown(
+        "By referral destination",
+        "Referrals to services in the directory made for the quarter's referrals, by "
+        "service (every referral counts, whatever its status).",
+        _in_order(found, names),
+        names,
+    )
+
+
+def by_outcome(cases: QuerySet[Case]) -> dict:
+    rows = (
+        ClosureOutcome.objects.filter(closure__case__in=cases)
+        .values("area", "outcome")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    found = {f"{row['area']}:{row['outcome']}": row["n"] for row in rows}
+    return _breakdown(
+        "By outcome at closure",
+        "Closed cases among the quarter's referrals: one count per area of need assessed at "
+        "closure, by outcome (better able to cope, the same, worse, not known).",
+        _in_order(found, OUTCOME_KEYS),
+        OUTCOME_LABELS,
+    )
+
+
+def by_contact_outcome(flow: Mapping[str, object]) -> dict:
+    """From the flow's own leaves (no query): the counting rules stay in one place."""
+    values = {key: int(flow[key]) for key in CONTACT_OUTCOMES}
+    return _breakdown(
+        "By contact outcome",
+        "Hub-contact referrals in the quarter not supported elsewhere, by the outcome of "
+        "contact (the flow's leaves; those still awaiting contact are not shown).",
+        values,
+        CONTACT_OUTCOME_LABELS,
+    )
+
+
+CASE_BREAKDOWNS: dict[str, Callable[[QuerySet[Case]], dict]] = {
+    "crime_type": by_crime_type,
+    "district": by_district,
+    "age_band": by_age_band,
+    "gender": by_gender,
+    "ethnicity": by_ethnicity,
+    "need_area": by_need_area,
+    "referral_destination": by_referral_destination,
+    "outcome": by_outcome,
+}
+
+
+# -- The return ----------------------------------------------------------------------------
+
+
+def quarterly_return(year: int, quarter: int, *, today: date | None = None) -> dict:
+    """The return for a calendar quarter, computed now: ten queries (two for the flow, one
+    for each breakdown but the contact outcomes). Every value is plain JSON."""
+    period = quarter_period(year, quarter)
+    flow = compute_flow(period).as_dict()
+    cases = referrals(period)
+    breakdowns = {name: build(cases) for name, build in CASE_BREAKDOWNS.items()}
+    breakdowns["contact_outcome"] = by_contact_outcome(flow)
+    return {
+        "year": year,
+        "quarter": quarter,
+        "period_from": period.start.isoformat(),
+        "period_to": period.end.isoformat(),
+        "provisional": not has_ended(period, today),
+        "counting_rules_version": RULES_VERSION,
+        "suppression_rule": SUPPRESSION_RULE,
+        "generated_at": timezone.now().isoformat().replace("+00:00", "Z"),
+        "flow": flow,
+        "breakdowns": {name: breakdowns[name] for name in BREAKDOWN_KEYS},
+    }
+
+
+def get_quarterly_return(year: int, quarter: int, *, today: date | None = None) -> dict:
+    """The return as published: an ended quarter's stored snapshot (made on first request),
+    or the current or a future quarter computed live and marked provisional."""
+    period = quarter_period(year, quarter)
+    if not has_ended(period, today):
+        return quarterly_return(year, quarter, today=today)
+    snapshots = QuarterlyReturnSnapshot.objects.filter(
+        year=year, quarter=quarter, rules_version=RULES_VERSION
+    )
+    stored = snapshots.values_list("payload", flat=True).first()
+    if stored is not None:
+        return stored
+    payload = quarterly_return(year, quarter, today=today)
+    try:
+        with transaction.atomic():
+            QuarterlyReturnSnapshot.objects.create(
+                year=year, quarter=quarter, rules_version=RULES_VERSION, payload=payload
+            )
+    except IntegrityError:
+        pass  # another request stored it first: everyone gets that one
+    # Read back what was stored, so the first answer is exactly what every later one is.
+    return snapshots.values_list("payload", flat=True).get()
