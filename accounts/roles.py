@@ -34,6 +34,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cases.view_performance",
         "accounts.manage_api_clients",
         "referrals.manage_directory",
+        "privacy.handle_requests",
     ],
     Role.VOLUNTEER: ["volunteers.visit_victims"],
     Role.OPCC: ["cases.view_performance"],

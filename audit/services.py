@@ -8,9 +8,10 @@ from audit.models import AccessLog
 
 
 def client_ip(request) -> str | None:
-    # Behind the proxy, REMOTE_ADDR is the proxy; the proxy count setting comes with the
-    # login hardening work. Until then we record the direct peer.
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address, read as the login lockout reads it (PROXY_COUNT aware)."""
+    from axes.helpers import get_client_ip_address
+
+    return get_client_ip_address(request) or None
 
 
 def record_access(

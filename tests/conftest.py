@@ -17,6 +17,32 @@ def _eager_celery(settings):
 
 
 @pytest.fixture(autouse=True)
+def _second_factor_passed(monkeypatch):
+    """`client.force_login(user)` stands for a user who has passed both steps of signing in:
+    the password and the TOTP code. (Tests of the two-factor flow sign in through the pages.)
+    """
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        if getattr(user, "is_api_client", False):
+            return
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="test phone", confirmed=True)
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     # Factories make many users; the real hasher would make the suite take minutes.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -60,3 +60,34 @@ def screenshot(page):
         return path
 
     return take
+
+
+def current_code(device) -> str:
+    """The code an authenticator app would show now for this device."""
+    from django_otp.oath import totp
+
+    code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
+    return f"{code:0{device.digits}d}"
+
+
+@pytest.fixture
+def sign_in(page):
+    """Sign in through the real pages: the password, then the code from the authenticator
+    app (a TOTP device is linked to the user first, as if they had set it up)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.models import User
+
+    def go(base_url: str, username: str, password: str = "correct-horse-battery") -> None:  # noqa: S107
+        user = User.objects.get(username=username)
+        device, _ = TOTPDevice.objects.get_or_create(
+            user=user, confirmed=True, defaults={"name": "work phone"}
+        )
+        page.goto(f"{base_url}/sign-in/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", password)
+        page.get_by_role("button", name="Sign in").click()
+        page.fill("#id_token", current_code(device))
+        page.get_by_role("button", name="Continue").click()
+
+    return go

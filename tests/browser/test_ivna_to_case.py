@@ -13,21 +13,11 @@ from tests.factories import user_with_role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "correct-horse-battery"
-
-
-def sign_in(page, base_url, username):
-    page.goto(f"{base_url}/sign-in/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-
-
 def sign_out(page):
     page.get_by_role("button", name="Sign out").click()
 
 
-def test_police_submit_an_ivna_and_a_vcc_opens_the_case(live_server, page, screenshot):
+def test_police_submit_an_ivna_and_a_vcc_opens_the_case(live_server, page, screenshot, sign_in):
     user_with_role(Role.POLICE, username="pc-smith")
     user_with_role(Role.VCC, username="vcc-jones")
     base = live_server.url
@@ -35,7 +25,7 @@ def test_police_submit_an_ivna_and_a_vcc_opens_the_case(live_server, page, scree
 
     page.goto(f"{base}/")
     screenshot("01-landing")
-    sign_in(page, base, "pc-smith")
+    sign_in(base, "pc-smith")
     page.goto(f"{base}/ivnas/new/")
 
     # First an incomplete form: the GOV.UK error summary names what is missing.
@@ -77,7 +67,7 @@ def test_police_submit_an_ivna_and_a_vcc_opens_the_case(live_server, page, scree
     assert response.status == 403
     sign_out(page)
 
-    sign_in(page, base, "vcc-jones")
+    sign_in(base, "vcc-jones")
     # The VCC starts the day on "My work": the new victim's first call is in the queue.
     assert page.url.endswith("/work/")
     assert reference in page.locator("[data-testid=work-item]").first.inner_text()

@@ -20,7 +20,9 @@ def last_week_monday() -> date:
     return today - timedelta(days=today.weekday() + 7)
 
 
-def test_three_failed_calls_then_the_follow_up_letter(live_server, page, screenshot, tmp_path):
+def test_three_failed_calls_then_the_follow_up_letter(
+    live_server, page, screenshot, tmp_path, sign_in
+):
     user_with_role(Role.VCC, username="vcc-jones")
     person = PersonFactory(
         first_name="Brian", last_name="Sample", phone="07700900456", email="",
@@ -29,10 +31,7 @@ def test_three_failed_calls_then_the_follow_up_letter(live_server, page, screens
     case = CaseFactory(person=person, route="hub_contact", status="awaiting_contact")
     base = live_server.url
 
-    page.goto(f"{base}/sign-in/")
-    page.fill("#id_username", "vcc-jones")
-    page.fill("#id_password", "correct-horse-battery")
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(base, "vcc-jones")
 
     monday = last_week_monday()
     calls = [(monday, "10:15"), (monday + timedelta(days=1), "14:30"),
