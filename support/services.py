@@ -446,8 +446,14 @@ def close_case(
         reason=f"Support ended: {ClosureReason(reason).label.lower()}"
         + (f" ({reason_detail.strip()})" if reason_detail.strip() else ""),
     )
-    cancel_items(case=locked, kinds=[ItemKind.PLAN_REVIEW])
+    cancel_items(case=locked, kinds=[ItemKind.PLAN_REVIEW, ItemKind.REFERRAL_CHASE])
     RecoveryPlan.objects.filter(case=locked).update(next_review_on=None)
+    # Face-to-face support ends with the case: the volunteer is free for the next victim.
+    from volunteers.models import VolunteerAllocation
+    from volunteers.services import end_allocation
+
+    for allocation in VolunteerAllocation.objects.filter(case=locked, active=True):
+        end_allocation(allocation=allocation, by=by, reason="Case closed")
     if reason not in NO_SURVEY_REASONS:
         schedule(
             kind=ItemKind.SURVEY,

@@ -170,3 +170,19 @@ def test_no_survey_before_closure(client, vcc_user, case):
                            {"answered": "declined"})
     assert response.status_code == 302
     assert not SurveyResponse.objects.exists()
+
+
+def test_closing_ends_the_volunteer_allocation(vcc_user):
+    from support.services import close_case
+    from tests.support.builders import supported_case
+    from tests.volunteers.factories import AllocationFactory
+    from volunteers.models import VolunteerAllocation
+
+    case = supported_case(vcc_user)
+    allocation = AllocationFactory(case=case)
+    areas = {n.area for n in case.dvnas.last().needs.exclude(level="none")}
+    close_case(case=case, by=vcc_user, reason="support_complete",
+               outcomes={area: "better" for area in areas})
+    allocation.refresh_from_db()
+    assert allocation.active is False
+    assert not VolunteerAllocation.objects.filter(case=case, active=True).exists()
