@@ -135,7 +135,11 @@ class AgeInYears(Func):
 def age_band_at_referral() -> SqlCase:
     """The victim's age band on the (local) day of referral, as `cases.choices.age_band`
     gives it, computed in SQL; needs `age_at_referral` (`with_age_at_referral`)."""
-    whens = [When(person__date_of_birth__isnull=True, then=Value(UNKNOWN))]
+    # An anonymised case has lost the date of birth but kept its band (privacy app).
+    whens = [
+        When(anonymisation__isnull=False, then=F("anonymisation__age_band_at_referral")),
+        When(person__date_of_birth__isnull=True, then=Value(UNKNOWN)),
+    ]
     whens += [
         When(age_at_referral__lte=oldest, then=Value(band))
         for band, oldest in AGE_BANDS
