@@ -1,6 +1,12 @@
 """API-wide behaviour: errors are JSON with a message per field."""
 
-from rest_framework import exceptions, status
+import json
+
+from django.conf import settings
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from rest_framework import exceptions, parsers, serializers, status
+from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -16,9 +22,108 @@ def exception_handler(exc, context):
     return drf_exception_handler(exc, context)
 
 
+class SignedIn(BasePermission):
+    """A client with a token, or a member of staff signed in with both steps: password and
+    authenticator code.
+
+    Django signs a session in after the password alone, and the two-factor middleware leaves
+    /api/ to DRF, so without this a session that never passed the second step could use the
+    API (the first permission of every API view; the role's own permission follows it).
+    """
+
+    message = "Finish signing in: enter the code from your authenticator app first."
+
+    def has_permission(self, request, view):
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        if user.is_api_client or not settings.HUB_REQUIRE_TWO_FACTOR:
+            return True
+        is_verified = getattr(user, "is_verified", None)
+        return bool(is_verified and is_verified())
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser, refusing as malformed JSON (400) two bodies that crashed the API
+    (500): nesting too deep for Python's JSON parser (a RecursionError), and text with a lone
+    surrogate (such as "\\ud800"), which is not Unicode: it can be neither stored nor sent
+    back in an error message as UTF-8."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            data = super().parse(stream, media_type, parser_context)
+            json.dumps(data, ensure_ascii=False).encode("utf-8")
+        except RecursionError as error:
+            raise exceptions.ParseError("JSON parse error - nested too deeply.") from error
+        except UnicodeEncodeError as error:
+            raise exceptions.ParseError(
+                "JSON parse error - text with a lone surrogate is not Unicode."
+            ) from error
+        return data
+
+
 class RequestTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_code = "too_large"
 
     def __init__(self, limit: int):
         super().__init__({"body": [f"The request body is larger than {limit} bytes."]})
+
+
+# -- The error answers, as the OpenAPI schema documents them --------------------------------
+# Every status code an operation can answer is in the schema, with its body; the schemathesis
+# run in tests/api_fuzz holds the API to it.
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+class BodyErrorSerializer(serializers.Serializer):
+    body = serializers.ListField(child=serializers.CharField())
+
+
+# {"field": ["message", ...]}, nested for nested objects ({"crime": {"offence_date": [...]}})
+# and lists ({"markers": {"0": [...]}}); "body" for a body that is not one JSON object.
+FIELD_ERRORS = {
+    "type": "object",
+    "description": "A message per field at fault, nested as the request is.",
+    "additionalProperties": {
+        "oneOf": [
+            {"type": "array", "items": {"type": "string"}},
+            {"type": "object", "additionalProperties": True},
+        ]
+    },
+}
+
+_ERRORS = {
+    400: OpenApiResponse(FIELD_ERRORS, description="A message per field at fault"),
+    401: OpenApiResponse(
+        ErrorDetailSerializer, description="No token, or an invalid, expired or revoked one"
+    ),
+    403: OpenApiResponse(
+        ErrorDetailSerializer,
+        description="The client's role may not do this, or a session has not passed the "
+        "second step of signing in",
+    ),
+    404: OpenApiResponse(ErrorDetailSerializer, description="An unknown `format`"),
+    406: OpenApiResponse(
+        ErrorDetailSerializer,
+        description="The Accept header asks for a media type this operation does not give",
+    ),
+    413: OpenApiResponse(BodyErrorSerializer, description="The request body is too large"),
+    415: OpenApiResponse(BodyErrorSerializer, description="The request body is not JSON"),
+}
+# `WWW-Authenticate: Token` comes with every 401.
+WWW_AUTHENTICATE = OpenApiParameter(
+    "WWW-Authenticate", OpenApiTypes.STR, OpenApiParameter.HEADER, response=[401],
+    enum=["Token"], required=True, description="The authentication scheme to use",
+)
+
+
+def error_responses(*codes: int) -> dict[tuple[int, str], OpenApiResponse]:
+    """The documented error answers with these status codes, for `extend_schema(responses=)`.
+
+    Errors are JSON whatever the operation's other media types (the quarterly return's CSV).
+    """
+    return {(code, "application/json"): _ERRORS[code] for code in codes}

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date
+
 from rest_framework import serializers
 
 from assessments.models import DashRisk, PriorityCategory
@@ -12,11 +14,36 @@ from assessments.services import (
 from cases.choices import CrimeType, District, Ethnicity, Gender, Marker, Route
 from hub.serializers import StrictSerializer
 
+EARLIEST_OFFENCE_DATE = date(1900, 1, 1)
+
+
+def real_offence_date(value: date) -> None:
+    # The browser's form takes four-digit years only; a year such as 0001 made the
+    # repeat-victim rule (a year before the offence) overflow into a server error.
+    if value < EARLIEST_OFFENCE_DATE:
+        raise serializers.ValidationError("Enter a real date, on or after 1 January 1900.")
+
+
+class FitsInCapitals:
+    """The value still fits its column once put in capitals, as references and postcodes are
+    stored: "ß".upper() is "SS", "ﬃ".upper() is "FFI", and a longer value was a server error
+    from the database instead of a message."""
+
+    def __init__(self, max_length: int) -> None:
+        self.max_length = max_length
+
+    def __call__(self, value: str) -> None:
+        if len(value.strip().upper()) > self.max_length:
+            raise serializers.ValidationError(
+                f"Ensure this field has no more than {self.max_length} characters "
+                "in capitals."
+            )
+
 
 class CrimeSerializer(StrictSerializer):
-    reference = serializers.CharField(max_length=50)
+    reference = serializers.CharField(max_length=50, validators=[FitsInCapitals(50)])
     crime_type = serializers.ChoiceField(choices=CrimeType.choices)
-    offence_date = serializers.DateField()
+    offence_date = serializers.DateField(validators=[real_offence_date])
     reported_at = serializers.DateTimeField()
     markers = serializers.ListField(
         child=serializers.ChoiceField(choices=Marker.choices), required=False, max_length=20
@@ -27,7 +54,9 @@ class AddressSerializer(StrictSerializer):
     line1 = serializers.CharField(max_length=200, required=False, allow_blank=True)
     line2 = serializers.CharField(max_length=200, required=False, allow_blank=True)
     town = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    postcode = serializers.CharField(max_length=10, required=False, allow_blank=True)
+    postcode = serializers.CharField(
+        max_length=10, required=False, allow_blank=True, validators=[FitsInCapitals(10)]
+    )
 
 
 class VictimSerializer(StrictSerializer):
@@ -39,7 +68,8 @@ class VictimSerializer(StrictSerializer):
     ethnicity = serializers.ChoiceField(choices=Ethnicity.choices, required=False)
     nationality = serializers.CharField(max_length=60, required=False, allow_blank=True)
     phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
-    email = serializers.EmailField(required=False, allow_blank=True)
+    # The column holds 254 characters; an address may be up to 320.
+    email = serializers.EmailField(max_length=254, required=False, allow_blank=True)
     address = AddressSerializer(required=False)
     district = serializers.ChoiceField(choices=District.choices)
     first_language = serializers.RegexField(

@@ -11,7 +11,13 @@ from rest_framework.views import APIView
 from assessments.api.serializers import IvnaResultSerializer, IvnaSerializer
 from assessments.models import SubmittedVia
 from assessments.services import IvnaInvalid, record_ivna
-from hub.api import RequestTooLarge
+from hub.api import (
+    WWW_AUTHENTICATE,
+    JSONParser,
+    RequestTooLarge,
+    SignedIn,
+    error_responses,
+)
 
 
 class CanSubmitIvna(BasePermission):
@@ -33,7 +39,8 @@ def _nest(errors: dict[str, str]) -> dict:
 class IvnaCreateView(APIView):
     """`POST /api/v1/ivnas/`: the police crime system submits one IVNA."""
 
-    permission_classes = [CanSubmitIvna]
+    permission_classes = [SignedIn, CanSubmitIvna]
+    parser_classes = [JSONParser]
 
     def initial(self, request, *args, **kwargs):
         length = request.META.get("CONTENT_LENGTH") or "0"
@@ -48,8 +55,9 @@ class IvnaCreateView(APIView):
             200: OpenApiResponse(
                 IvnaResultSerializer, description="Already received: the same case, unchanged"
             ),
-            400: OpenApiResponse(description="A message per field at fault"),
+            **error_responses(400, 401, 403, 406, 413, 415),
         },
+        parameters=[WWW_AUTHENTICATE],
         summary="Submit an Initial Victim Needs Assessment",
     )
     def post(self, request):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from assessments.api.serializers import VictimSerializer
+from assessments.api.serializers import FitsInCapitals, VictimSerializer, real_offence_date
 from assessments.models import PriorityCategory
 from assessments.services import VictimDetails
 from cases.choices import CrimeType, Ethnicity, Gender, Marker
@@ -26,7 +26,7 @@ class SendingOrganisationSerializer(StrictSerializer):
 
 class TransferCrimeSerializer(StrictSerializer):
     crime_type = serializers.ChoiceField(choices=CrimeType.choices)
-    offence_date = serializers.DateField()
+    offence_date = serializers.DateField(validators=[real_offence_date])
     reported_at = serializers.DateTimeField(required=False)
     markers = serializers.ListField(
         child=serializers.ChoiceField(choices=Marker.choices), required=False, max_length=20
@@ -45,13 +45,16 @@ class TransferVictimSerializer(VictimSerializer):
 
 class SenderContactSerializer(StrictSerializer):
     name = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    email = serializers.EmailField(required=False, allow_blank=True)
+    # The column holds 254 characters; an address may be up to 320.
+    email = serializers.EmailField(max_length=254, required=False, allow_blank=True)
     phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
 
 
 class TransferSerializer(StrictSerializer):
     sending_organisation = SendingOrganisationSerializer()
-    reference = serializers.CharField(max_length=50, help_text="The sender's reference.")
+    reference = serializers.CharField(
+        max_length=50, validators=[FitsInCapitals(50)], help_text="The sender's reference."
+    )
     crime = TransferCrimeSerializer()
     victim = TransferVictimSerializer()
     priority_categories = serializers.ListField(

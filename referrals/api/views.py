@@ -8,7 +8,13 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from hub.api import RequestTooLarge
+from hub.api import (
+    WWW_AUTHENTICATE,
+    JSONParser,
+    RequestTooLarge,
+    SignedIn,
+    error_responses,
+)
 from referrals.api.serializers import TransferResultSerializer, TransferSerializer
 from referrals.models import TransferVia
 from referrals.services import TransferInvalid, record_transfer_in
@@ -40,7 +46,8 @@ class TransferCreateView(APIView):
     """`POST /api/v1/transfers/`: a victim who lives here, transferred by another force,
     Action Fraud or British Transport Police."""
 
-    permission_classes = [CanSendTransfers]
+    permission_classes = [SignedIn, CanSendTransfers]
+    parser_classes = [JSONParser]
 
     def initial(self, request, *args, **kwargs):
         length = request.META.get("CONTENT_LENGTH") or "0"
@@ -59,8 +66,9 @@ class TransferCreateView(APIView):
                 description="Already received from this sender with this reference: the "
                 "same case, unchanged",
             ),
-            400: OpenApiResponse(description="A message per field at fault"),
+            **error_responses(400, 401, 403, 406, 413, 415),
         },
+        parameters=[WWW_AUTHENTICATE],
         summary="Transfer a victim to the hub from another area",
         description=(
             "For a victim who lives in Cambridgeshire or Peterborough and reported to another "

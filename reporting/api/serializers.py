@@ -1,9 +1,15 @@
 from __future__ import annotations
 
+from datetime import date
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cases.choices import District
+
+# The last day a period may run to, as for the quarterly return (its last year is 2100).
+# The end of the period is counted up to midnight after it, and 31 December 9999 has none.
+LATEST_PERIOD_END = date(2100, 12, 31)
 
 
 class FlowQuerySerializer(serializers.Serializer):
@@ -24,6 +30,10 @@ class FlowQuerySerializer(serializers.Serializer):
         if attrs["from"] > attrs["to"]:
             raise serializers.ValidationError(
                 {"to": ["The end of the period is before its start."]}
+            )
+        if attrs["to"] > LATEST_PERIOD_END:
+            raise serializers.ValidationError(
+                {"to": ["Ask for a period that ends in 2100 or before."]}
             )
         if (attrs["to"] - attrs["from"]).days > 3660:
             raise serializers.ValidationError({"to": ["Ask for ten years or less."]})

@@ -7,6 +7,8 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cases.choices import District
+from hub.api import WWW_AUTHENTICATE, SignedIn, error_responses
 from reporting.api.renderers import QuarterlyReturnCSVRenderer
 from reporting.api.serializers import (
     FlowQuerySerializer,
@@ -28,15 +30,18 @@ class CanSeePerformance(BasePermission):
 class FlowView(APIView):
     """The hub flow for a period (by referral date) and optional district: aggregates only."""
 
-    permission_classes = [CanSeePerformance]
+    permission_classes = [SignedIn, CanSeePerformance]
 
     @extend_schema(
         parameters=[
             OpenApiParameter("from", OpenApiTypes.DATE, required=True),
             OpenApiParameter("to", OpenApiTypes.DATE, required=True),
-            OpenApiParameter("district", OpenApiTypes.STR, required=False),
+            OpenApiParameter(
+                "district", OpenApiTypes.STR, required=False, enum=District.values
+            ),
+            WWW_AUTHENTICATE,
         ],
-        responses=FlowSerializer,
+        responses={200: FlowSerializer, **error_responses(400, 401, 403, 406)},
         summary="Flow of victims through the hub",
     )
     def get(self, request):
@@ -60,20 +65,29 @@ class QuarterlyReturnView(APIView):
     JSON by default; CSV with `Accept: text/csv` or `?format=csv`. Errors are always JSON.
     """
 
-    permission_classes = [CanSeePerformance]
+    permission_classes = [SignedIn, CanSeePerformance]
     renderer_classes = [JSONRenderer, QuarterlyReturnCSVRenderer]
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("year", OpenApiTypes.INT, required=True, description="e.g. 2025"),
+            OpenApiParameter(
+                "year", {"type": "integer", "minimum": 2000, "maximum": 2100}, required=True,
+                description="e.g. 2025",
+            ),
             OpenApiParameter(
                 "quarter", OpenApiTypes.INT, required=True, enum=[1, 2, 3, 4],
                 description="1 = January to March, 4 = October to December",
             ),
+            OpenApiParameter(
+                "format", OpenApiTypes.STR, required=False, enum=["json", "csv"],
+                description="`csv` for the CSV (as `Accept: text/csv`); any other is a 404",
+            ),
+            WWW_AUTHENTICATE,
         ],
         responses={
             (200, "application/json"): QuarterlyReturnSerializer,
             (200, "text/csv"): OpenApiTypes.STR,
+            **error_responses(400, 401, 403, 404, 406),
         },
         summary="Quarterly return for the OPCC",
         description=(
@@ -101,8 +115,11 @@ class QuarterlyReturnView(APIView):
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        if isinstance(response, Response) and response.status_code >= 400:
-            # Errors are JSON with a message per field, whatever was asked for.
+        if isinstance(response, Response) and (
+            response.status_code >= 400 or request.method not in ("GET", "HEAD")
+        ):
+            # Errors are JSON with a message per field, whatever was asked for; so is the
+            # OPTIONS description (only the return itself has a CSV form).
             response.accepted_renderer = JSONRenderer()
             response.accepted_media_type = JSONRenderer.media_type
         return response
