@@ -2,9 +2,27 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 
-from audit.models import AccessLog
+import pghistory
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import QuerySet
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from audit.models import (
+    AccessAction,
+    AccessLog,
+    CaseAccessGrant,
+    GrantKind,
+    Notification,
+)
+from cases.models import Case
 
 
 def client_ip(request) -> str | None:
@@ -37,3 +55,222 @@ def record_access(
         ip_address=client_ip(request),
         detail=detail[:200],
     )
+
+
+# --- Restricted cases: named users and breaking the glass ---------------------------------
+
+log = logging.getLogger(__name__)
+
+# A reason a manager can judge: "checking" is not one (issue: "by giving a reason").
+MIN_REASON_LENGTH = 10
+# The reason goes whole into the access log's `detail` (200 characters) with the grant id.
+MAX_BREAK_GLASS_REASON = 180
+
+
+class AccessError(Exception):
+    """A grant or restriction change the rules refuse; the message is for the user."""
+
+
+def active_managers() -> QuerySet[User]:
+    """Hub managers who can be told about a break-glass grant."""
+    from accounts.roles import Role, group_name
+
+    return (
+        User.objects.filter(
+            is_active=True, is_api_client=False, groups__name=group_name(Role.MANAGER)
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def _clean_reason(reason: str, *, maximum: int = 500) -> str:
+    reason = " ".join(reason.split())
+    if len(reason) < MIN_REASON_LENGTH:
+        raise AccessError(f"Give a reason of at least {MIN_REASON_LENGTH} characters.")
+    if len(reason) > maximum:
+        raise AccessError(f"Give a reason of at most {maximum} characters.")
+    return reason
+
+
+def may_break_glass(*, case: Case, user: User) -> bool:
+    """A user with casework permission facing a restricted case they may not open."""
+    from cases.selectors import casework_for
+
+    return (
+        case.restricted
+        and user.has_perm("cases.view_casework")
+        and not casework_for(user).filter(pk=case.pk).exists()
+    )
+
+
+@transaction.atomic
+def break_glass(*, request, case: Case, reason: str) -> CaseAccessGrant:
+    """Open a restricted case for `request.user` for BREAK_GLASS_HOURS, on their reason.
+
+    Rule (issue, restricted cases): only named users and managers may open a restricted
+    case; anyone else with casework permission may "break the glass" by giving a reason,
+    which is recorded (an access-log row, action "break_glass", with the grant id and the
+    reason) and notified to every active manager (a Notification row each, emailed after
+    commit: ids and the case reference only, never the victim's name or the reason).
+    """
+    user = request.user
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if not may_break_glass(case=case, user=user):
+        raise AccessError("You may open this case already, or it is not restricted.")
+    reason = _clean_reason(reason, maximum=MAX_BREAK_GLASS_REASON)
+    now = timezone.now()
+    with pghistory.context(user=user.pk):
+        grant = CaseAccessGrant.objects.create(
+            case=case,
+            user=user,
+            kind=GrantKind.BREAK_GLASS,
+            reason=reason,
+            granted_by=user,
+            granted_at=now,
+            expires_at=CaseAccessGrant.break_glass_expiry(now),
+        )
+    record_access(
+        request=request,
+        action=AccessAction.BREAK_GLASS,
+        case_ids=[case.pk],
+        person_ids=[case.person_id],
+        detail=f"grant {grant.pk}: {reason}",
+    )
+    Notification.objects.bulk_create(
+        [Notification(recipient=manager, grant=grant) for manager in active_managers()]
+    )
+    audit_url = request.build_absolute_uri(reverse("cases:audit", args=[case.pk]))
+
+    def queue() -> None:
+        from audit.tasks import send_break_glass_emails
+
+        send_break_glass_emails.delay(grant.pk, audit_url)
+
+    transaction.on_commit(queue)
+    return grant
+
+
+def break_glass_email(notice: Notification, *, audit_url: str) -> EmailMessage:
+    """The managers' email: who, when, which case (reference), a link. No victim details,
+    and not the reason either: it is free text and may name someone; it is on the page."""
+    grant = notice.grant
+    case_reference = f"VH-{grant.case_id:06d}"
+    context = {
+        "hub_name": settings.HUB_NAME,
+        "reference": case_reference,
+        "user": grant.user,
+        "user_name": grant.user.get_full_name() or grant.user.username,
+        "granted_at": timezone.localtime(grant.granted_at),
+        "expires_at": timezone.localtime(grant.expires_at),
+        "audit_url": audit_url,
+        "grant": grant,
+    }
+    return EmailMessage(
+        subject=f"{settings.HUB_NAME}: break-glass access to restricted case {case_reference}",
+        body=render_to_string("audit/break_glass_email.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[notice.recipient.email],
+    )
+
+
+def send_break_glass_emails(*, grant_id: int, audit_url: str) -> int:
+    """Email each manager told of this grant who has not been emailed yet; the number sent.
+
+    Safe to run twice: each notification row is locked (SKIP LOCKED) and stamped
+    `emailed_at` in the transaction that sends it, so a manager is emailed once. A failure
+    is kept on the row (the exception's type only) for the next run.
+    """
+    pending = list(
+        Notification.objects.filter(grant_id=grant_id, emailed_at__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
+    sent = 0
+    for pk in pending:
+        with transaction.atomic():
+            notice = (
+                Notification.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("recipient", "grant", "grant__user")
+                .filter(pk=pk, emailed_at__isnull=True)
+                .first()
+            )
+            if notice is None:
+                continue
+            if not notice.recipient.email:
+                notice.email_error = "The manager has no email address."
+                notice.save(update_fields=["email_error"])
+                continue
+            try:
+                break_glass_email(notice, audit_url=audit_url).send(fail_silently=False)
+            except Exception as error:  # noqa: BLE001 - kept on the row for the next run
+                notice.email_error = type(error).__name__[:200]
+                notice.save(update_fields=["email_error"])
+                log.warning("break-glass notice %s not emailed: %s", pk, type(error).__name__)
+                continue
+            notice.emailed_at = timezone.now()
+            notice.email_error = ""
+            notice.save(update_fields=["emailed_at", "email_error"])
+            sent += 1
+    return sent
+
+
+def _require_manager(by: User) -> None:
+    if not by.has_perm("cases.allocate_case"):
+        raise AccessError("Only a hub manager may change who can open a case.")
+
+
+@transaction.atomic
+def name_user_on_case(*, case: Case, user: User, reason: str, by: User) -> CaseAccessGrant:
+    """A manager names a user on a restricted case: they may open it until revoked.
+
+    Rule (issue): "only named users and managers may open them". Only users who work cases
+    can be named; naming someone already named is refused.
+    """
+    _require_manager(by)
+    reason = _clean_reason(reason)
+    if not user.is_active or not user.has_perm("cases.view_casework"):
+        raise AccessError(f"{user} does not work cases, so cannot be named on one.")
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if CaseAccessGrant.objects.filter(
+        case=case, user=user, kind=GrantKind.NAMED, revoked_at__isnull=True
+    ).exists():
+        raise AccessError(f"{user} is named on case {case.reference} already.")
+    with pghistory.context(user=by.pk):
+        return CaseAccessGrant.objects.create(
+            case=case, user=user, kind=GrantKind.NAMED, reason=reason, granted_by=by
+        )
+
+
+@transaction.atomic
+def revoke_grant(*, grant: CaseAccessGrant, by: User) -> CaseAccessGrant:
+    """A manager ends a named or break-glass grant now (the row stays, stamped)."""
+    _require_manager(by)
+    grant = CaseAccessGrant.objects.select_for_update().get(pk=grant.pk)
+    if not grant.is_active:
+        raise AccessError("That access has ended already.")
+    grant.revoked_at = timezone.now()
+    grant.revoked_by = by
+    with pghistory.context(user=by.pk):
+        grant.save(update_fields=["revoked_at", "revoked_by"])
+    return grant
+
+
+@transaction.atomic
+def set_restricted(*, case: Case, restricted: bool, reason: str, by: User) -> bool:
+    """A manager marks a case restricted (a victim who is police staff, a public figure, or
+    at high risk of being traced) or lifts the restriction. Returns whether it changed.
+
+    pghistory records the change with the manager and the reason in its context, so the
+    case's audit history shows who, when and why. Grants are left as they are: a named
+    user stays named if the case is restricted again; break-glass grants run out.
+    """
+    _require_manager(by)
+    reason = _clean_reason(reason)
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.restricted == restricted:
+        return False
+    case.restricted = restricted
+    with pghistory.context(user=by.pk, reason=reason):
+        case.save(update_fields=["restricted", "updated_at"])
+    return True

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.models import User
 from accounts.roles import Role, role_of
+from audit.models import CaseAccessGrant
 from cases.models import Case
 
 
 def casework_for(user: User) -> QuerySet[Case]:
     """The cases this user may open: none without casework permission; restricted cases only
-    for managers and the VCC they are allocated to."""
+    for managers, the VCC they are allocated to, and users with an active access grant
+    (named on the case by a manager, or a break-glass grant: audit.models.CaseAccessGrant).
+    A granted case is like any other to its user while the grant lasts, in lists and search
+    too; the grant is one EXISTS subquery, so list pages keep their query count."""
     if not user.has_perm("cases.view_casework"):
         return Case.objects.none()
     cases = Case.objects.all()
     if role_of(user) != Role.MANAGER:
-        cases = cases.filter(Q(restricted=False) | Q(allocated_to=user))
+        granted = CaseAccessGrant.objects.active().filter(case_id=OuterRef("pk"), user=user)
+        cases = cases.filter(Q(restricted=False) | Q(allocated_to=user) | Exists(granted))
     return cases
 
 

@@ -83,6 +83,18 @@ class CaseDetailView(PermissionRequiredMixin, TemplateView):
     permission_required = "cases.view_casework"
     template_name = "cases/case_detail.html"
 
+    def get(self, request, *args, **kwargs):
+        from django.http import Http404
+
+        from audit.views import restricted_notice
+
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            # A restricted case this user may not open: "This record is restricted" and the
+            # break-glass form, here only (its exact URL). Anything else stays a 404.
+            return restricted_notice(request, pk=kwargs["pk"])
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user

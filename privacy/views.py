@@ -147,6 +147,13 @@ class _PlaceHoldView(ManagerView, FormView):
             holds = selectors.active_holds(case=self.case)
         else:
             holds = selectors.active_holds(person=person)
+        record_access(
+            request=self.request,
+            action=AccessAction.VIEW,
+            case_ids=[self.case.pk] if self.case is not None else [],
+            person_ids=[person.pk],
+            detail="legal hold form",
+        )
         context.update(
             case=self.case,
             person=person,

@@ -3,7 +3,9 @@
 The rules (DOMAIN.md, "Who uses it"): only the landing page and sign-in are public. Police staff
 record IVNAs and see only their own submissions, never the hub's casework. VCCs and managers
 list and open cases; only managers see a case's audit history. A restricted case is for
-managers and the VCC it is allocated to: to any other VCC it does not exist. Volunteers and the
+managers, the VCC it is allocated to and users named on it: any other VCC never sees it listed,
+and at its own URL gets only "This record is restricted" and a break-glass form (audit
+app; tests/audit/matrix.py). Volunteers and the
 OPCC have no casework. The API answers 401 without credentials, and only police clients may
 submit IVNAs.
 
@@ -29,6 +31,7 @@ from assessments.models import Ivna
 from cases.models import Case
 from contact.letters import NO_LETTERS_TO_PRINT
 from contact.models import ContactAttempt, ContactNote, Letter
+from tests.audit.matrix import AUDIT_VIEWS, restricted_notice
 from tests.factories import CaseFactory, IvnaFactory, PersonFactory, ivna_payload
 from tests.permissions import (
     ANONYMOUS,
@@ -283,6 +286,68 @@ def _transfer_api(world) -> dict:
     }
 
 
+# Retention and the data subject (privacy): hub managers only; to anyone else a 403.
+def _privacy_managers_only(manager: Outcome, *, of_object: bool = False) -> dict:
+    expect = {ANONYMOUS: LOGIN, POLICE: FORBIDDEN, VCC: FORBIDDEN, MANAGER: manager,
+              VOLUNTEER: FORBIDDEN, OPCC: FORBIDDEN}
+    return {**expect, OTHER_VCC: FORBIDDEN} if of_object else expect
+
+
+def _privacy_schedule_form(world) -> dict:
+    from privacy.models import RetentionRule
+
+    return {f"years_{rule.key}": rule.years + 1 for rule in RetentionRule.objects.all()}
+
+
+def _privacy_schedule() -> list:
+    from privacy.models import RetentionRule
+
+    return list(RetentionRule.objects.order_by("pk").values_list("pk", "years"))
+
+
+def _privacy_holds() -> tuple[int, int]:
+    from privacy.models import LegalHold
+
+    return LegalHold.objects.count(), LegalHold.objects.filter(lifted_at__isnull=False).count()
+
+
+def _privacy_lifted() -> int:
+    from privacy.models import LegalHold
+
+    return LegalHold.objects.filter(lifted_at__isnull=False).count()
+
+
+def _privacy_hold_to_lift(world) -> dict:
+    from privacy.models import LegalHold
+
+    hold = LegalHold.objects.create(case=world.case, reason="other", detail="Matrix hold",
+                                    placed_by=world.vcc)
+    return {"hold": hold.pk, "reason": "No longer needed"}
+
+
+def _privacy_requests() -> tuple:
+    from cases.models import Person
+    from privacy.models import DataSubjectRequest
+
+    return (list(DataSubjectRequest.objects.values_list("kind", "decision")),
+            list(Person.objects.order_by("pk").values_list("pk", "phone", "first_name")))
+
+
+def _privacy_rectify_form(world) -> dict:
+    person = world.case.person
+    dob = person.date_of_birth
+    return {
+        "first_name": person.first_name, "last_name": person.last_name,
+        "date_of_birth_0": dob.day if dob else "", "date_of_birth_1": dob.month if dob else "",
+        "date_of_birth_2": dob.year if dob else "", "phone": "07700900321",
+        "email": person.email, "address_line1": person.address_line1,
+        "address_line2": person.address_line2, "town": person.town,
+        "postcode": person.postcode, "safe_to_call": "yes", "may_leave_message": "no",
+        "safe_to_write": "yes", "safe_contact_notes": person.safe_contact_notes,
+        "reason": "The victim gave a new number.",
+    }
+
+
 MATRIX = PermissionMatrix(
     [
         # --- public pages and signing in and out ---
@@ -291,6 +356,13 @@ MATRIX = PermissionMatrix(
             expect={
                 ANONYMOUS: allowed(LANDING, SIGN_IN_LINK),
                 **{a: allowed(LANDING, "Go to your work") for a in SIGNED_IN},
+            },
+        ),
+        # Monitoring (hub/health.py): open to everyone, and shows nothing of anyone's.
+        View(
+            "health",
+            expect={
+                a: allowed('"database"', excludes=[ref("case")]) for a in (ANONYMOUS, *SIGNED_IN)
             },
         ),
         # Self-referral: public, for anyone (no police report needed).
@@ -332,6 +404,33 @@ MATRIX = PermissionMatrix(
             expect={
                 ANONYMOUS: redirects(reverse("home")),
                 **{a: redirects(reverse("home")) for a in SIGNED_IN},
+            },
+        ),
+        # Two-factor pages: everyone here has passed both steps (conftest), so they move on.
+        View(
+            "accounts:two_factor",
+            expect={ANONYMOUS: LOGIN, **{a: redirects("/home/") for a in SIGNED_IN}},
+        ),
+        View(
+            "accounts:two_factor",
+            method="post",
+            data=lambda w: {"token": "123456"},
+            expect={ANONYMOUS: LOGIN, **{a: redirects("/home/") for a in SIGNED_IN}},
+        ),
+        View(
+            "accounts:two_factor_setup",
+            expect={
+                ANONYMOUS: LOGIN,
+                **{a: redirects("/two-factor/?next=/home/") for a in SIGNED_IN},
+            },
+        ),
+        View(
+            "accounts:two_factor_setup",
+            method="post",
+            data=lambda w: {"token": "123456"},
+            expect={
+                ANONYMOUS: LOGIN,
+                **{a: redirects("/two-factor/?next=/home/") for a in SIGNED_IN},
             },
         ),
         View(
@@ -400,7 +499,8 @@ MATRIX = PermissionMatrix(
                 **NO_CASEWORK,
                 VCC: allowed(ref("restricted"), "Restricted"),
                 MANAGER: allowed(ref("restricted"), "Restricted"),
-                OTHER_VCC: NOT_FOUND,
+                # No case data: only "This record is restricted" and the break-glass form.
+                OTHER_VCC: restricted_notice(),
             },
         ),
         View(
@@ -1250,6 +1350,116 @@ MATRIX = PermissionMatrix(
                 OPCC_API: FORBIDDEN,
             },
         ),
+        # --- Retention and the data subject: hub managers only ---
+        View(
+            "privacy:schedule",
+            expect=_privacy_managers_only(allowed("Retention schedule", "Letter only")),
+        ),
+        View(
+            "privacy:schedule",
+            method="post",
+            data=_privacy_schedule_form,
+            unchanged=_privacy_schedule,
+            expect=_privacy_managers_only(
+                redirects(reverse("privacy:schedule"), "Retention schedule saved")
+            ),
+        ),
+        View("privacy:holds", expect=_privacy_managers_only(allowed("Legal holds"))),
+        View(
+            "privacy:lift_hold",
+            method="post",
+            data=_privacy_hold_to_lift,
+            unchanged=_privacy_lifted,
+            expect=_privacy_managers_only(redirects(re.compile(r"/cases/\d+/"), "lifted")),
+        ),
+        View(
+            "privacy:case_hold",
+            of="restricted",
+            expect=_privacy_managers_only(
+                allowed("Place a legal hold", ref("restricted")), of_object=True
+            ),
+        ),
+        View(
+            "privacy:case_hold",
+            method="post",
+            of="restricted",
+            data=lambda w: {"reason": "investigation", "detail": "Trial listed"},
+            unchanged=_privacy_holds,
+            expect=_privacy_managers_only(
+                redirects(re.compile(r"/cases/\d+/"), "Legal hold placed on case"),
+                of_object=True,
+            ),
+        ),
+        View(
+            "privacy:person_hold",
+            of="case.person",
+            expect=_privacy_managers_only(allowed("Place a legal hold"), of_object=True),
+        ),
+        View(
+            "privacy:person_hold",
+            method="post",
+            of="case.person",
+            data=lambda w: {"reason": "domestic_homicide_review", "detail": "DHR panel"},
+            unchanged=_privacy_holds,
+            expect=_privacy_managers_only(
+                redirects(re.compile(r"/people/\d+/subject-access/"), "Legal hold placed on"),
+                of_object=True,
+            ),
+        ),
+        View(
+            "privacy:subject_access",
+            of="case.person",
+            expect=_privacy_managers_only(
+                allowed("Subject access request", "Download the bundle (PDF)", ref("restricted")),
+                of_object=True,
+            ),
+        ),
+        View(
+            "privacy:subject_access_json",
+            of="case.person",
+            expect=_privacy_managers_only(
+                allowed("victims-hub-subject-access/1", ref("restricted")), of_object=True
+            ),
+        ),
+        View(
+            "privacy:subject_access_pdf",
+            of="case.person",
+            expect=_privacy_managers_only(allowed("%PDF"), of_object=True),
+        ),
+        View(
+            "privacy:rectify",
+            of="case.person",
+            expect=_privacy_managers_only(allowed("Correct their details"), of_object=True),
+        ),
+        View(
+            "privacy:rectify",
+            method="post",
+            of="case.person",
+            data=_privacy_rectify_form,
+            unchanged=_privacy_requests,
+            expect=_privacy_managers_only(
+                redirects(re.compile(r"/people/\d+/subject-access/"), "Correction recorded"),
+                of_object=True,
+            ),
+        ),
+        View(
+            "privacy:erasure",
+            of="case.person",
+            expect=_privacy_managers_only(allowed("Record an erasure request"), of_object=True),
+        ),
+        View(
+            "privacy:erasure",
+            method="post",
+            of="case.person",
+            data=lambda w: {"decision": "refused", "reason": "A claim is being defended."},
+            unchanged=_privacy_requests,
+            expect=_privacy_managers_only(
+                redirects(re.compile(r"/people/\d+/subject-access/"), "recorded as refused"),
+                of_object=True,
+            ),
+        ),
+        # --- Restricted cases (break the glass, named users) and "who looked?": tests/audit ---
+        *AUDIT_VIEWS,
         # --- Django admin: superusers only (hub roles are never admin staff) ---
         View(
             "admin:index",

@@ -1,0 +1,62 @@
+"""Reads for the audit pages: who looked at a person's records, and what changed in them."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from pghistory.models import Events
+
+from accounts.models import User
+from audit.models import AccessLog, CaseAccessGrant
+from cases.models import Case, Person
+
+# The newest changes shown per kind of record (person, cases, crimes, IVNAs, grants).
+CHANGES_PER_KIND = 200
+
+
+def reads_of_person(person_id: int) -> QuerySet[AccessLog]:
+    """Every logged read that showed this person, newest first (GIN index on person_ids)."""
+    return (
+        AccessLog.objects.filter(person_ids__contains=[person_id])
+        .select_related("user")
+        .order_by("-at", "-pk")
+    )
+
+
+def cases_of_person(person: Person) -> list[Case]:
+    """All the person's cases, restricted or not (for managers), with crime and IVNA."""
+    return list(
+        Case.objects.filter(person=person)
+        .select_related("crime", "ivna", "allocated_to")
+        .order_by("-referred_at", "-pk")
+    )
+
+
+def grants_on(cases: QuerySet[Case] | list[Case]) -> QuerySet[CaseAccessGrant]:
+    return CaseAccessGrant.objects.filter(case__in=cases).select_related(
+        "user", "granted_by", "revoked_by"
+    )
+
+
+def changes_to(*groups: list) -> list:
+    """pghistory events of the given records, newest first, each with `actor` (a User or
+    None) and `model_label`. One query per non-empty group of same-model records, plus one
+    for the actors: a constant number, however many records there are."""
+    events = []
+    for records in groups:
+        if records:
+            events += list(
+                Events.objects.tracks(list(records)).order_by("-pgh_created_at")[
+                    :CHANGES_PER_KIND
+                ]
+            )
+    events.sort(key=lambda e: e.pgh_created_at, reverse=True)
+    user_ids = {
+        int(e.pgh_context["user"]) for e in events if e.pgh_context and e.pgh_context.get("user")
+    }
+    users = User.objects.in_bulk(user_ids) if user_ids else {}
+    for event in events:
+        uid = (event.pgh_context or {}).get("user")
+        event.actor = users.get(int(uid)) if uid else None
+        event.model_label = event.pgh_obj_model.split(".")[-1]
+        event.reason = (event.pgh_context or {}).get("reason", "")
+    return events
