@@ -32,14 +32,9 @@ from reporting.selectors import (
     dashboard_figures,
     last_full_months,
 )
-from tests.browser import conftest as browser_fixtures
 from tests.factories import CaseFactory, CrimeFactory, PersonFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
-# Playwright and Debian's Chromium, as in tests/browser.
-browser = browser_fixtures.browser
-page = browser_fixtures.page
-sign_in = browser_fixtures.sign_in
 LONDON = ZoneInfo("Europe/London")
 YEAR = {"from": "2025-01-01", "to": "2025-12-31"}
 PERIOD = Period(date(2025, 1, 1), date(2025, 12, 31))
