@@ -1,6 +1,7 @@
 # Two commands set everything up on a fresh machine with Python 3.11 and npm:
 #   make run   - the hub on http://127.0.0.1:$(PORT) with demo data and one login per role
-#   make test  - the whole test suite
+#   make test  - the whole test suite (but the fault run)
+#   make test-faults - the fault run: Redis and Celery workers killed at random (minutes)
 # Both use DATABASE_URL when it is set, and an embedded PostgreSQL (in .pgdata/) otherwise.
 
 PY ?= $(shell command -v python3.11 || command -v python3)
@@ -9,7 +10,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: run test install lint test-browser clean-db
+.PHONY: run test test-faults install lint test-browser clean-db bench
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -35,7 +36,18 @@ lint: install
 
 test: install lint
 	bash scripts/ensure_chromium.sh
-	$(BIN)/python -m hub.embedded -- $(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m hub.embedded -- $(BIN)/python -m pytest -m "not faults" $(PYTEST_ARGS)
+
+# A few minutes: 1,000+ letters fall due while real Redis and Celery worker processes are
+# SIGKILLed at random; every item must run exactly once (tests/faults/test_kills.py).
+test-faults: install
+	$(BIN)/python -m hub.embedded -- $(BIN)/python -m pytest -m faults tests/faults $(PYTEST_ARGS)
+
+# Benchmarks at 30,000 and 300,000 cases, printed and written to bench/RESULTS.md. The first
+# run generates the data into databases of its own (hub_bench_30k, hub_bench_300k: about a
+# quarter of an hour); BENCH_ARGS="--sizes 30000" for the small one only.
+bench: install
+	$(BIN)/python -m hub.embedded -- $(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean-db:
 	rm -rf .pgdata

@@ -209,6 +209,7 @@ def send_letter(letter: Letter) -> None:
         return
     person = letter.case.person
     now = timezone.now()
+    sent_at = letter.sent_at
     fields = ["status", "error", "pdf", "text", "rendered_at", "sent_at", "approved_at",
               "approved_by"]
     try:
@@ -229,15 +230,41 @@ def send_letter(letter: Letter) -> None:
                 to=[person.email],
             )
             message.attach(letter.filename, pdf, "application/pdf")
-            message.send(fail_silently=False)
             letter.status, letter.sent_at = LetterStatus.SENT, timezone.now()
+            _save_then_send(letter, message, fields)
+            return
         elif not settings.HUB_POSTAL_LETTERS_NEED_APPROVAL:
             letter.approved_at, letter.approved_by = now, None
     except Exception as error:  # noqa: BLE001 - every failure is kept on the letter
-        letter.status = LetterStatus.FAILED
+        letter.status, letter.sent_at = LetterStatus.FAILED, sent_at
         letter.error = _describe_error(error, person)
         log.warning("letter %s failed: %s", letter.pk, type(error).__name__)
     letter.save(update_fields=fields)
+
+
+def _save_then_send(letter: Letter, message: EmailMessage, fields: list[str]) -> None:
+    """Save the letter as sent, then hand the email over: the last thing done before the
+    COMMIT of the scheduled item's transaction (scheduling.services.run_item).
+
+    A worker killed after the handover and before the COMMIT rolls the letter back to
+    queued, and the item is run again: the email would go twice. With the handover last the
+    gap is the return to the COMMIT (measured: about 30 microseconds), not the letter's and
+    the item's writes that used to come after it (about 6 ms of a 170 ms task: a SIGKILL of
+    a busy worker process would have sent an email twice about one time in thirty; see
+    tests/faults/test_kills.py). If sending fails, the savepoint takes "sent" back, history
+    included, and the caller marks the letter failed. The savepoint is not released here:
+    the COMMIT releases it, and a RELEASE would be one more round trip before the COMMIT.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        with transaction.atomic():
+            return _save_then_send(letter, message, fields)
+    savepoint = transaction.savepoint()
+    try:
+        letter.save(update_fields=fields)
+        message.send(fail_silently=False)
+    except Exception:
+        transaction.savepoint_rollback(savepoint)
+        raise
 
 
 # -- The post room ---------------------------------------------------------------------

@@ -7,6 +7,7 @@ from hub import views
 
 urlpatterns = [
     path("", views.landing, name="landing"),
+    path("health/", include("hub.health")),  # monitoring: hub/health.py
     path("home/", views.home, name="home"),
     path(
         "sign-in/",
@@ -14,6 +15,7 @@ urlpatterns = [
         name="login",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("two-factor/", include("accounts.urls")),
     path("get-support/", include("cases.public_urls")),
     path("people/", include("cases.people_urls")),
     path("cases/", include("cases.urls")),
@@ -26,6 +28,8 @@ urlpatterns = [
     path("", include("referrals.urls")),
     path("volunteers/", include("volunteers.urls")),
     path("dashboard/", include("reporting.urls")),
+    path("", include("privacy.urls")),
+    path("", include("audit.urls")),  # restricted cases: break-glass, named users; who looked
     path("api/v1/", include("assessments.api.urls")),
     path("api/v1/", include("referrals.api.urls")),
     path("api/v1/", include("reporting.api.urls")),

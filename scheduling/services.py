@@ -33,6 +33,9 @@ DISPATCH_BATCH = 500
 MAX_FAILURES = 5
 
 # kind -> handler(item). Handlers do their work with the item locked; they must not commit.
+# run_item calls the handler last, after marking the item done, so that whatever the handler
+# hands to the outside world (an email) is followed by nothing but the COMMIT: a worker
+# killed between the two is the one way such work could be done twice.
 HANDLERS: dict[str, Callable[[ScheduledItem], None]] = {}
 
 
@@ -143,12 +146,13 @@ def run_item(item_id: int) -> bool:
             item.last_error = f"No handler for {item.kind}"
             item.save(update_fields=["state", "last_error"])
             return False
-        run(item)
+        # Done first, the work last (see HANDLERS); if the handler raises, all rolls back.
         item.state = ItemState.DONE
         item.done_at = timezone.now()
         item.runs += 1
         item.save(update_fields=["state", "done_at", "runs"])
         ItemRun.objects.create(item=item, worker=socket.gethostname())
+        run(item)
     return True
 
 

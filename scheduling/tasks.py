@@ -1,6 +1,23 @@
+import logging
+import time
+
 from celery import shared_task
+from django.core.cache import cache
 
 from scheduling import services
+
+log = logging.getLogger(__name__)
+
+# When the dispatcher last ran (epoch seconds), for /health/ ("beat": hub/health.py).
+LAST_DISPATCH_KEY = "hub:last_dispatch"
+
+
+def record_dispatcher_run() -> None:
+    """Note the time of this dispatcher run in the cache; never fails the run."""
+    try:
+        cache.set(LAST_DISPATCH_KEY, time.time(), timeout=None)
+    except Exception as error:  # noqa: BLE001 - the cache (Redis) may be down
+        log.warning("could not record the dispatcher run: %s", type(error).__name__)
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -16,4 +33,6 @@ def run_scheduled_item(item_id: int) -> None:
 @shared_task(ignore_result=True, expires=55)
 def dispatch_due_items() -> int:
     """Every minute (beat): offer due machine items to the workers."""
-    return services.dispatch_due_items()
+    offered = services.dispatch_due_items()
+    record_dispatcher_run()
+    return offered

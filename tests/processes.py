@@ -423,14 +423,11 @@ def celery_on_redis(redis_server, settings) -> Iterator[object]:
 
 
 def _reset_producer_pool(app) -> None:
-    """Forget pooled broker connections so the next publish uses the current settings."""
-    pool = app._pool
+    """Forget pooled broker connections so the next publish uses the current settings.
+
+    Forgotten, not closed: kombu keeps one pool per broker URL for the whole process, and a
+    closed pool found again later would fail every `.delay()` ("Acquire on closed pool")."""
     app._pool = None
     amqp = app.__dict__.get("amqp")
     if amqp is not None:
         amqp._producer_pool = None
-    if pool is not None:
-        try:
-            pool.force_close_all()
-        except Exception:  # noqa: S110 - the broker may be gone; nothing to release
-            pass

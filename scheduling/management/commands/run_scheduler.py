@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
 from scheduling.services import dispatch_due_items
+from scheduling.tasks import record_dispatcher_run
 
 
 class Command(BaseCommand):
@@ -20,6 +21,7 @@ class Command(BaseCommand):
         while True:
             close_old_connections()
             offered = dispatch_due_items()
+            record_dispatcher_run()
             if offered:
                 self.stdout.write(f"scheduler: ran {offered} due item(s)")
             if once:
