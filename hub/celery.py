@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hub.settings")
 
@@ -17,5 +18,14 @@ app.conf.beat_schedule = {
         "task": "scheduling.tasks.dispatch_due_items",
         "schedule": 60.0,
         "options": {"expires": 55},
+    },
+    # Daily at 02:30, when nobody is working cases: anonymise every case past its retention
+    # period and not under a legal hold (UK GDPR storage limitation; privacy/services.py
+    # run_retention, docs/retention.md). Safe to run twice; a missed night is caught up the
+    # next, so the message expires after three hours rather than piling up.
+    "run-retention-daily": {
+        "task": "privacy.tasks.run_retention_daily",
+        "schedule": crontab(hour=2, minute=30),
+        "options": {"expires": 3 * 60 * 60},
     },
 }
