@@ -18,6 +18,11 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         if not no_demo:
             call_command("seed_demo")
+            # A year of demo casework at the 2015 profile, once (about ten seconds).
+            from hub.demodata import has_generated_data
+
+            if not has_generated_data():
+                call_command("generate_demo_data", victims=3000)
         # Scheduled work (letters, follow-up letters) still fires without Redis or beat: the
         # same dispatcher runs every minute in a process beside the server.
         scheduler = subprocess.Popen(  # noqa: S603 - our own manage.py

@@ -1,0 +1,340 @@
+"""Demo data at the 2015 profile (hub/demodata.py, `manage.py generate_demo_data`).
+
+Most tests share one generated year of 400 victims (made once for the module, rolled back
+at the end). The 3,000-victim check of the 2015 figures runs with HUB_SLOW_TESTS=1.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter, defaultdict
+from datetime import date, datetime, time
+from io import StringIO
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from django.db import transaction
+
+from accounts.models import User
+from assessments.models import Dvna, Ivna
+from assessments.triage import IvnaAnswers, triage
+from cases.choices import CaseSource, Route
+from cases.models import Case, CaseTransition, Crime, Person, SelfReferral
+from cases.workflow import OPEN_STATUSES, CaseStatus, is_allowed
+from contact.models import ContactAttempt, Letter, LetterKind, LetterStatus
+from hub import demodata
+from hub.demodata import (
+    DISTRICT_VICTIMS,
+    DISTRICTS,
+    AlreadyGenerated,
+    generate,
+    has_generated_data,
+    largest_remainder,
+)
+from hub.working_days import is_working_day
+from reporting.flow import Period, compute_flow
+from scheduling.models import ItemState, ScheduledItem
+from support.models import Closure, ClosureOutcome, RecoveryPlan, SurveyResponse
+from volunteers.models import Volunteer, VolunteerAllocation
+
+N = 400
+YEAR = 2024
+SEED = 11
+TZ = ZoneInfo(settings.TIME_ZONE)
+YEAR_PERIOD = Period(date(YEAR, 1, 1), date(YEAR, 12, 31))
+
+pytestmark = pytest.mark.django_db
+
+
+def _with_volunteers() -> None:
+    for i, district in enumerate(("fenland", "peterborough", "cambridge")):
+        user = User.objects.create(username=f"demo-test-volunteer{i}", first_name="V")
+        Volunteer.objects.create(user=user, districts=[district], languages=["en"],
+                                 accredited_on=date(YEAR - 1, 1, 1))
+
+
+@pytest.fixture(scope="module")
+def year(django_db_setup, django_db_blocker):
+    """One generated year for the module's tests, rolled back afterwards."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        _with_volunteers()
+        result = generate(victims=N, year=YEAR, seed=SEED)
+        yield result
+        transaction.set_rollback(True)
+
+
+def _relative(values: list, base: int) -> list:
+    return [v - base if isinstance(v, int) else v for v in values]
+
+
+def summary() -> dict:
+    """Key columns of what was generated, in id order, with ids as offsets (sequences do not
+    roll back, so two runs get different ids)."""
+    person0 = Person.objects.order_by("pk").values_list("pk", flat=True).first() or 0
+    case0 = Case.objects.order_by("pk").values_list("pk", flat=True).first() or 0
+    out = {
+        "people": list(Person.objects.order_by("pk").values_list(
+            "police_person_id", "first_name", "last_name", "date_of_birth", "gender",
+            "ethnicity", "district", "deprivation_quintile", "postcode", "phone", "email",
+            "safe_to_write", "created_at", "updated_at")),
+        "crimes": list(Crime.objects.order_by("pk").values_list(
+            "reference", "crime_type", "offence_date", "reported_at", "markers")),
+        "cases": [
+            (*_relative([row[0]], person0), *row[1:])
+            for row in Case.objects.order_by("pk").values_list(
+                "person_id", "crime__reference", "source", "route", "status",
+                "enhanced_entitlement", "supported_elsewhere", "referred_at", "contact_due_at",
+                "contact_outcome", "responded_to_letter", "repeat_victim", "closed_at",
+                "allocated_to__username", "updated_at")
+        ],
+        "ivnas": list(Ivna.objects.order_by("pk").values_list(
+            "priority_categories", "dash_risk", "needs_support", "mash_referral", "route",
+            "triage_rules", "recorded_by__username", "recorded_at")),
+        "transitions": [
+            (row[0] - case0, *row[1:])
+            for row in CaseTransition.objects.order_by("pk").values_list(
+                "case_id", "from_status", "to_status", "at", "reason")
+        ],
+        "letters": list(Letter.objects.order_by("pk").values_list(
+            "kind", "channel", "status", "sent_at")),
+        "attempts": list(ContactAttempt.objects.order_by("pk").values_list(
+            "made_at", "band", "outcome", "made_by__username")),
+        "dvnas": list(Dvna.objects.order_by("pk").values_list(
+            "number", "assessed_at", "risk_from_offender")),
+        "closures": list(Closure.objects.order_by("pk").values_list("closed_at", "reason")),
+        "outcomes": list(ClosureOutcome.objects.order_by("pk").values_list("area", "outcome")),
+        "items": list(ScheduledItem.objects.order_by("pk").values_list(
+            "kind", "due_at", "deadline_at")),
+    }
+    return out
+
+
+def test_the_same_seed_gives_the_same_rows():
+    with transaction.atomic():
+        generate(victims=150, year=YEAR, seed=SEED)
+        first = summary()
+        transaction.set_rollback(True)
+    with transaction.atomic():
+        generate(victims=150, year=YEAR, seed=SEED)
+        second = summary()
+        transaction.set_rollback(True)
+    with transaction.atomic():
+        generate(victims=150, year=YEAR, seed=SEED + 1)
+        other = summary()
+        transaction.set_rollback(True)
+    assert len(first["cases"]) >= 150
+    assert first == second
+    assert first["people"] != other["people"]
+
+
+def test_it_makes_the_victims_asked_for_with_their_cases(year):
+    assert Person.objects.count() == N
+    flow = compute_flow(YEAR_PERIOD)
+    assert flow.unique_victims == N
+    # Some people are victims twice in the year (more often of domestic abuse).
+    assert N * 1.03 < flow.referred < N * 1.15
+    assert flow.leaves_add_up()
+    assert year.counts["Person"] == N
+
+
+def test_districts_follow_table_1(year):
+    counts = Counter(Person.objects.values_list("district", flat=True))
+    expected = dict(zip(DISTRICTS, largest_remainder(N, DISTRICT_VICTIMS), strict=True))
+    assert counts == expected
+    for district, victims in zip(DISTRICTS, DISTRICT_VICTIMS, strict=True):
+        assert abs(counts[district] / N - victims / 29218) < 0.01
+
+
+def test_every_route_comes_from_the_triage_rule_table(year):
+    for ivna in Ivna.objects.select_related("case__crime", "case__person"):
+        case = ivna.case
+        decision = triage(IvnaAnswers(
+            crime_type=case.crime.crime_type,
+            offence_date=case.crime.offence_date,
+            markers=frozenset(case.crime.markers),
+            date_of_birth=case.person.date_of_birth,
+            priority_categories=frozenset(ivna.priority_categories),
+            dash_risk=ivna.dash_risk or None,
+            dash_yes_count=ivna.dash_yes_count,
+            mash_referral=ivna.mash_referral,
+            needs_support=ivna.needs_support,
+            earlier_high_risk_referral=ivna.earlier_high_risk_referral,
+        ))
+        assert (decision.route, list(decision.matched_rules)) == (ivna.route, ivna.triage_rules)
+        assert case.route == ivna.route
+        assert case.enhanced_entitlement == decision.enhanced_entitlement
+
+
+def test_the_flow_lands_near_2015(year):
+    flow = compute_flow(YEAR_PERIOD)
+    assert 0.25 < flow.vulnerable / flow.referred < 0.37
+    assert 0.01 < flow.high_risk / flow.referred < 0.07
+    assert 0.32 < flow.supported_rate < 0.56
+    assert flow.self_referred == round(N * 131 / 29218)
+    assert flow.awaiting_contact < flow.vulnerable * 0.05
+    assert flow.no_contact > 0 and flow.declined > 0 and flow.signposted > 0
+    assert flow.letters_sent > flow.referred * 0.9
+
+
+def test_every_status_is_reached_by_its_transitions(year):
+    chains = defaultdict(list)
+    for row in CaseTransition.objects.order_by("case_id", "at", "pk").values_list(
+        "case_id", "from_status", "to_status", "at"
+    ):
+        chains[row[0]].append(row[1:])
+    statuses = Counter()
+    for case in Case.objects.only("pk", "status", "closed_at", "referred_at"):
+        status, last = "", None
+        for from_status, to_status, at in chains[case.pk]:
+            assert from_status == status
+            assert is_allowed(status, to_status) if status else to_status == CaseStatus.RECEIVED
+            assert last is None or at > last
+            status, last = to_status, at
+        assert status == case.status
+        assert chains[case.pk][0][2] == case.referred_at
+        assert (case.closed_at is not None) == (case.status == CaseStatus.CLOSED)
+        statuses[case.status] += 1
+    # Most of the year is closed; what came late in the year is still open.
+    assert statuses[CaseStatus.CLOSED] > len(chains) * 0.7
+    assert {CaseStatus.IN_SUPPORT, CaseStatus.LETTER_ONLY} <= set(statuses)
+
+
+def test_phone_attempts_keep_the_contact_rules(year):
+    bands = {name: (time.fromisoformat(a), time.fromisoformat(b))
+             for name, (a, b) in settings.HUB_CONTACT_BANDS.items()}
+    rounds = defaultdict(list)
+    entered = defaultdict(list)
+    for case_id, at in CaseTransition.objects.filter(
+        to_status=CaseStatus.AWAITING_CONTACT
+    ).values_list("case_id", "at"):
+        entered[case_id].append(at)
+    for attempt in ContactAttempt.objects.order_by("made_at"):
+        local = attempt.made_at.astimezone(TZ)
+        start, end = bands[attempt.band]
+        assert start <= local.time() < end
+        assert is_working_day(local.date())
+        assert attempt.created_at == attempt.made_at
+        opened = max(t for t in entered[attempt.case_id] if t <= attempt.made_at)
+        rounds[(attempt.case_id, opened)].append(attempt)
+    assert rounds
+    for attempts in rounds.values():
+        assert len(attempts) <= 3
+        assert len({a.made_at.astimezone(TZ).date() for a in attempts}) == len(attempts)
+        assert len({a.band for a in attempts}) == len(attempts)
+        assert all(a.failed for a in attempts[:-1])
+    # No contact after three failures, and then the follow-up letter (if safe to write).
+    for case in Case.objects.filter(contact_outcome="no_contact"):
+        assert case.attempts.count() == 3 and all(a.failed for a in case.attempts.all())
+
+
+def test_letters_go_to_every_victim_it_is_safe_to_write_to(year):
+    intro = set(Letter.objects.filter(kind=LetterKind.INTRODUCTORY).values_list(
+        "case_id", flat=True))
+    for case in Case.objects.all():
+        if case.pk in intro:
+            assert case.no_letter_reason == ""
+        else:
+            assert case.no_letter_reason == "Not safe to write to the victim."
+    assert Letter.objects.filter(kind=LetterKind.NO_CONTACT).exists()
+    unsent = Letter.objects.exclude(status=LetterStatus.SENT)
+    # Letters still with the dispatcher at the end of the year have their send item due.
+    for letter in unsent:
+        assert ScheduledItem.objects.filter(dedupe_key=f"letter:{letter.pk}",
+                                            state=ItemState.DUE).exists()
+
+
+def test_support_histories_are_complete(year):
+    plans = RecoveryPlan.objects.select_related("case")
+    assert plans.exists()
+    for plan in plans:
+        case = plan.case
+        assert case.dvnas.filter(number=1).exists()
+        assert plan.actions.exists()
+        assert case.contact_outcome == "accepted"
+        if case.status == CaseStatus.CLOSED:
+            assert plan.next_review_on is None
+    # Closures name an outcome for every area the latest DVNA found a need in.
+    for closure in Closure.objects.select_related("case"):
+        dvna = closure.case.dvnas.order_by("-number").first()
+        areas = set(closure.outcomes.values_list("area", flat=True))
+        needed = set() if dvna is None else set(
+            dvna.needs.exclude(level="none").values_list("area", flat=True))
+        assert areas == needed
+    for survey in SurveyResponse.objects.select_related("case__closure"):
+        assert survey.answered_at > survey.case.closure.closed_at
+    # Open work is due on "My work": every case in support has its review due.
+    for case in Case.objects.filter(status=CaseStatus.IN_SUPPORT, recovery_plan__isnull=False):
+        if case.recovery_plan.next_review_on is not None:
+            assert case.scheduled.filter(kind="plan_review", state=ItemState.DUE).exists()
+    # Volunteers (when the hub has them) visit victims whose plan asks for it.
+    assert VolunteerAllocation.objects.exists()
+    for allocation in VolunteerAllocation.objects.select_related("case"):
+        assert allocation.case.recovery_plan.actions.filter(kind="volunteer_support").exists()
+        assert allocation.active == (allocation.case.status in OPEN_STATUSES)
+
+
+def test_self_referrals_come_through_the_public_page(year):
+    cases = Case.objects.filter(source=CaseSource.SELF_REFERRAL)
+    assert cases.count() == SelfReferral.objects.count() > 0
+    for case in cases:
+        assert case.crime_id is None and case.route == Route.HUB_CONTACT
+        assert case.person.police_person_id is None
+
+
+def test_every_time_is_in_the_year_and_before_the_end_of_it(year):
+    end = datetime(YEAR + 1, 1, 1, tzinfo=TZ)
+    assert year.as_of == end
+    assert not Case.objects.filter(referred_at__year__lt=YEAR).exists()
+    assert not CaseTransition.objects.filter(at__gte=end).exists()
+    assert not ContactAttempt.objects.filter(made_at__gte=end).exists()
+    assert not Letter.objects.filter(sent_at__gte=end).exists()
+    assert not Closure.objects.filter(closed_at__gte=end).exists()
+
+
+def test_it_refuses_to_run_twice_unless_appending(year):
+    assert has_generated_data()
+    with pytest.raises(AlreadyGenerated):
+        generate(victims=10, year=YEAR, seed=SEED)
+    with transaction.atomic():
+        before = Person.objects.count()
+        generate(victims=20, year=YEAR - 1, seed=SEED, append=True)
+        assert Person.objects.count() == before + 20
+        assert Person.objects.filter(police_person_id__startswith="GEN-").count() > before
+        transaction.set_rollback(True)
+
+
+def test_the_command_prints_the_flow(year):
+    with pytest.raises(CommandError, match="--append"):
+        call_command("generate_demo_data", "--victims", "10", stdout=StringIO())
+    out = StringIO()
+    call_command("generate_demo_data", "--victims", "60", "--year", str(YEAR + 1), "--append",
+                 "--as-of", f"{YEAR + 1}-07-01", stdout=out)
+    text = out.getvalue()
+    assert "vulnerable" in text and "supported_rate" in text and "leaves add up: yes" in text
+    assert not Case.objects.filter(referred_at__gte=datetime(YEAR + 1, 7, 1, tzinfo=TZ)).exists()
+
+
+@pytest.mark.skipif(not os.environ.get("HUB_SLOW_TESTS"), reason="set HUB_SLOW_TESTS=1")
+def test_3000_victims_follow_table_1_and_the_2015_flow():
+    # Its own year, added to whatever the module made.
+    before = Person.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    generate(victims=3000, year=YEAR - 5, seed=2015, append=True)
+    people = list(Person.objects.filter(pk__gt=before, police_person_id__isnull=False)
+                  .values_list("district", "gender", "ethnicity", "deprivation_quintile"))
+    total = len(people)
+    for column, table in ((1, demodata.GENDER_BY_DISTRICT), (2, demodata.ETHNICITY_BY_DISTRICT),
+                          (3, demodata.DEPRIVATION_BY_DISTRICT)):
+        labels = {1: demodata.GENDERS, 2: demodata.ETHNICITIES, 3: demodata.QUINTILES}[column]
+        for i, district in enumerate(DISTRICTS):
+            here = [p[column] for p in people if p[0] == district]
+            counts = Counter(here)
+            for label, weight in zip(labels, table[i], strict=True):
+                assert abs(counts[label] / len(here) - weight / sum(table[i])) < 0.02
+    assert total > 2980
+    flow = compute_flow(Period(date(YEAR - 5, 1, 1), date(YEAR - 5, 12, 31)))
+    assert flow.unique_victims == 3000
+    assert 0.29 < flow.vulnerable / flow.referred < 0.33
+    assert 0.40 < flow.supported_rate < 0.48
+    assert flow.self_referred == 13
