@@ -762,7 +762,8 @@ class Generator:
             markers = set(pp.skel.markers)
         else:
             markers = {
-                m for m in pp.skel.markers
+                # Sorted: a set's order changes with the process's hash seed.
+                m for m in sorted(pp.skel.markers)
                 if rng.random() < (0.8 if m == Marker.DOMESTIC_ABUSE else 0.3)
             }
         for marker, p, _ in RARE_MARKERS:
@@ -1807,8 +1808,8 @@ class CopyWriter:
             return lambda v: _copy_escape(v)
         return str
 
-    def write(self, objs: list) -> int:
-        lines = []
+    def lines(self, objs: list) -> list[str]:
+        out = []
         for obj in objs:
             values = []
             for attname, is_relation, f, fmt in self.columns:
@@ -1817,8 +1818,11 @@ class CopyWriter:
                     related = f.get_cached_value(obj)
                     value = related.pk if related is not None else None
                 values.append("\\N" if value is None else fmt(value))
-            lines.append("\t".join(values))
-        buffer = io.StringIO("\n".join(lines) + "\n")
+            out.append("\t".join(values))
+        return out
+
+    def write(self, objs: list) -> int:
+        buffer = io.StringIO("\n".join(self.lines(objs)) + "\n")
         with connection.cursor() as cursor:
             cursor.copy_expert(self.sql, buffer)
         return len(objs)
@@ -1852,6 +1856,22 @@ def _write(rows: Rows, counts: Counter, context: tuple[str, str]) -> None:
                         list(context),
                     )
                 counts[model.__name__] += writer.write(objs[start:start + WRITE_BATCH])
+
+
+def build_rows(gen: Generator, skeletons: list[Skeleton], ids: IdPool) -> Rows:
+    """Everything a chunk of people brings: them, their crimes and cases, and the histories."""
+    people = gen.plan_chunk(skeletons)
+    rows = Rows(ids)
+    for pp in people:
+        rows.add(pp.person)
+    for pp in people:
+        for cp in pp.cases:
+            if cp.crime is not None:
+                rows.add(cp.crime)
+            rows.add(cp.case)
+    for pp in people:
+        gen.simulate(rows, pp)
+    return rows
 
 
 def generate(
@@ -1896,19 +1916,7 @@ def generate(
     )
     for start in range(0, victims, chunk_size):
         chunk = population[start:start + chunk_size]
-        people = gen.plan_chunk(chunk)
-        rows = Rows(ids)
-        for pp in people:
-            rows.add(pp.person)
-        for pp in people:
-            for cp in pp.cases:
-                if cp.crime is not None:
-                    rows.add(cp.crime)
-                rows.add(cp.case)
-        for pp in people:
-            gen.simulate(rows, pp)
-        with transaction.atomic():
-            _write(rows, counts, context)
+        _write(build_rows(gen, chunk, ids), counts, context)
         if progress:
             progress(f"  {min(start + chunk_size, victims):,} of {victims:,} victims "
                      f"({clock.perf_counter() - started:.0f}s)")
