@@ -592,8 +592,9 @@ def write_results(results: list[dict], prepared: list[dict], started: datetime) 
             f"  - `{p['name']}`: {r['cases']:,} cases, {r['people']:,} people, referred in "
             + (f"{r['years'][0]}" if r["years"][0] == r["years"][1]
                else f"{r['years'][0]}–{r['years'][1]}")
-            + (f"; generating {victims:,} victims took {made} s a year "
-               f"(about {p['generated'][0]['victims']:,} victims each)" if made else "")
+            + ("" if not made else f"; generated in {made} s" if len(p["generated"]) == 1
+               else f"; generated a year at a time ({p['generated'][0]['victims']:,} victims "
+               f"a year, {victims:,} in all) in {made} s")
         )
     lines += [
         "- Load average (1, 5, 15 min) before and after measuring each size: "
