@@ -15,7 +15,7 @@ from assessments.models import Ivna
 from assessments.triage import IvnaAnswers, TriageDecision, rule_description, triage
 from cases.choices import CaseSource, Route
 from cases.models import Case, Crime, Person
-from cases.services import flag_repeat_victim, record_received, transition_case
+from cases.services import flag_repeat_victim, open_case
 from cases.workflow import status_after_triage
 from contact.services import start_contact
 from hub.working_days import end_of_working_day
@@ -122,14 +122,17 @@ def _lock_referral(reference: str, police_person_id: str) -> None:
     locks = [(7001, f"crime|{reference.upper()}")]
     if police_person_id:
         locks.append((7002, f"person|{police_person_id}"))
+    params = [p for space, name in locks for p in (space, zlib.crc32(name.encode()) - 2**31)]
+    calls = ", ".join(["pg_advisory_xact_lock(%s, %s)"] * len(locks))
     with connection.cursor() as cursor:
-        for space, name in locks:
-            key = zlib.crc32(name.encode()) - 2**31
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [space, key])
+        # One statement; PostgreSQL evaluates the target list left to right: crime first.
+        cursor.execute(f"SELECT {calls}", params)  # noqa: S608 - placeholders only
 
 
-def _match_person(victim: VictimDetails) -> Person:
-    """The same police person id is the same person; otherwise a new person record."""
+def _match_person(victim: VictimDetails) -> tuple[Person, bool]:
+    """The same police person id is the same person; otherwise a new person record.
+
+    Returns the person and whether they are new (a new person has no earlier cases)."""
     contact = {
         "first_name": victim.first_name,
         "last_name": victim.last_name,
@@ -164,13 +167,13 @@ def _match_person(victim: VictimDetails) -> Person:
                     changed.append(name)
             if changed:
                 person.save(update_fields=[*changed, "updated_at"])
-            return person
+            return person, False
     given = {name: value for name, value in contact.items() if value not in ("", None)}
-    return Person.objects.create(police_person_id=victim.police_person_id or None, **given)
+    return Person.objects.create(police_person_id=victim.police_person_id or None, **given), True
 
 
-def _match_crime(details: CrimeDetails) -> Crime:
-    crime = Crime.objects.select_for_update().filter(reference=details.reference).first()
+def _match_crime(details: CrimeDetails, crime: Crime | None) -> Crime:
+    """The crime already known by its reference (`crime`, locked), or a new one."""
     if crime is None:
         return Crime.objects.create(
             reference=details.reference,
@@ -188,8 +191,6 @@ def _match_crime(details: CrimeDetails) -> Crime:
 
 
 def _earlier_high_risk(person: Person, offence_date: date) -> bool:
-    if person.pk is None:
-        return False
     since = offence_date - timedelta(days=365)
     return Case.objects.filter(
         person=person, route=Route.HIGH_RISK, referred_at__date__gte=since
@@ -215,24 +216,27 @@ def record_ivna(
     crime_in, victim_in, answers = submission.crime, submission.victim, submission.assessment
     with pghistory.context(user=by.pk, via=via, api_client=api_client.name if api_client else None):
         _lock_referral(crime_in.reference, victim_in.police_person_id)
-        if victim_in.police_person_id:
+        known_crime = (
+            Crime.objects.select_for_update().filter(reference=crime_in.reference).first()
+        )
+        if known_crime is not None and victim_in.police_person_id:
             existing = (
                 Case.objects.filter(
-                    crime__reference=crime_in.reference,
-                    person__police_person_id=victim_in.police_person_id,
+                    crime=known_crime, person__police_person_id=victim_in.police_person_id
                 )
-                .select_related("person", "crime")
+                .select_related("person")
                 .first()
             )
             if existing is not None:
+                existing.crime = known_crime
                 return IntakeResult(case=existing, created=False)
 
-        person = _match_person(victim_in)
+        person, new_person = _match_person(victim_in)
         if not answers.safe_to_write and person.safe_to_write:
             person.safe_to_write = False
             person.save(update_fields=["safe_to_write", "updated_at"])
-        crime = _match_crime(crime_in)
-        earlier_high_risk = _earlier_high_risk(person, crime_in.offence_date)
+        crime = _match_crime(crime_in, known_crime)
+        earlier_high_risk = not new_person and _earlier_high_risk(person, crime_in.offence_date)
         decision = triage(
             IvnaAnswers(
                 crime_type=crime_in.crime_type,
@@ -249,7 +253,16 @@ def record_ivna(
         )
         now = timezone.now()
         days = decision.contact_within_working_days
-        case = Case.objects.create(
+        case = open_case(
+            to=status_after_triage(
+                route=decision.route, supported_elsewhere=answers.supported_elsewhere
+            ),
+            by=by,
+            received=f"Referral received: police IVNA ({via}).",
+            reason=(
+                f"Triage rule {decision.deciding_rule}: "
+                f"{rule_description(decision.deciding_rule)}."
+            ),
             person=person,
             crime=crime,
             source=CaseSource.POLICE_IVNA,
@@ -278,18 +291,7 @@ def record_ivna(
             recorded_by=by,
             submitted_via=via,
         )
-        record_received(case=case, by=by, reason=f"Referral received: police IVNA ({via}).")
-        transition_case(
-            case=case,
-            to=status_after_triage(
-                route=decision.route, supported_elsewhere=answers.supported_elsewhere
-            ),
-            by=by,
-            reason=(
-                f"Triage rule {decision.deciding_rule}: "
-                f"{rule_description(decision.deciding_rule)}."
-            ),
-        )
-        flag_repeat_victim(case=case)
-        start_contact(case=case)
+        if not new_person:
+            flag_repeat_victim(case=case)
+        start_contact(case=case, new=True)
     return IntakeResult(case=case, created=True, decision=decision)

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from cases.choices import CaseSource, Route
 from cases.models import Case, Person, SelfReferral
-from cases.services import record_received, transition_case
+from cases.services import open_case
 from cases.workflow import CaseStatus
 from contact.services import start_contact
 from hub.working_days import end_of_working_day
@@ -187,7 +187,11 @@ def record_self_referral(*, answers: SelfReferralAnswers) -> Case:
         )
         now = timezone.now()
         days = CONTACT_DAYS_ENHANCED if answers.under_18 else CONTACT_DAYS
-        case = Case.objects.create(
+        case = open_case(
+            to=CaseStatus.AWAITING_CONTACT,
+            by=None,
+            received="Referral received: self-referral (public page).",
+            reason="Self-referral: they asked for support, so the hub contacts them.",
             person=person,
             crime=None,
             source=CaseSource.SELF_REFERRAL,
@@ -206,16 +210,7 @@ def record_self_referral(*, answers: SelfReferralAnswers) -> Case:
             account=answers.account,
             submitted_at=now,
         )
-        record_received(
-            case=case, by=None, reason="Referral received: self-referral (public page)."
-        )
-        transition_case(
-            case=case,
-            to=CaseStatus.AWAITING_CONTACT,
-            by=None,
-            reason="Self-referral: they asked for support, so the hub contacts them.",
-        )
         # No repeat-victim check: a new person has no earlier cases to find.
-        start_contact(case=case)
+        start_contact(case=case, new=True)
     logger.info("Self-referral received: case %s", case.pk)  # ids only, never names
     return case

@@ -54,11 +54,28 @@ def transition_case(*, case: Case, to: str, by: User | None, reason: str = "") -
     return case
 
 
-def record_received(*, case: Case, by: User | None, reason: str) -> None:
-    """The first row of every case's timeline: how the referral reached the hub."""
-    CaseTransition.objects.create(
-        case=case, from_status="", to_status=CaseStatus.RECEIVED, by=by, reason=reason
-    )
+def open_case(*, to: str, by: User | None, received: str, reason: str, **fields) -> Case:
+    """Create a new case already in its first status, with both rows of its timeline: how
+    the referral reached the hub ("received") and the move out of it (the triage).
+
+    Rule: every case's timeline starts with how the referral reached the hub, then the
+    move the state machine allows out of "received" (cases.workflow.TRANSITIONS). A case
+    that exists only in this transaction needs no lock and no second write for that move
+    (transition_case): one INSERT of the case in its first status, one of both rows.
+    """
+    if to not in TRANSITIONS[CaseStatus.RECEIVED]:
+        raise IllegalTransition(f"A new case cannot start as '{CaseStatus(to).label}'.")
+    now = fields.setdefault("referred_at", timezone.now())
+    if to in (CaseStatus.CLOSED, CaseStatus.TRANSFERRED_OUT):
+        fields.setdefault("closed_at", now)
+    case = Case.objects.create(status=to, **fields)
+    CaseTransition.objects.bulk_create([
+        CaseTransition(case=case, from_status="", to_status=CaseStatus.RECEIVED, by=by, at=now,
+                       reason=received),
+        CaseTransition(case=case, from_status=CaseStatus.RECEIVED, to_status=to, by=by, at=now,
+                       reason=reason or TRANSITIONS[CaseStatus.RECEIVED][to]),
+    ])
+    return case
 
 
 def _can_hold_casework(user: User) -> bool:

@@ -89,11 +89,13 @@ def letter_language(first_language: str) -> str:
         return "en"
 
 
-def queue_letter(*, case: Case, kind: str) -> Letter | None:
+def queue_letter(*, case: Case, kind: str, new_case: bool = False) -> Letter | None:
     """Queue a letter (or email) to the victim, or record on the case why none can go.
 
     Rule: every victim gets the introductory letter unless it is unsafe to write (e.g. a
-    perpetrator at the same address); the case then shows why no letter went.
+    perpetrator at the same address); the case then shows why no letter went. A case has
+    one letter of each kind: queueing it again returns the first (`new_case`: the case was
+    opened in this transaction, so it has none yet and there is nothing to look up).
     """
     person = case.person
     if not person.safe_to_write:
@@ -110,11 +112,15 @@ def queue_letter(*, case: Case, kind: str) -> Letter | None:
             case.no_letter_reason = "No postal address or email address for the victim."
             case.save(update_fields=["no_letter_reason", "updated_at"])
         return None
-    letter, created = Letter.objects.get_or_create(
-        case=case,
-        kind=kind,
-        defaults={"channel": channel, "language": letter_language(person.first_language)},
-    )
+    language = letter_language(person.first_language)
+    if new_case:
+        letter, created = Letter.objects.create(
+            case=case, kind=kind, channel=channel, language=language
+        ), True
+    else:
+        letter, created = Letter.objects.get_or_create(
+            case=case, kind=kind, defaults={"channel": channel, "language": language}
+        )
     if created:
         schedule(
             kind=(
@@ -130,17 +136,22 @@ def queue_letter(*, case: Case, kind: str) -> Letter | None:
     return letter
 
 
-def start_contact(*, case: Case) -> None:
+def start_contact(*, case: Case, new: bool = False) -> None:
     """What a new case sets going: the introductory letter, and the first call if the hub
-    is to contact the victim (Victims' Code: due within one or five working days)."""
-    queue_letter(case=case, kind=LetterKind.INTRODUCTORY)
+    is to contact the victim (Victims' Code: due within one or five working days).
+
+    `new`: the case was just opened with cases.services.open_case (no letter yet, the two
+    rows of its timeline), which spares the lookups.
+    """
+    queue_letter(case=case, kind=LetterKind.INTRODUCTORY, new_case=new)
     if case.status == CaseStatus.AWAITING_CONTACT:
+        rows = 2 if new else case.transitions.count()
         schedule(
             kind=ItemKind.FIRST_CONTACT,
             case=case,
             due_at=timezone.now(),
             deadline_at=case.contact_due_at,
-            dedupe_key=f"first_contact:{case.pk}:{case.transitions.count()}",
+            dedupe_key=f"first_contact:{case.pk}:{rows}",
         )
 
 

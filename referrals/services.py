@@ -34,7 +34,7 @@ from assessments.services import VictimDetails
 from assessments.triage import IvnaAnswers, triage
 from cases.choices import CaseSource, District, Route
 from cases.models import Case, Crime, Person
-from cases.services import CaseError, flag_repeat_victim, record_received, transition_case
+from cases.services import CaseError, flag_repeat_victim, open_case, transition_case
 from cases.workflow import CaseStatus, is_allowed
 from contact.letters import html_to_pdf
 from contact.services import start_contact
@@ -771,7 +771,13 @@ def record_transfer_in(
             )
         )
         enhanced = decision.enhanced_entitlement
-        case = Case.objects.create(
+        name = sender_name(details)
+        case = open_case(
+            to=CaseStatus.AWAITING_CONTACT,
+            by=by,
+            received=f"Referral received: transfer from {name} (their reference {reference}).",
+            reason="Transferred in from another area: for hub contact"
+            + (" (enhanced entitlement)." if enhanced else "."),
             person=person,
             crime=crime,
             source=CaseSource.TRANSFER_IN,
@@ -780,7 +786,6 @@ def record_transfer_in(
             referred_at=now,
             contact_due_at=end_of_working_day(now, 1 if enhanced else 5),
         )
-        name = sender_name(details)
         transfer = Transfer.objects.create(
             case=case,
             direction=TransferDirection.IN,
@@ -796,18 +801,6 @@ def record_transfer_in(
             by=by,
             via=via,
         )
-        record_received(
-            case=case,
-            by=by,
-            reason=f"Referral received: transfer from {name} (their reference {reference}).",
-        )
-        transition_case(
-            case=case,
-            to=CaseStatus.AWAITING_CONTACT,
-            by=by,
-            reason="Transferred in from another area: for hub contact"
-            + (" (enhanced entitlement)." if enhanced else "."),
-        )
         flag_repeat_victim(case=case)
-        start_contact(case=case)
+        start_contact(case=case, new=True)
     return TransferResult(case=case, transfer=transfer, created=True)

@@ -18,7 +18,7 @@ import socket
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -57,21 +57,41 @@ def schedule(
     dedupe_key: str | None = None,
 ) -> ScheduledItem:
     """Schedule an action. With a dedupe key, scheduling it again returns the first row."""
-    if dedupe_key:
-        existing = ScheduledItem.objects.filter(dedupe_key=dedupe_key).first()
-        if existing is not None:
-            return existing
-        try:
-            with transaction.atomic():
-                return ScheduledItem.objects.create(
-                    kind=kind, case=case, target_id=target_id, due_at=due_at,
-                    deadline_at=deadline_at, dedupe_key=dedupe_key,
-                )
-        except IntegrityError:
-            return ScheduledItem.objects.get(dedupe_key=dedupe_key)
-    return ScheduledItem.objects.create(
-        kind=kind, case=case, target_id=target_id, due_at=due_at, deadline_at=deadline_at
+    item = ScheduledItem(
+        kind=kind, case=case, target_id=target_id, due_at=due_at, deadline_at=deadline_at,
+        dedupe_key=dedupe_key or None,
     )
+    if not dedupe_key:
+        item.save(force_insert=True)
+        return item
+    if _insert_unless_present(item):
+        return item
+    return ScheduledItem.objects.get(dedupe_key=dedupe_key)
+
+
+def _insert_unless_present(item: ScheduledItem) -> bool:
+    """INSERT ... ON CONFLICT (dedupe_key) DO NOTHING RETURNING id: one statement, safe
+    against a concurrent insert of the same key (it waits for that transaction, then does
+    nothing), and no savepoint. False if a row with the key was there already."""
+    meta = ScheduledItem._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    values = [f.get_db_prep_save(f.pre_save(item, add=True), connection) for f in fields]
+    quote = connection.ops.quote_name
+    table, columns = quote(meta.db_table), ", ".join(quote(f.column) for f in fields)
+    key, pk = quote(meta.get_field("dedupe_key").column), quote(meta.pk.column)
+    placeholders = ", ".join(["%s"] * len(fields))
+    # Names from the model, values as parameters.
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) "  # noqa: S608
+    sql += f"ON CONFLICT ({key}) DO NOTHING RETURNING {pk}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    item.pk = row[0]
+    item._state.adding = False
+    item._state.db = connection.alias
+    return True
 
 
 def complete_human_items(*, case, kinds, by=None) -> int:

@@ -481,6 +481,51 @@ def test_contact_due_at_follows_victims_code_working_days(
 
 
 @pytest.mark.django_db
+def test_a_token_keeps_its_role_whatever_groups_its_user_joins(opcc_api, police_api):
+    """A token is scoped to the role it was issued for: putting its user in another role's
+    group (by mistake, in the admin) gives the token nothing more."""
+    from accounts.roles import role_group
+
+    service_user("opcc-analyst").groups.add(role_group(Role.POLICE))
+    service_user("crime-system").groups.add(role_group(Role.MANAGER))
+
+    assert post(opcc_api, ivna_payload()).status_code == 403
+    assert police_api.get("/api/v1/performance/flow/").status_code == 403
+    assert counts() == dict.fromkeys(counts(), 0)
+    assert post(police_api, ivna_payload()).status_code == 201
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("needs_support", [True, False], ids=["hub_contact", "letter_only"])
+def test_a_new_victim_is_taken_in_with_a_fixed_small_number_of_queries(
+    police_api, django_assert_max_num_queries, needs_support
+):
+    """The crime system may send a backlog: intake writes each row once (the case in its
+    triaged status with both timeline rows, the letter, the scheduled work) and looks up
+    only what can exist already (bench/RESULTS.md: ingest rate)."""
+    post(police_api, ivna_payload())  # the first request of a connection sets it up
+    body = ivna_payload(
+        crime__reference="CF/20000/25", victim__police_person_id="N-000999",
+        crime__markers=[], assessment__priority_categories=[], assessment__dash_risk=DELETE,
+        assessment__needs_support=needs_support,
+    )
+
+    with django_assert_max_num_queries(16):  # 33 before (bench/RESULTS.md)
+        response = post(police_api, body)
+
+    assert response.status_code == 201, response.content
+    case = Case.objects.get(pk=response.json()["case_id"])
+    assert case.status == ("awaiting_contact" if needs_support else "letter_only")
+    assert [(t.from_status, t.to_status) for t in case.transitions.all()] == [
+        ("", "received"), ("received", case.status),
+    ]
+    assert case.letters.count() == 1
+    assert sorted(case.scheduled.values_list("kind", flat=True)) == (
+        ["first_contact", "send_letter"] if needs_support else ["send_letter"]
+    )
+
+
+@pytest.mark.django_db
 def test_opcc_token_may_not_submit(opcc_api):
     response = post(opcc_api, ivna_payload())
 

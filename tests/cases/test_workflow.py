@@ -6,9 +6,9 @@ import pytest
 from django.db import IntegrityError, InternalError, transaction
 
 from cases.models import CaseTransition
-from cases.services import IllegalTransition, transition_case
+from cases.services import IllegalTransition, open_case, transition_case
 from cases.workflow import OPEN_STATUSES, TRANSITIONS, CaseStatus, status_after_triage
-from tests.factories import CaseFactory
+from tests.factories import CaseFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -100,3 +100,30 @@ def test_the_database_refuses_to_rewrite_the_timeline(vcc_user, statement):
         else:
             rows.delete()
     assert rows.get().reason == "contacted: declined support"
+
+
+def test_a_new_case_opens_in_its_first_status_with_both_timeline_rows(vcc_user):
+    case = open_case(
+        to=CaseStatus.AWAITING_CONTACT, by=vcc_user, received="Referral received: test.",
+        reason="", person=PersonFactory(), source="self_referral", route="hub_contact",
+    )
+
+    case.refresh_from_db()
+    assert case.status == CaseStatus.AWAITING_CONTACT
+    assert case.closed_at is None
+    rows = list(case.transitions.values_list("from_status", "to_status", "reason", "by"))
+    assert rows == [
+        ("", "received", "Referral received: test.", vcc_user.pk),
+        ("received", "awaiting_contact", TRANSITIONS["received"]["awaiting_contact"],
+         vcc_user.pk),
+    ]
+
+
+@pytest.mark.parametrize("status", sorted(set(CaseStatus.values) - set(TRANSITIONS["received"])))
+def test_a_new_case_cannot_open_in_a_status_the_table_does_not_allow(status, vcc_user):
+    from cases.models import Case
+
+    with pytest.raises(IllegalTransition, match="cannot start as"):
+        open_case(to=status, by=vcc_user, received="x", reason="", person=PersonFactory(),
+                  source="self_referral", route="hub_contact")
+    assert not Case.objects.exists()

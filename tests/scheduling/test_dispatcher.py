@@ -58,6 +58,56 @@ def test_schedule_with_a_dedupe_key_returns_the_first_row():
     assert ScheduledItem.objects.filter(case=case).count() == 3
 
 
+@pytest.mark.django_db(transaction=True)
+def test_two_transactions_scheduling_the_same_key_make_one_row():
+    """The second waits for the first's commit, then gets its row: no error, no duplicate
+    (INSERT ... ON CONFLICT DO NOTHING, then the row that won)."""
+    import threading
+
+    from django.db import connection, transaction
+
+    case = CaseFactory()
+    due = timezone.now() + timedelta(days=1)
+    inserted, results, errors = threading.Event(), [], []
+
+    def first():
+        try:
+            with transaction.atomic():
+                item = schedule(kind=ItemKind.SURVEY, case=case, due_at=due, dedupe_key="k:race")
+                inserted.set()
+                threading.Event().wait(0.5)  # hold the row uncommitted while the other tries
+                results.append(("first", item.pk))
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+            inserted.set()
+        finally:
+            connection.close()
+
+    def second():
+        try:
+            inserted.wait(5)
+            later = due + timedelta(days=3)
+            item = schedule(kind=ItemKind.SURVEY, case=case, due_at=later, dedupe_key="k:race")
+            results.append(("second", item.pk))
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+
+    assert errors == []
+    assert [who for who, _ in results] == ["first", "second"]  # the second waited
+    assert {pk for _, pk in results} == set(
+        ScheduledItem.objects.filter(dedupe_key="k:race").values_list("pk", flat=True)
+    )
+    assert ScheduledItem.objects.get(dedupe_key="k:race").due_at == due
+
+
 def test_queue_letter_schedules_one_send_however_often_it_is_called():
     letter, item = email_letter()
     assert queue_letter(case=letter.case, kind="introductory").pk == letter.pk
