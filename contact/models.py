@@ -3,6 +3,7 @@ from __future__ import annotations
 import pghistory
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from cases.choices import ContactBand
@@ -52,6 +53,16 @@ class Letter(models.Model):
         constraints = [
             # One letter of each kind per case: a retried task cannot write a second.
             models.UniqueConstraint(fields=["case", "kind"], name="one_letter_per_kind"),
+        ]
+        indexes = [
+            # Letters rendered and not yet sent: the postal ones waiting for a VCC's check
+            # ("My work") and, once approved, for the post room. A handful of rows among
+            # every letter ever sent, which both queries otherwise scan (bench/RESULTS.md).
+            models.Index(
+                fields=["created_at"],
+                condition=Q(status="rendered"),
+                name="letters_rendered_idx",
+            ),
         ]
 
     def __str__(self) -> str:

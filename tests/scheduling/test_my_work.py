@@ -83,6 +83,24 @@ def test_letters_to_approve_are_approved_for_the_post_room(client, vcc_user):
     assert letter.approved_by == vcc_user
 
 
+@pytest.mark.parametrize("query", ["letters to approve", "approved, for the post room"])
+def test_the_letters_waiting_are_found_by_index_not_by_reading_every_letter(vcc_user, query):
+    """Both filters imply the partial index's condition (status 'rendered'), so PostgreSQL
+    can use it however many letters have been sent (bench/RESULTS.md: My work at 300,000
+    cases). Sequential scans are switched off so the plan shows whether it is usable."""
+    from django.db import connection, transaction
+
+    from contact.letters import postal_letters_waiting
+    from scheduling.selectors import letters_to_approve
+
+    letters = (letters_to_approve(vcc_user) if query == "letters to approve"
+               else postal_letters_waiting(vcc_user))
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = letters.explain()
+    assert "letters_rendered_idx" in plan, plan
+
+
 def test_my_work_queries_do_not_grow_with_items(client, vcc_user):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
