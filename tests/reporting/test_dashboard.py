@@ -505,9 +505,16 @@ def test_flow_labels_cover_the_flow():
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_in_a_browser_the_boxes_match_the_api_and_the_charts_draw(live_server, page, sign_in):
+def test_in_a_browser_the_boxes_match_the_api_and_the_charts_draw(
+    live_server, page, sign_in, screenshot
+):
+    """With a demo year at the 2015 profile (hub.demodata, a twentieth of the 29,218
+    victims: every leaf of the flow has cases, every district and chart has data)."""
+    from hub.demodata import generate
+
     user_with_role("manager", username="manager-dash")
-    make_cases(60)
+    generated = generate(victims=1500, year=2025, seed=2015)
+    assert generated.counts["Case"] > 1500  # repeat victims: more cases than people
     problems = []
     page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning")
             else None)
@@ -533,6 +540,13 @@ def test_in_a_browser_the_boxes_match_the_api_and_the_charts_draw(live_server, p
         "chart-trend", "chart-district", "chart-crime_type", "chart-marker"
     ]
     assert all(chart and sized for _, chart, sized in drawn), drawn
+
+    # A realistic year: every main box of the diagram has cases behind it.
+    for key in ("letter_only", "high_risk", "vulnerable", "no_contact", "contacted",
+                "declined", "accepted", "letters_sent"):
+        assert api[key] > 0, key
+    assert api["accepted"] < api["vulnerable"] < api["referred"]
+    screenshot("dashboard-demo-year")
 
     page.get_by_test_id("flow-accepted").get_by_role("link").click()
     count = page.get_by_test_id("case-count").inner_text()
