@@ -11,6 +11,8 @@ from django.dispatch import receiver
 from django.shortcuts import redirect
 from django.utils import timezone
 
+from hub.errors import NulCharacterSent
+
 # No inline script or style anywhere: every script and stylesheet is a file of our own.
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -58,6 +60,30 @@ class SecurityHeadersMiddleware:
         response["Cache-Control"] = "no-store"
         response.setdefault("Pragma", "no-cache")
         return response
+
+
+class RefuseNulCharacters:
+    """Refuses a form or query string with a NUL character ("\\x00") with the 400 page.
+
+    PostgreSQL cannot store one ("A string literal cannot contain NUL"), so a view that hands a
+    posted value to the database without a Django form field (which refuses it itself) would
+    answer 500 instead. Nobody types one. The API is left to its serializers' own checks.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path_info.startswith("/api/"):
+            # request.POST is empty but for form bodies; reading it here raises
+            # RequestDataTooBig for one over the limit, which handler400 answers too.
+            for data in (request.GET, request.POST):
+                if any(
+                    "\x00" in key or any("\x00" in v for v in values)
+                    for key, values in data.lists()
+                ):
+                    raise NulCharacterSent("A NUL character in the request's fields")
+        return self.get_response(request)
 
 
 @receiver(user_logged_in)

@@ -100,6 +100,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "hub.middleware.RefuseNulCharacters",  # before any view reads a field (hub/errors.py)
     "django.contrib.messages.middleware.MessageMiddleware",
     "hub.middleware.SessionLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -134,6 +135,7 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if env("PROXY_COUNT") else ("REMOTE_ADDR",)
 )
 AXES_VERBOSE = False
+AXES_USERNAME_CALLABLE = "accounts.lockout.attempt_username"  # cut to Axes's column
 
 ROOT_URLCONF = "hub.urls"
 WSGI_APPLICATION = "hub.wsgi.application"

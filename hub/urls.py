@@ -37,3 +37,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
 ]
+
+# A body over the size limit and other unreadable requests: the hub's own page (hub/errors.py).
+handler400 = "hub.errors.bad_request"
