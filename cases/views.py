@@ -27,6 +27,7 @@ from contact.selectors import contact_log
 from contact.services import propose_next_attempt
 
 SEARCH_SESSION_KEY = "case_search"
+SEARCH_MAX_LENGTH = 100  # longer than any name or crime reference
 REOPENABLE = (CaseStatus.LETTER_ONLY, CaseStatus.NO_CONTACT, CaseStatus.DECLINED, CaseStatus.CLOSED)
 
 
@@ -38,8 +39,14 @@ class CaseListView(PermissionRequiredMixin, TemplateView):
     template_name = "cases/case_list.html"
 
     def post(self, request, *args, **kwargs):
-        term = " ".join(request.POST.get("q", "").split())[:100]
-        if term:
+        term = " ".join(request.POST.get("q", "").split())
+        if len(term) > SEARCH_MAX_LENGTH:
+            # Say so, rather than search for the first part of it.
+            messages.error(
+                request,
+                f"Enter a name or crime reference of {SEARCH_MAX_LENGTH} characters or fewer",
+            )
+        elif term:
             request.session[SEARCH_SESSION_KEY] = term
         else:
             request.session.pop(SEARCH_SESSION_KEY, None)

@@ -109,6 +109,11 @@ class RectificationForm(forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    # A TextField in the model, so limited here.
+    safe_contact_notes = forms.CharField(
+        label="Safe contact notes (optional)", required=False, max_length=2000,
+        widget=forms.Textarea,
+    )
     reason = forms.CharField(
         label="Why is this being corrected?",
         help_text="For example: the victim told us on the phone that the date of birth was "
@@ -128,7 +133,6 @@ class RectificationForm(forms.ModelForm):
             "email": "Email (optional)",
             "town": "Town (optional)",
             "postcode": "Postcode (optional)",
-            "safe_contact_notes": "Safe contact notes (optional)",
         }
 
     def __init__(self, *args, **kwargs):

@@ -195,7 +195,8 @@ class LiftHoldView(ManagerView, View):
     def post(self, request, *args, **kwargs):
         form = LiftHoldForm(request.POST)
         if not form.is_valid():
-            hold = LegalHold.objects.filter(pk=request.POST.get("hold") or 0).first()
+            hold_id = request.POST.get("hold", "")
+            hold = LegalHold.objects.filter(pk=hold_id if hold_id.isdigit() else 0).first()
             messages.error(request, "Enter why the hold can be lifted.")
             return redirect(_hold_page(hold))
         hold = get_object_or_404(

@@ -14,6 +14,7 @@ from referrals.services import SENDERS, InboundTransfer
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 LOCAL_DISTRICTS = [c for c in District.choices if c[0] != District.OUT_OF_AREA]
+TEXT_MAX_CHARACTERS = 2000
 
 
 def _yes(value: str) -> bool:
@@ -51,6 +52,15 @@ class SupportServiceForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         help_text="Leave all unticked if the service covers the whole area.",
     )
+    # TextFields in the model, so limited here: a paragraph each, not a pasted document.
+    description = forms.CharField(
+        label="What the service does", required=False, max_length=TEXT_MAX_CHARACTERS,
+        widget=forms.Textarea,
+    )
+    how_to_refer = forms.CharField(
+        label="How to refer", required=False, max_length=TEXT_MAX_CHARACTERS,
+        widget=forms.Textarea,
+    )
 
     class Meta:
         model = SupportService
@@ -67,8 +77,6 @@ class SupportServiceForm(forms.ModelForm):
         ]
         labels = {
             "name": "Name of the service",
-            "description": "What the service does",
-            "how_to_refer": "How to refer",
             "referral_email": "Referral email address",
             "phone": "Phone number",
         }

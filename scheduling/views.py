@@ -88,9 +88,10 @@ class ReallocateView(PermissionRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        from_user = get_object_or_404(User, pk=request.POST.get("from_user") or 0)
-        to_id = request.POST.get("to_user")
-        to_user = get_object_or_404(User, pk=to_id) if to_id else None
+        from_id, to_id = request.POST.get("from_user", ""), request.POST.get("to_user", "")
+        # An id that is not a number names nobody: 404, as an unknown one does.
+        from_user = get_object_or_404(User, pk=from_id if from_id.isdigit() else 0)
+        to_user = get_object_or_404(User, pk=to_id if to_id.isdigit() else 0) if to_id else None
         try:
             moved = reallocate_open_cases(from_user=from_user, to_user=to_user, by=request.user)
         except CaseError as error:

@@ -132,7 +132,12 @@ class BaseActionFormSet(forms.BaseFormSet):
         return kwargs
 
 
-ActionFormSet = forms.formset_factory(ActionForm, formset=BaseActionFormSet, extra=3)
+# The agree page shows three actions. Without a limit of its own a formset builds (and shows
+# again) as many forms as the posted TOTAL_FORMS asks for, up to 2,000 (Django's default).
+ActionFormSet = forms.formset_factory(
+    ActionForm, formset=BaseActionFormSet, extra=3, max_num=3, absolute_max=3,
+    validate_max=True,
+)
 
 
 class AgreePlanForm(forms.Form):

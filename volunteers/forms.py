@@ -153,8 +153,10 @@ class NewVolunteerForm(VolunteerProfileForm):
     password = forms.CharField(
         label="First password",
         required=False,
+        max_length=128,
         widget=forms.PasswordInput(render_value=False),
         help_text="Give it to the volunteer in person; at least 12 characters.",
+        error_messages={"max_length": "The password must be 128 characters or fewer"},
     )
 
     submit_label = "Add the volunteer"

@@ -247,3 +247,14 @@ def test_the_owner_must_work_cases(client, vcc_user, volunteer_user):
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
     assert PlanAction.objects.filter(plan__case=case).count() == 1
+
+
+def test_the_agree_page_builds_three_actions_whatever_the_body_asks(client, vcc_user, assessed):
+    """TOTAL_FORMS is the browser's to send: a hostile one built and showed 2,000 forms."""
+    client.force_login(vcc_user)
+    body = {**agree_body(vcc_user, action_form(0, vcc_user)), "actions-TOTAL_FORMS": "1000000"}
+    response = client.post(reverse("support:plan_new", args=[assessed.pk]), body)
+    assert response.status_code == 200
+    assert len(response.context["formset"].forms) == 3
+    assert "Please submit at most 3 forms" in response.content.decode()
+    assert not RecoveryPlan.objects.exists()

@@ -1,0 +1,752 @@
+"""Hostile input, proved: every form refuses oversize and malformed input with a message and
+saves nothing (issue 6).
+
+The walk takes the HTML forms from the permission matrix (tests/test_permission_matrix.py: every
+POST entry outside /api/), so a new form is walked as soon as it is in the matrix. For each, as
+an actor the matrix lets through and with the matrix's objects (moved on first where their state
+refuses the form before reading it), it reads the form's fields and what a browser would send
+from the form's page (or, for a button on another page, from the matrix's body), and posts that
+valid body with one field at a time made hostile:
+
+- text longer than the field's limit (`maxlength`, or 60,000 characters where there is none);
+- a NUL character, which PostgreSQL cannot store ("A string literal cannot contain NUL");
+- a date that is no date (31/02/2025, "not a date"), a time that is none, a number that is no
+  number or is out of every range, a choice or an id that is not on the list;
+
+and then a body over DATA_UPLOAD_MAX_MEMORY_SIZE. Every answer must tell the user what is wrong
+(the GOV.UK error summary or an error message, an error banner after a redirect, the "Page not
+found" page for an id that names nothing, or the 400 page), must not be a 5xx, and must leave
+every table of the hub as it was. Then each text field at exactly its limit must not be a 5xx
+(the form and the database column agree on the limit), and last the valid body must save
+something: the walk reached the form, and the snapshot would have seen a save.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.test import Client
+
+from tests import test_permission_matrix as matrix
+from tests.permissions import (
+    ANONYMOUS,
+    MANAGER,
+    OPCC,
+    OTHER_VCC,
+    OTHER_VOLUNTEER,
+    POLICE,
+    VCC,
+    VOLUNTEER,
+    View,
+)
+from tests.test_permission_matrix import MATRIX
+
+# The permission matrix's fixture objects (the `world` the URLs are built from).
+world = matrix.world
+
+# --- Nothing saved: every table of the hub, counted and summed ------------------------------
+
+PROJECT_APPS = (
+    "accounts",
+    "audit",
+    "cases",
+    "assessments",
+    "referrals",
+    "scheduling",
+    "contact",
+    "support",
+    "volunteers",
+    "reporting",
+    "privacy",
+)
+# Tables a refused request may change, and why. AccessLog records every read of a person's
+# record, and the page that shows a form's errors is a read. (Sessions, Axes's sign-in attempts
+# and the OTP devices' failure counts are outside the hub's apps, so never counted.)
+MAY_CHANGE = {"audit.AccessLog"}
+
+
+def _tables() -> list[tuple[str, str]]:
+    tables = []
+    for label in PROJECT_APPS:
+        for model in apps.get_app_config(label).get_models():
+            if model._meta.label in MAY_CHANGE or not model._meta.managed:
+                continue
+            tables.append((model._meta.db_table, model._meta.pk.column))
+    return tables
+
+
+def snapshot() -> dict[str, tuple[int, str]]:
+    """{table: (rows, md5 of every row in key order)}: any insert, update or delete shows."""
+    quote = connection.ops.quote_name
+    # Table and column names from the models, quoted: no input reaches this SQL.
+    rows = "md5(coalesce(string_agg(t::text, '|' ORDER BY t.{}), ''))"
+    parts = [
+        f"SELECT %s, count(*), {rows.format(quote(pk))} FROM {quote(table)} t"  # noqa: S608
+        for table, pk in _tables()
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), [table for table, _ in _tables()])
+        return {table: (count, digest) for table, count, digest in cursor.fetchall()}
+
+
+def changed(before: dict, after: dict) -> list[str]:
+    return [
+        f"{table}: {before[table][0]} -> {after[table][0]} rows"
+        for table in before
+        if before[table] != after[table]
+    ]
+
+
+# --- Which forms, and who walks them --------------------------------------------------------
+
+# POST views that take no input a person types or chooses, so nothing in a body can be hostile:
+# whatever is posted, the button does its one thing (each is in the permission matrix).
+NO_INPUT = {
+    "logout": "signs the user out",
+    "letters:print_run": "prints every approved letter waiting",
+    "contact:retry_letter": "sends a failed letter again; the letter is in the URL",
+    "contact:got_in_touch": "re-opens the case; no page sends its optional `note` (cut to "
+    "1,000 characters)",
+    "referrals:create": "confirms a referral to the service the plan action names (a service "
+    "is chosen only for an action that names none, and the matrix's names one)",
+    "referrals:accepted": "records the answer to a referral; the referral is in the URL",
+    "referrals:completed": "records the answer to a referral; the referral is in the URL",
+    "referrals:chased": "records a chase; the referral is in the URL",
+    "referrals:resend": "sends the referral again; the referral is in the URL",
+    "referrals:service_deactivate": "a confirmation button; the service is in the URL",
+    "referrals:service_reactivate": "a button; the service is in the URL",
+}
+# Who walks a form: the first of these whom the matrix lets through ...
+WALKERS = (MANAGER, VCC, POLICE, VOLUNTEER, OTHER_VOLUNTEER, OPCC, OTHER_VCC, ANONYMOUS)
+# ... except where they would never reach the form: anyone signed in is sent on from the
+# sign-in page; to the VCC and managers there is no glass to break (they may open the case).
+# The self-referral is the public's form, so the public walks it.
+WALK_AS = {"login": ANONYMOUS, "self_referral": ANONYMOUS, "audit:break_glass": OTHER_VCC}
+
+
+def _half_signed_in(request, *, has_app: bool) -> Client:
+    """Signed in with the password only, so the second step's form is read: with an
+    authenticator app linked (the code), or none yet (setting one up)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = request.getfixturevalue("vcc_user")
+    if has_app:
+        TOTPDevice.objects.create(user=user, name="work phone", confirmed=True)
+    client = Client()
+    client._login(user, "django.contrib.auth.backends.ModelBackend")  # no second factor
+    return client
+
+
+CLIENTS: dict[str, Callable[..., Client]] = {
+    "accounts:two_factor": lambda request: _half_signed_in(request, has_app=True),
+    "accounts:two_factor_setup": lambda request: _half_signed_in(request, has_app=False),
+}
+
+
+# Where the matrix's objects are in a state that refuses the form before reading it (which the
+# matrix checks), the walk first moves them on to where it is read.
+def _close_supported(w) -> None:
+    from support.services import close_case
+
+    close_case(
+        case=w.supported,
+        reason="support_complete",
+        outcomes={"health": "better", "finance": "same"},
+        by=w.vcc,
+    )
+
+
+def _victim_moved_away(w) -> None:
+    from cases.choices import District
+    from cases.models import Person
+
+    Person.objects.filter(pk=w.restricted.person_id).update(district=District.OUT_OF_AREA)
+
+
+def _victim_contacted(w) -> None:
+    from django.utils import timezone
+
+    from contact.models import AttemptOutcome, ContactAttempt
+
+    ContactAttempt.objects.create(
+        case=w.restricted,
+        made_at=timezone.now(),
+        made_by=w.vcc,
+        number_used="07700900123",
+        band="morning",
+        outcome=AttemptOutcome.CONTACTED,
+    )
+
+
+def _allocation_ended(w) -> None:
+    from volunteers.services import end_allocation
+
+    end_allocation(allocation=w.allocation, by=w.vcc, reason="Moved away")
+
+
+def _plan_not_agreed(w) -> None:
+    from cases.models import Case
+    from support.models import RecoveryPlan
+
+    RecoveryPlan.objects.filter(case=w.supported).delete()
+    Case.objects.filter(pk=w.supported.pk).update(status="accepted")
+
+
+def _letter_not_approved(w) -> None:
+    from contact.models import Letter
+
+    Letter.objects.filter(pk=w.restricted_letter.pk).update(approved_at=None)
+
+
+READY = {
+    "support:survey": _close_supported,  # asked after closure
+    "referrals:transfer_out": _victim_moved_away,  # only a victim who lives outside
+    "contact:record_outcome": _victim_contacted,  # after the call that reached the victim
+    "volunteers:allocate": _allocation_ended,  # one volunteer at a time
+    "support:plan_new": _plan_not_agreed,  # agreed once
+    "scheduling:approve_letters": _letter_not_approved,  # approved once
+}
+
+
+def _agree_plan(w) -> dict:
+    from tests.support.builders import date_fields, in_days
+
+    return {
+        "actions-TOTAL_FORMS": "3",
+        "actions-INITIAL_FORMS": "0",
+        "actions-0-kind": "phone_support",
+        "actions-0-description": "Weekly call",
+        "actions-0-need_areas": ["health", "finance"],
+        "actions-0-owner": str(w.vcc.pk),
+        **date_fields("next_review_on", in_days(14)),
+    }
+
+
+# A valid body where the matrix sends none (there the plan is agreed already).
+BODIES = {"support:plan_new": _agree_plan}
+# The valid body saves nothing, so the walk cannot prove with it that the form was read.
+SAVES_NOTHING = {
+    "cases:list": "a search: the term is kept in the session",
+    # (and a right code would change only the session and the authenticator app's device,
+    # which are not the hub's tables)
+    "accounts:two_factor": "the matrix's code is not the app's current one",
+    "accounts:two_factor_setup": "the matrix's code is not the app's current one",
+}
+
+
+def _form_views() -> list[View]:
+    """One matrix entry per HTML form view (the first, unlabelled one where there are several)."""
+    views: dict[str, View] = {}
+    for view in MATRIX.views:
+        if view.method == "post" and not view.api and view.name not in views:
+            views[view.name] = view
+    return list(views.values())
+
+
+FORM_VIEWS = _form_views()
+WALKED = [view for view in FORM_VIEWS if view.name not in NO_INPUT]
+
+
+def walker(view: View) -> str:
+    if view.name in CLIENTS:
+        return "a user signed in with the password only"
+    if view.name in WALK_AS:
+        return WALK_AS[view.name].name
+    for actor in WALKERS:
+        outcome = view.expect.get(actor)
+        if outcome is not None and outcome.permitted:
+            return actor.name
+    raise AssertionError(f"{view.id}: the matrix lets nobody post it")
+
+
+def _client_for(view: View, request) -> Client:
+    if view.name in CLIENTS:
+        return CLIENTS[view.name](request)
+    actors = {a.name: a for a in (*WALKERS, *WALK_AS.values())}
+    return actors[walker(view)].client(request)
+
+
+def _form_page(view: View) -> View | None:
+    """The matrix's GET entry for the same URL, if the form has a page of its own."""
+    for other in MATRIX.views:
+        if other.name == view.name and other.method == "get" and other.of == view.of:
+            return other
+    return None
+
+
+# --- The form's fields, as its page shows them ----------------------------------------------
+
+
+@dataclass
+class Field:
+    name: str
+    kind: str  # text, date, time, number, id, choice, choices, date parts ("date3"), tick
+    maxlength: int | None = None
+    values: list[str] = field(default_factory=list)
+
+
+class _FormFields(HTMLParser):
+    """The fields of the page's forms that post to `action` (or to the page itself), and what
+    a browser would send for them as the page is: `values`, a list per field name."""
+
+    def __init__(self, action: str):
+        super().__init__()
+        self.action = action
+        self.inside = False
+        self.fields: dict[str, Field] = {}
+        self.values: dict[str, list[str]] = {}
+        self.select: Field | None = None
+        self.selected: list[str] = []
+        self.textarea: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self.inside = (a.get("method") or "get").lower() == "post" and (
+                a.get("action") in (None, "", self.action)
+            )
+            return
+        if tag == "option" and self.select is not None and a.get("value") is not None:
+            self.select.values.append(a["value"])
+            if "selected" in a:
+                self.selected.append(a["value"])
+            return
+        name = a.get("name")
+        if not self.inside or not name or name == "csrfmiddlewaretoken":
+            return
+        kind = None
+        if tag == "textarea":
+            kind = "text"
+            self.textarea = name
+            self.values[name] = [""]
+        elif tag == "select":
+            kind = "choices" if "multiple" in a else "choice"
+        elif tag == "input":
+            kind = _input_kind(a)
+        if kind is None:
+            return
+        maxlength = int(a["maxlength"]) if (a.get("maxlength") or "").isdigit() else None
+        spec = self.fields.setdefault(name, Field(name, kind, maxlength))
+        if tag == "select":
+            self.select, self.selected = spec, []
+        elif tag == "input" and a.get("type") in ("radio", "checkbox"):
+            if a.get("value"):
+                spec.values.append(a["value"])
+                if a.get("type") == "checkbox" and len(spec.values) > 1:
+                    spec.kind = "choices"
+            if "checked" in a:
+                self.values.setdefault(name, []).append(a.get("value") or "on")
+        elif tag == "input":
+            self.values[name] = [a.get("value") or ""]
+
+    def handle_data(self, data):
+        if self.textarea:
+            self.values[self.textarea][0] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "textarea" and self.textarea:
+            self.values[self.textarea][0] = self.values[self.textarea][0].removeprefix("\n")
+            self.textarea = None
+        elif tag == "select" and self.select is not None:
+            chosen = self.selected or self.select.values[:1]  # a browser sends the first
+            if chosen:
+                self.values[self.select.name] = chosen
+            self.select = None
+
+
+def _input_kind(a: dict) -> str | None:
+    kind = (a.get("type") or "text").lower()
+    if kind in ("submit", "button", "image", "reset", "file"):
+        return None
+    if kind == "radio":
+        return "choice"
+    if kind == "checkbox":
+        return "tick"  # a second checkbox of the same name makes it "choices"
+    if kind == "hidden":
+        return "id" if (a.get("value") or "").isdigit() else "text"
+    if kind in ("date", "time", "number"):
+        return kind
+    if (a.get("inputmode") or "") in ("numeric", "decimal"):
+        return "number"
+    return "text"
+
+
+def _from_body(name: str, value: Any) -> Field:
+    """A field the page does not show (a button elsewhere posts it): its kind from its value."""
+    if isinstance(value, list):
+        return Field(name, "choices")
+    text = str(value)
+    if text.isdigit():
+        return Field(name, "id")
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return Field(name, "date")
+    return Field(name, "text")
+
+
+# Fields that are not input: where to go next, checked as a safe address on this site (any
+# other, hostile or not, sends the user to their work); a formset's limits, which Django takes
+# from the code, never from the body; and its count of forms loaded from the database, which
+# on the hub's one formset (new actions, none loaded) only says which may be left blank.
+NOT_INPUT = re.compile(r"next|.*-(MIN_NUM|MAX_NUM|INITIAL)_FORMS")
+# A formset's second and later rows are the same form as its first: the first is walked.
+LATER_ROW = re.compile(r".+-[1-9]\d*-.+")
+
+
+def read_form(page_html: str | None, action: str, body: dict) -> tuple[list[Field], dict]:
+    """The form's fields (from its page, and any the body has that the page does not show),
+    and the valid body: what the page would send, with the matrix's body over it."""
+    fields: dict[str, Field] = {}
+    valid: dict = {}
+    if page_html:
+        parser = _FormFields(action)
+        parser.feed(page_html)
+        fields = parser.fields
+        valid = {name: v[0] if len(v) == 1 else v for name, v in parser.values.items()}
+    for name, value in body.items():
+        fields.setdefault(name, _from_body(name, value))
+    valid.update(body)
+    fields = {
+        name: spec
+        for name, spec in fields.items()
+        if not (NOT_INPUT.fullmatch(name) or LATER_ROW.fullmatch(name))
+    }
+    # GOV.UK date inputs: day, month and year are name_0, name_1, name_2.
+    for name in [n for n in fields if n.endswith("_0")]:
+        stem = name[:-2]
+        if f"{stem}_1" in fields and f"{stem}_2" in fields:
+            for part in ("_0", "_1", "_2"):
+                del fields[stem + part]
+            fields[stem] = Field(stem, "date3")
+    return list(fields.values()), valid
+
+
+# --- What is sent ---------------------------------------------------------------------------
+
+HUGE = 60_000  # for a field with no limit: huge, but with the rest of the form under 64 KiB
+TYPED = ("text", "date", "time", "number", "id")
+
+
+def _date3(stem: str, day: str, month: str, year: str) -> dict:
+    return {f"{stem}_0": day, f"{stem}_1": month, f"{stem}_2": year}
+
+
+def hostile(spec: Field) -> list[tuple[str, dict]]:
+    """(what, the fields to replace) for one field: each must be refused."""
+    name, kind = spec.name, spec.kind
+    cases: list[tuple[str, dict]] = []
+    if kind == "text":
+        size = spec.maxlength + 1 if spec.maxlength else HUGE
+        cases.append((f"{size} characters", {name: "x" * size}))
+    if kind in TYPED:
+        cases.append(("a NUL character", {name: "Ann\x00Example"}))
+    if kind == "date":
+        cases += [("31/02/2025", {name: "31/02/2025"}), ("not a date", {name: "not a date"})]
+    elif kind == "date3":
+        cases += [
+            ("31 2 2025", _date3(name, "31", "2", "2025")),
+            ("not a date", _date3(name, "not", "a", "date")),
+        ]
+    elif kind == "time":
+        cases += [("25:61", {name: "25:61"}), ("not a time", {name: "not a time"})]
+    elif kind in ("number", "id"):
+        cases += [("abc", {name: "abc"}), ("10**30", {name: "9" * 31})]
+        if kind == "number":
+            cases.append(("-1", {name: "-1"}))
+    elif kind == "choice":
+        # (A choice is checked against its list, so a NUL is just another value not on it.)
+        cases.append(("not on the list", {name: "not-on-the-list"}))
+        if any(v.isdigit() for v in spec.values):
+            cases.append(("an id of nothing", {name: "9" * 31}))
+    elif kind == "choices":
+        cases.append(("not on the list", {name: ["not-on-the-list"]}))
+    # "tick": a tick box is on whatever value is sent, as browsers send it: nothing to refuse.
+    return cases
+
+
+# The longest column of characters in the hub (a CharField; longer text is a TextField, which
+# has no limit of its own to overflow): test_no_column_is_longer_than_the_walk_checks.
+LONGEST_COLUMN = 500
+
+
+def at_limit(spec: Field) -> dict | None:
+    if spec.kind == "text" and spec.maxlength and spec.maxlength <= LONGEST_COLUMN:
+        return {spec.name: "x" * spec.maxlength}
+    return None
+
+
+# --- What the user is told ------------------------------------------------------------------
+
+ERROR_SHOWN = (
+    "govuk-error-summary",
+    "govuk-error-message",
+    # messages.error() after a redirect (base.html): a banner that is not the success one
+    'class="govuk-notification-banner"',
+)
+TOO_LARGE = "What you sent was too large"
+NOT_FOUND_PAGE = "Page not found"
+
+
+def _page(client: Client, response) -> tuple[int, str]:
+    """(status, page text) of what the user sees: after a redirect, the page it leads to."""
+    if response.status_code in (301, 302, 303):
+        response = client.get(response["Location"])
+    return response.status_code, response.content.decode(errors="replace")
+
+
+def tells_what_is_wrong(status: int, body: str, *, may_be_not_found: bool) -> bool:
+    if any(marker in body for marker in ERROR_SHOWN):
+        return True
+    if status == 400 and "Nothing has been saved" in body:  # the 400 page (hub/errors.py)
+        return True
+    return may_be_not_found and status == 404 and NOT_FOUND_PAGE in body
+
+
+# --- The walk -------------------------------------------------------------------------------
+
+
+@dataclass
+class Walk:
+    view: View
+    client: Client
+    url: str
+    valid: dict
+    fields: list[Field]
+    has_page: bool
+
+
+def start(view: View, request, world) -> Walk:
+    if view.name in READY:
+        READY[view.name](world)
+    client = _client_for(view, request)
+    url = view.url(world)
+    page_html = None
+    page = _form_page(view)
+    if page is not None:
+        response = client.get(page.url(world))
+        if response.status_code == 200:
+            page_html = response.content.decode()
+    body = BODIES.get(view.name, view.data)
+    fields, valid = read_form(page_html, url, dict(body(world)) if body else {})
+    return Walk(view, client, url, valid, fields, page_html is not None)
+
+
+def _post(walk: Walk, replace: dict) -> tuple[int, str]:
+    """Post the valid body with `replace` over it: (status, what the user is shown)."""
+    response = walk.client.post(walk.url, {**walk.valid, **replace})
+    return _page(walk.client, response)
+
+
+def _short(text: str) -> str:
+    return text if len(text) < 200 else text[:200] + "..."
+
+
+@pytest.mark.parametrize("view", WALKED, ids=lambda v: v.id)
+def test_every_form_refuses_hostile_input(view, request, world):
+    walk = start(view, request, world)
+    assert walk.fields, f"{view.id}: the walk found no field to send (list it in NO_INPUT?)"
+    problems = []
+    before = snapshot()
+
+    def refused(label: str, replace: dict, *, may_be_not_found: bool = False) -> None:
+        nonlocal before
+        try:
+            status, body = _post(walk, replace)
+        except Exception as error:  # the test client raises what would be a 500
+            problems.append(_short(f"{label}: {type(error).__name__}: {error}"))
+            return
+        if status >= 500:
+            problems.append(f"{label}: answered {status}")
+        elif not tells_what_is_wrong(status, body, may_be_not_found=may_be_not_found):
+            problems.append(f"{label}: answered {status} and said nothing of what is wrong")
+        after = snapshot()
+        if after != before:
+            problems.append(f"{label}: saved {'; '.join(changed(before, after))}")
+            before = after
+
+    for spec in walk.fields:
+        # An id or choice that names nothing may be "Page not found" (a button's id), or a
+        # field that is not on a page of its own (a button elsewhere posts it).
+        not_found_ok = spec.kind in ("id", "choice", "choices") or not walk.has_page
+        for what, replace in hostile(spec):
+            refused(f"{spec.name} = {what}", replace, may_be_not_found=not_found_ok)
+
+    # A body over the limit: the 400 page, whichever field is long.
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    text = next((s.name for s in walk.fields if s.kind == "text"), "padding")
+    status, body = _post(walk, {text: "x" * (limit + 1)})
+    if status != 400 or TOO_LARGE not in body:
+        problems.append(f"a body over {limit} bytes: answered {status} without the 400 page")
+    if saved := changed(before, snapshot()):
+        problems.append(f"a body over {limit} bytes: saved {'; '.join(saved)}")
+
+    # The longest text each field takes is stored or refused, never a 500: the form's limit
+    # is no longer than the database column's. (Each is undone, so each starts as the last.)
+    for spec in walk.fields:
+        replace = at_limit(spec)
+        if replace is None:
+            continue
+        with transaction.atomic():
+            try:
+                status, _ = _post(walk, replace)
+                failure = f"answered {status}" if status >= 500 else ""
+            except Exception as error:  # the test client raises what would be a 500
+                failure = f"{type(error).__name__}: {error}"
+            transaction.set_rollback(True)
+        cache.clear()  # undone too: the rate limits' counts (the self-referral's)
+        if failure:
+            problems.append(_short(f"{spec.name} at its limit ({spec.maxlength}): {failure}"))
+
+    # The control: the matrix's valid body is read and saved, so the walk reached the form.
+    if view.name not in SAVES_NOTHING:
+        status, body = _post(walk, {})
+        if not changed(before, snapshot()):
+            problems.append(f"the valid body saved nothing ({status}): the form was not reached")
+    assert not problems, f"{view.id} as {walker(view)}:\n" + "\n".join(problems)
+
+
+# --- The walk is complete, and can fail -----------------------------------------------------
+
+
+# Function views (whose methods cannot be read from the code) that take no POST.
+NO_FORM = {
+    "landing": "the public page: links only",
+    "health": "monitoring: answers GET",
+    "home": "sends each role to its work",
+}
+
+
+def test_every_form_view_is_walked_or_excused():
+    """Every view outside the API that takes a POST is in the walk or in NO_INPUT: a class
+    that answers POST, or a function view not listed in NO_FORM."""
+    from rest_framework.views import APIView
+
+    html = {view.name for view in FORM_VIEWS}
+    walked = {view.name for view in WALKED}
+    missing = []
+    for name, pattern in matrix._url_patterns():
+        view_class = getattr(pattern.callback, "view_class", None)
+        if view_class is None:
+            takes_post = name not in NO_FORM
+        else:
+            takes_post = "post" in matrix._methods(pattern.callback)
+            takes_post = takes_post and not issubclass(view_class, APIView)
+        if takes_post and name not in html:
+            missing.append(name)
+    assert not missing, f"POST views neither walked nor in NO_INPUT: {', '.join(missing)}"
+    assert walked.isdisjoint(NO_INPUT) and walked | set(NO_INPUT) == html
+    stale = (set(NO_INPUT) - html) | (set(NO_FORM) - {n for n, _ in matrix._url_patterns()})
+    assert not stale, f"excused, but not a view of the hub: {', '.join(sorted(stale))}"
+    assert set(WALK_AS) | set(CLIENTS) | set(READY) | set(SAVES_NOTHING) | set(BODIES) <= walked
+    # The walk sees the forms it must (so an empty matrix cannot pass).
+    assert {"assessments:ivna_new", "contact:add_note", "self_referral", "login"} <= walked
+
+
+@pytest.mark.parametrize(
+    "view", [v for v in FORM_VIEWS if v.name in NO_INPUT and _form_page(v)], ids=lambda v: v.id
+)
+def test_a_view_without_input_has_no_field_on_its_page(view, request, world):
+    """NO_INPUT is true of the views' own pages (the others are buttons on other pages)."""
+    page = _form_page(view)
+    client = _client_for(view, request)
+    response = client.get(page.url(world))
+    assert response.status_code == 200
+    fields, _ = read_form(response.content.decode(), view.url(world), {})
+    assert not fields, f"{view.name} has fields: {sorted(f.name for f in fields)}"
+
+
+def test_no_column_is_longer_than_the_walk_checks():
+    """The walk posts text at its limit only where a column could be too short for it."""
+    from django.db import models
+
+    longest = max(
+        f.max_length
+        for label in PROJECT_APPS
+        for model in apps.get_app_config(label).get_models()
+        for f in model._meta.get_fields()
+        if isinstance(f, models.CharField) and f.max_length
+    )
+    assert longest <= LONGEST_COLUMN, f"raise LONGEST_COLUMN to {longest}"
+
+
+def test_the_snapshot_sees_a_save_and_ignores_a_read(world):
+    from audit.models import AccessAction, AccessLog
+    from cases.models import Person
+    from contact.models import ContactNote
+
+    before = snapshot()
+    AccessLog.objects.create(action=AccessAction.VIEW, user=world.vcc, detail="a read")
+    assert changed(before, snapshot()) == []
+    ContactNote.objects.create(case=world.case, text="A note", author=world.vcc)
+    after = snapshot()
+    assert "contact_contactnote" in [c.split(":")[0] for c in changed(before, after)]
+    Person.objects.filter(pk=world.case.person_id).update(first_name="Changed")
+    assert "cases_person" in [c.split(":")[0] for c in changed(after, snapshot())]
+
+
+def test_the_fields_are_read_from_the_page():
+    page = """
+    <form method="post" action="/sign-out/"><input name="q"></form>
+    <form method="post" novalidate>
+      <input type="hidden" name="csrfmiddlewaretoken" value="x">
+      <input type="text" name="name" maxlength="200" value="Ann">
+      <textarea name="notes">
+Rang twice</textarea>
+      <input type="date" name="made_on"><input type="hidden" name="version" value="3">
+      <input name="when_0"><input name="when_1"><input name="when_2">
+      <input type="radio" name="outcome" value="a"><input type="radio" name="outcome" value="b"
+        checked>
+      <input type="checkbox" name="areas" value="a" checked><input type="checkbox" name="areas"
+        value="b" checked>
+      <input type="checkbox" name="restricted">
+      <select name="owner"><option value="">None</option><option value="12">Ann</option></select>
+      <input type="hidden" name="next" value="/work/">
+      <input name="rows-0-kind" value="a"><input name="rows-1-kind" value="b">
+      <input type="submit" name="save" value="Save">
+    </form>"""
+    fields, valid = read_form(page, "/here/", {"extra": "7", "name": "Bea"})
+    kinds = {f.name: (f.kind, f.maxlength) for f in fields}
+    assert kinds == {
+        "name": ("text", 200),
+        "notes": ("text", None),
+        "made_on": ("date", None),
+        "version": ("id", None),
+        "when": ("date3", None),
+        "outcome": ("choice", None),
+        "areas": ("choices", None),
+        "restricted": ("tick", None),
+        "owner": ("choice", None),
+        "rows-0-kind": ("text", None),
+        "extra": ("id", None),
+    }
+    assert {f.name: f.values for f in fields if f.values} == {
+        "outcome": ["a", "b"],
+        "areas": ["a", "b"],
+        "owner": ["", "12"],
+    }
+    assert valid == {
+        "name": "Bea",
+        "notes": "Rang twice",
+        "made_on": "",
+        "version": "3",
+        "when_0": "",
+        "when_1": "",
+        "when_2": "",
+        "outcome": "b",
+        "areas": ["a", "b"],
+        "owner": "",
+        "next": "/work/",
+        "rows-0-kind": "a",
+        "rows-1-kind": "b",
+        "extra": "7",
+    }
