@@ -47,6 +47,7 @@ def test_a_form_over_the_limit_gets_the_page_that_says_so(vcc_user):
     # The hub's layout, with who is signed in, and its headers.
     assert f"<title>What you sent was too large – {escape(settings.HUB_NAME)}</title>" in page
     assert vcc_user.get_full_name() in page and "Sign out" in page
+    assert "Go to your work" in page
     assert "script-src 'self'" in response["Content-Security-Policy"]
     assert not ContactNote.objects.exists()
 
@@ -69,7 +70,10 @@ def test_a_public_form_over_the_limit(client):
     before = Case.objects.count()
     response = client.post(reverse("self_referral"), {"account": "x" * 70_000})
     assert response.status_code == 400
-    assert TOO_LARGE in response.content.decode()
+    page = response.content.decode()
+    assert TOO_LARGE in page
+    # A member of the public has no work to go to: the link leads to the start page.
+    assert "Go to the start page" in page and "Go to your work" not in page
     assert Case.objects.count() == before
 
 
