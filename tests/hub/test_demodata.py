@@ -10,7 +10,7 @@ import os
 import subprocess
 import sys
 from collections import Counter, defaultdict
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from io import StringIO
 from zoneinfo import ZoneInfo
 
@@ -195,6 +195,60 @@ def test_districts_follow_table_1(year):
     assert counts == expected
     for district, victims in zip(DISTRICTS, DISTRICT_VICTIMS, strict=True):
         assert abs(counts[district] / N - victims / 29218) < 0.01
+
+
+def _age_band(person: Person) -> str:
+    """The age band at the person's first referral (Table 1 counts victims by it)."""
+    if person.date_of_birth is None:
+        return "unknown"
+    on = person.created_at.astimezone(TZ).date() - timedelta(days=3)
+    age = int((on - person.date_of_birth).days / 365.25)
+    return next(band for band, (lo, hi) in demodata.AGE_RANGES.items() if lo <= age <= hi)
+
+
+@pytest.mark.parametrize(
+    ("column", "labels", "table"),
+    [
+        ("gender", demodata.GENDERS, demodata.GENDER_BY_DISTRICT),
+        ("age band", demodata.AGE_BANDS, demodata.AGE_BY_DISTRICT),
+        ("ethnicity", demodata.ETHNICITIES, demodata.ETHNICITY_BY_DISTRICT),
+        ("deprivation_quintile", demodata.QUINTILES, demodata.DEPRIVATION_BY_DISTRICT),
+    ],
+)
+def test_table_1_columns_are_shared_out_within_each_district(year, column, labels, table):
+    """Within each district every Table 1 column is shared out as the table gives it
+    (largest remainder, so exact). The police know nothing of a self-referrer's gender, age,
+    ethnicity or deprivation: those few people are missing from their share, nothing more."""
+    people = list(Person.objects.all())
+    assert len(people) == N
+    for i, district in enumerate(DISTRICTS):
+        here = [p for p in people if p.district == district]
+        known = [p for p in here if p.police_person_id]
+        value = _age_band if column == "age band" else (lambda p, c=column: getattr(p, c))
+        got = Counter(value(p) for p in known)
+        expected = dict(zip(labels, largest_remainder(len(here), table[i]), strict=True))
+        short = {label: expected[label] - got[label] for label in labels}
+        assert all(n >= 0 for n in short.values()), (district, short)
+        assert sum(short.values()) == len(here) - len(known), (district, short)
+        assert set(got) <= set(labels)
+
+
+def test_table_3_markers_and_table_2_crime_types(year):
+    """Each Table 3 marker is on exactly its share of the victims; the main Home Office
+    crime types land near their 2015 share of victims (DOMAIN.md)."""
+    for marker, victims_2015 in demodata.MARKER_VICTIMS_2015.items():
+        marked = Person.objects.filter(cases__crime__markers__contains=[marker]).distinct()
+        assert marked.count() == round(N * victims_2015 / 29218), marker
+    crime_types = Counter(
+        Case.objects.filter(crime__isnull=False).values_list("crime__crime_type", flat=True)
+    )
+    cases = sum(crime_types.values())
+    for crime_type, victims_2015 in (("theft_and_handling", 7636),
+                                     ("violence_against_the_person", 8479),
+                                     ("burglary", 4394), ("vehicle_offences", 3195),
+                                     ("sexual_offences", 1682)):
+        share = crime_types[crime_type] / cases
+        assert abs(share - victims_2015 / 29218) < 0.05, (crime_type, share)
 
 
 def test_every_route_comes_from_the_triage_rule_table(year):
