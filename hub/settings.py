@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -159,6 +160,10 @@ TEMPLATES = [
 
 # PostgreSQL everywhere: the embedded run, the tests and production.
 DATABASE_URL = env("DATABASE_URL")
+if not DATABASE_URL and sys.argv[1:2] == ["makemigrations"]:
+    # Comparing the models with the migration files needs no database: a PostgreSQL address
+    # nothing listens on (Django warns that it could not check the applied history).
+    DATABASE_URL = "postgres://makemigrations@127.0.0.1:1/no-database"
 if not DATABASE_URL:
     raise RuntimeError(
         "DATABASE_URL is not set. Use `make run` / `make test`, which start an embedded "
