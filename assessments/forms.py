@@ -13,7 +13,7 @@ from assessments.services import (
     VictimDetails,
 )
 from cases.choices import LANGUAGES, CrimeType, District, Ethnicity, Gender, Marker
-from hub.forms import DateField
+from core.fields import DateField
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 

@@ -18,7 +18,7 @@ from cases.models import Case, Crime, Person
 from cases.services import flag_repeat_victim, open_case
 from cases.workflow import status_after_triage
 from contact.services import start_contact
-from hub.working_days import end_of_working_day
+from core.working_days import end_of_working_day
 
 
 class IvnaInvalid(Exception):

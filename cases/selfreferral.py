@@ -28,7 +28,7 @@ from cases.models import Case, Person, SelfReferral
 from cases.services import open_case
 from cases.workflow import CaseStatus
 from contact.services import start_contact
-from hub.working_days import end_of_working_day
+from core.working_days import end_of_working_day
 
 logger = logging.getLogger(__name__)
 

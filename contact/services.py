@@ -32,7 +32,7 @@ from contact.models import (
     LetterKind,
     LetterStatus,
 )
-from hub.working_days import is_working_day
+from core.working_days import is_working_day
 from scheduling.models import ItemKind
 from scheduling.services import cancel_items, complete_human_items, schedule
 

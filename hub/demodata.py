@@ -74,7 +74,7 @@ from contact.models import (
     LetterKind,
     LetterStatus,
 )
-from hub.working_days import end_of_working_day, is_working_day
+from core.working_days import end_of_working_day, is_working_day
 from referrals.models import Referral, ReferralStatus, SupportService
 from scheduling.models import ItemKind, ScheduledItem
 from support.models import (

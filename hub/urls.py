@@ -3,12 +3,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from hub import views
-
 urlpatterns = [
-    path("", views.landing, name="landing"),
-    path("health/", include("hub.health")),  # monitoring: hub/health.py
-    path("home/", views.home, name="home"),
+    path("", include("accounts.home_urls")),  # landing page and each role's home
+    path("health/", include("scheduling.health")),  # monitoring: scheduling/health.py
     path(
         "sign-in/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
@@ -38,5 +35,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-# A body over the size limit and other unreadable requests: the hub's own page (hub/errors.py).
-handler400 = "hub.errors.bad_request"
+# A body over the size limit and other unreadable requests: the hub's own page
+# (core/error_pages.py).
+handler400 = "core.error_pages.bad_request"

@@ -6,7 +6,7 @@ from django import forms
 
 from cases.choices import ContactBand
 from cases.models import Person
-from hub.forms import DateField
+from core.fields import DateField
 from privacy.models import ErasureDecision, HoldReason, RetentionRule
 from privacy.services import RECTIFIABLE
 

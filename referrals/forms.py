@@ -8,7 +8,7 @@ from django.utils import timezone
 from assessments.models import PriorityCategory
 from assessments.services import VictimDetails
 from cases.choices import LANGUAGES, CrimeType, District, Ethnicity, Gender, Marker
-from hub.forms import DateField
+from core.fields import DateField
 from referrals.models import Organisation, SharedItem, Specialism, SupportService
 from referrals.services import SENDERS, InboundTransfer
 

@@ -38,7 +38,7 @@ from cases.services import CaseError, flag_repeat_victim, open_case, transition_
 from cases.workflow import CaseStatus, is_allowed
 from contact.letters import html_to_pdf
 from contact.services import start_contact
-from hub.working_days import end_of_working_day
+from core.working_days import end_of_working_day
 from referrals.models import (
     REFERRAL_TRANSITIONS,
     Organisation,

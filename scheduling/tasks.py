@@ -8,7 +8,7 @@ from scheduling import services
 
 log = logging.getLogger(__name__)
 
-# When the dispatcher last ran (epoch seconds), for /health/ ("beat": hub/health.py).
+# When the dispatcher last ran (epoch seconds), for /health/ ("beat": scheduling/health.py).
 LAST_DISPATCH_KEY = "hub:last_dispatch"
 
 

@@ -9,7 +9,7 @@ from django import forms
 
 from assessments.models import Level, NeedArea
 from cases.selectors import caseworkers
-from hub.forms import DateField
+from core.fields import DateField
 from referrals.models import SupportService
 from support.models import (
     ActionKind,

@@ -187,7 +187,7 @@ class View:
     api: bool = field(init=False)
 
     def __post_init__(self) -> None:
-        # The API authenticates by token and answers 401/403 itself (hub.middleware).
+        # The API authenticates by token and answers 401/403 itself (core.middleware).
         try:
             sample = reverse(self.name, args=[1] * len(self._parts()))
         except NoReverseMatch:  # a URL that takes something other than a pk (a date)

@@ -501,7 +501,7 @@ def _page(client: Client, response) -> tuple[int, str]:
 def tells_what_is_wrong(status: int, body: str, *, may_be_not_found: bool) -> bool:
     if any(marker in body for marker in ERROR_SHOWN):
         return True
-    if status == 400 and "Nothing has been saved" in body:  # the 400 page (hub/errors.py)
+    if status == 400 and "Nothing has been saved" in body:  # the 400 page (core/error_pages.py)
         return True
     return may_be_not_found and status == 404 and NOT_FOUND_PAGE in body
 

@@ -360,7 +360,7 @@ MATRIX = PermissionMatrix(
                 **{a: allowed(LANDING, "Go to your work") for a in SIGNED_IN},
             },
         ),
-        # Monitoring (hub/health.py): open to everyone, and shows nothing of anyone's.
+        # Monitoring (scheduling/health.py): open to everyone, and shows nothing of anyone's.
         View(
             "health",
             expect={

@@ -12,7 +12,7 @@ from assessments.services import (
     VictimDetails,
 )
 from cases.choices import CrimeType, District, Ethnicity, Gender, Marker, Route
-from hub.serializers import StrictSerializer
+from core.serializers import StrictSerializer
 
 EARLIEST_OFFENCE_DATE = date(1900, 1, 1)
 

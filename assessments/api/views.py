@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 from assessments.api.serializers import IvnaResultSerializer, IvnaSerializer
 from assessments.models import SubmittedVia
 from assessments.services import IvnaInvalid, record_ivna
-from hub.api import (
+from core.api import (
     WWW_AUTHENTICATE,
     JSONParser,
     RequestTooLarge,

@@ -6,7 +6,7 @@ from assessments.api.serializers import FitsInCapitals, VictimSerializer, real_o
 from assessments.models import PriorityCategory
 from assessments.services import VictimDetails
 from cases.choices import CrimeType, Ethnicity, Gender, Marker
-from hub.serializers import StrictSerializer
+from core.serializers import StrictSerializer
 from referrals.models import Organisation
 from referrals.services import SENDERS, InboundTransfer
 

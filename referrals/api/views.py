@@ -8,7 +8,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from hub.api import (
+from core.api import (
     WWW_AUTHENTICATE,
     JSONParser,
     RequestTooLarge,

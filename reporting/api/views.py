@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases.choices import District
-from hub.api import WWW_AUTHENTICATE, SignedIn, error_responses
+from core.api import WWW_AUTHENTICATE, SignedIn, error_responses
 from reporting.api.renderers import QuarterlyReturnCSVRenderer
 from reporting.api.serializers import (
     FlowQuerySerializer,

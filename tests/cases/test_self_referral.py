@@ -17,7 +17,7 @@ from pghistory.models import Events
 from cases.models import Case, CaseTransition, Person, SelfReferral
 from cases.selfreferral import issue_form_token
 from contact.models import Letter
-from hub.working_days import end_of_working_day
+from core.working_days import end_of_working_day
 from scheduling.models import ItemKind, ScheduledItem
 from tests.factories import PersonFactory
 

@@ -1,4 +1,4 @@
-"""GET /health/ (hub/health.py): database, Redis, worker and beat, for monitoring.
+"""GET /health/ (scheduling/health.py): database, Redis, worker and beat, for monitoring.
 
 Not a fault run: these run in `make test`. Each test says which mode it is in (REDIS_URL set
 or not) rather than inheriting the machine's, and keeps its cache in memory.
@@ -110,7 +110,7 @@ def test_redis_down_is_503_with_redis_failing(db, redis_closed):
 
 
 def test_a_database_that_fails_is_503(db, embedded, monkeypatch):
-    from hub import health
+    from scheduling import health
 
     def broken():
         raise OperationalError("could not connect to server on db:5432")

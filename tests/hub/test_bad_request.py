@@ -1,4 +1,5 @@
-"""A request the hub cannot read gets a page that says so, in the hub's layout (hub/errors.py):
+"""A request the hub cannot read gets a page that says so, in the hub's layout
+(core/error_pages.py):
 a body over DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields, a NUL character, a bad Host. The
 status stays 400; the API keeps its JSON errors."""
 
@@ -13,7 +14,7 @@ from django.utils.html import escape
 
 from cases.models import Case
 from contact.models import ContactNote
-from hub.errors import bad_request
+from core.error_pages import bad_request
 from tests.factories import CaseFactory
 
 pytestmark = pytest.mark.django_db

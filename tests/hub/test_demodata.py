@@ -26,6 +26,7 @@ from cases.choices import CaseSource, Route
 from cases.models import Case, CaseTransition, Crime, Person, SelfReferral
 from cases.workflow import OPEN_STATUSES, CaseStatus, is_allowed
 from contact.models import ContactAttempt, Letter, LetterKind, LetterStatus
+from core.working_days import is_working_day
 from hub import demodata
 from hub.demodata import (
     DISTRICT_VICTIMS,
@@ -35,7 +36,6 @@ from hub.demodata import (
     has_generated_data,
     largest_remainder,
 )
-from hub.working_days import is_working_day
 from reporting.flow import Period, compute_flow
 from scheduling.models import ItemState, ScheduledItem
 from support.models import Closure, ClosureOutcome, RecoveryPlan, SurveyResponse

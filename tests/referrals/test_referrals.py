@@ -342,7 +342,7 @@ def test_the_setting_changes_the_chase(case, action, service, vcc_user, give_con
     settings.HUB_REFERRAL_CHASE_WORKING_DAYS = 2
     give_consent()
     referral = services.make_referral(case=case, action=action, service=service, by=vcc_user)
-    from hub.working_days import end_of_working_day
+    from core.working_days import end_of_working_day
 
     assert chases().get().due_at == end_of_working_day(referral.sent_at, 2)
 

@@ -14,7 +14,7 @@ from audit.models import AccessLog
 from cases.models import Case, CaseTransition, Crime, Person
 from contact.models import Letter
 from contact.services import start_contact
-from hub.working_days import end_of_working_day
+from core.working_days import end_of_working_day
 from referrals.models import Transfer
 from scheduling.models import ItemState, ScheduledItem
 from tests.factories import CaseFactory, PersonFactory

@@ -11,7 +11,7 @@ from django.dispatch import receiver
 from django.shortcuts import redirect
 from django.utils import timezone
 
-from hub.errors import NulCharacterSent
+from core.error_pages import NulCharacterSent
 
 # No inline script or style anywhere: every script and stylesheet is a file of our own.
 CONTENT_SECURITY_POLICY = "; ".join(

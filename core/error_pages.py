@@ -22,7 +22,7 @@ from django.shortcuts import render
 
 
 class NulCharacterSent(SuspiciousOperation):
-    """A form or query string with a NUL character (hub.middleware.RefuseNulCharacters)."""
+    """A form or query string with a NUL character (core.middleware.RefuseNulCharacters)."""
 
 
 def _kilobytes(size: int) -> str:
@@ -72,7 +72,7 @@ def bad_request(request, exception=None):
 
 
 def _api_error(exception) -> JsonResponse:
-    """As the API answers its other errors (hub.api): {"body": [message]}; a body over the
+    """As the API answers its other errors (core.api): {"body": [message]}; a body over the
     limit is the 413 the API documents."""
     if isinstance(exception, RequestDataTooBig):
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE

@@ -89,7 +89,7 @@ def check_worker(redis_ok: bool) -> dict:
     if not redis_ok:
         # A control ping needs the broker; without it the answer would only be a timeout.
         return {"ok": False, "status": "not checked (Redis is failing)"}
-    from hub.celery import app
+    from celery import current_app as app
 
     started = time.perf_counter()
     # The app's own broker (CELERY_BROKER_URL): the ping is published through its producer
