@@ -19,7 +19,7 @@ def navigation(request):
             ("My work", reverse("scheduling:my_work")),
             ("Cases", reverse("cases:list")),
             ("Post room", reverse("letters:post_room")),
-            ("Services", reverse("referrals:directory")),
+            ("Services", reverse("directory:directory")),
         ]
         if role == Role.MANAGER:
             items.append(("Team", reverse("scheduling:team")))

@@ -33,7 +33,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cases.view_case_audit",
         "cases.view_performance",
         "accounts.manage_api_clients",
-        "referrals.manage_directory",
+        "directory.manage_directory",
         "privacy.handle_requests",
     ],
     Role.VOLUNTEER: ["volunteers.visit_victims"],

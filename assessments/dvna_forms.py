@@ -9,7 +9,7 @@ from django import forms
 from assessments.dvna_services import RISKS, ConsentAnswer, DvnaAnswers
 from assessments.models import Level, NeedArea
 from cases.choices import LANGUAGES
-from referrals.models import SupportService
+from directory.models import SupportService
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 

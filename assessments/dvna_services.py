@@ -29,7 +29,7 @@ from assessments.models import (
 from cases.models import Case
 from cases.services import CaseError
 from cases.workflow import CaseStatus
-from referrals.models import SupportService
+from directory.models import SupportService
 
 # The DVNA is due once the victim has accepted support, and is redone (a new version) while
 # the plan is in place. Before acceptance there is nothing to assess; after closure the

@@ -12,7 +12,8 @@ from assessments.services import (
     IvnaSubmission,
     VictimDetails,
 )
-from cases.choices import LANGUAGES, CrimeType, District, Ethnicity, Gender, Marker
+from cases.choices import LANGUAGES, CrimeType, Ethnicity, Gender, Marker
+from core.choices import District
 from core.fields import DateField
 
 YES_NO = [("yes", "Yes"), ("no", "No")]

@@ -175,7 +175,7 @@ class ConsentToShare(models.Model):
 
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="consents")
     service = models.ForeignKey(
-        "referrals.SupportService", on_delete=models.PROTECT, related_name="consents"
+        "directory.SupportService", on_delete=models.PROTECT, related_name="consents"
     )
     given = models.BooleanField()
     # What may be shared; a referral document carries only these.

@@ -3,16 +3,6 @@
 from django.db import models
 
 
-class District(models.TextChoices):
-    CAMBRIDGE = "cambridge", "Cambridge City"
-    EAST_CAMBRIDGESHIRE = "east_cambridgeshire", "East Cambridgeshire"
-    FENLAND = "fenland", "Fenland"
-    HUNTINGDONSHIRE = "huntingdonshire", "Huntingdonshire"
-    SOUTH_CAMBRIDGESHIRE = "south_cambridgeshire", "South Cambridgeshire"
-    PETERBOROUGH = "peterborough", "Peterborough"
-    OUT_OF_AREA = "out_of_area", "Outside Cambridgeshire and Peterborough"
-
-
 class Gender(models.TextChoices):
     FEMALE = "female", "Female"
     MALE = "male", "Male"

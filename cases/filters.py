@@ -3,8 +3,9 @@ from collections import OrderedDict
 import django_filters
 from django import forms
 
-from cases.choices import CrimeType, District, Marker, Route
+from cases.choices import CrimeType, Marker, Route
 from cases.workflow import OPEN_STATUSES, CaseStatus
+from core.choices import District
 from reporting.flow import Period, leaf_filter
 from reporting.selectors import CASE_LIST_FLOW_CHOICES, NOT_RECORDED
 

@@ -16,7 +16,6 @@ from cases.choices import (
     CaseSource,
     ContactBand,
     CrimeType,
-    District,
     Ethnicity,
     Gender,
     Marker,
@@ -24,6 +23,7 @@ from cases.choices import (
     age_band,
 )
 from cases.workflow import CaseStatus
+from core.choices import District
 
 
 @pghistory.track()

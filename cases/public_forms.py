@@ -19,9 +19,10 @@ from crispy_forms_gds.layout import (
 from django import forms
 from django.conf import settings
 
-from cases.choices import LANGUAGES, ContactBand, District
+from cases.choices import LANGUAGES, ContactBand
 from cases.models import AskedBy, ReportedToPolice
 from cases.selfreferral import SelfReferralAnswers
+from core.choices import District
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 NOT_SURE = "not_sure"

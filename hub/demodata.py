@@ -75,7 +75,8 @@ from contact.models import (
     LetterStatus,
 )
 from core.working_days import end_of_working_day, is_working_day
-from referrals.models import Referral, ReferralStatus, SupportService
+from directory.models import SupportService
+from referrals.models import Referral, ReferralStatus
 from scheduling.models import ItemKind, ScheduledItem
 from support.models import (
     ActionKind,

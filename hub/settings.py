@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "audit",
+    "directory",
     "cases",
     "assessments",
     "referrals",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("work/", include("scheduling.urls")),
     path("ivnas/", include("assessments.urls")),
     path("letters/", include("contact.letter_urls")),
+    path("services/", include("directory.urls")),
     path("", include("referrals.urls")),
     path("volunteers/", include("volunteers.urls")),
     path("dashboard/", include("reporting.urls")),

@@ -29,6 +29,7 @@ from cases.choices import age_band
 from cases.models import Case, CaseTransition, Crime, Person, SelfReferral
 from cases.workflow import TRANSITIONS
 from contact.models import ContactAttempt, ContactNote, Letter
+from directory.models import SupportService
 from privacy.models import (
     AnonymisedBecause,
     AnonymisedCase,
@@ -47,7 +48,7 @@ from privacy.selectors import (
     held_past_retention,
     retention_rules,
 )
-from referrals.models import Referral, SupportService, Transfer
+from referrals.models import Referral, Transfer
 from scheduling.models import ItemState, ScheduledItem
 from support.models import (
     Closure,

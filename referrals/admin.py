@@ -1,13 +1,6 @@
 from django.contrib import admin
 
-from referrals.models import Referral, SupportService, Transfer
-
-
-@admin.register(SupportService)
-class SupportServiceAdmin(admin.ModelAdmin):
-    list_display = ["name", "commissioned_by_pcc", "national", "active"]
-    list_filter = ["commissioned_by_pcc", "national", "active"]
-    search_fields = ["name"]
+from referrals.models import Referral, Transfer
 
 
 @admin.register(Referral)

@@ -32,20 +32,21 @@ from accounts.models import ApiClient, User
 from assessments.models import ConsentToShare, Dvna, Level, NeedArea
 from assessments.services import VictimDetails
 from assessments.triage import IvnaAnswers, triage
-from cases.choices import CaseSource, District, Route
+from cases.choices import CaseSource, Route
 from cases.models import Case, Crime, Person
 from cases.services import CaseError, flag_repeat_victim, open_case, transition_case
 from cases.workflow import CaseStatus, is_allowed
 from contact.letters import html_to_pdf
 from contact.services import start_contact
+from core.choices import District
 from core.working_days import end_of_working_day
+from directory.models import SupportService
 from referrals.models import (
     REFERRAL_TRANSITIONS,
     Organisation,
     Referral,
     ReferralStatus,
     SharedItem,
-    SupportService,
     Transfer,
     TransferDirection,
     TransferVia,
@@ -87,33 +88,6 @@ DIRECTORY_FIELDS = (
     "referral_email",
     "phone",
 )
-
-
-@transaction.atomic
-def save_service(*, service: SupportService, by: User) -> SupportService:
-    """Add a service to the directory or change one (hub managers: the directory is theirs,
-    DOMAIN.md "Who uses it"). The history of every change is kept (pghistory)."""
-    if not by.has_perm("referrals.manage_directory"):
-        raise CaseError("Only a hub manager can change the service directory.")
-    with pghistory.context(user=by.pk):
-        service.specialisms = sorted(set(service.specialisms))
-        service.districts = sorted(set(service.districts))
-        service.save()
-    return service
-
-
-@transaction.atomic
-def set_service_active(*, service: SupportService, active: bool, by: User) -> SupportService:
-    """Deactivate a service (no new referrals to it; its referrals stay) or bring it back."""
-    if not by.has_perm("referrals.manage_directory"):
-        raise CaseError("Only a hub manager can change the service directory.")
-    locked = SupportService.objects.select_for_update().get(pk=service.pk)
-    if locked.active != active:
-        with pghistory.context(user=by.pk):
-            locked.active = active
-            locked.save(update_fields=["active"])
-    service.active = active
-    return service
 
 
 # -- Referrals ---------------------------------------------------------------------------

@@ -7,20 +7,6 @@ CASE = "cases/<int:case_pk>/"
 REFERRAL = f"{CASE}referrals/<int:pk>/"
 
 urlpatterns = [
-    # The service directory
-    path("services/", views.DirectoryView.as_view(), name="directory"),
-    path("services/new/", views.ServiceCreateView.as_view(), name="service_add"),
-    path("services/<int:pk>/edit/", views.ServiceUpdateView.as_view(), name="service_edit"),
-    path(
-        "services/<int:pk>/deactivate/",
-        views.ServiceDeactivateView.as_view(),
-        name="service_deactivate",
-    ),
-    path(
-        "services/<int:pk>/reactivate/",
-        views.ServiceReactivateView.as_view(),
-        name="service_reactivate",
-    ),
     # Referrals from a recovery-plan action (the plan links here)
     path(
         f"{CASE}actions/<int:action_pk>/refer/",

@@ -1,7 +1,7 @@
 """The service directory, referrals from a recovery plan, and transfers between areas.
 
 Rules: the directory is read by everyone who works cases and changed only by hub managers
-(referrals.manage_directory). Every case page here finds its case through casework_for (404
+(directory.manage_directory). Every case page here finds its case through casework_for (404
 otherwise), needs cases.view_casework and cases.work_case, logs what it shows, and writes
 through referrals.services inside one transaction with its access-log row. A referral or
 a transfer out discloses a victim's details: the access log names the receiving service,
@@ -14,134 +14,23 @@ from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
-from django.views.generic import FormView, TemplateView, View
+from django.views.generic import FormView, View
 
 from audit.models import AccessAction
 from audit.services import record_access
-from cases.choices import District
 from cases.selectors import casework_for
 from cases.services import CaseError
 from contact.letter_views import pdf_response
-from referrals import selectors, services
+from core.choices import District
+from referrals import services
 from referrals.forms import (
-    LOCAL_DISTRICTS,
     DeclinedForm,
     ReferralForm,
-    SupportServiceForm,
     TransferInForm,
     TransferOutForm,
 )
-from referrals.models import Referral, Specialism, SupportService, TransferVia
+from referrals.models import Referral, TransferVia
 from support.models import PlanAction
-
-# -- The service directory ---------------------------------------------------------------
-
-
-class DirectoryView(PermissionRequiredMixin, TemplateView):
-    """The services the hub refers and signposts to: what each does, who commissions it,
-    where it works and how to refer (service specification: "an online directory of
-    services with which the Victims' Hub works")."""
-
-    permission_required = "cases.view_casework"
-    template_name = "referrals/directory.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        get = self.request.GET
-        can_manage = self.request.user.has_perm("referrals.manage_directory")
-        specialism = get.get("specialism", "")
-        district = get.get("district", "")
-        specialism = specialism if specialism in Specialism.values else ""
-        district = district if district in District.values else ""
-        include_inactive = can_manage and get.get("inactive") == "1"
-        services_ = list(
-            selectors.directory(
-                include_inactive=include_inactive,
-                specialism=specialism,
-                district=district,
-                q=get.get("q", "")[:100],
-            )
-        )
-        context.update(
-            services=services_,
-            can_manage=can_manage,
-            can_record_transfer=self.request.user.has_perms(TransferInView.permission_required),
-            specialisms=Specialism.choices,
-            districts=LOCAL_DISTRICTS,
-            specialism=specialism,
-            district=district,
-            q=get.get("q", "")[:100],
-            include_inactive=include_inactive,
-            filtered=bool(specialism or district or get.get("q")),
-        )
-        return context
-
-
-class ServiceFormMixin(PermissionRequiredMixin):
-    permission_required = ("cases.view_casework", "referrals.manage_directory")
-    template_name = "referrals/service_form.html"
-    form_class = SupportServiceForm
-
-    def form_valid(self, form):
-        service = form.save(commit=False)
-        services.save_service(service=service, by=self.request.user)
-        messages.success(self.request, f"{service.name} is saved in the directory.")
-        return redirect("referrals:directory")
-
-
-class ServiceCreateView(ServiceFormMixin, FormView):
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(heading="Add a service", **kwargs)
-
-
-class ServiceUpdateView(ServiceFormMixin, FormView):
-    def dispatch(self, request, *args, **kwargs):
-        self.service = get_object_or_404(SupportService, pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.service}
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            heading=f"Change {self.service.name}", service=self.service, **kwargs
-        )
-
-
-class ServiceDeactivateView(PermissionRequiredMixin, TemplateView):
-    """Ask, then take a service out of the directory: no new referrals go to it; the
-    referrals already made and the consents recorded for it stay."""
-
-    permission_required = ("cases.view_casework", "referrals.manage_directory")
-    template_name = "referrals/service_deactivate.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        self.service = get_object_or_404(SupportService, pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            service=self.service,
-            open_referrals=self.service.referrals.filter(status__in=["sent", "accepted"]).count(),
-            **kwargs,
-        )
-
-    def post(self, request, *args, **kwargs):
-        services.set_service_active(service=self.service, active=False, by=request.user)
-        messages.success(request, f"{self.service.name} has been deactivated.")
-        return redirect("referrals:directory")
-
-
-class ServiceReactivateView(PermissionRequiredMixin, View):
-    permission_required = ("cases.view_casework", "referrals.manage_directory")
-    http_method_names = ["post"]
-
-    def post(self, request, *args, **kwargs):
-        service = get_object_or_404(SupportService, pk=kwargs["pk"])
-        services.set_service_active(service=service, active=True, by=request.user)
-        messages.success(request, f"{service.name} is back in the directory.")
-        return redirect("referrals:directory")
-
 
 # -- Work on a case ------------------------------------------------------------------------
 

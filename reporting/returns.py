@@ -30,8 +30,9 @@ from django.db.models.functions import Coalesce, NullIf, TruncDate
 from django.utils import timezone
 
 from assessments.models import DvnaNeed, Level, NeedArea
-from cases.choices import CrimeType, District, Ethnicity, Gender, age_band
+from cases.choices import CrimeType, Ethnicity, Gender, age_band
 from cases.models import Case
+from core.choices import District
 from referrals.models import Referral
 from reporting.flow import COUNTING_RULES_VERSION, Period, compute_flow, referrals
 from reporting.models import QuarterlyReturnSnapshot

@@ -16,8 +16,9 @@ from datetime import date, timedelta
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncMonth
 
-from cases.choices import CrimeType, District, Marker
+from cases.choices import CrimeType, Marker
 from cases.models import Case
+from core.choices import District
 from reporting.flow import FLOW_KEYS, Flow, Period, compute_flow, leaf_filter, referrals
 
 # What the boxes of the flow are called on the dashboard, in the CSV and on the case list.

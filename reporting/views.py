@@ -21,7 +21,7 @@ from django.views.generic import TemplateView, View
 
 from audit.models import AccessAction
 from audit.services import record_access
-from cases.choices import District
+from core.choices import District
 from reporting.csv import dashboard_csv
 from reporting.flow import COUNTING_RULES_VERSION, Period
 from reporting.selectors import (

@@ -10,7 +10,7 @@ from django import forms
 from assessments.models import Level, NeedArea
 from cases.selectors import caseworkers
 from core.fields import DateField
-from referrals.models import SupportService
+from directory.models import SupportService
 from support.models import (
     ActionKind,
     ActionStatus,

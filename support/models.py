@@ -57,7 +57,7 @@ class PlanAction(models.Model):
         related_name="plan_actions",
     )
     service = models.ForeignKey(
-        "referrals.SupportService", null=True, blank=True, on_delete=models.PROTECT,
+        "directory.SupportService", null=True, blank=True, on_delete=models.PROTECT,
         related_name="plan_actions",
     )
     review_on = models.DateField(null=True, blank=True)

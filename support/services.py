@@ -23,7 +23,7 @@ from assessments.models import Dvna, Level, NeedArea
 from cases.models import Case
 from cases.services import CaseError, transition_case
 from cases.workflow import CaseStatus
-from referrals.models import SupportService
+from directory.models import SupportService
 from scheduling.models import ItemKind
 from scheduling.services import cancel_items, complete_human_items, schedule
 from support.models import (

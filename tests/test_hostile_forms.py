@@ -116,8 +116,8 @@ NO_INPUT = {
     "referrals:completed": "records the answer to a referral; the referral is in the URL",
     "referrals:chased": "records a chase; the referral is in the URL",
     "referrals:resend": "sends the referral again; the referral is in the URL",
-    "referrals:service_deactivate": "a confirmation button; the service is in the URL",
-    "referrals:service_reactivate": "a button; the service is in the URL",
+    "directory:service_deactivate": "a confirmation button; the service is in the URL",
+    "directory:service_reactivate": "a button; the service is in the URL",
 }
 # Who walks a form: the first of these whom the matrix lets through ...
 WALKERS = (MANAGER, VCC, POLICE, VOLUNTEER, OTHER_VOLUNTEER, OPCC, OTHER_VCC, ANONYMOUS)
@@ -160,8 +160,8 @@ def _close_supported(w) -> None:
 
 
 def _victim_moved_away(w) -> None:
-    from cases.choices import District
     from cases.models import Person
+    from core.choices import District
 
     Person.objects.filter(pk=w.restricted.person_id).update(district=District.OUT_OF_AREA)
 

@@ -214,7 +214,8 @@ def _casework_action(*, vcc: Outcome, manager: Outcome | None = None) -> dict:
 # share with, a plan action waiting to be referred to it, and a referral already sent.
 def _referral_world(*, restricted, vcc) -> dict:
     from assessments.models import ConsentToShare
-    from referrals.models import Referral, SupportService
+    from directory.models import SupportService
+    from referrals.models import Referral
     from support.models import PlanAction, RecoveryPlan
 
     service = SupportService.objects.create(
@@ -240,7 +241,7 @@ def _referral_world(*, restricted, vcc) -> dict:
 
 
 def _services() -> list:
-    from referrals.models import SupportService
+    from directory.models import SupportService
 
     return list(SupportService.objects.order_by("pk").values_list("pk", "name", "active"))
 
@@ -1155,7 +1156,7 @@ MATRIX = PermissionMatrix(
         ),
         # --- The service directory: read by casework users, changed by managers only ---
         View(
-            "referrals:directory",
+            "directory:directory",
             expect={
                 ANONYMOUS: LOGIN,
                 **NO_CASEWORK,
@@ -1164,7 +1165,7 @@ MATRIX = PermissionMatrix(
             },
         ),
         View(
-            "referrals:service_add",
+            "directory:service_add",
             expect={
                 ANONYMOUS: LOGIN,
                 **NO_CASEWORK,
@@ -1173,7 +1174,7 @@ MATRIX = PermissionMatrix(
             },
         ),
         View(
-            "referrals:service_add",
+            "directory:service_add",
             method="post",
             data=_service_form,
             unchanged=_services,
@@ -1181,11 +1182,11 @@ MATRIX = PermissionMatrix(
                 ANONYMOUS: LOGIN,
                 **NO_CASEWORK,
                 VCC: FORBIDDEN,
-                MANAGER: redirects(reverse("referrals:directory"), "Matrix Signposting is saved"),
+                MANAGER: redirects(reverse("directory:directory"), "Matrix Signposting is saved"),
             },
         ),
         View(
-            "referrals:service_edit",
+            "directory:service_edit",
             of="referral_service",
             expect={
                 ANONYMOUS: LOGIN,
@@ -1196,7 +1197,7 @@ MATRIX = PermissionMatrix(
             },
         ),
         View(
-            "referrals:service_edit",
+            "directory:service_edit",
             method="post",
             of="referral_service",
             data=_service_form,
@@ -1205,12 +1206,12 @@ MATRIX = PermissionMatrix(
                 ANONYMOUS: LOGIN,
                 **NO_CASEWORK,
                 VCC: FORBIDDEN,
-                MANAGER: redirects(reverse("referrals:directory"), "Matrix Signposting is saved"),
+                MANAGER: redirects(reverse("directory:directory"), "Matrix Signposting is saved"),
                 OTHER_VCC: FORBIDDEN,
             },
         ),
         View(
-            "referrals:service_deactivate",
+            "directory:service_deactivate",
             of="referral_service",
             expect={
                 ANONYMOUS: LOGIN,
@@ -1221,7 +1222,7 @@ MATRIX = PermissionMatrix(
             },
         ),
         View(
-            "referrals:service_deactivate",
+            "directory:service_deactivate",
             method="post",
             of="referral_service",
             unchanged=_services,
@@ -1229,19 +1230,19 @@ MATRIX = PermissionMatrix(
                 ANONYMOUS: LOGIN,
                 **NO_CASEWORK,
                 VCC: FORBIDDEN,
-                MANAGER: redirects(reverse("referrals:directory"), "has been deactivated"),
+                MANAGER: redirects(reverse("directory:directory"), "has been deactivated"),
                 OTHER_VCC: FORBIDDEN,
             },
         ),
         View(
-            "referrals:service_reactivate",
+            "directory:service_reactivate",
             method="post",
             of="referral_service",
             expect={
                 ANONYMOUS: LOGIN,
                 **NO_CASEWORK,
                 VCC: FORBIDDEN,
-                MANAGER: redirects(reverse("referrals:directory"), "is back in the directory"),
+                MANAGER: redirects(reverse("directory:directory"), "is back in the directory"),
                 OTHER_VCC: FORBIDDEN,
             },
         ),

@@ -19,7 +19,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from cases.choices import District
+from core.choices import District
 
 # The service specification's figures, in one place.
 MINIMUM_VOLUNTEERS = 15

@@ -19,9 +19,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
-from cases.choices import LANGUAGES, ContactBand, District
+from cases.choices import LANGUAGES, ContactBand
 from cases.models import Case
 from cases.workflow import OPEN_STATUSES
+from core.choices import District
 from volunteers.models import (
     ACCREDITATION_WARNING_DAYS,
     Volunteer,

@@ -30,9 +30,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role, role_of
-from cases.choices import LANGUAGES, District
+from cases.choices import LANGUAGES
 from cases.models import Case
 from cases.workflow import CaseStatus
+from core.choices import District
 from volunteers.models import (
     ACCREDITATION_WARNING_DAYS,
     MAX_HOURS_PER_DAY,

@@ -11,7 +11,8 @@ from assessments.services import (
     IvnaSubmission,
     VictimDetails,
 )
-from cases.choices import CrimeType, District, Ethnicity, Gender, Marker, Route
+from cases.choices import CrimeType, Ethnicity, Gender, Marker, Route
+from core.choices import District
 from core.serializers import StrictSerializer
 
 EARLIEST_OFFENCE_DATE = date(1900, 1, 1)

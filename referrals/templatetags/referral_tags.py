@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from django import template
 
-from cases.choices import CaseSource, District
+from cases.choices import CaseSource
 from cases.workflow import CaseStatus
+from core.choices import District
 from referrals import selectors
 from referrals.services import can_transfer_out
 

@@ -5,7 +5,7 @@ from datetime import date
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cases.choices import District
+from core.choices import District
 
 # The last day a period may run to, as for the quarterly return (its last year is 2100).
 # The end of the period is counted up to midnight after it, and 31 December 9999 has none.

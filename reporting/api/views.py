@@ -7,8 +7,8 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases.choices import District
 from core.api import WWW_AUTHENTICATE, SignedIn, error_responses
+from core.choices import District
 from reporting.api.renderers import QuarterlyReturnCSVRenderer
 from reporting.api.serializers import (
     FlowQuerySerializer,

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from assessments.dvna_services import record_dvna, update_dvna
 from assessments.models import ConsentToShare, Dvna, DvnaNeed
-from referrals.models import SupportService
+from directory.models import SupportService
 from tests.factories import CaseFactory, PersonFactory, user_with_role
 from tests.support.builders import accepted_case, answers, dvna_form, levels
 

@@ -20,7 +20,8 @@ from accounts.roles import Role
 from assessments.models import ConsentToShare, Dvna
 from cases.models import Case
 from cases.selfreferral import MIN_FORM_SECONDS, rate_limit_key
-from referrals.models import Referral, SupportService
+from directory.models import SupportService
+from referrals.models import Referral
 from scheduling.models import ScheduledItem
 from support.models import Closure, RecoveryPlan, Review
 from tests.factories import CaseFactory, IvnaFactory, PersonFactory, user_with_role

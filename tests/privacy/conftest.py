@@ -17,7 +17,8 @@ from pypdf import PdfReader
 from assessments.models import ConsentToShare, Dvna, DvnaNeed
 from cases.models import Case, CaseTransition, Person, SelfReferral
 from contact.models import ContactAttempt, ContactNote, Letter
-from referrals.models import Referral, SupportService, Transfer
+from directory.models import SupportService
+from referrals.models import Referral, Transfer
 from support.models import (
     Closure,
     ClosureOutcome,

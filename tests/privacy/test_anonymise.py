@@ -10,9 +10,10 @@ from django.apps import apps
 
 from cases.models import Case, CaseTransition, Crime, Person
 from contact.models import Letter
+from directory.models import SupportService
 from privacy import services
 from privacy.models import AnonymisedCase, AnonymisedPerson, LegalHold
-from referrals.models import Referral, SupportService
+from referrals.models import Referral
 from reporting.flow import Period, compute_flow
 from tests.factories import CaseFactory, CrimeFactory, IvnaFactory, PersonFactory
 from tests.privacy.conftest import make_victim, secrets_in_database

@@ -8,7 +8,7 @@ import pytest
 from pypdf import PdfReader
 
 from assessments.models import ConsentToShare, Dvna, DvnaNeed
-from referrals.models import SupportService
+from directory.models import SupportService
 from support.models import PlanAction, RecoveryPlan
 from tests.factories import CaseFactory, CrimeFactory, PersonFactory
 

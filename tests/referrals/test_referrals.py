@@ -14,8 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AccessLog
+from directory.models import SupportService
 from referrals import services
-from referrals.models import Referral, ReferralStatus, SupportService
+from referrals.models import Referral, ReferralStatus
 from scheduling.models import ItemKind, ItemState, ScheduledItem
 from support.models import PlanAction
 from tests.factories import CaseFactory, user_with_role

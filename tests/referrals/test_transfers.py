@@ -147,7 +147,7 @@ def transfer_in_form(**overrides) -> dict:
 def test_a_manager_records_a_transfer_in(client, manager_user):
     client.force_login(manager_user)
     assert "Record a transfer from another area" in client.get(
-        reverse("referrals:directory")
+        reverse("directory:directory")
     ).content.decode()
     response = client.post(reverse("referrals:transfer_in"), transfer_in_form())
 

@@ -23,7 +23,8 @@ from rest_framework.test import APIClient
 from assessments.models import ConsentToShare, Dvna, DvnaNeed
 from cases.choices import age_band
 from cases.models import Case
-from referrals.models import Referral, SupportService
+from directory.models import SupportService
+from referrals.models import Referral
 from reporting.flow import COUNTING_RULES_VERSION, compute_flow
 from reporting.models import QuarterlyReturnSnapshot
 from reporting.returns import (

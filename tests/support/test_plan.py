@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from assessments.dvna_services import record_dvna
 from cases.models import CaseTransition
-from referrals.models import SupportService
+from directory.models import SupportService
 from scheduling.models import ItemKind, ItemState, ScheduledItem
 from support.models import ActionUpdate, PlanAction, RecoveryPlan
 from support.services import StalePlan, add_action

@@ -8,10 +8,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pghistory.models import Events
 
-from referrals.models import SupportService
+from directory.models import SupportService
 
 pytestmark = pytest.mark.django_db
-DIRECTORY = reverse("referrals:directory")
+DIRECTORY = reverse("directory:directory")
 
 NEW_SERVICE = {
     "name": "Huntingdon Hate Crime Support",
@@ -43,13 +43,13 @@ def test_the_vcc_cannot_change_the_directory(client, vcc_user):
     client.force_login(vcc_user)
     page = client.get(DIRECTORY).content.decode()
     assert "Add a service" not in page
-    assert reverse("referrals:service_edit", args=[service.pk]) not in page
-    assert client.get(reverse("referrals:service_add")).status_code == 403
-    assert client.post(reverse("referrals:service_add"), NEW_SERVICE).status_code == 403
+    assert reverse("directory:service_edit", args=[service.pk]) not in page
+    assert client.get(reverse("directory:service_add")).status_code == 403
+    assert client.post(reverse("directory:service_add"), NEW_SERVICE).status_code == 403
     assert client.post(
-        reverse("referrals:service_edit", args=[service.pk]), {**NEW_SERVICE, "name": "X"}
+        reverse("directory:service_edit", args=[service.pk]), {**NEW_SERVICE, "name": "X"}
     ).status_code == 403
-    assert client.post(reverse("referrals:service_deactivate", args=[service.pk])).status_code \
+    assert client.post(reverse("directory:service_deactivate", args=[service.pk])).status_code \
         == 403
     service.refresh_from_db()
     assert service.active and service.name == "The Bobby Scheme"
@@ -66,28 +66,28 @@ def test_a_manager_adds_edits_deactivates_and_reactivates(client, manager_user):
     client.force_login(manager_user)
     assert "Add a service" in client.get(DIRECTORY).content.decode()
 
-    response = client.post(reverse("referrals:service_add"), NEW_SERVICE)
+    response = client.post(reverse("directory:service_add"), NEW_SERVICE)
     assert response.status_code == 302
     service = SupportService.objects.get(name=NEW_SERVICE["name"])
     assert service.commissioned_by_pcc is True and service.national is False
     assert service.specialisms == ["hate_crime"] and service.districts == ["huntingdonshire"]
 
-    edit = reverse("referrals:service_edit", args=[service.pk])
+    edit = reverse("directory:service_edit", args=[service.pk])
     assert NEW_SERVICE["referral_email"] in client.get(edit).content.decode()
     client.post(edit, {**NEW_SERVICE, "national": "True", "districts": []})
     service.refresh_from_db()
     assert service.national is True and service.districts == []
 
-    confirm = client.get(reverse("referrals:service_deactivate", args=[service.pk]))
+    confirm = client.get(reverse("directory:service_deactivate", args=[service.pk]))
     assert "Deactivate Huntingdon Hate Crime Support?" in confirm.content.decode()
-    done = client.post(reverse("referrals:service_deactivate", args=[service.pk]), follow=True)
+    done = client.post(reverse("directory:service_deactivate", args=[service.pk]), follow=True)
     assert "Huntingdon Hate Crime Support has been deactivated" in done.content.decode()
     service.refresh_from_db()
     assert service.active is False
     assert NEW_SERVICE["name"] not in client.get(DIRECTORY).content.decode()
     assert NEW_SERVICE["name"] in client.get(DIRECTORY, {"inactive": "1"}).content.decode()
 
-    client.post(reverse("referrals:service_reactivate", args=[service.pk]))
+    client.post(reverse("directory:service_reactivate", args=[service.pk]))
     service.refresh_from_db()
     assert service.active is True
     # Every change is a row, with who made it.
@@ -99,7 +99,7 @@ def test_a_manager_adds_edits_deactivates_and_reactivates(client, manager_user):
 def test_the_form_errors_are_per_field(client, manager_user):
     client.force_login(manager_user)
     response = client.post(
-        reverse("referrals:service_add"),
+        reverse("directory:service_add"),
         {**NEW_SERVICE, "name": "The Bobby Scheme", "referral_email": "not-an-email"},
     )
     page = response.content.decode()
