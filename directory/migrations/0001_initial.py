@@ -2,8 +2,6 @@
 
 import django.contrib.postgres.fields
 import django.db.models.deletion
-import pgtrigger.compiler
-import pgtrigger.migrations
 from django.db import migrations, models
 
 
