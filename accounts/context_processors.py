@@ -11,8 +11,8 @@ def navigation(request):
     items = []
     if role == Role.POLICE:
         items = [
-            ("Record an IVNA", reverse("assessments:ivna_new")),
-            ("My submissions", reverse("assessments:my_submissions")),
+            ("Record an IVNA", reverse("intake:ivna_new")),
+            ("My submissions", reverse("intake:my_submissions")),
         ]
     elif role in (Role.VCC, Role.MANAGER):
         items = [

@@ -14,7 +14,7 @@ def home(request):
     """Send each role to where its work is."""
     role = role_of(request.user)
     if role == Role.POLICE:
-        return redirect("assessments:my_submissions")
+        return redirect("intake:my_submissions")
     if role in (Role.VCC, Role.MANAGER):
         return redirect("scheduling:my_work")
     if role == Role.OPCC:

@@ -25,7 +25,7 @@ _VCC = [
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.POLICE: ["assessments.submit_ivna"],
+    Role.POLICE: ["intake.submit_ivna"],
     Role.VCC: _VCC,
     Role.MANAGER: _VCC
     + [

@@ -18,18 +18,12 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from accounts.models import User
-from assessments.models import (
-    ConsentToShare,
-    DashRisk,
-    Dvna,
-    DvnaNeed,
-    Level,
-    NeedArea,
-)
+from assessments.models import ConsentToShare, Dvna, DvnaNeed, Level, NeedArea
 from cases.models import Case
 from cases.services import CaseError
 from cases.workflow import CaseStatus
 from directory.models import SupportService
+from intake.models import DashRisk
 
 # The DVNA is due once the victim has accepted support, and is redone (a new version) while
 # the plan is in place. Before acceptance there is nothing to assess; after closure the

@@ -10,7 +10,6 @@ from django.views.generic import TemplateView, View
 from pghistory.models import Events
 
 from accounts.models import User
-from assessments.triage import rule_description
 from audit.models import AccessAction, AccessLog
 from audit.services import record_access
 from cases.filters import CaseFilter
@@ -25,6 +24,7 @@ from cases.services import CaseError, allocate_case
 from cases.workflow import CaseStatus
 from contact.selectors import contact_log
 from contact.services import propose_next_attempt
+from intake.triage import rule_description
 
 SEARCH_SESSION_KEY = "case_search"
 SEARCH_MAX_LENGTH = 100  # longer than any name or crime reference

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role, role_group
-from assessments.models import SubmittedVia
-from assessments.services import (
+from intake.models import SubmittedVia
+from intake.services import (
     AssessmentAnswers,
     CrimeDetails,
     IvnaSubmission,

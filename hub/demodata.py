@@ -10,7 +10,7 @@ generate_demo_data.py) calls `generate()`. What it follows:
 - Table 2 (crime type by gender) with plausible shares for the other Home Office codes and a
   few non-crime incidents; Table 3 (vulnerability markers, unique victims), picked by a
   weighted draw (domestic abuse mostly adult women, child abuse children, ...).
-- Every IVNA is routed by the real rule table (assessments.triage.triage). The officer's
+- Every IVNA is routed by the real rule table (intake.triage.triage). The officer's
   judgement is drawn so that about 31% of referrals are routed for hub contact; with the
   contact outcomes below about 44% of those accept support (2015: "over 4,000 victims
   assessed as vulnerable, 44%"), and 131 self-referrals per 29,218 victims.
@@ -54,16 +54,9 @@ from django.db import connection, transaction
 
 from accounts.models import User
 from accounts.roles import Role, role_group
-from assessments.models import ConsentToShare, Dvna, DvnaNeed, Ivna, Level, NeedArea, SubmittedVia
-from assessments.triage import (
-    SERIOUS_CRIME_MARKERS,
-    SERIOUS_CRIME_TYPES,
-    IvnaAnswers,
-    rule_description,
-    triage,
-)
+from assessments.models import ConsentToShare, Dvna, DvnaNeed, Level, NeedArea
 from cases.choices import CaseSource, CrimeType, Ethnicity, Gender, Marker, Route
-from cases.models import AskedBy, Case, CaseTransition, Crime, Person, SelfReferral
+from cases.models import Case, CaseTransition, Crime, Person
 from cases.workflow import TRANSITIONS, CaseStatus, is_allowed, status_after_triage
 from contact.models import (
     AttemptOutcome,
@@ -76,6 +69,14 @@ from contact.models import (
 )
 from core.working_days import end_of_working_day, is_working_day
 from directory.models import SupportService
+from intake.models import AskedBy, Ivna, SelfReferral, SubmittedVia
+from intake.triage import (
+    SERIOUS_CRIME_MARKERS,
+    SERIOUS_CRIME_TYPES,
+    IvnaAnswers,
+    rule_description,
+    triage,
+)
 from referrals.models import Referral, ReferralStatus
 from scheduling.models import ItemKind, ScheduledItem
 from support.models import (

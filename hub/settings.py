@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "audit",
     "directory",
     "cases",
+    "intake",
     "assessments",
     "referrals",
     "scheduling",

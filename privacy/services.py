@@ -24,12 +24,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
-from assessments.models import ConsentToShare, Dvna, DvnaNeed, Ivna
+from assessments.models import ConsentToShare, Dvna, DvnaNeed
 from cases.choices import age_band
-from cases.models import Case, CaseTransition, Crime, Person, SelfReferral
+from cases.models import Case, CaseTransition, Crime, Person
 from cases.workflow import TRANSITIONS
 from contact.models import ContactAttempt, ContactNote, Letter
 from directory.models import SupportService
+from intake.models import Ivna, SelfReferral, Transfer
 from privacy.models import (
     AnonymisedBecause,
     AnonymisedCase,
@@ -48,7 +49,7 @@ from privacy.selectors import (
     held_past_retention,
     retention_rules,
 )
-from referrals.models import Referral, Transfer
+from referrals.models import Referral
 from scheduling.models import ItemState, ScheduledItem
 from support.models import (
     Closure,

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from referrals.models import Referral, Transfer
+from intake.models import Transfer
+from referrals.models import Referral
 
 
 @admin.register(Referral)

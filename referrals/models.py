@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import pghistory
 from django.conf import settings
-from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
 
@@ -117,92 +116,3 @@ class Referral(models.Model):
 
 
 # -- Transfers between police areas ---------------------------------------------------------
-
-
-class TransferDirection(models.TextChoices):
-    IN = "in", "Transferred in"
-    OUT = "out", "Transferred out"
-
-
-class Organisation(models.TextChoices):
-    """Who sends victims to the hub, or receives them from it (service specification,
-    interoperability: "Action Fraud the British Transport Police and other area Victim
-    Referral Services")."""
-
-    OTHER_FORCE = "other_force", "Another police force"
-    ACTION_FRAUD = "action_fraud", "Action Fraud"
-    BRITISH_TRANSPORT_POLICE = "british_transport_police", "British Transport Police"
-    VICTIM_SERVICE = "victim_service", "Another area's victim service"
-
-
-class SharedItem(models.TextChoices):
-    """What was passed to another area with a transfer out."""
-
-    IDENTITY = "identity", "Name and date of birth"
-    CONTACT_DETAILS = "contact_details", "Contact details (phone, email, address)"
-    SAFE_CONTACT = "safe_contact", "Safe-contact information"
-    CRIME_DETAILS = "crime_details", "Crime details"
-    IVNA = "ivna", "The Initial Victim Needs Assessment"
-    NEEDS = "needs", "Needs assessed by the hub (DVNA)"
-    CONTACT_HISTORY = "contact_history", "The hub's contact history"
-
-
-class TransferVia(models.TextChoices):
-    WEB = "web", "Web form"
-    API = "api", "API"
-
-
-@pghistory.track()
-class Transfer(models.Model):
-    """A victim's details passed between police areas: in (the victim lives here and
-    reported elsewhere) or out (the victim lives in another area).
-
-    Service specification, interoperability: "victims who report crime in another PCC area
-    but who reside in Cambridgeshire can have their personal data transferred to the
-    Victims' Hub", and the other way round to "the support arrangements in place in their
-    area of residence".
-    """
-
-    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="transfers")
-    direction = models.CharField(max_length=3, choices=TransferDirection.choices)
-    organisation = models.CharField(max_length=30, choices=Organisation.choices)
-    organisation_name = models.CharField(max_length=200)
-    # Who the transfer is matched on when it arrives again (retries): the kind, and for
-    # another force its name, normalised.
-    organisation_key = models.CharField(max_length=230, editable=False)
-    area = models.CharField(
-        max_length=100, blank=True, help_text="The police area the victim lives in (out)."
-    )
-    their_reference = models.CharField(max_length=50, blank=True)
-    contact_name = models.CharField(max_length=200, blank=True)
-    contact_email = models.EmailField(blank=True)
-    contact_phone = models.CharField(max_length=30, blank=True)
-    shared = ArrayField(
-        models.CharField(max_length=30, choices=SharedItem.choices), default=list, blank=True
-    )
-    notes = models.TextField(blank=True)
-    at = models.DateTimeField(default=timezone.now)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    via = models.CharField(max_length=5, choices=TransferVia.choices, default=TransferVia.WEB)
-
-    class Meta:
-        ordering = ["case", "at", "pk"]
-        constraints = [
-            # The same sending organisation and reference is the same transfer (retries).
-            models.UniqueConstraint(
-                fields=["organisation_key", "their_reference"],
-                condition=models.Q(direction="in"),
-                name="one_inbound_transfer_per_reference",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"Transfer {self.direction} of case {self.case_id}"
-
-    @property
-    def shared_labels(self) -> list[str]:
-        return [SharedItem(s).label for s in self.shared if s in SharedItem.values]
-
-    @property
-    def contact_lines(self) -> list[str]:
-        return [v for v in (self.contact_name, self.contact_email, self.contact_phone) if v]

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from cases.models import Case
-from referrals.models import Referral, Transfer
+from intake.models import Transfer
+from referrals.models import Referral
 from support.models import PlanAction
 
 

@@ -19,7 +19,6 @@ urlpatterns = [
     path(f"{REFERRAL}chased/", views.ReferralChasedView.as_view(), name="chased"),
     path(f"{REFERRAL}resend/", views.ReferralResendView.as_view(), name="resend"),
     path(f"{REFERRAL}document/", views.ReferralDocumentView.as_view(), name="document"),
-    # Transfers between police areas
+    # Transfers to another police area (transfers in: intake)
     path(f"{CASE}transfer/", views.TransferOutView.as_view(), name="transfer_out"),
-    path("transfers/new/", views.TransferInView.as_view(), name="transfer_in"),
 ]

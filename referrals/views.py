@@ -26,10 +26,9 @@ from referrals import services
 from referrals.forms import (
     DeclinedForm,
     ReferralForm,
-    TransferInForm,
     TransferOutForm,
 )
-from referrals.models import Referral, TransferVia
+from referrals.models import Referral
 from support.models import PlanAction
 
 # -- Work on a case ------------------------------------------------------------------------
@@ -267,33 +266,3 @@ class TransferOutView(CaseWorkMixin, FormView):
             f"{transfer.organisation_name}.",
         )
         return self.back_to_case()
-
-
-class TransferInView(PermissionRequiredMixin, FormView):
-    """A hub manager records a victim transferred in by another force, Action Fraud or
-    British Transport Police: a case opens for hub contact."""
-
-    permission_required = ("cases.view_casework", "cases.work_case", "cases.allocate_case")
-    template_name = "referrals/transfer_in.html"
-    form_class = TransferInForm
-
-    def form_valid(self, form):
-        try:
-            result = services.record_transfer_in(
-                details=form.to_details(), by=self.request.user, via=TransferVia.WEB
-            )
-        except services.TransferInvalid as error:
-            for path, message in error.errors.items():
-                form.add_error(form.SERVICE_ERROR_FIELDS.get(path), message)
-            return self.form_invalid(form)
-        if result.created:
-            messages.success(
-                self.request,
-                f"Transfer recorded: case {result.case.reference} is open for hub contact.",
-            )
-        else:
-            messages.success(
-                self.request,
-                f"This transfer was already recorded: case {result.case.reference}.",
-            )
-        return redirect("cases:detail", pk=result.case.pk)

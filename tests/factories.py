@@ -9,10 +9,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role, role_group
-from assessments.models import Ivna, SubmittedVia
 from cases.choices import CaseSource, Route
 from cases.models import Case, Crime, Person
 from cases.workflow import status_after_triage
+from intake.models import Ivna, SubmittedVia
 
 
 class UserFactory(factory.django.DjangoModelFactory):

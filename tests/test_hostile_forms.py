@@ -643,7 +643,7 @@ def test_every_form_view_is_walked_or_excused():
     assert not stale, f"excused, but not a view of the hub: {', '.join(sorted(stale))}"
     assert set(WALK_AS) | set(CLIENTS) | set(READY) | set(SAVES_NOTHING) | set(BODIES) <= walked
     # The walk sees the forms it must (so an empty matrix cannot pass).
-    assert {"assessments:ivna_new", "contact:add_note", "self_referral", "login"} <= walked
+    assert {"intake:ivna_new", "contact:add_note", "self_referral", "login"} <= walked
 
 
 @pytest.mark.parametrize(

@@ -27,10 +27,10 @@ from django.views.generic.edit import ProcessFormView
 from pypdf import PdfWriter
 
 from accounts.models import User
-from assessments.models import Ivna
 from cases.models import Case
 from contact.letters import NO_LETTERS_TO_PRINT
 from contact.models import ContactAttempt, ContactNote, Letter
+from intake.models import Ivna
 from tests.audit.matrix import AUDIT_VIEWS, restricted_notice
 from tests.factories import CaseFactory, IvnaFactory, PersonFactory, ivna_payload
 from tests.permissions import (
@@ -151,7 +151,7 @@ def _self_referral_form(world) -> dict:
 
     from django.core.cache import cache
 
-    from cases.selfreferral import issue_form_token, rate_limit_key
+    from intake.selfreferral import issue_form_token, rate_limit_key
 
     cache.delete(rate_limit_key("127.0.0.1"))
     return {
@@ -254,7 +254,7 @@ def _referrals() -> list:
 
 
 def _transfers() -> tuple[int, int]:
-    from referrals.models import Transfer
+    from intake.models import Transfer
 
     return Transfer.objects.count(), Case.objects.count()
 
@@ -449,7 +449,7 @@ MATRIX = PermissionMatrix(
             "home",
             expect={
                 ANONYMOUS: LOGIN,
-                POLICE: redirects(reverse("assessments:my_submissions"), "My IVNA submissions"),
+                POLICE: redirects(reverse("intake:my_submissions"), "My IVNA submissions"),
                 VCC: redirects(WORK, "My work"),
                 MANAGER: redirects(WORK, "My work"),
                 VOLUNTEER: redirects(reverse("volunteers:my_visits"), "My visits"),
@@ -543,7 +543,7 @@ MATRIX = PermissionMatrix(
         ),
         # --- IVNAs: police staff, their own submissions only ---
         View(
-            "assessments:my_submissions",
+            "intake:my_submissions",
             expect={
                 ANONYMOUS: LOGIN,
                 POLICE: allowed(ref("case"), excludes=[ref("other_case")]),
@@ -555,7 +555,7 @@ MATRIX = PermissionMatrix(
             },
         ),
         View(
-            "assessments:ivna_new",
+            "intake:ivna_new",
             expect={
                 ANONYMOUS: LOGIN,
                 POLICE: allowed("Submit IVNA", 'name="reference"'),
@@ -563,7 +563,7 @@ MATRIX = PermissionMatrix(
             },
         ),
         View(
-            "assessments:ivna_new",
+            "intake:ivna_new",
             method="post",
             data=_ivna_form,
             unchanged=_records,
@@ -574,7 +574,7 @@ MATRIX = PermissionMatrix(
             },
         ),
         View(
-            "assessments:submitted",
+            "intake:submitted",
             of="case",
             expect={
                 ANONYMOUS: LOGIN,
@@ -1332,7 +1332,7 @@ MATRIX = PermissionMatrix(
             expect=_casework_action(vcc=allowed("Only a victim who lives outside")),
         ),
         View(
-            "referrals:transfer_in",
+            "intake:transfer_in",
             expect={
                 ANONYMOUS: LOGIN,
                 **NO_CASEWORK,
@@ -1341,7 +1341,7 @@ MATRIX = PermissionMatrix(
             },
         ),
         View(
-            "referrals:transfer_in",
+            "intake:transfer_in",
             method="post",
             data=_transfer_in_form,
             unchanged=_transfers,
@@ -1551,7 +1551,7 @@ def test_every_url_is_in_the_matrix():
 def test_the_walk_sees_the_project():
     """Guard the completeness test itself: the walk finds the views it must."""
     names = {name for name, _ in _url_patterns()}
-    assert {"landing", "cases:detail", "assessments:submitted", "api-ivna-create"} <= names
+    assert {"landing", "cases:detail", "intake:submitted", "api-ivna-create"} <= names
     assert not any(name and name.startswith("admin:") for name in names)
 
 
@@ -1581,7 +1581,7 @@ def test_case_lists_show_only_cases_the_user_may_open(actor, request, world):
 @pytest.mark.parametrize("actor", [POLICE, OTHER_POLICE], ids=str)
 def test_submissions_list_shows_only_own_ivnas(actor, request, world):
     client = actor.client(request)
-    body = client.get(reverse("assessments:my_submissions")).content.decode()
+    body = client.get(reverse("intake:my_submissions")).content.decode()
     user = User.objects.get(pk=client.session[SESSION_KEY])
     shown = set(re.findall(r"VH-\d{6}", body))
     own = {ivna.case.reference for ivna in Ivna.objects.filter(recorded_by=user)}

@@ -69,8 +69,8 @@ EXEMPT = {
     "api-schema": "API: the OpenAPI schema",
     "api-docs": "API: the Swagger UI page",
     # Blank forms, and records that are not victims'.
-    "assessments:ivna_new": "a blank IVNA form",
-    "referrals:transfer_in": "a blank form for a transfer from another area",
+    "intake:ivna_new": "a blank IVNA form",
+    "intake:transfer_in": "a blank form for a transfer from another area",
     "directory:directory": "the service directory (organisations, not victims)",
     "directory:service_add": "the service directory",
     "directory:service_edit": "the service directory",

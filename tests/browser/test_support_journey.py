@@ -19,8 +19,8 @@ from django.utils import timezone
 from accounts.roles import Role
 from assessments.models import ConsentToShare, Dvna
 from cases.models import Case
-from cases.selfreferral import MIN_FORM_SECONDS, rate_limit_key
 from directory.models import SupportService
+from intake.selfreferral import MIN_FORM_SECONDS, rate_limit_key
 from referrals.models import Referral
 from scheduling.models import ScheduledItem
 from support.models import Closure, RecoveryPlan, Review

@@ -20,10 +20,9 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 
 from accounts.models import User
-from assessments.models import Dvna, Ivna
-from assessments.triage import IvnaAnswers, triage
+from assessments.models import Dvna
 from cases.choices import CaseSource, Route
-from cases.models import Case, CaseTransition, Crime, Person, SelfReferral
+from cases.models import Case, CaseTransition, Crime, Person
 from cases.workflow import OPEN_STATUSES, CaseStatus, is_allowed
 from contact.models import ContactAttempt, Letter, LetterKind, LetterStatus
 from core.working_days import is_working_day
@@ -36,6 +35,8 @@ from hub.demodata import (
     has_generated_data,
     largest_remainder,
 )
+from intake.models import Ivna, SelfReferral
+from intake.triage import IvnaAnswers, triage
 from reporting.flow import Period, compute_flow
 from scheduling.models import ItemState, ScheduledItem
 from support.models import Closure, ClosureOutcome, RecoveryPlan, SurveyResponse

@@ -15,10 +15,11 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from assessments.models import ConsentToShare, Dvna, DvnaNeed
-from cases.models import Case, CaseTransition, Person, SelfReferral
+from cases.models import Case, CaseTransition, Person
 from contact.models import ContactAttempt, ContactNote, Letter
 from directory.models import SupportService
-from referrals.models import Referral, Transfer
+from intake.models import SelfReferral, Transfer
+from referrals.models import Referral
 from support.models import (
     Closure,
     ClosureOutcome,

@@ -26,7 +26,7 @@ def test_the_victim_is_in_the_database_before(victim):
     # The scan finds what the fixture put there: the test below means something.
     found = secrets_in_database()
     for label in ("cases.Person:", "cases.PersonEvent:", "contact.Letter:", "cases.Crime:",
-                  "referrals.Referral:", "cases.SelfReferralEvent:", "cases.CaseTransition:"):
+                  "referrals.Referral:", "intake.SelfReferralEvent:", "cases.CaseTransition:"):
         assert any(line.startswith(label) for line in found), label
 
 

@@ -58,7 +58,7 @@ def test_each_case_takes_the_first_rule_that_covers_it(case_kwargs, person_kwarg
 
 
 def test_a_self_referral_under_18_is_a_child_victim():
-    from cases.models import SelfReferral
+    from intake.models import SelfReferral
 
     case = CaseFactory(crime=None, source="self_referral", route="letter_only",
                        person__date_of_birth=None)

@@ -15,7 +15,7 @@ from cases.models import Case, CaseTransition, Crime, Person
 from contact.models import Letter
 from contact.services import start_contact
 from core.working_days import end_of_working_day
-from referrals.models import Transfer
+from intake.models import Transfer
 from scheduling.models import ItemState, ScheduledItem
 from tests.factories import CaseFactory, PersonFactory
 
@@ -149,7 +149,7 @@ def test_a_manager_records_a_transfer_in(client, manager_user):
     assert "Record a transfer from another area" in client.get(
         reverse("directory:directory")
     ).content.decode()
-    response = client.post(reverse("referrals:transfer_in"), transfer_in_form())
+    response = client.post(reverse("intake:transfer_in"), transfer_in_form())
 
     assert response.status_code == 302
     case = Case.objects.get()
@@ -182,9 +182,9 @@ def test_a_manager_records_a_transfer_in(client, manager_user):
 
 def test_the_same_transfer_again_opens_nothing(client, manager_user):
     client.force_login(manager_user)
-    client.post(reverse("referrals:transfer_in"), transfer_in_form())
+    client.post(reverse("intake:transfer_in"), transfer_in_form())
     response = client.post(
-        reverse("referrals:transfer_in"), transfer_in_form(their_reference=" btp-2500123 "),
+        reverse("intake:transfer_in"), transfer_in_form(their_reference=" btp-2500123 "),
         follow=True,
     )
     assert "This transfer was already recorded" in response.content.decode()
@@ -194,7 +194,7 @@ def test_the_same_transfer_again_opens_nothing(client, manager_user):
 def test_the_transfer_in_form_errors(client, manager_user):
     client.force_login(manager_user)
     response = client.post(
-        reverse("referrals:transfer_in"),
+        reverse("intake:transfer_in"),
         transfer_in_form(organisation="other_force", district="", their_reference=""),
     )
     body = response.content.decode()
@@ -203,7 +203,7 @@ def test_the_transfer_in_form_errors(client, manager_user):
     assert not Case.objects.exists()
 
     response = client.post(
-        reverse("referrals:transfer_in"), transfer_in_form(organisation="other_force")
+        reverse("intake:transfer_in"), transfer_in_form(organisation="other_force")
     )
     assert "Give the name of the force that sent it" in response.content.decode()
     assert not Case.objects.exists()
@@ -211,8 +211,8 @@ def test_the_transfer_in_form_errors(client, manager_user):
 
 def test_only_managers_record_transfers_in(client, vcc_user):
     client.force_login(vcc_user)
-    assert client.get(reverse("referrals:transfer_in")).status_code == 403
-    assert client.post(reverse("referrals:transfer_in"), transfer_in_form()).status_code == 403
+    assert client.get(reverse("intake:transfer_in")).status_code == 403
+    assert client.post(reverse("intake:transfer_in"), transfer_in_form()).status_code == 403
     assert not Case.objects.exists()
 
 

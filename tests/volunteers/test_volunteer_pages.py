@@ -73,7 +73,7 @@ def test_the_fields_not_needed_are_not_even_read(client, visit):
         sql = " ".join(q["sql"] for q in queries)
         for column in ('"cases_person"."date_of_birth"', '"cases_person"."email"',
                        "safe_contact_notes", "unsafe_numbers", "nationality", "ethnicity",
-                       "cases_crime", "assessments_ivna", "assessments_dvna", "\"contact_",
+                       "cases_crime", "intake_ivna", "assessments_dvna", "\"contact_",
                        "\"support_"):
             assert column not in sql, f"{url} reads {column}"
 

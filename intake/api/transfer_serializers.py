@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from cases.choices import CrimeType, Ethnicity, Gender, Marker
+from core.serializers import StrictSerializer
+from intake.api.serializers import FitsInCapitals, VictimSerializer, real_offence_date
+from intake.models import Organisation, PriorityCategory
+from intake.services import VictimDetails
+from intake.transfers import SENDERS, InboundTransfer
+
+
+class SendingOrganisationSerializer(StrictSerializer):
+    kind = serializers.ChoiceField(choices=[(o, Organisation(o).label) for o in SENDERS])
+    name = serializers.CharField(
+        max_length=200, required=False, allow_blank=True,
+        help_text="The force's name; required when kind is other_force.",
+    )
+
+    def validate(self, attrs):
+        if attrs["kind"] == Organisation.OTHER_FORCE and not attrs.get("name", "").strip():
+            raise serializers.ValidationError({"name": ["Give the name of the force."]})
+        return attrs
+
+
+class TransferCrimeSerializer(StrictSerializer):
+    crime_type = serializers.ChoiceField(choices=CrimeType.choices)
+    offence_date = serializers.DateField(validators=[real_offence_date])
+    reported_at = serializers.DateTimeField(required=False)
+    markers = serializers.ListField(
+        child=serializers.ChoiceField(choices=Marker.choices), required=False, max_length=20
+    )
+
+
+class TransferVictimSerializer(VictimSerializer):
+    """The IVNA API's victim object, without the force's own person id (the sender's ids are
+    not ours), and with the victim's safe-contact answers as the sender has them."""
+
+    police_person_id = None
+    safe_to_call = serializers.BooleanField(required=False)
+    may_leave_message = serializers.BooleanField(required=False)
+    safe_to_write = serializers.BooleanField(required=False, default=True)
+
+
+class SenderContactSerializer(StrictSerializer):
+    name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    # The column holds 254 characters; an address may be up to 320.
+    email = serializers.EmailField(max_length=254, required=False, allow_blank=True)
+    phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
+
+
+class TransferSerializer(StrictSerializer):
+    sending_organisation = SendingOrganisationSerializer()
+    reference = serializers.CharField(
+        max_length=50, validators=[FitsInCapitals(50)], help_text="The sender's reference."
+    )
+    crime = TransferCrimeSerializer()
+    victim = TransferVictimSerializer()
+    priority_categories = serializers.ListField(
+        child=serializers.ChoiceField(choices=PriorityCategory.choices),
+        required=False,
+        max_length=10,
+        help_text="Victims' Code priority categories the sender recorded.",
+    )
+    contact = SenderContactSerializer(required=False, help_text="Who to ask at the sender.")
+    notes = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+
+    def to_details(self) -> InboundTransfer:
+        data = self.validated_data
+        sender, crime, victim = data["sending_organisation"], data["crime"], data["victim"]
+        address = victim.get("address", {})
+        contact = data.get("contact", {})
+        return InboundTransfer(
+            organisation=sender["kind"],
+            organisation_name=sender.get("name", "").strip(),
+            their_reference=data["reference"],
+            crime_type=crime["crime_type"],
+            offence_date=crime["offence_date"],
+            reported_at=crime.get("reported_at"),
+            markers=list(crime.get("markers", [])),
+            priority_categories=list(data.get("priority_categories", [])),
+            safe_to_write=victim.get("safe_to_write", True),
+            contact_name=contact.get("name", ""),
+            contact_email=contact.get("email", ""),
+            contact_phone=contact.get("phone", ""),
+            notes=data.get("notes", ""),
+            victim=VictimDetails(
+                first_name=victim["first_name"].strip(),
+                last_name=victim["last_name"].strip(),
+                date_of_birth=victim.get("date_of_birth"),
+                gender=victim.get("gender", Gender.UNKNOWN),
+                ethnicity=victim.get("ethnicity", Ethnicity.UNKNOWN),
+                nationality=victim.get("nationality", ""),
+                phone=victim.get("phone", ""),
+                email=victim.get("email", ""),
+                address_line1=address.get("line1", ""),
+                address_line2=address.get("line2", ""),
+                town=address.get("town", ""),
+                postcode=address.get("postcode", ""),
+                district=victim["district"],
+                first_language=victim.get("first_language", "en"),
+                interpreter_needed=victim.get("interpreter_needed"),
+                safe_to_call=victim.get("safe_to_call"),
+                may_leave_message=victim.get("may_leave_message"),
+            ),
+        )
+
+
+class TransferResultSerializer(serializers.Serializer):
+    case_id = serializers.IntegerField()
+    victim_id = serializers.IntegerField()

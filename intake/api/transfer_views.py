@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from django.conf import settings
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.api import (
+    WWW_AUTHENTICATE,
+    JSONParser,
+    RequestTooLarge,
+    SignedIn,
+    error_responses,
+)
+from intake.api.transfer_serializers import TransferResultSerializer, TransferSerializer
+from intake.models import TransferVia
+from intake.transfers import TransferInvalid, record_transfer_in
+
+
+class CanSendTransfers(BasePermission):
+    """Police clients: the force's own systems, and the Action Fraud, British Transport
+    Police and other forces' systems the hub gives a police-role token."""
+
+    message = "This client may not send transfers."
+
+    def has_permission(self, request, view):
+        return request.user.has_perm("intake.submit_ivna")
+
+
+def _nest(errors: dict[str, str]) -> dict:
+    """{"victim.district": msg} -> {"victim": {"district": [msg]}}, as DRF nests."""
+    nested: dict = {}
+    for path, message in errors.items():
+        parts = path.split(".")
+        node = nested
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        node[parts[-1]] = [message]
+    return nested
+
+
+class TransferCreateView(APIView):
+    """`POST /api/v1/transfers/`: a victim who lives here, transferred by another force,
+    Action Fraud or British Transport Police."""
+
+    permission_classes = [SignedIn, CanSendTransfers]
+    parser_classes = [JSONParser]
+
+    def initial(self, request, *args, **kwargs):
+        length = request.META.get("CONTENT_LENGTH") or "0"
+        if length.isdigit() and int(length) > settings.API_MAX_BODY_BYTES:
+            raise RequestTooLarge(settings.API_MAX_BODY_BYTES)
+        super().initial(request, *args, **kwargs)
+
+    @extend_schema(
+        request=TransferSerializer,
+        responses={
+            201: OpenApiResponse(
+                TransferResultSerializer, description="Transfer stored, case opened"
+            ),
+            200: OpenApiResponse(
+                TransferResultSerializer,
+                description="Already received from this sender with this reference: the "
+                "same case, unchanged",
+            ),
+            **error_responses(400, 401, 403, 406, 413, 415),
+        },
+        parameters=[WWW_AUTHENTICATE],
+        summary="Transfer a victim to the hub from another area",
+        description=(
+            "For a victim who lives in Cambridgeshire or Peterborough and reported to another "
+            "force, Action Fraud or British Transport Police. Opens a case for hub contact. "
+            "The same sending organisation and reference again answers 200 with the same "
+            "case and creates nothing."
+        ),
+    )
+    def post(self, request):
+        serializer = TransferSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            result = record_transfer_in(
+                details=serializer.to_details(),
+                by=request.user,
+                via=TransferVia.API,
+                api_client=getattr(request, "auth", None),
+            )
+        except TransferInvalid as error:
+            raise ValidationError(_nest(error.errors)) from error
+        body = {"case_id": result.case.pk, "victim_id": result.case.person_id}
+        return Response(body, status=status.HTTP_201_CREATED if result.created else 200)

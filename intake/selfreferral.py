@@ -1,0 +1,217 @@
+"""Self-referral: a victim, family member, guardian or carer asks the hub for support on the
+public page, without a police report.
+
+Service specification (Appendix 2 of the 2016 update): the hub is "available whether or not a
+crime has been reported to the police" and is "extended to guardians and carers of victims of
+crime". The page is open to anyone on the internet, so it is guarded against spam (a honeypot,
+a signed form timestamp, a rate limit per address) and it never matches what a stranger types
+to an existing record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import time
+from dataclasses import dataclass, field
+
+import pghistory
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from cases.choices import CaseSource, Route
+from cases.models import Case, Person
+from cases.services import open_case
+from cases.workflow import CaseStatus
+from contact.services import start_contact
+from core.working_days import end_of_working_day
+from intake.models import SelfReferral
+
+logger = logging.getLogger(__name__)
+
+# A person fills in the form in more than 3 seconds; a page left open for more than 2 hours
+# is sent again rather than trusted.
+MIN_FORM_SECONDS = 3
+MAX_FORM_SECONDS = 2 * 60 * 60
+RATE_WINDOW_SECONDS = 60 * 60
+FORM_STARTED_SALT = "intake.selfreferral.form-started"
+
+# Victims' Code: a victim with enhanced entitlement is contacted within one working day,
+# others within five. Every victim under 18 counts as vulnerable (enhanced entitlement).
+CONTACT_DAYS_ENHANCED = 1
+CONTACT_DAYS = 5
+
+
+class SubmissionRefused(Exception):
+    """The submission looks automated or too frequent; nothing is saved.
+
+    `message` is polite and shown to the person; `reason` is a short code for the logs.
+    """
+
+    def __init__(self, reason: str, message: str):
+        super().__init__(message)
+        self.reason = reason
+        self.message = message
+
+
+_TRY_AGAIN = (
+    "Sorry, we could not send your request. Check your answers, then select 'Send request' "
+    "again."
+)
+
+
+# -- Spam and abuse ------------------------------------------------------------------------
+
+
+def issue_form_token(*, now: float | None = None) -> str:
+    """A signed note of when the form was shown (milliseconds), sent back with the answers."""
+    started = int((time.time() if now is None else now) * 1000)
+    return signing.Signer(salt=FORM_STARTED_SALT).sign(str(started))
+
+
+def check_form_token(token: str, *, now: float | None = None) -> None:
+    """Refuse a form that was never shown by us, sent back too quickly (a script) or kept
+    open too long (a replayed page)."""
+    try:
+        started = int(signing.Signer(salt=FORM_STARTED_SALT).unsign(token)) / 1000
+    except (signing.BadSignature, ValueError) as error:
+        raise SubmissionRefused("bad_token", _TRY_AGAIN) from error
+    age = (time.time() if now is None else now) - started
+    if age < MIN_FORM_SECONDS:
+        raise SubmissionRefused("too_fast", _TRY_AGAIN)
+    if age > MAX_FORM_SECONDS:
+        raise SubmissionRefused(
+            "too_old",
+            "This page was open for more than 2 hours, so your request was not sent. "
+            "Check your answers, then select 'Send request' again.",
+        )
+
+
+def check_honeypot(value: str) -> None:
+    """A field people never see: only a script fills it in."""
+    if value:
+        raise SubmissionRefused("honeypot", _TRY_AGAIN)
+
+
+def rate_limit_key(address: str) -> str:
+    # A keyed SHA-256 of the address: the cache never holds the address itself, and the
+    # small IPv4 space cannot be hashed through to recover it without the key.
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), f"self-referral|{address}".encode(), hashlib.sha256
+    ).hexdigest()
+    return f"self-referral:rate:{digest}"
+
+
+def count_submission(address: str | None) -> int:
+    """Count one submission from this address in the current hour and return the count.
+
+    `add` then `incr` is atomic in Redis and in the local-memory cache, so two submissions
+    at the same moment cannot both see a count below the limit.
+    """
+    key = rate_limit_key(address or "unknown")
+    cache.add(key, 0, timeout=RATE_WINDOW_SECONDS)
+    try:
+        return cache.incr(key)
+    except ValueError:  # the window ended between add and incr
+        cache.set(key, 1, timeout=RATE_WINDOW_SECONDS)
+        return 1
+
+
+def check_rate_limit(address: str | None) -> None:
+    """At most HUB_SELF_REFERRAL_RATE_LIMIT submissions per address per hour."""
+    if count_submission(address) > settings.HUB_SELF_REFERRAL_RATE_LIMIT:
+        raise SubmissionRefused(
+            "rate_limit",
+            "We have received several requests from this connection in the last hour, so "
+            f"this one was not sent. Please call us free on {settings.HUB_PHONE}, or try "
+            "again later.",
+        )
+
+
+# -- The referral --------------------------------------------------------------------------
+
+
+@dataclass
+class SelfReferralAnswers:
+    asked_by: str
+    first_name: str
+    under_18: bool
+    safe_to_call: bool
+    safe_to_write: bool
+    may_leave_message: bool = False
+    last_name: str = ""
+    asker_name: str = ""
+    asker_relationship: str = ""
+    phone: str = ""
+    email: str = ""
+    address_line1: str = ""
+    town: str = ""
+    postcode: str = ""
+    district: str = ""
+    first_language: str = "en"
+    call_bands: list[str] = field(default_factory=list)
+    reported_to_police: str = ""
+    account: str = ""
+
+
+@transaction.atomic
+def record_self_referral(*, answers: SelfReferralAnswers) -> Case:
+    """Open a hub-contact case for a person who asked for support themselves.
+
+    Rules: the hub is available whether or not a crime was reported (service specification),
+    so the case has no crime and goes straight to the VCCs' unallocated queue, awaiting
+    contact. The person is always a new record: nothing typed on a public page may attach a
+    stranger to someone else's history (a VCC links records once they have spoken). Under 18
+    gives the enhanced entitlement (Victims' Code: every child is vulnerable), so first
+    contact is due within one working day, otherwise five. The introductory letter goes only
+    if they said it is safe to write; calls only at the times they said are safe.
+    """
+    with pghistory.context(via="self_referral"):
+        person = Person.objects.create(
+            first_name=answers.first_name,
+            last_name=answers.last_name,
+            phone=answers.phone,
+            email=answers.email,
+            address_line1=answers.address_line1,
+            town=answers.town,
+            postcode=answers.postcode.upper(),
+            district=answers.district,
+            first_language=answers.first_language,
+            safe_to_call=answers.safe_to_call,
+            may_leave_message=answers.safe_to_call and answers.may_leave_message,
+            safe_to_write=answers.safe_to_write,
+            safe_contact_bands=sorted(set(answers.call_bands)) if answers.safe_to_call else [],
+        )
+        now = timezone.now()
+        days = CONTACT_DAYS_ENHANCED if answers.under_18 else CONTACT_DAYS
+        case = open_case(
+            to=CaseStatus.AWAITING_CONTACT,
+            by=None,
+            received="Referral received: self-referral (public page).",
+            reason="Self-referral: they asked for support, so the hub contacts them.",
+            person=person,
+            crime=None,
+            source=CaseSource.SELF_REFERRAL,
+            route=Route.HUB_CONTACT,
+            enhanced_entitlement=answers.under_18,
+            referred_at=now,
+            contact_due_at=end_of_working_day(now, days),
+        )
+        SelfReferral.objects.create(
+            case=case,
+            asked_by=answers.asked_by,
+            asker_name=answers.asker_name,
+            asker_relationship=answers.asker_relationship,
+            under_18=answers.under_18,
+            reported_to_police=answers.reported_to_police,
+            account=answers.account,
+            submitted_at=now,
+        )
+        # No repeat-victim check: a new person has no earlier cases to find.
+        start_contact(case=case, new=True)
+    logger.info("Self-referral received: case %s", case.pk)  # ids only, never names
+    return case

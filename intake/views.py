@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect
+from django.views.generic import FormView, TemplateView
+
+from audit.models import AccessAction
+from audit.services import record_access
+from intake import transfers
+from intake.forms import IvnaForm
+from intake.models import SubmittedVia, TransferVia
+from intake.selectors import ivnas_submitted_by
+from intake.services import IvnaInvalid, record_ivna
+from intake.transfer_forms import TransferInForm
+from intake.triage import rule_description
+
+
+class IvnaCreateView(PermissionRequiredMixin, FormView):
+    permission_required = "intake.submit_ivna"
+    template_name = "intake/ivna_form.html"
+    form_class = IvnaForm
+
+    def form_valid(self, form):
+        try:
+            result = record_ivna(
+                submission=form.to_submission(), by=self.request.user, via=SubmittedVia.WEB
+            )
+        except IvnaInvalid as error:
+            for path, message in error.errors.items():
+                form.add_error(form.SERVICE_ERROR_FIELDS.get(path), message)
+            return self.form_invalid(form)
+        return redirect("intake:submitted", case_id=result.case.pk)
+
+
+class IvnaSubmittedView(PermissionRequiredMixin, TemplateView):
+    """The officer's confirmation: the route taken and the case reference."""
+
+    permission_required = "intake.submit_ivna"
+    template_name = "intake/ivna_submitted.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        ivna = get_object_or_404(ivnas_submitted_by(self.request.user), case_id=kwargs["case_id"])
+        record_access(
+            request=self.request,
+            action=AccessAction.VIEW,
+            case_ids=[ivna.case_id],
+            person_ids=[ivna.case.person_id],
+            detail="IVNA confirmation",
+        )
+        context.update(
+            ivna=ivna,
+            case=ivna.case,
+            rule=rule_description(ivna.triage_rules[0]) if ivna.triage_rules else "",
+        )
+        return context
+
+
+class MySubmissionsView(PermissionRequiredMixin, TemplateView):
+    """Police staff see what they submitted, never the hub's casework."""
+
+    permission_required = "intake.submit_ivna"
+    template_name = "intake/my_submissions.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = Paginator(ivnas_submitted_by(self.request.user), 25).get_page(
+            self.request.GET.get("page")
+        )
+        ivnas = list(page.object_list)
+        if ivnas:
+            record_access(
+                request=self.request,
+                action=AccessAction.LIST,
+                case_ids=[i.case_id for i in ivnas],
+                person_ids=[i.case.person_id for i in ivnas],
+                detail=f"own IVNA submissions, page {page.number}",
+            )
+        context.update(page=page, ivnas=ivnas)
+        return context
+
+
+class TransferInView(PermissionRequiredMixin, FormView):
+    """A hub manager records a victim transferred in by another force, Action Fraud or
+    British Transport Police: a case opens for hub contact."""
+
+    permission_required = ("cases.view_casework", "cases.work_case", "cases.allocate_case")
+    template_name = "intake/transfer_in.html"
+    form_class = TransferInForm
+
+    def form_valid(self, form):
+        try:
+            result = transfers.record_transfer_in(
+                details=form.to_details(), by=self.request.user, via=TransferVia.WEB
+            )
+        except transfers.TransferInvalid as error:
+            for path, message in error.errors.items():
+                form.add_error(form.SERVICE_ERROR_FIELDS.get(path), message)
+            return self.form_invalid(form)
+        if result.created:
+            messages.success(
+                self.request,
+                f"Transfer recorded: case {result.case.reference} is open for hub contact.",
+            )
+        else:
+            messages.success(
+                self.request,
+                f"This transfer was already recorded: case {result.case.reference}.",
+            )
+        return redirect("cases:detail", pk=result.case.pk)
