@@ -33,6 +33,7 @@ run: install
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 test: install lint
 	bash scripts/ensure_chromium.sh

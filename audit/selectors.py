@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from pghistory.models import Events
 
 from accounts.models import User
+from accounts.roles import Role, role_of
 from audit.models import AccessLog, CaseAccessGrant
 from cases.models import Case, Person
 
@@ -60,3 +61,29 @@ def changes_to(*groups: list) -> list:
         event.model_label = event.pgh_obj_model.split(".")[-1]
         event.reason = (event.pgh_context or {}).get("reason", "")
     return events
+
+
+def casework_for(user: User) -> QuerySet[Case]:
+    """The cases this user may open: none without casework permission; restricted cases only
+    for managers, the VCC they are allocated to, and users with an active access grant
+    (named on the case by a manager, or a break-glass grant: audit.models.CaseAccessGrant).
+    A granted case is like any other to its user while the grant lasts, in lists and search
+    too; the grant is one EXISTS subquery, so list pages keep their query count."""
+    if not user.has_perm("cases.view_casework"):
+        return Case.objects.none()
+    cases = Case.objects.all()
+    if role_of(user) != Role.MANAGER:
+        granted = CaseAccessGrant.objects.active().filter(case_id=OuterRef("pk"), user=user)
+        cases = cases.filter(Q(restricted=False) | Q(allocated_to=user) | Exists(granted))
+    return cases
+
+
+def other_cases_of(case: Case, user: User) -> QuerySet[Case]:
+    """The person's history: their other cases this user may see, newest first."""
+    return (
+        casework_for(user)
+        .filter(person_id=case.person_id)
+        .exclude(pk=case.pk)
+        .select_related("crime")
+        .order_by("-referred_at")
+    )

@@ -95,7 +95,7 @@ def _clean_reason(reason: str, *, maximum: int = 500) -> str:
 
 def may_break_glass(*, case: Case, user: User) -> bool:
     """A user with casework permission facing a restricted case they may not open."""
-    from cases.selectors import casework_for
+    from audit.selectors import casework_for
 
     return (
         case.restricted

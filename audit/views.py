@@ -24,9 +24,10 @@ from accounts.roles import Role, group_name
 from audit import selectors, services
 from audit.forms import BreakGlassForm, NameUserForm, RestrictionForm, RevokeForm
 from audit.models import BREAK_GLASS_HOURS, AccessAction, CaseAccessGrant
+from audit.selectors import casework_for
 from audit.services import AccessError, record_access
 from cases.models import Case, Person
-from cases.selectors import casework_for, caseworkers
+from cases.selectors import caseworkers
 
 READS_PER_PAGE = 50
 
@@ -36,7 +37,7 @@ def restricted_notice(request, *, pk: int, form: BreakGlassForm | None = None) -
     record is restricted" and the break-glass form, with no reference, name or other detail
     (403: nothing of the record is shown). Anything else is the 404 it was.
 
-    Only the case page itself calls this (cases.views.CaseDetailView), so the notice is
+    Only the case page itself calls this (casework.views.CaseDetailView), so the notice is
     reached only by the case's exact URL; lists, search and the person page leave the case
     out. Showing the notice is logged ("refused"), so managers see who tried.
     """

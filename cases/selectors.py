@@ -2,27 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from accounts.models import User
-from accounts.roles import Role, role_of
-from audit.models import CaseAccessGrant
 from cases.models import Case
-
-
-def casework_for(user: User) -> QuerySet[Case]:
-    """The cases this user may open: none without casework permission; restricted cases only
-    for managers, the VCC they are allocated to, and users with an active access grant
-    (named on the case by a manager, or a break-glass grant: audit.models.CaseAccessGrant).
-    A granted case is like any other to its user while the grant lasts, in lists and search
-    too; the grant is one EXISTS subquery, so list pages keep their query count."""
-    if not user.has_perm("cases.view_casework"):
-        return Case.objects.none()
-    cases = Case.objects.all()
-    if role_of(user) != Role.MANAGER:
-        granted = CaseAccessGrant.objects.active().filter(case_id=OuterRef("pk"), user=user)
-        cases = cases.filter(Q(restricted=False) | Q(allocated_to=user) | Exists(granted))
-    return cases
 
 
 def search_cases(cases: QuerySet[Case], term: str) -> QuerySet[Case]:
@@ -44,17 +27,6 @@ def search_cases(cases: QuerySet[Case], term: str) -> QuerySet[Case]:
 def case_list_rows(cases: QuerySet[Case]) -> QuerySet[Case]:
     """What a list row shows, fetched in the same query."""
     return cases.select_related("person", "crime", "allocated_to").order_by("-referred_at", "-pk")
-
-
-def other_cases_of(case: Case, user: User) -> QuerySet[Case]:
-    """The person's history: their other cases this user may see, newest first."""
-    return (
-        casework_for(user)
-        .filter(person_id=case.person_id)
-        .exclude(pk=case.pk)
-        .select_related("crime")
-        .order_by("-referred_at")
-    )
 
 
 def caseworkers() -> QuerySet[User]:

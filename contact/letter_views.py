@@ -18,8 +18,8 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from audit.models import AccessAction
+from audit.selectors import casework_for
 from audit.services import record_access
-from cases.selectors import casework_for
 from cases.services import CaseError
 from contact.letters import day_batch_letters, postal_letters_waiting, take_print_run
 from contact.models import Channel, Letter, LetterStatus

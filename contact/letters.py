@@ -37,7 +37,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from accounts.models import User
-from cases.selectors import casework_for
+from audit.selectors import casework_for
 from cases.services import CaseError
 from contact.models import Channel, Letter, LetterKind, LetterStatus
 

@@ -9,8 +9,8 @@ from django.views.generic import FormView, View
 
 from accounts.roles import Role, role_of
 from audit.models import AccessAction
+from audit.selectors import casework_for
 from audit.services import record_access
-from cases.selectors import casework_for
 from cases.services import CaseError
 from contact import services
 from contact.forms import ContactAttemptForm, ContactOutcomeForm, NoteForm

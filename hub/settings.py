@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "contact",
     "support",
     "volunteers",
+    "casework",
     "reporting",
     "privacy",
     "hub",

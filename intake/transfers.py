@@ -24,19 +24,8 @@ from core.working_days import end_of_working_day
 from intake.models import Organisation, Transfer, TransferDirection
 from intake.services import VictimDetails
 from intake.triage import IvnaAnswers, triage
-from support.models import ActionKind
 
 log = logging.getLogger(__name__)
-
-# The plan actions that are referrals or signposting to a service (DOMAIN.md, step 6).
-REFERRAL_KINDS = frozenset(
-    {
-        ActionKind.SPECIALIST_REFERRAL,
-        ActionKind.RESTORATIVE_JUSTICE,
-        ActionKind.COMMUNITY_SIGNPOSTING,
-    }
-)
-
 
 # -- Transfers in ------------------------------------------------------------------------
 

@@ -23,9 +23,9 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from audit.models import AccessAction
+from audit.selectors import casework_for
 from audit.services import record_access
 from cases.models import Case, Person
-from cases.selectors import casework_for
 from contact.letter_views import pdf_response
 from contact.letters import html_to_pdf
 from privacy import selectors, services

@@ -17,8 +17,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import FormView, View
 
 from audit.models import AccessAction
+from audit.selectors import casework_for
 from audit.services import record_access
-from cases.selectors import casework_for
 from cases.services import CaseError
 from contact.letter_views import pdf_response
 from core.choices import District

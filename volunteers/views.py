@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.views.generic import FormView, TemplateView
 
 from audit.models import AccessAction
+from audit.selectors import casework_for
 from audit.services import record_access
-from cases.selectors import casework_for
 from volunteers import selectors, services
 from volunteers.forms import (
     EndAllocationForm,

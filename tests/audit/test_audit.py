@@ -93,7 +93,7 @@ def test_a_failed_page_leaves_no_read_logged(client, vcc_user, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("template failure")
 
-    monkeypatch.setattr("cases.views.other_cases_of", boom)
+    monkeypatch.setattr("casework.views.other_cases_of", boom)
     client.raise_request_exception = False
     response = client.get(reverse("cases:detail", args=[case.pk]))
     assert response.status_code == 500

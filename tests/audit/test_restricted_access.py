@@ -31,9 +31,9 @@ from audit.models import (
     GrantKind,
     Notification,
 )
+from audit.selectors import casework_for
 from audit.services import send_break_glass_emails
 from cases.models import Case
-from cases.selectors import casework_for
 from tests.factories import CaseFactory, PersonFactory, user_with_role
 
 pytestmark = pytest.mark.django_db

@@ -20,8 +20,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AccessLog
-from cases.filters import CaseFilter
 from cases.models import Case
+from casework.filters import CaseFilter
 from contact.models import Letter
 from reporting import selectors
 from reporting.csv import safe_cell, write_rows

@@ -90,8 +90,8 @@ def test_the_letters_waiting_are_found_by_index_not_by_reading_every_letter(vcc_
     cases). Sequential scans are switched off so the plan shows whether it is usable."""
     from django.db import connection, transaction
 
+    from casework.work_selectors import letters_to_approve
     from contact.letters import postal_letters_waiting
-    from scheduling.selectors import letters_to_approve
 
     letters = (letters_to_approve(vcc_user) if query == "letters to approve"
                else postal_letters_waiting(vcc_user))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from scheduling import views
+from casework import work_views as views
 
 app_name = "scheduling"
 urlpatterns = [

@@ -11,17 +11,12 @@ from pghistory.models import Events
 
 from accounts.models import User
 from audit.models import AccessAction, AccessLog
+from audit.selectors import casework_for, other_cases_of
 from audit.services import record_access
-from cases.filters import CaseFilter
-from cases.selectors import (
-    case_list_rows,
-    casework_for,
-    caseworkers,
-    other_cases_of,
-    search_cases,
-)
+from cases.selectors import case_list_rows, caseworkers, search_cases
 from cases.services import CaseError, allocate_case
 from cases.workflow import CaseStatus
+from casework.filters import CaseFilter
 from contact.selectors import contact_log
 from contact.services import propose_next_attempt
 from intake.triage import rule_description

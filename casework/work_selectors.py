@@ -8,7 +8,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from cases.selectors import casework_for
+from audit.selectors import casework_for
 from cases.workflow import OPEN_STATUSES
 from contact.models import Channel, Letter, LetterStatus
 from scheduling.models import HUMAN_KINDS, ItemKind, ItemState, ScheduledItem

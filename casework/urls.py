@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import views
+from casework import views
 
 app_name = "cases"
 urlpatterns = [

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cases import people_views
+from casework import people_views
 
 app_name = "people"
 urlpatterns = [

@@ -11,9 +11,9 @@ from django.views.generic import TemplateView
 
 from accounts.models import User
 from audit.models import AccessAction
+from audit.selectors import casework_for
 from audit.services import record_access
 from cases.models import Case
-from cases.selectors import casework_for
 from support.models import RecoveryPlan
 
 

@@ -11,8 +11,8 @@ from accounts.models import User
 from audit.models import AccessAction
 from audit.services import record_access
 from cases.services import CaseError, reallocate_open_cases
+from casework import work_selectors as selectors
 from contact.services import approve_letters
-from scheduling import selectors
 
 
 class MyWorkView(PermissionRequiredMixin, TemplateView):
