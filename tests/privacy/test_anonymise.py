@@ -74,7 +74,7 @@ def test_the_history_rows_are_scrubbed_too(victim, manager_user):
     assert set(events.values_list("first_name", "last_name", "phone", "date_of_birth")) == {
         ("Anonymised", "", "", None)
     }
-    ivna_events = apps.get_model("assessments", "IvnaEvent")
+    ivna_events = apps.get_model("intake", "IvnaEvent")
     assert set(ivna_events.objects.filter(case_id=victim.case.pk).values_list("notes", flat=True)
                ) == {""}
 
