@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pghistory
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
 
@@ -117,3 +118,216 @@ class ConsentToShare(models.Model):
 
     def __str__(self) -> str:
         return f"Consent for case {self.case_id} to {self.service_id}: {self.given}"
+
+
+# -- The recovery plan the DVNA feeds, its reviews, closure and the survey ----------------
+
+
+class ActionKind(models.TextChoices):
+    """The kinds of support in a recovery plan (service specification, Appendix 2)."""
+
+    PHONE_SUPPORT = "phone_support", "Phone support from a Victim Care Co-ordinator"
+    VOLUNTEER_SUPPORT = "volunteer_support", "Face-to-face support from a volunteer"
+    SPECIALIST_REFERRAL = "specialist_referral", "Referral or supported signposting to a service"
+    RESTORATIVE_JUSTICE = "restorative_justice", "Restorative Justice information or referral"
+    COMMUNITY_SIGNPOSTING = "community_signposting", "Signposting to community services"
+
+
+class ActionStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+@pghistory.track()
+class RecoveryPlan(models.Model):
+    """The plan agreed with the victim: tailored to the person, not the crime type."""
+
+    case = models.OneToOneField(
+        "cases.Case", on_delete=models.PROTECT, related_name="recovery_plan"
+    )
+    agreed_at = models.DateTimeField(default=timezone.now)
+    agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    next_review_on = models.DateField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    def __str__(self) -> str:
+        return f"Recovery plan for case {self.case_id}"
+
+
+@pghistory.track()
+class PlanAction(models.Model):
+    plan = models.ForeignKey(RecoveryPlan, on_delete=models.CASCADE, related_name="actions")
+    kind = models.CharField(max_length=30, choices=ActionKind.choices)
+    need_areas = ArrayField(
+        models.CharField(max_length=30, choices=NeedArea.choices), default=list, blank=True
+    )
+    description = models.TextField()
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="plan_actions",
+    )
+    service = models.ForeignKey(
+        "directory.SupportService", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="plan_actions",
+    )
+    review_on = models.DateField(null=True, blank=True)
+    status = models.CharField(
+        max_length=20, choices=ActionStatus.choices, default=ActionStatus.PLANNED
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["plan", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} (plan {self.plan_id})"
+
+
+class Wellbeing(models.TextChoices):
+    """How the victim is since the last contact, in their own words."""
+
+    BETTER = "better", "Better"
+    SAME = "same", "About the same"
+    WORSE = "worse", "Worse"
+
+
+@pghistory.track()
+class Review(models.Model):
+    """A follow-up review of the recovery plan: "the VCC checks on the victim at agreed dates
+    and reviews the plan; needs are reassessed as they change" (DOMAIN.md, flow step 7)."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="reviews")
+    reviewed_at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    wellbeing = models.CharField(
+        max_length=10, choices=Wellbeing.choices, help_text="How the victim is."
+    )
+    notes = models.TextField(blank=True)
+    next_review_on = models.DateField(null=True, blank=True)
+    reassessment_needed = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["case", "reviewed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Review of case {self.case_id} on {self.reviewed_at:%Y-%m-%d}"
+
+
+class ActionUpdate(models.Model):
+    """A change of an action's status: who, when, from and to (and the review it came from).
+
+    STYLE "every change is a row": the plan's history is built from these rows.
+    """
+
+    action = models.ForeignKey(PlanAction, on_delete=models.CASCADE, related_name="updates")
+    review = models.ForeignKey(
+        Review, null=True, blank=True, on_delete=models.CASCADE, related_name="action_updates"
+    )
+    from_status = models.CharField(max_length=20, choices=ActionStatus.choices)
+    to_status = models.CharField(max_length=20, choices=ActionStatus.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Action {self.action_id}: {self.from_status} -> {self.to_status}"
+
+
+class ClosureReason(models.TextChoices):
+    SUPPORT_COMPLETE = "support_complete", "Support complete"
+    VICTIM_ASKED_TO_STOP = "victim_asked_to_stop", "The victim asked to stop"
+    MOVED_AWAY = "moved_away", "Moved away"
+    NO_LONGER_CONTACTABLE = "no_longer_contactable", "No longer contactable"
+    OTHER = "other", "Other"
+
+
+class Outcome(models.TextChoices):
+    """Did the support help them cope and recover, per area of need (DOMAIN.md, step 8)."""
+
+    BETTER = "better", "Better able to cope"
+    SAME = "same", "The same"
+    WORSE = "worse", "Worse"
+    NOT_KNOWN = "not_known", "Not known"
+
+
+@pghistory.track()
+class Closure(models.Model):
+    """The end of the hub's support on a case, with why and how the victim is."""
+
+    case = models.OneToOneField("cases.Case", on_delete=models.PROTECT, related_name="closure")
+    closed_at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=30, choices=ClosureReason.choices)
+    reason_detail = models.CharField(max_length=500, blank=True)
+    notes = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"Closure of case {self.case_id}"
+
+
+@pghistory.track()
+class ClosureOutcome(models.Model):
+    """One row per area of need at closure, so the OPCC return can count outcomes by area."""
+
+    closure = models.ForeignKey(Closure, on_delete=models.CASCADE, related_name="outcomes")
+    area = models.CharField(max_length=30, choices=NeedArea.choices)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["closure", "area"], name="one_outcome_per_area")
+        ]
+        ordering = ["closure", "area"]
+
+    def __str__(self) -> str:
+        return f"{self.get_area_display()}: {self.get_outcome_display()}"
+
+
+class HelpedToCope(models.TextChoices):
+    YES = "yes", "Yes"
+    PARTLY = "partly", "Partly"
+    NO = "no", "No"
+
+
+@pghistory.track()
+class SurveyResponse(models.Model):
+    """The victim's answers to the satisfaction survey after closure ("proportionate victim
+    satisfaction surveys", service specification), or that they declined to answer."""
+
+    case = models.OneToOneField(
+        "cases.Case", on_delete=models.PROTECT, related_name="survey_response"
+    )
+    answered_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    declined = models.BooleanField(default=False)
+    treated_with_respect = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="1 (not at all) to 5 (completely)."
+    )
+    helped_to_cope = models.CharField(max_length=10, choices=HelpedToCope.choices, blank=True)
+    would_recommend = models.BooleanField(null=True, blank=True)
+    comments = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(declined=True)
+                | models.Q(
+                    treated_with_respect__gte=1,
+                    treated_with_respect__lte=5,
+                    would_recommend__isnull=False,
+                )
+                & ~models.Q(helped_to_cope=""),
+                name="survey_answered_or_declined",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Survey for case {self.case_id}"

@@ -10,11 +10,11 @@ from django.http import Http404
 from django.views.generic import TemplateView
 
 from accounts.models import User
+from assessments.models import RecoveryPlan
 from audit.models import AccessAction
 from audit.selectors import casework_for
 from audit.services import record_access
 from cases.models import Case
-from support.models import RecoveryPlan
 
 
 def person_history(user: User, person_id: int) -> QuerySet[Case]:

@@ -54,7 +54,26 @@ from django.db import connection, transaction
 
 from accounts.models import User
 from accounts.roles import Role, role_group
-from assessments.models import ConsentToShare, Dvna, DvnaNeed, Level, NeedArea
+from assessments.models import (
+    ActionKind,
+    ActionStatus,
+    ActionUpdate,
+    Closure,
+    ClosureOutcome,
+    ClosureReason,
+    ConsentToShare,
+    Dvna,
+    DvnaNeed,
+    HelpedToCope,
+    Level,
+    NeedArea,
+    Outcome,
+    PlanAction,
+    RecoveryPlan,
+    Review,
+    SurveyResponse,
+    Wellbeing,
+)
 from cases.choices import CaseSource, CrimeType, Ethnicity, Gender, Marker, Route
 from cases.models import Case, CaseTransition, Crime, Person
 from cases.workflow import TRANSITIONS, CaseStatus, is_allowed, status_after_triage
@@ -79,21 +98,6 @@ from intake.triage import (
 )
 from referrals.models import Referral, ReferralStatus
 from scheduling.models import ItemKind, ScheduledItem
-from support.models import (
-    ActionKind,
-    ActionStatus,
-    ActionUpdate,
-    Closure,
-    ClosureOutcome,
-    ClosureReason,
-    HelpedToCope,
-    Outcome,
-    PlanAction,
-    RecoveryPlan,
-    Review,
-    SurveyResponse,
-    Wellbeing,
-)
 
 S = CaseStatus
 

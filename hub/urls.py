@@ -17,7 +17,7 @@ urlpatterns = [
     path("people/", include("casework.people_urls")),
     path("cases/", include("casework.urls")),
     path("cases/", include("contact.urls")),
-    path("cases/", include("support.urls")),
+    path("cases/", include("assessments.support_urls")),
     path("cases/", include("assessments.dvna_urls")),
     path("work/", include("casework.work_urls")),
     path("", include("intake.urls")),  # IVNAs and transfers in

@@ -24,7 +24,17 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
-from assessments.models import ConsentToShare, Dvna, DvnaNeed
+from assessments.models import (
+    Closure,
+    ClosureOutcome,
+    ConsentToShare,
+    Dvna,
+    DvnaNeed,
+    PlanAction,
+    RecoveryPlan,
+    Review,
+    SurveyResponse,
+)
 from cases.choices import age_band
 from cases.models import Case, CaseTransition, Crime, Person
 from cases.workflow import TRANSITIONS
@@ -51,14 +61,6 @@ from privacy.selectors import (
 )
 from referrals.models import Referral
 from scheduling.models import ItemState, ScheduledItem
-from support.models import (
-    Closure,
-    ClosureOutcome,
-    PlanAction,
-    RecoveryPlan,
-    Review,
-    SurveyResponse,
-)
 from volunteers.models import Volunteer, VolunteerAllocation, VolunteerHours
 
 log = logging.getLogger(__name__)

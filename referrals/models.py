@@ -42,7 +42,7 @@ class Referral(models.Model):
 
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="referrals")
     action = models.ForeignKey(
-        "support.PlanAction", on_delete=models.PROTECT, related_name="referrals"
+        "assessments.PlanAction", on_delete=models.PROTECT, related_name="referrals"
     )
     service = models.ForeignKey(SupportService, on_delete=models.PROTECT, related_name="referrals")
     consent = models.ForeignKey(

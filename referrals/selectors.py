@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from assessments.models import PlanAction
 from cases.models import Case
 from intake.models import Transfer
 from referrals.models import Referral
-from support.models import PlanAction
 
 
 def referrals_of(case: Case) -> QuerySet[Referral]:

@@ -26,7 +26,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import User
-from assessments.models import ConsentToShare, Dvna, Level, NeedArea
+from assessments.models import ActionKind, ConsentToShare, Dvna, Level, NeedArea, PlanAction
 from cases.models import Case
 from cases.services import CaseError, transition_case
 from cases.workflow import CaseStatus, is_allowed
@@ -39,7 +39,6 @@ from intake.transfers import organisation_key
 from referrals.models import REFERRAL_TRANSITIONS, Referral, ReferralStatus
 from scheduling.models import ItemKind, ItemState, ScheduledItem
 from scheduling.services import cancel_items, schedule
-from support.models import ActionKind, PlanAction
 
 log = logging.getLogger(__name__)
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import FormView, View
 
+from assessments.models import PlanAction
 from audit.models import AccessAction
 from audit.selectors import casework_for
 from audit.services import record_access
@@ -29,7 +30,6 @@ from referrals.forms import (
     TransferOutForm,
 )
 from referrals.models import Referral
-from support.models import PlanAction
 
 # -- Work on a case ------------------------------------------------------------------------
 

@@ -29,7 +29,7 @@ from django.db.models import Count, F, Func, IntegerField, QuerySet, Value, When
 from django.db.models.functions import Coalesce, NullIf, TruncDate
 from django.utils import timezone
 
-from assessments.models import DvnaNeed, Level, NeedArea
+from assessments.models import ClosureOutcome, DvnaNeed, Level, NeedArea, Outcome
 from cases.choices import CrimeType, Ethnicity, Gender, age_band
 from cases.models import Case
 from core.choices import District
@@ -37,7 +37,6 @@ from referrals.models import Referral
 from reporting.flow import COUNTING_RULES_VERSION, Period, compute_flow, referrals
 from reporting.models import QuarterlyReturnSnapshot
 from reporting.selectors import FLOW_LABELS
-from support.models import ClosureOutcome, Outcome
 
 RETURN_RULES_VERSION = "return-2025.1"
 # Both sets of rules that made the figures: the flow's and the return's own.

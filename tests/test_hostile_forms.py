@@ -149,7 +149,7 @@ CLIENTS: dict[str, Callable[..., Client]] = {
 # Where the matrix's objects are in a state that refuses the form before reading it (which the
 # matrix checks), the walk first moves them on to where it is read.
 def _close_supported(w) -> None:
-    from support.services import close_case
+    from assessments.support_services import close_case
 
     close_case(
         case=w.supported,
@@ -188,8 +188,8 @@ def _allocation_ended(w) -> None:
 
 
 def _plan_not_agreed(w) -> None:
+    from assessments.models import RecoveryPlan
     from cases.models import Case
-    from support.models import RecoveryPlan
 
     RecoveryPlan.objects.filter(case=w.supported).delete()
     Case.objects.filter(pk=w.supported.pk).update(status="accepted")
@@ -212,7 +212,7 @@ READY = {
 
 
 def _agree_plan(w) -> dict:
-    from tests.support.builders import date_fields, in_days
+    from tests.assessments.builders import date_fields, in_days
 
     return {
         "actions-TOTAL_FORMS": "3",

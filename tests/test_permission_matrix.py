@@ -57,7 +57,7 @@ from tests.permissions import (
     ref,
     refused_to,
 )
-from tests.support import builders as support
+from tests.assessments import builders as support
 from tests.volunteers.factories import AllocationFactory, VolunteerFactory
 from volunteers.models import Volunteer, VolunteerAllocation, VolunteerHours
 
@@ -213,10 +213,9 @@ def _casework_action(*, vcc: Outcome, manager: Outcome | None = None) -> dict:
 # Referrals and transfers: a directory service the restricted case's victim consented to
 # share with, a plan action waiting to be referred to it, and a referral already sent.
 def _referral_world(*, restricted, vcc) -> dict:
-    from assessments.models import ConsentToShare
+    from assessments.models import ConsentToShare, PlanAction, RecoveryPlan
     from directory.models import SupportService
     from referrals.models import Referral
-    from support.models import PlanAction, RecoveryPlan
 
     service = SupportService.objects.create(
         name="Matrix Advocacy Service", referral_email="referrals@matrix.example.org"

@@ -11,7 +11,7 @@ from assessments.dvna_services import record_dvna, update_dvna
 from assessments.models import ConsentToShare, Dvna, DvnaNeed
 from directory.models import SupportService
 from tests.factories import CaseFactory, PersonFactory, user_with_role
-from tests.support.builders import accepted_case, answers, dvna_form, levels
+from tests.assessments.builders import accepted_case, answers, dvna_form, levels
 
 pytestmark = pytest.mark.django_db
 

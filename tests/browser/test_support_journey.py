@@ -17,13 +17,12 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from accounts.roles import Role
-from assessments.models import ConsentToShare, Dvna
+from assessments.models import Closure, ConsentToShare, Dvna, RecoveryPlan, Review
 from cases.models import Case
 from directory.models import SupportService
 from intake.selfreferral import MIN_FORM_SECONDS, rate_limit_key
 from referrals.models import Referral
 from scheduling.models import ScheduledItem
-from support.models import Closure, RecoveryPlan, Review
 from tests.factories import CaseFactory, IvnaFactory, PersonFactory, user_with_role
 from tests.volunteers.factories import VolunteerFactory
 from volunteers.models import VolunteerAllocation

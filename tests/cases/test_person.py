@@ -12,10 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
-from assessments.models import Dvna
+from assessments.models import Dvna, RecoveryPlan
 from audit.models import AccessLog
 from cases.services import flag_repeat_victim
-from support.models import RecoveryPlan
 from tests.factories import CaseFactory, IvnaFactory, PersonFactory, user_with_role
 
 pytestmark = pytest.mark.django_db

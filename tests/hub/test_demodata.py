@@ -20,7 +20,7 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 
 from accounts.models import User
-from assessments.models import Dvna
+from assessments.models import Closure, ClosureOutcome, Dvna, RecoveryPlan, SurveyResponse
 from cases.choices import CaseSource, Route
 from cases.models import Case, CaseTransition, Crime, Person
 from cases.workflow import OPEN_STATUSES, CaseStatus, is_allowed
@@ -39,7 +39,6 @@ from intake.models import Ivna, SelfReferral
 from intake.triage import IvnaAnswers, triage
 from reporting.flow import Period, compute_flow
 from scheduling.models import ItemState, ScheduledItem
-from support.models import Closure, ClosureOutcome, RecoveryPlan, SurveyResponse
 from volunteers.models import Volunteer, VolunteerAllocation
 
 N = 400

@@ -14,20 +14,22 @@ from django.db import connection
 from django.utils import timezone
 from pypdf import PdfReader
 
-from assessments.models import ConsentToShare, Dvna, DvnaNeed
-from cases.models import Case, CaseTransition, Person
-from contact.models import ContactAttempt, ContactNote, Letter
-from directory.models import SupportService
-from intake.models import SelfReferral, Transfer
-from referrals.models import Referral
-from support.models import (
+from assessments.models import (
     Closure,
     ClosureOutcome,
+    ConsentToShare,
+    Dvna,
+    DvnaNeed,
     PlanAction,
     RecoveryPlan,
     Review,
     SurveyResponse,
 )
+from cases.models import Case, CaseTransition, Person
+from contact.models import ContactAttempt, ContactNote, Letter
+from directory.models import SupportService
+from intake.models import SelfReferral, Transfer
+from referrals.models import Referral
 from tests.factories import CaseFactory, CrimeFactory, IvnaFactory, PersonFactory
 from tests.volunteers.factories import AllocationFactory, HoursFactory
 

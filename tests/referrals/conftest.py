@@ -7,9 +7,8 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from assessments.models import ConsentToShare, Dvna, DvnaNeed
+from assessments.models import ConsentToShare, Dvna, DvnaNeed, PlanAction, RecoveryPlan
 from directory.models import SupportService
-from support.models import PlanAction, RecoveryPlan
 from tests.factories import CaseFactory, CrimeFactory, PersonFactory
 
 

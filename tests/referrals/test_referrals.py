@@ -13,12 +13,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from assessments.models import PlanAction
 from audit.models import AccessLog
 from directory.models import SupportService
 from referrals import services
 from referrals.models import Referral, ReferralStatus
 from scheduling.models import ItemKind, ItemState, ScheduledItem
-from support.models import PlanAction
 from tests.factories import CaseFactory, user_with_role
 from tests.referrals.conftest import pdf_text
 

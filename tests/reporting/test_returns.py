@@ -20,7 +20,15 @@ from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
-from assessments.models import ConsentToShare, Dvna, DvnaNeed
+from assessments.models import (
+    Closure,
+    ClosureOutcome,
+    ConsentToShare,
+    Dvna,
+    DvnaNeed,
+    PlanAction,
+    RecoveryPlan,
+)
 from cases.choices import age_band
 from cases.models import Case
 from directory.models import SupportService
@@ -38,7 +46,6 @@ from reporting.returns import (
     suppress,
     with_age_at_referral,
 )
-from support.models import Closure, ClosureOutcome, PlanAction, RecoveryPlan
 from tests.factories import CaseFactory, CrimeFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,11 +6,11 @@ from django import template
 from django.utils import timezone
 
 from assessments.models import Level, NeedArea
+from assessments.support_selectors import support_summary
+from assessments.support_services import NO_SURVEY_REASONS, SURVEY_AFTER
 from cases.choices import LANGUAGES
 from cases.models import CaseTransition
 from cases.workflow import CaseStatus
-from support.selectors import support_summary
-from support.services import NO_SURVEY_REASONS, SURVEY_AFTER
 
 register = template.Library()
 

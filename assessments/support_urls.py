@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from support import views
+from assessments import support_views as views
 
 app_name = "support"
 urlpatterns = [

@@ -7,11 +7,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from assessments.models import PlanAction, RecoveryPlan, Review
+from assessments.support_services import add_action, record_review
 from audit.models import AccessLog
-from support.models import PlanAction, RecoveryPlan, Review
-from support.services import add_action, record_review
 from tests.factories import user_with_role
-from tests.support.builders import action, answers, in_days, levels, supported_case
+from tests.assessments.builders import action, answers, in_days, levels, supported_case
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,8 @@
 """Support pages on a case: the recovery plan and its actions, reviews, closure, the survey.
 
 Each view needs casework permissions, finds the case through casework_for (404 otherwise),
-logs the read of the victim's record, and leaves every rule and write to support.services.
+logs the read of the victim's record, and leaves every rule and write to
+assessments.support_services.
 """
 
 from __future__ import annotations
@@ -11,10 +12,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.generic import FormView, TemplateView
 
-from cases.workflow import CaseStatus
-from contact.views import CaseActionMixin
-from support import selectors, services
-from support.forms import (
+from assessments import support_selectors as selectors
+from assessments import support_services as services
+from assessments.models import PlanAction, RecoveryPlan
+from assessments.support_forms import (
     ActionForm,
     ActionFormSet,
     AgreePlanForm,
@@ -23,7 +24,8 @@ from support.forms import (
     ReviewForm,
     SurveyForm,
 )
-from support.models import PlanAction, RecoveryPlan
+from cases.workflow import CaseStatus
+from contact.views import CaseActionMixin
 
 
 class SupportMixin(CaseActionMixin):

@@ -8,11 +8,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from assessments.models import Closure, ClosureOutcome, SurveyResponse
+from assessments.support_services import close_case
 from cases.models import CaseTransition
 from scheduling.models import ItemKind, ItemState, ScheduledItem
-from support.models import Closure, ClosureOutcome, SurveyResponse
-from support.services import close_case
-from tests.support.builders import levels, supported_case
+from tests.assessments.builders import levels, supported_case
 
 pytestmark = pytest.mark.django_db
 
@@ -173,8 +173,8 @@ def test_no_survey_before_closure(client, vcc_user, case):
 
 
 def test_closing_ends_the_volunteer_allocation(vcc_user):
-    from support.services import close_case
-    from tests.support.builders import supported_case
+    from assessments.support_services import close_case
+    from tests.assessments.builders import supported_case
     from tests.volunteers.factories import AllocationFactory
     from volunteers.models import VolunteerAllocation
 

@@ -10,12 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.dvna_services import record_dvna
+from assessments.models import ActionUpdate, PlanAction, RecoveryPlan
+from assessments.support_services import StalePlan, add_action
 from cases.models import CaseTransition
 from directory.models import SupportService
 from scheduling.models import ItemKind, ItemState, ScheduledItem
-from support.models import ActionUpdate, PlanAction, RecoveryPlan
-from support.services import StalePlan, add_action
-from tests.support.builders import (
+from tests.assessments.builders import (
     accepted_case,
     action,
     answers,

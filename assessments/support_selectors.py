@@ -11,19 +11,23 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
-from assessments.models import LEVEL_ORDER, Dvna, DvnaNeed, Level, NeedArea
-from cases.models import Case
-from cases.workflow import CaseStatus
-from support.models import (
+from assessments.models import (
+    LEVEL_ORDER,
     ActionStatus,
     ActionUpdate,
     Closure,
     ClosureOutcome,
+    Dvna,
+    DvnaNeed,
+    Level,
+    NeedArea,
     PlanAction,
     RecoveryPlan,
     Review,
     SurveyResponse,
 )
+from cases.models import Case
+from cases.workflow import CaseStatus
 
 SIGNIFICANT = (Level.MEDIUM, Level.HIGH)
 # Statuses in which a case may have support records without a DVNA (accepted, or closed

@@ -19,21 +19,17 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
-from assessments.models import Dvna, Level, NeedArea
-from cases.models import Case
-from cases.services import CaseError, transition_case
-from cases.workflow import CaseStatus
-from directory.models import SupportService
-from scheduling.models import ItemKind
-from scheduling.services import cancel_items, complete_human_items, schedule
-from support.models import (
+from assessments.models import (
     ActionKind,
     ActionStatus,
     ActionUpdate,
     Closure,
     ClosureOutcome,
     ClosureReason,
+    Dvna,
     HelpedToCope,
+    Level,
+    NeedArea,
     Outcome,
     PlanAction,
     RecoveryPlan,
@@ -41,6 +37,12 @@ from support.models import (
     SurveyResponse,
     Wellbeing,
 )
+from cases.models import Case
+from cases.services import CaseError, transition_case
+from cases.workflow import CaseStatus
+from directory.models import SupportService
+from scheduling.models import ItemKind
+from scheduling.services import cancel_items, complete_human_items, schedule
 
 # The kinds of action that name a service from the directory (a referral, Restorative
 # Justice, community signposting); phone and volunteer support are the hub's own.

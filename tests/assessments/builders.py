@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from assessments.dvna_services import DvnaAnswers, record_dvna
 from assessments.models import NeedArea
+from assessments.support_services import ActionDetails, agree_plan
 from cases.models import Case
-from support.services import ActionDetails, agree_plan
 from tests.factories import CaseFactory, IvnaFactory
 
 AREAS = NeedArea.values
@@ -110,8 +110,7 @@ def support_world(*, person, vcc) -> dict:
 
 def support_records() -> tuple:
     """What a refused support request must leave as it was."""
-    from assessments.models import Dvna
-    from support.models import Closure, PlanAction, RecoveryPlan, Review, SurveyResponse
+    from assessments.models import Closure, Dvna, PlanAction, RecoveryPlan, Review, SurveyResponse
 
     return (
         list(Dvna.objects.order_by("pk").values_list("pk", "version")),

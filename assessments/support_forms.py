@@ -1,5 +1,5 @@
 """Forms for the recovery plan, reviews, closure and the survey. They check the shape of the
-answers only; the rules are in support.services."""
+answers only; the rules are in assessments.support_services."""
 
 from __future__ import annotations
 
@@ -7,19 +7,20 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
 from django import forms
 
-from assessments.models import Level, NeedArea
-from cases.selectors import caseworkers
-from core.fields import DateField
-from directory.models import SupportService
-from support.models import (
+from assessments.models import (
     ActionKind,
     ActionStatus,
     ClosureReason,
     HelpedToCope,
+    Level,
+    NeedArea,
     Outcome,
     Wellbeing,
 )
-from support.services import ActionDetails
+from assessments.support_services import ActionDetails
+from cases.selectors import caseworkers
+from core.fields import DateField
+from directory.models import SupportService
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 # Short labels under the question "is the victim better able to cope?", one line per area.

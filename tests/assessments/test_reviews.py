@@ -8,10 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import Dvna
+from assessments.models import ActionUpdate, Dvna, PlanAction, RecoveryPlan, Review
 from scheduling.models import ItemKind, ItemState, ScheduledItem
-from support.models import ActionUpdate, PlanAction, RecoveryPlan, Review
-from tests.support.builders import date_fields, in_days, supported_case
+from tests.assessments.builders import date_fields, in_days, supported_case
 
 pytestmark = pytest.mark.django_db
 
@@ -124,7 +123,7 @@ def test_a_stale_review_is_refused(client, vcc_user):
 
 
 def test_no_review_before_the_plan(client, vcc_user):
-    from tests.support.builders import accepted_case
+    from tests.assessments.builders import accepted_case
 
     case = accepted_case()
     client.force_login(vcc_user)
