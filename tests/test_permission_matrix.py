@@ -31,6 +31,7 @@ from cases.models import Case
 from contact.letters import NO_LETTERS_TO_PRINT
 from contact.models import ContactAttempt, ContactNote, Letter
 from intake.models import Ivna
+from tests.assessments import builders as support
 from tests.audit.matrix import AUDIT_VIEWS, restricted_notice
 from tests.factories import CaseFactory, IvnaFactory, PersonFactory, ivna_payload
 from tests.permissions import (
@@ -57,7 +58,6 @@ from tests.permissions import (
     ref,
     refused_to,
 )
-from tests.assessments import builders as support
 from tests.volunteers.factories import AllocationFactory, VolunteerFactory
 from volunteers.models import Volunteer, VolunteerAllocation, VolunteerHours
 

@@ -3,8 +3,6 @@
 import django.contrib.postgres.fields
 import django.db.models.deletion
 import django.utils.timezone
-import pgtrigger.compiler
-import pgtrigger.migrations
 from django.conf import settings
 from django.db import migrations, models
 

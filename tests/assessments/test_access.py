@@ -10,8 +10,8 @@ from django.urls import reverse
 from assessments.models import PlanAction, RecoveryPlan, Review
 from assessments.support_services import add_action, record_review
 from audit.models import AccessLog
-from tests.factories import user_with_role
 from tests.assessments.builders import action, answers, in_days, levels, supported_case
+from tests.factories import user_with_role
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from django.urls import reverse
 from assessments.dvna_services import record_dvna, update_dvna
 from assessments.models import ConsentToShare, Dvna, DvnaNeed
 from directory.models import SupportService
-from tests.factories import CaseFactory, PersonFactory, user_with_role
 from tests.assessments.builders import accepted_case, answers, dvna_form, levels
+from tests.factories import CaseFactory, PersonFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
 
