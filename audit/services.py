@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 
 import pghistory
@@ -23,6 +22,8 @@ from audit.models import (
     Notification,
 )
 from cases.models import Case
+from scheduling.models import ItemKind
+from scheduling.services import offer_on_commit, schedule
 
 
 def client_ip(request) -> str | None:
@@ -58,8 +59,6 @@ def record_access(
 
 
 # --- Restricted cases: named users and breaking the glass ---------------------------------
-
-log = logging.getLogger(__name__)
 
 # A reason a manager can judge: "checking" is not one (issue: "by giving a reason").
 MIN_REASON_LENGTH = 10
@@ -111,8 +110,9 @@ def break_glass(*, request, case: Case, reason: str) -> CaseAccessGrant:
     Rule (issue, restricted cases): only named users and managers may open a restricted
     case; anyone else with casework permission may "break the glass" by giving a reason,
     which is recorded (an access-log row, action "break_glass", with the grant id and the
-    reason) and notified to every active manager (a Notification row each, emailed after
-    commit: ids and the case reference only, never the victim's name or the reason).
+    reason) and notified to every active manager (a Notification row each, emailed by a
+    scheduled item offered after commit: ids and the case reference only, never the
+    victim's name or the reason).
     """
     user = request.user
     case = Case.objects.select_for_update().get(pk=case.pk)
@@ -137,18 +137,28 @@ def break_glass(*, request, case: Case, reason: str) -> CaseAccessGrant:
         person_ids=[case.person_id],
         detail=f"grant {grant.pk}: {reason}",
     )
-    Notification.objects.bulk_create(
+    notices = Notification.objects.bulk_create(
         [Notification(recipient=manager, grant=grant) for manager in active_managers()]
     )
     audit_url = request.build_absolute_uri(reverse("cases:audit", args=[case.pk]))
-
-    def queue() -> None:
-        from audit.tasks import send_break_glass_emails
-
-        send_break_glass_emails.delay(grant.pk, audit_url)
-
-    transaction.on_commit(queue)
+    for notice in notices:
+        _queue_notice_email(notice, audit_url=audit_url)
     return grant
+
+
+def _queue_notice_email(notice: Notification, *, audit_url: str) -> None:
+    """One scheduled item per manager told (audit.handlers sends it), written in the
+    break-glass transaction and offered to the workers once it commits: a rolled-back
+    grant tells nobody, and the dedupe key schedules each notice once."""
+    item = schedule(
+        kind=ItemKind.BREAK_GLASS_NOTICE,
+        case=notice.grant.case,
+        target_id=notice.pk,
+        due_at=timezone.now(),
+        dedupe_key=f"break_glass_notice:{notice.pk}",
+        payload={"audit_url": audit_url},
+    )
+    offer_on_commit(item)
 
 
 def break_glass_email(notice: Notification, *, audit_url: str) -> EmailMessage:
@@ -172,47 +182,6 @@ def break_glass_email(notice: Notification, *, audit_url: str) -> EmailMessage:
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[notice.recipient.email],
     )
-
-
-def send_break_glass_emails(*, grant_id: int, audit_url: str) -> int:
-    """Email each manager told of this grant who has not been emailed yet; the number sent.
-
-    Safe to run twice: each notification row is locked (SKIP LOCKED) and stamped
-    `emailed_at` in the transaction that sends it, so a manager is emailed once. A failure
-    is kept on the row (the exception's type only) for the next run.
-    """
-    pending = list(
-        Notification.objects.filter(grant_id=grant_id, emailed_at__isnull=True).values_list(
-            "pk", flat=True
-        )
-    )
-    sent = 0
-    for pk in pending:
-        with transaction.atomic():
-            notice = (
-                Notification.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("recipient", "grant", "grant__user")
-                .filter(pk=pk, emailed_at__isnull=True)
-                .first()
-            )
-            if notice is None:
-                continue
-            if not notice.recipient.email:
-                notice.email_error = "The manager has no email address."
-                notice.save(update_fields=["email_error"])
-                continue
-            try:
-                break_glass_email(notice, audit_url=audit_url).send(fail_silently=False)
-            except Exception as error:  # noqa: BLE001 - kept on the row for the next run
-                notice.email_error = type(error).__name__[:200]
-                notice.save(update_fields=["email_error"])
-                log.warning("break-glass notice %s not emailed: %s", pk, type(error).__name__)
-                continue
-            notice.emailed_at = timezone.now()
-            notice.email_error = ""
-            notice.save(update_fields=["emailed_at", "email_error"])
-            sent += 1
-    return sent
 
 
 def _require_manager(by: User) -> None:

@@ -8,8 +8,20 @@ from scheduling.models import ItemKind, ScheduledItem
 from scheduling.services import handler
 
 
-@handler(ItemKind.SEND_LETTER)
-@handler(ItemKind.FOLLOW_UP_LETTER)
+def record_letter_failure(item: ScheduledItem, error: str, gave_up: bool) -> None:
+    """The letter shows its last error (already free of personal data: contact.letters);
+    once the retry policy gives up it is failed, for a VCC to send again."""
+    letter = Letter.objects.select_for_update().filter(pk=item.target_id).first()
+    if letter is None or letter.status == LetterStatus.SENT:
+        return
+    letter.error = error
+    if gave_up:
+        letter.status = LetterStatus.FAILED
+    letter.save(update_fields=["error", "status"])
+
+
+@handler(ItemKind.SEND_LETTER, on_failure=record_letter_failure)
+@handler(ItemKind.FOLLOW_UP_LETTER, on_failure=record_letter_failure)
 def send_letter_item(item: ScheduledItem) -> None:
     from contact.letters import send_letter
 

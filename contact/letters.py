@@ -11,8 +11,9 @@ Rules kept here:
 - WeasyPrint never fetches anything: the fetcher refuses every URL but `data:`. The CSS is
   inline in the templates.
 - What a victim or an officer typed reaches the PDF only through Django's autoescaping.
-- A failure to render or send marks the letter failed with the error (never personal data)
-  and does not raise: the scheduled item is done and a VCC can retry the letter.
+- A failure to render or send is retried by the one retry policy of scheduled work
+  (scheduling.services); the letter shows the error (never personal data), and is marked
+  failed for a VCC to send again when the policy gives up.
 - An email is sent once it is rendered; a postal letter waits to be approved (unless the
   setting says postal letters need no approval) and is marked sent when the post room
   prints it.
@@ -40,6 +41,8 @@ from accounts.models import User
 from audit.selectors import casework_for
 from cases.services import CaseError
 from contact.models import Channel, Letter, LetterKind, LetterStatus
+from scheduling.outbound import hand_over
+from scheduling.services import WorkFailed
 
 log = logging.getLogger(__name__)
 
@@ -202,23 +205,23 @@ def _describe_error(error: Exception, person) -> str:
 def send_letter(letter: Letter) -> None:
     """Render the letter and send it (email) or make it ready for the post room (post).
 
-    Called by the scheduled item with the letter row locked. Never raises: a failure is
-    kept on the letter (status failed) for a VCC to retry.
+    Called by the scheduled item with the letter row locked (contact.handlers). A failure
+    raises WorkFailed with the error, anything personal about the victim taken out, for the
+    one retry policy (scheduling.services.record_failure): a refused or failed email, or a
+    render that failed, is tried again; a letter it is no longer safe (or possible) to send
+    fails at once. The letter shows the last error, and is marked failed, for a VCC to send
+    again, when the policy gives up (contact.handlers.record_letter_failure).
     """
     if letter.status == LetterStatus.SENT:
         return
     person = letter.case.person
+    problem = _why_not(letter, person)
+    if problem:
+        raise WorkFailed(problem, retry=False)
     now = timezone.now()
-    sent_at = letter.sent_at
     fields = ["status", "error", "pdf", "text", "rendered_at", "sent_at", "approved_at",
               "approved_by"]
     try:
-        if not person.safe_to_write:
-            raise PermissionError("It is no longer safe to write to the victim.")
-        if letter.channel == Channel.POST and not (person.address_line1 and person.postcode):
-            raise ValueError("The victim has no postal address.")
-        if letter.channel == Channel.EMAIL and not person.email:
-            raise ValueError("The victim has no email address.")
         pdf, text = render_letter(letter)
         letter.pdf, letter.text, letter.rendered_at = pdf, text, now
         letter.status, letter.error = LetterStatus.RENDERED, ""
@@ -231,40 +234,25 @@ def send_letter(letter: Letter) -> None:
             )
             message.attach(letter.filename, pdf, "application/pdf")
             letter.status, letter.sent_at = LetterStatus.SENT, timezone.now()
-            _save_then_send(letter, message, fields)
+            hand_over(message, save=lambda: letter.save(update_fields=fields))
             return
-        elif not settings.HUB_POSTAL_LETTERS_NEED_APPROVAL:
+        if not settings.HUB_POSTAL_LETTERS_NEED_APPROVAL:
             letter.approved_at, letter.approved_by = now, None
-    except Exception as error:  # noqa: BLE001 - every failure is kept on the letter
-        letter.status, letter.sent_at = LetterStatus.FAILED, sent_at
-        letter.error = _describe_error(error, person)
+    except Exception as error:
         log.warning("letter %s failed: %s", letter.pk, type(error).__name__)
+        raise WorkFailed(_describe_error(error, person)) from error
     letter.save(update_fields=fields)
 
 
-def _save_then_send(letter: Letter, message: EmailMessage, fields: list[str]) -> None:
-    """Save the letter as sent, then hand the email over: the last thing done before the
-    COMMIT of the scheduled item's transaction (scheduling.services.run_item).
-
-    A worker killed after the handover and before the COMMIT rolls the letter back to
-    queued, and the item is run again: the email would go twice. With the handover last the
-    gap is the return to the COMMIT (measured: about 30 microseconds), not the letter's and
-    the item's writes that used to come after it (about 6 ms of a 170 ms task: a SIGKILL of
-    a busy worker process would have sent an email twice about one time in thirty; see
-    tests/faults/test_kills.py). If sending fails, the savepoint takes "sent" back, history
-    included, and the caller marks the letter failed. The savepoint is not released here:
-    the COMMIT releases it, and a RELEASE would be one more round trip before the COMMIT.
-    """
-    if not transaction.get_connection().in_atomic_block:
-        with transaction.atomic():
-            return _save_then_send(letter, message, fields)
-    savepoint = transaction.savepoint()
-    try:
-        letter.save(update_fields=fields)
-        message.send(fail_silently=False)
-    except Exception:
-        transaction.savepoint_rollback(savepoint)
-        raise
+def _why_not(letter: Letter, person) -> str:
+    """Why the letter cannot go at all (trying again will not help), or ""."""
+    if not person.safe_to_write:
+        return "It is no longer safe to write to the victim."
+    if letter.channel == Channel.POST and not (person.address_line1 and person.postcode):
+        return "The victim has no postal address."
+    if letter.channel == Channel.EMAIL and not person.email:
+        return "The victim has no email address."
+    return ""
 
 
 # -- The post room ---------------------------------------------------------------------

@@ -12,8 +12,9 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
-    # Every minute: offer due scheduled work (letters, follow-up letters, ...) to the
-    # workers. The rows live in PostgreSQL, so a missed beat only delays them.
+    # Every minute: offer due scheduled work (letters, referral emails, break-glass
+    # notices, and the retries of any that failed) to the workers. The rows live in
+    # PostgreSQL, so a missed beat only delays them.
     "dispatch-due-items": {
         "task": "scheduling.tasks.dispatch_due_items",
         "schedule": 60.0,

@@ -37,8 +37,8 @@ from directory.models import SupportService
 from intake.models import Organisation, SharedItem, Transfer, TransferDirection, TransferVia
 from intake.transfers import organisation_key
 from referrals.models import REFERRAL_TRANSITIONS, Referral, ReferralStatus
-from scheduling.models import ItemKind, ItemState, ScheduledItem
-from scheduling.services import cancel_items, schedule
+from scheduling.models import OWED_KINDS, ItemKind, ItemState, ScheduledItem
+from scheduling.services import cancel_items, offer_on_commit, schedule
 
 log = logging.getLogger(__name__)
 
@@ -323,12 +323,34 @@ def make_referral(
     return referral
 
 
-def _queue_email(referral: Referral) -> None:
-    from referrals.tasks import send_referral_email as task
+def _queue_email(referral: Referral) -> ScheduledItem:
+    """Schedule the referral's email (scheduled work, as letters are: referrals.handlers
+    sends it) in this transaction, and offer it to the workers once it commits.
 
-    # After the commit: a rolled-back referral is never emailed. A broker that is down
-    # leaves the email unsent, shown on the case with a button to send it again.
-    transaction.on_commit(lambda: task.delay(referral.pk), robust=True)
+    A rolled-back referral is never emailed (its item rolls back with it). One item per
+    sending: an item still due is offered again rather than doubled, so a second call (a
+    double click on "send again", a retried transaction) schedules nothing more.
+    """
+    waiting = (
+        ScheduledItem.objects.filter(
+            kind=ItemKind.REFERRAL_EMAIL, target_id=referral.pk, state=ItemState.DUE
+        )
+        .order_by("pk")
+        .first()
+    )
+    if waiting is None:
+        sendings = ScheduledItem.objects.filter(
+            kind=ItemKind.REFERRAL_EMAIL, target_id=referral.pk
+        ).count()
+        waiting = schedule(
+            kind=ItemKind.REFERRAL_EMAIL,
+            case=referral.case,
+            target_id=referral.pk,
+            due_at=timezone.now(),
+            dedupe_key=f"referral_email:{referral.pk}:{sendings}",
+        )
+    offer_on_commit(waiting)
+    return waiting
 
 
 def email_subject(referral: Referral) -> str:
@@ -347,40 +369,17 @@ def email_body(referral: Referral) -> str:
     })
 
 
-def send_referral_email(*, referral_id: int) -> bool:
-    """Email the referral document to the service. Returns True if this call sent it.
-
-    Safe to run twice: the referral row is locked and an email already sent is not sent
-    again. A failure is kept on the referral (never personal data) for a VCC to retry.
-    """
-    with transaction.atomic():
-        referral = (
-            Referral.objects.select_for_update(of=("self",))
-            .select_related("case", "service", "sent_by")
-            .filter(pk=referral_id)
-            .first()
-        )
-        if referral is None or referral.email_sent_at is not None or not referral.emailed_to:
-            return False
-        try:
-            message = EmailMessage(
-                subject=email_subject(referral),
-                body=email_body(referral),
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                to=[referral.emailed_to],
-                reply_to=[settings.HUB_EMAIL],
-            )
-            message.attach(referral.filename, bytes(referral.document), "application/pdf")
-            message.send(fail_silently=False)
-        except Exception as error:  # noqa: BLE001 - every failure is kept on the referral
-            referral.email_error = f"{type(error).__name__}: {error}"[:500]
-            referral.save(update_fields=["email_error"])
-            log.warning("referral %s email failed: %s", referral.pk, type(error).__name__)
-            return False
-        referral.email_sent_at = timezone.now()
-        referral.email_error = ""
-        referral.save(update_fields=["email_sent_at", "email_error"])
-    return True
+def referral_email(referral: Referral) -> EmailMessage:
+    """The email to the service: the reference (never the victim's name) and the document."""
+    message = EmailMessage(
+        subject=email_subject(referral),
+        body=email_body(referral),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[referral.emailed_to],
+        reply_to=[settings.HUB_EMAIL],
+    )
+    message.attach(referral.filename, bytes(referral.document), "application/pdf")
+    return message
 
 
 @transaction.atomic
@@ -537,5 +536,5 @@ def record_transfer_out(
         by=by,
         reason=f"Transferred to {transfer.organisation_name} ({transfer.area}).",
     )
-    cancel_items(case=case, kinds=ItemKind.values)
+    cancel_items(case=case, kinds=set(ItemKind.values) - OWED_KINDS)
     return transfer

@@ -9,6 +9,8 @@ class ItemKind(models.TextChoices):
     # Work the machine does when it falls due (the dispatcher hands these to Celery).
     SEND_LETTER = "send_letter", "Render and send a letter"
     FOLLOW_UP_LETTER = "follow_up_letter", "Follow-up letter after no contact"
+    REFERRAL_EMAIL = "referral_email", "Email a referral to its service"
+    BREAK_GLASS_NOTICE = "break_glass_notice", "Email a manager of a break-glass access"
     # Work a person does: shown on "My work" from its due time until it is done.
     FIRST_CONTACT = "first_contact", "First call"
     NEXT_ATTEMPT = "next_attempt", "Next call attempt"
@@ -29,6 +31,11 @@ HUMAN_KINDS = frozenset(
         ItemKind.SURVEY,
     }
 )
+
+
+# Emails telling a service or a manager of something already done (a referral made, the
+# glass broken): owed whatever becomes of the case, so moving it on does not cancel them.
+OWED_KINDS = frozenset({ItemKind.REFERRAL_EMAIL, ItemKind.BREAK_GLASS_NOTICE})
 
 
 class ItemState(models.TextChoices):
@@ -52,6 +59,9 @@ class ScheduledItem(models.Model):
     target_id = models.BigIntegerField(
         null=True, blank=True, help_text="The letter, referral, ... the item acts on."
     )
+    # What the handler needs beyond its target, as JSON (e.g. the link a break-glass notice
+    # carries, which only the request that broke the glass knows). Never personal data.
+    payload = models.JSONField(default=dict, blank=True)
     due_at = models.DateTimeField()
     deadline_at = models.DateTimeField(
         null=True, blank=True, help_text="When the work becomes overdue (Victims' Code)."

@@ -9,6 +9,15 @@ in the same transaction that does the work and marks it done. So:
 - a worker that dies mid-run rolls its transaction back: the item is still due and is
   offered again once its dispatch lease runs out;
 - Redis being down only delays the offer: the rows are in PostgreSQL.
+
+The one retry policy (issue 10: every outbound email, letters, referrals and break-glass
+notices, goes through these rows): a handler that raises leaves its item due, with the
+error as `last_error` and one more failure; the item is offered again after the lease
+(DISPATCH_LEASE, the backoff) until it has failed MAX_FAILURES times, then it is marked
+failed. A handler that raises WorkFailed(retry=False) says trying again cannot help (no
+address, not safe to write): its item is failed at once. Either way the kind's failure
+recorder (`handler(kind, on_failure=...)`) copies the error onto the row a person looks at
+(the letter, the referral, the notice), in the transaction that records it on the item.
 """
 
 from __future__ import annotations
@@ -37,11 +46,29 @@ MAX_FAILURES = 5
 # hands to the outside world (an email) is followed by nothing but the COMMIT: a worker
 # killed between the two is the one way such work could be done twice.
 HANDLERS: dict[str, Callable[[ScheduledItem], None]] = {}
+# kind -> on_failure(item, error, gave_up): puts a failure on the kind's own row.
+FAILURE_RECORDERS: dict[str, Callable[[ScheduledItem, str, bool], None]] = {}
 
 
-def handler(kind: str):
+class WorkFailed(Exception):
+    """A handler's failure, with a message fit to keep on the rows (no personal data).
+
+    retry=False: trying again cannot help (no address, not safe to write), so the item is
+    failed at once rather than offered again.
+    """
+
+    def __init__(self, message: str, *, retry: bool = True):
+        super().__init__(message)
+        self.retry = retry
+
+
+def handler(kind: str, *, on_failure: Callable[[ScheduledItem, str, bool], None] | None = None):
+    """Register the handler of a kind of machine item, and what records its failures."""
+
     def register(func):
         HANDLERS[kind] = func
+        if on_failure is not None:
+            FAILURE_RECORDERS[kind] = on_failure
         return func
 
     return register
@@ -55,11 +82,15 @@ def schedule(
     target_id: int | None = None,
     deadline_at: datetime | None = None,
     dedupe_key: str | None = None,
+    payload: dict | None = None,
 ) -> ScheduledItem:
-    """Schedule an action. With a dedupe key, scheduling it again returns the first row."""
+    """Schedule an action. With a dedupe key, scheduling it again returns the first row.
+
+    The row is written in the caller's transaction: if that rolls back, nothing was
+    scheduled (no letter, referral or notice is emailed for work that did not happen)."""
     item = ScheduledItem(
         kind=kind, case=case, target_id=target_id, due_at=due_at, deadline_at=deadline_at,
-        dedupe_key=dedupe_key or None,
+        dedupe_key=dedupe_key or None, payload=payload or {},
     )
     if not dedupe_key:
         item.save(force_insert=True)
@@ -134,7 +165,11 @@ def dispatch_due_items(*, send: Callable[[int], object] | None = None) -> int:
         from scheduling.tasks import run_scheduled_item
 
         send = run_scheduled_item.delay
-    ids = due_machine_items()
+    return _offer(due_machine_items(), send)
+
+
+def _offer(ids: list[int], send: Callable[[int], object]) -> int:
+    """Publish each item id; at the first refusal, withdraw the offer of the rest."""
     offered = 0
     for position, item_id in enumerate(ids):
         try:
@@ -148,6 +183,27 @@ def dispatch_due_items(*, send: Callable[[int], object] | None = None) -> int:
             log.warning("dispatch stopped: the broker refused; %d items left due", len(unsent))
             break
     return offered
+
+
+def offer_on_commit(item: ScheduledItem) -> None:
+    """Offer a due item to the workers as soon as the caller's transaction commits, not at
+    the dispatcher's next run: an email a member of staff has just sent (a referral, a
+    break-glass notice) leaves at once, as it did when it was a task of its own.
+
+    The offer is the dispatcher's own (the lease is taken in the transaction, withdrawn if
+    the broker refuses), so a rolled-back transaction offers nothing and a refused offer
+    leaves the item to the dispatcher. Running an item twice does its work once.
+    """
+    ScheduledItem.objects.filter(pk=item.pk, state=ItemState.DUE).update(
+        dispatched_at=timezone.now()
+    )
+
+    def offer() -> None:
+        from scheduling.tasks import run_scheduled_item
+
+        _offer([item.pk], run_scheduled_item.delay)
+
+    transaction.on_commit(offer, robust=True)
 
 
 def run_item(item_id: int) -> bool:
@@ -176,9 +232,24 @@ def run_item(item_id: int) -> bool:
     return True
 
 
-def record_failure(item_id: int, error: str) -> None:
-    """Keep the error on the row. The item stays due and is offered again after the lease,
-    until it has failed MAX_FAILURES times; then it is marked failed for a person to see."""
+def describe(error: BaseException) -> str:
+    """The text kept of a failure: a WorkFailed's own message (its handler took anything
+    personal out), otherwise the exception's type and message."""
+    if isinstance(error, WorkFailed):
+        return str(error)
+    return f"{type(error).__name__}: {error}"
+
+
+def record_failure(item_id: int, error: BaseException | str) -> None:
+    """Keep the error on the row: the one retry policy (see the module's docstring).
+
+    The item stays due and is offered again after the lease, until it has failed
+    MAX_FAILURES times or its handler said trying again cannot help; then it is marked
+    failed for a person to see. The kind's failure recorder puts the same error (and
+    whether the policy gave up) on the kind's own row, in this transaction.
+    """
+    text = (error if isinstance(error, str) else describe(error))[:2000]
+    retry = getattr(error, "retry", True)
     with transaction.atomic():
         item = (
             ScheduledItem.objects.select_for_update()
@@ -188,7 +259,10 @@ def record_failure(item_id: int, error: str) -> None:
         if item is None:
             return
         item.failures += 1
-        item.last_error = error[:2000]
-        if item.failures >= MAX_FAILURES:
+        item.last_error = text
+        if item.failures >= MAX_FAILURES or not retry:
             item.state = ItemState.FAILED
         item.save(update_fields=["failures", "last_error", "state"])
+        recorder = FAILURE_RECORDERS.get(item.kind)
+        if recorder is not None:
+            recorder(item, text, item.state == ItemState.FAILED)

@@ -22,11 +22,16 @@ def record_dispatcher_run() -> None:
 
 @shared_task(acks_late=True, ignore_result=True)
 def run_scheduled_item(item_id: int) -> None:
-    """Run one scheduled item by id; safe to receive twice."""
+    """Run one scheduled item by id; safe to receive twice. A failure is recorded by the one
+    retry policy (services.record_failure); a handler's WorkFailed (a refused email, say) is
+    expected and logged, anything else is raised for the worker's log as well."""
     try:
         services.run_item(item_id)
+    except services.WorkFailed as error:
+        services.record_failure(item_id, error)
+        log.warning("scheduled item %s failed: %s", item_id, error)
     except Exception as error:
-        services.record_failure(item_id, f"{type(error).__name__}: {error}")
+        services.record_failure(item_id, error)
         raise
 
 

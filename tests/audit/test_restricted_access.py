@@ -12,11 +12,12 @@ never listed or found, and its own URL shows only the restricted notice.
 
 from __future__ import annotations
 
+import smtplib
 from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -32,9 +33,12 @@ from audit.models import (
     Notification,
 )
 from audit.selectors import casework_for
-from audit.services import send_break_glass_emails
+from audit.services import AccessError, break_glass
 from cases.models import Case
+from scheduling.models import ItemKind, ItemState
+from scheduling.services import run_item
 from tests.factories import CaseFactory, PersonFactory, user_with_role
+from tests.outbound import Refusing, after_the_lease, dispatch, items
 
 pytestmark = pytest.mark.django_db
 
@@ -197,9 +201,21 @@ def test_managers_are_emailed_once_with_no_victim_details(
     assert notices.get(recipient__username="no-email").email_error
     assert not notices.filter(recipient__username="gone").exists()
 
-    # The task delivered twice: nobody is emailed again.
-    assert send_break_glass_emails(grant_id=grant.pk, audit_url=audit_url) == 0
+    # One scheduled item per notice, carrying ids and the link only; each delivered twice
+    # (or the dispatcher after the lease): nobody is emailed again.
+    notices_items = items(ItemKind.BREAK_GLASS_NOTICE)
+    assert sorted(notices_items.values_list("target_id", flat=True)) == sorted(
+        notices.values_list("pk", flat=True)
+    )
+    assert {item.case_id for item in notices_items} == {restricted.pk}
+    assert all(item.payload == {"audit_url": audit_url} for item in notices_items)
+    assert [run_item(item.pk) for item in notices_items] == [False, False, False]
+    after_the_lease()
+    assert dispatch() == 0
     assert len(mail.outbox) == 2
+    # The manager with no address: failed at once, not retried (it cannot help).
+    no_address = notices_items.get(target_id=notices.get(recipient__username="no-email").pk)
+    assert (no_address.state, no_address.failures) == (ItemState.FAILED, 1)
 
 
 def test_a_manager_who_has_left_is_not_told(client, other_vcc, restricted, managers):
@@ -209,27 +225,67 @@ def test_a_manager_who_has_left_is_not_told(client, other_vcc, restricted, manag
     assert told == {"mgr1", "mgr2", "no-email"}
 
 
-def test_a_failed_email_is_kept_and_sent_on_the_next_run(
-    other_vcc, restricted, managers, monkeypatch
+def test_a_failed_email_is_the_last_error_and_is_tried_again_after_the_lease(
+    client, other_vcc, restricted, managers, monkeypatch, django_capture_on_commit_callbacks
 ):
-    grant = CaseAccessGrant.objects.create(
-        case=restricted, user=other_vcc, kind=GrantKind.BREAK_GLASS, reason=REASON,
-        granted_by=other_vcc, expires_at=timezone.now() + timedelta(hours=8),
-    )
-    for manager in managers:
-        Notification.objects.create(recipient=manager, grant=grant)
+    server = Refusing(monkeypatch, smtplib.SMTPRecipientsRefused(
+        {"mgr1@hub.example.org": (550, b"Zenobia Quartermaine: mailbox unavailable")}
+    ))
+    client.force_login(other_vcc)
+    with django_capture_on_commit_callbacks(execute=True):
+        _break(client, restricted)
 
-    def refuse(self, fail_silently=False):
-        raise ConnectionRefusedError("smtp down")
-
-    monkeypatch.setattr("django.core.mail.EmailMessage.send", refuse)
-    assert send_break_glass_emails(grant_id=grant.pk, audit_url="http://hub/x") == 0
-    assert set(Notification.objects.values_list("email_error", flat=True)) == {
-        "ConnectionRefusedError"
+    emailed = Notification.objects.exclude(recipient__username="no-email")
+    waiting = items(ItemKind.BREAK_GLASS_NOTICE, target_id__in=emailed.values("pk"))
+    # The exception's type only, on the item and the notice: the message may quote anything.
+    assert set(waiting.values_list("state", "failures", "last_error")) == {
+        (ItemState.DUE, 1, "SMTPRecipientsRefused")
     }
-    monkeypatch.undo()
-    assert send_break_glass_emails(grant_id=grant.pk, audit_url="http://hub/x") == 2
-    assert len(mail.outbox) == 2
+    assert set(emailed.values_list("email_error", flat=True)) == {"SMTPRecipientsRefused"}
+    assert dispatch() == 0  # not in a tight loop: after the lease
+
+    server.on = False
+    after_the_lease()
+    assert dispatch() == 2
+    assert sorted(m.to[0] for m in mail.outbox) == ["mgr1@hub.example.org", "mgr2@hub.example.org"]
+    assert set(emailed.values_list("email_error", flat=True)) == {""}
+    assert not emailed.filter(emailed_at__isnull=True).exists()
+    assert set(waiting.values_list("state", flat=True)) == {ItemState.DONE}
+
+
+def test_each_notice_is_scheduled_once_even_if_the_break_is_tried_again(
+    other_vcc, restricted, managers, rf
+):
+    request = rf.post("/")
+    request.user = other_vcc
+    with pytest.raises(RuntimeError), transaction.atomic():  # the first try rolls back
+        break_glass(request=request, case=restricted, reason=REASON)
+        raise RuntimeError("deadlock detected")
+    grant = break_glass(request=request, case=restricted, reason=REASON)
+    with pytest.raises(AccessError):  # a double click: the case is open to them now
+        break_glass(request=request, case=restricted, reason=REASON)
+
+    notices = Notification.objects.filter(grant=grant)
+    assert sorted(items(ItemKind.BREAK_GLASS_NOTICE).values_list("dedupe_key", flat=True)) == (
+        sorted(f"break_glass_notice:{pk}" for pk in notices.values_list("pk", flat=True))
+    )
+    assert notices.count() == 3
+
+
+def test_no_manager_is_told_when_the_break_glass_rolls_back(
+    other_vcc, restricted, managers, rf, django_capture_on_commit_callbacks
+):
+    request = rf.post("/")
+    request.user = other_vcc
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            break_glass(request=request, case=restricted, reason=REASON)
+            raise RuntimeError("the request failed after the glass was broken")
+
+    assert callbacks == [] and dispatch() == 0
+    assert not Notification.objects.exists()
+    assert not items(ItemKind.BREAK_GLASS_NOTICE).exists()
+    assert mail.outbox == []
 
 
 # --- Named users --------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from contact.letters import (
 )
 from contact.models import Channel, Letter, LetterKind, LetterStatus
 from contact.services import queue_letter
-from scheduling.services import dispatch_due_items
+from scheduling.services import WorkFailed, dispatch_due_items
 from tests.factories import CaseFactory, PersonFactory, ivna_payload, user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -255,20 +255,21 @@ def test_post_is_approved_at_once_when_no_approval_is_needed(settings):
     assert letter.approved_at is not None and letter.approved_by is None
 
 
-def test_an_smtp_failure_marks_the_letter_failed_without_raising(monkeypatch):
+def test_an_smtp_failure_raises_for_the_retry_policy_without_personal_data(monkeypatch):
     def refuse(self, fail_silently=False):
         raise smtplib.SMTPRecipientsRefused({"ann@example.org": (550, b"mailbox unavailable")})
 
     monkeypatch.setattr(EmailMessage, "send", refuse)
     letter = make_letter(channel=Channel.EMAIL, email="ann@example.org")
-    send_letter(letter)  # does not raise
+    with pytest.raises(WorkFailed) as failed:
+        send_letter(letter)
 
+    assert failed.value.retry is True  # tried again (tests/contact/test_letter_email.py)
+    assert str(failed.value).startswith("SMTPRecipientsRefused")
+    assert "mailbox unavailable" in str(failed.value)
+    assert "ann@example.org" not in str(failed.value)
     letter.refresh_from_db()
-    assert letter.status == LetterStatus.FAILED
-    assert letter.error.startswith("SMTPRecipientsRefused")
-    assert "mailbox unavailable" in letter.error
-    assert "ann@example.org" not in letter.error
-    assert letter.sent_at is None
+    assert letter.status == LetterStatus.QUEUED and letter.sent_at is None  # "sent" undone
 
 
 def test_a_render_failure_keeps_no_personal_data_in_the_error(monkeypatch):
@@ -277,21 +278,21 @@ def test_a_render_failure_keeps_no_personal_data_in_the_error(monkeypatch):
 
     monkeypatch.setattr(letters, "html_to_pdf", boom)
     letter = make_letter()
-    send_letter(letter)
-    letter.refresh_from_db()
-    assert letter.status == LetterStatus.FAILED
-    assert letter.error.startswith("RuntimeError: cannot lay out")
+    with pytest.raises(WorkFailed) as failed:
+        send_letter(letter)
+    assert str(failed.value).startswith("RuntimeError: cannot lay out")
     for personal in ("High St", "Wisbech", "PE13 1AA"):
-        assert personal not in letter.error
+        assert personal not in str(failed.value)
 
 
 def test_no_letter_goes_once_it_is_unsafe_to_write():
     letter = make_letter(channel=Channel.EMAIL, email="ann@example.org")
     letter.case.person.safe_to_write = False
     letter.case.person.save()
-    send_letter(letter)
+    with pytest.raises(WorkFailed, match="no longer safe") as failed:
+        send_letter(letter)
+    assert failed.value.retry is False  # trying again cannot help
     letter.refresh_from_db()
-    assert letter.status == LetterStatus.FAILED and "no longer safe" in letter.error
     assert mail.outbox == [] and letter.pdf is None
 
 
