@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import ApiClient, User
 from assessments.models import Ivna
-from assessments.triage import IvnaAnswers, TriageDecision, rule_description, triage
+from assessments.triage import IvnaAnswers, TriageDecision, triage
 from cases.choices import CaseSource, Route
 from cases.models import Case, Crime, Person
 from cases.services import flag_repeat_victim, open_case
@@ -190,11 +190,22 @@ def _match_crime(details: CrimeDetails, crime: Crime | None) -> Crime:
     return crime
 
 
+def high_risk_window_start(offence_date: date) -> date:
+    """Triage rule H3 looks back twelve months from the offence for a high-risk referral
+    of the same person."""
+    return offence_date - timedelta(days=365)
+
+
 def _earlier_high_risk(person: Person, offence_date: date) -> bool:
-    since = offence_date - timedelta(days=365)
+    since = high_risk_window_start(offence_date)
     return Case.objects.filter(
         person=person, route=Route.HIGH_RISK, referred_at__date__gte=since
     ).exists()
+
+
+def ivna_received(via: str) -> str:
+    """The first row of a police referral's timeline: how it reached the hub."""
+    return f"Referral received: police IVNA ({via})."
 
 
 @transaction.atomic
@@ -258,11 +269,8 @@ def record_ivna(
                 route=decision.route, supported_elsewhere=answers.supported_elsewhere
             ),
             by=by,
-            received=f"Referral received: police IVNA ({via}).",
-            reason=(
-                f"Triage rule {decision.deciding_rule}: "
-                f"{rule_description(decision.deciding_rule)}."
-            ),
+            received=ivna_received(via),
+            reason=decision.reason,
             person=person,
             crime=crime,
             source=CaseSource.POLICE_IVNA,
