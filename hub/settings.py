@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "volunteers",
     "reporting",
     "privacy",
+    "demo",
     "hub",
 ]
 

@@ -3,7 +3,7 @@
 still in training, one whose accreditation has lapsed and one due for renewal, so the
 specification check has something to show. Safe to run again.
 
-Wired from hub/demo.py (seed_demo) by calling `ensure_demo_volunteers()` after the demo users
+Wired from demo/seed.py (seed_demo) by calling `ensure_demo_volunteers()` after the demo users
 and cases exist.
 """
 
@@ -64,7 +64,7 @@ def ensure_demo_volunteers(*, password: str | None = None) -> int:
     """Create the demo volunteers (and their logins) that are missing; give the demo login
     `volunteer` a victim to visit when the demo cases exist. Returns how many profiles were
     created."""
-    from hub.demo import DEMO_PASSWORD
+    from demo.seed import DEMO_PASSWORD
     from volunteers.models import Volunteer
 
     password = password or DEMO_PASSWORD
