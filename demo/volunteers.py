@@ -103,9 +103,11 @@ def ensure_demo_volunteers(*, password: str | None = None) -> int:
 
 
 def _allocate_demo_visit() -> None:
-    """The demo volunteer (Fenland, English) supports the demo victim Ann Example (Fenland)."""
+    """The demo volunteer (Fenland, English) supports the demo victim Ann Example (Fenland),
+    allocated as a VCC allocates one (volunteers.services.allocate_volunteer)."""
     from cases.models import Case
     from volunteers.models import Volunteer, VolunteerAllocation
+    from volunteers.services import allocate_volunteer
 
     case = (
         Case.objects.filter(crime__reference="CF/10001/25", person__first_name="Ann")
@@ -117,8 +119,6 @@ def _allocate_demo_visit() -> None:
         return
     if VolunteerAllocation.objects.filter(case=case, active=True).exists():
         return
-    VolunteerAllocation.objects.create(
-        case=case,
-        volunteer=Volunteer.objects.get(user__username="volunteer"),
-        allocated_by=allocator,
+    allocate_volunteer(
+        case=case, volunteer=Volunteer.objects.get(user__username="volunteer"), by=allocator
     )
