@@ -59,6 +59,8 @@ SURVEY_AFTER = timedelta(days=14)
 NO_SURVEY_REASONS = frozenset(
     {ClosureReason.VICTIM_ASKED_TO_STOP, ClosureReason.NO_LONGER_CONTACTABLE}
 )
+# Why a volunteer's allocation ended when the case closed.
+ALLOCATION_ENDS_WITH_CASE = "Case closed"
 SIGNIFICANT = (Level.MEDIUM, Level.HIGH)
 CLOSABLE = (CaseStatus.ACCEPTED, CaseStatus.IN_SUPPORT)
 
@@ -152,6 +154,36 @@ def _check_review_date(on: date | None, field: str, *, required: bool) -> None:
                            {field: "The next review must be after today"})
 
 
+def plan_review_key(case_pk: int, *, plan_version: int | None = None,
+                    review_pk: int | None = None) -> str:
+    """The plan review due next: one per plan version (agreed or re-dated) or per review."""
+    if review_pk is not None:
+        return f"plan_review:{case_pk}:review:{review_pk}"
+    return f"plan_review:{case_pk}:plan:{plan_version}"
+
+
+def survey_due_at(closed_on: date) -> datetime:
+    """The survey falls due a fortnight after closure, at the start of the working day."""
+    return due_at(closed_on + SURVEY_AFTER)
+
+
+def survey_key(case_pk: int, closure_pk: int) -> str:
+    return f"survey:{case_pk}:{closure_pk}"
+
+
+def plan_agreed_reason(*, actions: int, first_review: date) -> str:
+    """What the timeline says when the plan is agreed (accepted -> in support)."""
+    return (f"Recovery plan agreed with {actions} action{'s' if actions != 1 else ''}; "
+            f"first review {first_review:%d %B %Y}.")
+
+
+def closure_reason(*, reason: str, detail: str = "") -> str:
+    """What the timeline says when support ends (-> closed)."""
+    detail = detail.strip()
+    return f"Support ended: {ClosureReason(reason).label.lower()}" + (
+        f" ({detail})" if detail else "")
+
+
 def latest_dvna(case: Case) -> Dvna | None:
     return Dvna.objects.filter(case=case).order_by("-number").first()
 
@@ -200,10 +232,8 @@ def agree_plan(
     for details in actions:
         _create_action(plan, details)
     transition_case(case=locked, to=CaseStatus.IN_SUPPORT, by=by,
-                    reason=f"Recovery plan agreed with {len(actions)} action"
-                    f"{'s' if len(actions) != 1 else ''}; first review "
-                    f"{next_review_on:%d %B %Y}.")
-    _schedule_review(locked, next_review_on, f"plan_review:{locked.pk}:plan:1")
+                    reason=plan_agreed_reason(actions=len(actions), first_review=next_review_on))
+    _schedule_review(locked, next_review_on, plan_review_key(locked.pk, plan_version=1))
     case.status = locked.status
     return plan
 
@@ -288,7 +318,8 @@ def change_review_date(
     RecoveryPlan.objects.filter(pk=plan.pk).update(next_review_on=next_review_on)
     plan.next_review_on = next_review_on
     cancel_items(case=plan.case, kinds=[ItemKind.PLAN_REVIEW])
-    _schedule_review(plan.case, next_review_on, f"plan_review:{plan.case_id}:plan:{new_version}")
+    _schedule_review(plan.case, next_review_on,
+                     plan_review_key(plan.case_id, plan_version=new_version))
     return plan
 
 
@@ -361,7 +392,7 @@ def record_review(
     RecoveryPlan.objects.filter(pk=plan.pk).update(next_review_on=next_review_on)
     complete_human_items(case=locked, kinds=[ItemKind.PLAN_REVIEW], by=by)
     if next_review_on is not None:
-        _schedule_review(locked, next_review_on, f"plan_review:{locked.pk}:review:{review.pk}")
+        _schedule_review(locked, next_review_on, plan_review_key(locked.pk, review_pk=review.pk))
     return review
 
 
@@ -445,8 +476,7 @@ def close_case(
     )
     transition_case(
         case=locked, to=CaseStatus.CLOSED, by=by,
-        reason=f"Support ended: {ClosureReason(reason).label.lower()}"
-        + (f" ({reason_detail.strip()})" if reason_detail.strip() else ""),
+        reason=closure_reason(reason=reason, detail=reason_detail),
     )
     cancel_items(case=locked, kinds=[ItemKind.PLAN_REVIEW, ItemKind.REFERRAL_CHASE])
     RecoveryPlan.objects.filter(case=locked).update(next_review_on=None)
@@ -455,13 +485,13 @@ def close_case(
     from volunteers.services import end_allocation
 
     for allocation in VolunteerAllocation.objects.filter(case=locked, active=True):
-        end_allocation(allocation=allocation, by=by, reason="Case closed")
+        end_allocation(allocation=allocation, by=by, reason=ALLOCATION_ENDS_WITH_CASE)
     if reason not in NO_SURVEY_REASONS:
         schedule(
             kind=ItemKind.SURVEY,
             case=locked,
-            due_at=due_at(timezone.localdate(closure.closed_at) + SURVEY_AFTER),
-            dedupe_key=f"survey:{locked.pk}:{closure.pk}",
+            due_at=survey_due_at(timezone.localdate(closure.closed_at)),
+            dedupe_key=survey_key(locked.pk, closure.pk),
         )
     case.status, case.closed_at = locked.status, locked.closed_at
     return closure

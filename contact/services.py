@@ -89,6 +89,42 @@ def letter_language(first_language: str) -> str:
         return "en"
 
 
+NOT_SAFE_TO_WRITE = "Not safe to write to the victim."
+NO_ADDRESS = "No postal address or email address for the victim."
+# A victim who gets back in touch is called within a day (the hub's own standard).
+CALL_BACK_WITHIN = timedelta(days=1)
+NO_CONTACT_REASON = "Three attempts at differing times and days failed: follow-up letter queued."
+
+
+def letter_channel(person) -> str | None:
+    """How a letter reaches the victim: email when they gave one, else post to a full
+    address; None when the hub has neither."""
+    if person.email:
+        return Channel.EMAIL
+    if person.address_line1 and person.postcode:
+        return Channel.POST
+    return None
+
+
+def letter_item_kind(kind: str) -> str:
+    """The scheduled work that renders and sends a letter of this kind."""
+    return ItemKind.SEND_LETTER if kind == LetterKind.INTRODUCTORY else ItemKind.FOLLOW_UP_LETTER
+
+
+def letter_key(letter_pk: int) -> str:
+    return f"letter:{letter_pk}"
+
+
+def first_contact_key(case_pk: int, transitions: int) -> str:
+    """One first call per time the case (re-)enters awaiting contact: keyed by the number
+    of rows of its timeline."""
+    return f"first_contact:{case_pk}:{transitions}"
+
+
+def next_attempt_key(case_pk: int, attempt_pk: int) -> str:
+    return f"next_attempt:{case_pk}:{attempt_pk}"
+
+
 def queue_letter(*, case: Case, kind: str, new_case: bool = False) -> Letter | None:
     """Queue a letter (or email) to the victim, or record on the case why none can go.
 
@@ -98,18 +134,10 @@ def queue_letter(*, case: Case, kind: str, new_case: bool = False) -> Letter | N
     opened in this transaction, so it has none yet and there is nothing to look up).
     """
     person = case.person
-    if not person.safe_to_write:
+    channel = letter_channel(person) if person.safe_to_write else None
+    if channel is None:
         if kind == LetterKind.INTRODUCTORY:
-            case.no_letter_reason = "Not safe to write to the victim."
-            case.save(update_fields=["no_letter_reason", "updated_at"])
-        return None
-    if person.email:
-        channel = Channel.EMAIL
-    elif person.address_line1 and person.postcode:
-        channel = Channel.POST
-    else:
-        if kind == LetterKind.INTRODUCTORY:
-            case.no_letter_reason = "No postal address or email address for the victim."
+            case.no_letter_reason = NO_ADDRESS if person.safe_to_write else NOT_SAFE_TO_WRITE
             case.save(update_fields=["no_letter_reason", "updated_at"])
         return None
     language = letter_language(person.first_language)
@@ -123,15 +151,11 @@ def queue_letter(*, case: Case, kind: str, new_case: bool = False) -> Letter | N
         )
     if created:
         schedule(
-            kind=(
-                ItemKind.SEND_LETTER
-                if kind == LetterKind.INTRODUCTORY
-                else ItemKind.FOLLOW_UP_LETTER
-            ),
+            kind=letter_item_kind(kind),
             case=case,
             target_id=letter.pk,
             due_at=timezone.now(),
-            dedupe_key=f"letter:{letter.pk}",
+            dedupe_key=letter_key(letter.pk),
         )
     return letter
 
@@ -151,7 +175,7 @@ def start_contact(*, case: Case, new: bool = False) -> None:
             case=case,
             due_at=timezone.now(),
             deadline_at=case.contact_due_at,
-            dedupe_key=f"first_contact:{case.pk}:{rows}",
+            dedupe_key=first_contact_key(case.pk, rows),
         )
 
 
@@ -246,12 +270,22 @@ def propose_next_attempt(case: Case, *, after: datetime | None = None) -> Slot |
     earlier = _since_reopened(case, _attempts(case))
     if len([a for a in earlier if a.failed]) >= settings.HUB_MAX_FAILED_ATTEMPTS:
         return None
-    tried_bands = {a.band for a in earlier}
-    tried_days = {timezone.localtime(a.made_at).date() for a in earlier}
+    return next_slot(
+        after=after,
+        tried_bands={a.band for a in earlier},
+        tried_days={timezone.localtime(a.made_at).date() for a in earlier},
+        safe_bands=person.safe_contact_bands,
+    )
+
+
+def next_slot(
+    *, after: datetime, tried_bands: set[str], tried_days: set[date], safe_bands: list[str]
+) -> Slot | None:
+    """The first slot after `after` on a working day not yet tried, in a part of the day not
+    yet tried and inside the victim's safe times (empty: any). None if there is none."""
     open_bands = [
         b for b in bands()
-        if b[0] not in tried_bands
-        and (not person.safe_contact_bands or b[0] in person.safe_contact_bands)
+        if b[0] not in tried_bands and (not safe_bands or b[0] in safe_bands)
     ]
     if not open_bands:
         return None
@@ -317,8 +351,7 @@ def record_contact_attempt(
                 case=case,
                 to=CaseStatus.NO_CONTACT,
                 by=by,
-                reason="Three attempts at differing times and days failed: follow-up letter "
-                "queued.",
+                reason=NO_CONTACT_REASON,
             )
             queue_letter(case=case, kind=LetterKind.NO_CONTACT)
         else:
@@ -329,7 +362,7 @@ def record_contact_attempt(
                     case=case,
                     due_at=slot.start,
                     deadline_at=slot.end,
-                    dedupe_key=f"next_attempt:{case.pk}:{attempt.pk}",
+                    dedupe_key=next_attempt_key(case.pk, attempt.pk),
                 )
     return attempt
 
@@ -341,6 +374,16 @@ OUTCOME_STATUS = {
     "signposted": CaseStatus.SIGNPOSTED,
     "accepted": CaseStatus.ACCEPTED,
 }
+
+
+def outcome_reason(*, outcome: str, detail: str = "") -> str:
+    """What the case's timeline says when the victim decides, once contacted."""
+    return {
+        "declined": f"Contacted: declined support. Reason: {detail}",
+        "signposted": f"Contacted: signposted to {detail}",
+        "accepted": "Contacted: accepted support; DVNA to follow."
+        + (f" {detail}" if detail else ""),
+    }[outcome]
 
 
 @transaction.atomic
@@ -358,12 +401,7 @@ def record_contact_outcome(*, case: Case, outcome: str, by: User, detail: str = 
     contacted = case.attempts.filter(outcome=AttemptOutcome.CONTACTED).exists()
     if case.status == CaseStatus.AWAITING_CONTACT and not contacted:
         raise CaseError("Record the call on which the victim was contacted first.")
-    reason = {
-        "declined": f"Contacted: declined support. Reason: {detail}",
-        "signposted": f"Contacted: signposted to {detail}",
-        "accepted": "Contacted: accepted support; DVNA to follow."
-        + (f" {detail}" if detail else ""),
-    }[outcome]
+    reason = outcome_reason(outcome=outcome, detail=detail)
     transition_case(case=case, to=OUTCOME_STATUS[outcome], by=by, reason=reason)
     case.contact_outcome = outcome
     case.outcome_detail = detail
@@ -372,19 +410,27 @@ def record_contact_outcome(*, case: Case, outcome: str, by: User, detail: str = 
     return case
 
 
+def got_in_touch_reason(status: str) -> str | None:
+    """What the timeline says when a victim gets back in touch from this status; None when
+    the case is already open for contact."""
+    if status == CaseStatus.LETTER_ONLY:
+        return "Victim came back to the hub after the letter."
+    if status in (CaseStatus.NO_CONTACT, CaseStatus.CLOSED, CaseStatus.DECLINED):
+        return "Victim got in touch: re-opened."
+    return None
+
+
 @transaction.atomic
 def record_victim_got_in_touch(*, case: Case, by: User, note: str = "") -> Case:
     """A victim who gets in touch later re-opens the case for contact: after the follow-up
     letter (no_contact) or after the letter-only introduction (responded to the letter)."""
     case = Case.objects.select_for_update().get(pk=case.pk)
+    reason = got_in_touch_reason(case.status)
+    if reason is None:
+        raise CaseError("The case is already open for contact.")
     if case.status == CaseStatus.LETTER_ONLY:
         case.responded_to_letter = True
         case.save(update_fields=["responded_to_letter", "updated_at"])
-        reason = "Victim came back to the hub after the letter."
-    elif case.status in (CaseStatus.NO_CONTACT, CaseStatus.CLOSED, CaseStatus.DECLINED):
-        reason = "Victim got in touch: re-opened."
-    else:
-        raise CaseError("The case is already open for contact.")
     transition_case(
         case=case,
         to=CaseStatus.AWAITING_CONTACT,
@@ -398,8 +444,8 @@ def record_victim_got_in_touch(*, case: Case, by: User, note: str = "") -> Case:
         kind=ItemKind.FIRST_CONTACT,
         case=case,
         due_at=timezone.now(),
-        deadline_at=timezone.now() + timedelta(days=1),
-        dedupe_key=f"first_contact:{case.pk}:{case.transitions.count()}",
+        deadline_at=timezone.now() + CALL_BACK_WITHIN,
+        dedupe_key=first_contact_key(case.pk, case.transitions.count()),
     )
     return case
 

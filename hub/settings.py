@@ -93,7 +93,7 @@ INSTALLED_APPS = [
     "casework",
     "reporting",
     "privacy",
-    "hub",
+    "demo",
 ]
 
 MIDDLEWARE = [

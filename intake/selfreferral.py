@@ -158,6 +158,16 @@ class SelfReferralAnswers:
     account: str = ""
 
 
+RECEIVED = "Referral received: self-referral (public page)."
+ROUTED = "Self-referral: they asked for support, so the hub contacts them."
+
+
+def contact_days(*, under_18: bool) -> int:
+    """Victims' Code: first contact within one working day for a child (every child is
+    vulnerable: enhanced entitlement), otherwise five."""
+    return CONTACT_DAYS_ENHANCED if under_18 else CONTACT_DAYS
+
+
 @transaction.atomic
 def record_self_referral(*, answers: SelfReferralAnswers) -> Case:
     """Open a hub-contact case for a person who asked for support themselves.
@@ -187,12 +197,12 @@ def record_self_referral(*, answers: SelfReferralAnswers) -> Case:
             safe_contact_bands=sorted(set(answers.call_bands)) if answers.safe_to_call else [],
         )
         now = timezone.now()
-        days = CONTACT_DAYS_ENHANCED if answers.under_18 else CONTACT_DAYS
+        days = contact_days(under_18=answers.under_18)
         case = open_case(
             to=CaseStatus.AWAITING_CONTACT,
             by=None,
-            received="Referral received: self-referral (public page).",
-            reason="Self-referral: they asked for support, so the hub contacts them.",
+            received=RECEIVED,
+            reason=ROUTED,
             person=person,
             crime=None,
             source=CaseSource.SELF_REFERRAL,

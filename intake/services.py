@@ -18,7 +18,7 @@ from cases.workflow import status_after_triage
 from contact.services import start_contact
 from core.working_days import end_of_working_day
 from intake.models import Ivna
-from intake.triage import IvnaAnswers, TriageDecision, rule_description, triage
+from intake.triage import IvnaAnswers, TriageDecision, triage
 
 
 class IvnaInvalid(Exception):
@@ -190,11 +190,22 @@ def _match_crime(details: CrimeDetails, crime: Crime | None) -> Crime:
     return crime
 
 
+def high_risk_window_start(offence_date: date) -> date:
+    """Triage rule H3 looks back twelve months from the offence for a high-risk referral
+    of the same person."""
+    return offence_date - timedelta(days=365)
+
+
 def _earlier_high_risk(person: Person, offence_date: date) -> bool:
-    since = offence_date - timedelta(days=365)
+    since = high_risk_window_start(offence_date)
     return Case.objects.filter(
         person=person, route=Route.HIGH_RISK, referred_at__date__gte=since
     ).exists()
+
+
+def ivna_received(via: str) -> str:
+    """The first row of a police referral's timeline: how it reached the hub."""
+    return f"Referral received: police IVNA ({via})."
 
 
 @transaction.atomic
@@ -258,11 +269,8 @@ def record_ivna(
                 route=decision.route, supported_elsewhere=answers.supported_elsewhere
             ),
             by=by,
-            received=f"Referral received: police IVNA ({via}).",
-            reason=(
-                f"Triage rule {decision.deciding_rule}: "
-                f"{rule_description(decision.deciding_rule)}."
-            ),
+            received=ivna_received(via),
+            reason=decision.reason,
             person=person,
             crime=crime,
             source=CaseSource.POLICE_IVNA,

@@ -181,6 +181,11 @@ class TriageDecision:
             return None
         return 1 if self.enhanced_entitlement else 5
 
+    @property
+    def reason(self) -> str:
+        """What the case's timeline says of the triage (received -> its first status)."""
+        return f"Triage rule {self.deciding_rule}: {rule_description(self.deciding_rule)}."
+
 
 def triage(answers: IvnaAnswers) -> TriageDecision:
     """Route a victim from their IVNA answers by the rule table above (pure: no I/O)."""

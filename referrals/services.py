@@ -247,7 +247,7 @@ def render_referral_document(context: dict) -> bytes:
     return html_to_pdf(render_to_string("referrals/document.html", context))
 
 
-def _chase_times(sent_at: datetime) -> tuple[datetime, datetime]:
+def chase_times(sent_at: datetime) -> tuple[datetime, datetime]:
     """When a referral the service has not answered is chased: due at the end of the
     HUB_REFERRAL_CHASE_WORKING_DAYS-th working day after it went, to be done by the end of
     the next working day."""
@@ -255,15 +255,19 @@ def _chase_times(sent_at: datetime) -> tuple[datetime, datetime]:
     return end_of_working_day(sent_at, days), end_of_working_day(sent_at, days + 1)
 
 
+def chase_key(referral_pk: int, chase: int) -> str:
+    return f"referral_chase:{referral_pk}:{chase}"
+
+
 def _schedule_chase(referral: Referral, *, after: datetime) -> ScheduledItem:
-    due_at, deadline_at = _chase_times(after)
+    due_at, deadline_at = chase_times(after)
     return schedule(
         kind=ItemKind.REFERRAL_CHASE,
         case=referral.case,
         target_id=referral.pk,
         due_at=due_at,
         deadline_at=deadline_at,
-        dedupe_key=f"referral_chase:{referral.pk}:{referral.chases + 1}",
+        dedupe_key=chase_key(referral.pk, referral.chases + 1),
     )
 
 

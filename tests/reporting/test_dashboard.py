@@ -508,9 +508,9 @@ def test_flow_labels_cover_the_flow():
 def test_in_a_browser_the_boxes_match_the_api_and_the_charts_draw(
     live_server, page, sign_in, screenshot
 ):
-    """With a demo year at the 2015 profile (hub.demodata, a twentieth of the 29,218
+    """With a demo year at the 2015 profile (demo.year, a twentieth of the 29,218
     victims: every leaf of the flow has cases, every district and chart has data)."""
-    from hub.demodata import generate
+    from demo.year import generate
 
     user_with_role("manager", username="manager-dash")
     generated = generate(victims=1500, year=2025, seed=2015)

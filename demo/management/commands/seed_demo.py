@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from hub.demo import ensure_demo_users, load_demo_cases
-from volunteers.demo import ensure_demo_volunteers
+from demo.seed import ensure_demo_users, load_demo_cases
+from demo.volunteers import ensure_demo_volunteers
 
 
 class Command(BaseCommand):

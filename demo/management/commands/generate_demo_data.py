@@ -1,4 +1,4 @@
-"""Demo data at the 2015 profile (hub/demodata.py): people, crimes, IVNAs and case histories.
+"""Demo data at the 2015 profile (demo/year/): people, crimes, IVNAs and case histories.
 
     python manage.py generate_demo_data --victims 29218 --year 2015 --seed 2015
 
@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from hub.demodata import (
+from demo.year import (
     SELF_REFERRALS_2015,
     SUPPORTED_RATE_2015,
     VICTIMS_2015,

@@ -3,7 +3,7 @@
 still in training, one whose accreditation has lapsed and one due for renewal, so the
 specification check has something to show. Safe to run again.
 
-Wired from hub/demo.py (seed_demo) by calling `ensure_demo_volunteers()` after the demo users
+Wired from demo/seed.py (seed_demo) by calling `ensure_demo_volunteers()` after the demo users
 and cases exist.
 """
 
@@ -64,7 +64,7 @@ def ensure_demo_volunteers(*, password: str | None = None) -> int:
     """Create the demo volunteers (and their logins) that are missing; give the demo login
     `volunteer` a victim to visit when the demo cases exist. Returns how many profiles were
     created."""
-    from hub.demo import DEMO_PASSWORD
+    from demo.seed import DEMO_PASSWORD
     from volunteers.models import Volunteer
 
     password = password or DEMO_PASSWORD
@@ -103,9 +103,11 @@ def ensure_demo_volunteers(*, password: str | None = None) -> int:
 
 
 def _allocate_demo_visit() -> None:
-    """The demo volunteer (Fenland, English) supports the demo victim Ann Example (Fenland)."""
+    """The demo volunteer (Fenland, English) supports the demo victim Ann Example (Fenland),
+    allocated as a VCC allocates one (volunteers.services.allocate_volunteer)."""
     from cases.models import Case
     from volunteers.models import Volunteer, VolunteerAllocation
+    from volunteers.services import allocate_volunteer
 
     case = (
         Case.objects.filter(crime__reference="CF/10001/25", person__first_name="Ann")
@@ -117,8 +119,6 @@ def _allocate_demo_visit() -> None:
         return
     if VolunteerAllocation.objects.filter(case=case, active=True).exists():
         return
-    VolunteerAllocation.objects.create(
-        case=case,
-        volunteer=Volunteer.objects.get(user__username="volunteer"),
-        allocated_by=allocator,
+    allocate_volunteer(
+        case=case, volunteer=Volunteer.objects.get(user__username="volunteer"), by=allocator
     )

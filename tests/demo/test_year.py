@@ -1,4 +1,4 @@
-"""Demo data at the 2015 profile (hub/demodata.py, `manage.py generate_demo_data`).
+"""The demo year at the 2015 profile (demo/year/, `manage.py generate_demo_data`).
 
 Most tests share one generated year of 400 victims (made once for the module, rolled back
 at the end). The 3,000-victim check of the 2015 figures runs with HUB_SLOW_TESTS=1.
@@ -21,13 +21,15 @@ from django.db import transaction
 
 from accounts.models import User
 from assessments.models import Closure, ClosureOutcome, Dvna, RecoveryPlan, SurveyResponse
+from assessments.support_services import closure_reason, plan_agreed_reason
 from cases.choices import CaseSource, Route
 from cases.models import Case, CaseTransition, Crime, Person
 from cases.workflow import OPEN_STATUSES, CaseStatus, is_allowed
 from contact.models import ContactAttempt, Letter, LetterKind, LetterStatus
+from contact.services import NO_CONTACT_REASON, got_in_touch_reason, outcome_reason
 from core.working_days import is_working_day
-from hub import demodata
-from hub.demodata import (
+from demo import year as demodata
+from demo.year import (
     DISTRICT_VICTIMS,
     DISTRICTS,
     AlreadyGenerated,
@@ -35,8 +37,10 @@ from hub.demodata import (
     has_generated_data,
     largest_remainder,
 )
+from intake import selfreferral
 from intake.models import Ivna, SelfReferral
-from intake.triage import IvnaAnswers, triage
+from intake.services import ivna_received
+from intake.triage import IvnaAnswers, TriageDecision, triage
 from reporting.flow import Period, compute_flow
 from scheduling.models import ItemState, ScheduledItem
 from volunteers.models import Volunteer, VolunteerAllocation
@@ -140,7 +144,8 @@ django.setup()
 from datetime import datetime
 from zoneinfo import ZoneInfo
 from accounts.models import User
-from hub import demodata as d
+from cases.models import Case
+from demo import year as d
 
 class Ids:
     n = 0
@@ -161,7 +166,7 @@ rows = d.build_rows(gen, people, Ids())
 digest = hashlib.sha256()
 for model, objs in sorted(rows.by_model.items(), key=lambda item: item[0].__name__):
     digest.update("\\n".join(d.CopyWriter(model).lines(objs)).encode())
-print(len(rows.by_model[d.Case]), digest.hexdigest())
+print(len(rows.by_model[Case]), digest.hexdigest())
 """
 
 
@@ -300,9 +305,76 @@ def test_every_status_is_reached_by_its_transitions(year):
         assert chains[case.pk][0][2] == case.referred_at
         assert (case.closed_at is not None) == (case.status == CaseStatus.CLOSED)
         statuses[case.status] += 1
-    # Most of the year is closed; what came late in the year is still open.
-    assert statuses[CaseStatus.CLOSED] > len(chains) * 0.7
-    assert {CaseStatus.IN_SUPPORT, CaseStatus.LETTER_ONLY} <= set(statuses)
+    # No service closes a case the hub did not support (issue 10): letter-only cases stay
+    # letter only; supported cases close, and what came late in the year is still open.
+    assert statuses[CaseStatus.LETTER_ONLY] > len(chains) * 0.5
+    assert {CaseStatus.IN_SUPPORT, CaseStatus.CLOSED, CaseStatus.DECLINED} <= set(statuses)
+
+
+# The moves a service makes (issue 10: the demo makes no other), by the service making it.
+SERVICE_MOVES = {
+    (CaseStatus.RECEIVED, CaseStatus.LETTER_ONLY),  # record_ivna
+    (CaseStatus.RECEIVED, CaseStatus.HIGH_RISK),  # record_ivna
+    (CaseStatus.RECEIVED, CaseStatus.AWAITING_CONTACT),  # record_ivna, record_self_referral
+    (CaseStatus.RECEIVED, CaseStatus.SUPPORTED_ELSEWHERE),  # record_ivna
+    (CaseStatus.LETTER_ONLY, CaseStatus.AWAITING_CONTACT),  # record_victim_got_in_touch
+    (CaseStatus.NO_CONTACT, CaseStatus.AWAITING_CONTACT),  # record_victim_got_in_touch
+    (CaseStatus.AWAITING_CONTACT, CaseStatus.NO_CONTACT),  # record_contact_attempt
+    (CaseStatus.AWAITING_CONTACT, CaseStatus.ACCEPTED),  # record_contact_outcome
+    (CaseStatus.AWAITING_CONTACT, CaseStatus.DECLINED),  # record_contact_outcome
+    (CaseStatus.AWAITING_CONTACT, CaseStatus.SIGNPOSTED),  # record_contact_outcome
+    (CaseStatus.ACCEPTED, CaseStatus.IN_SUPPORT),  # agree_plan
+    (CaseStatus.ACCEPTED, CaseStatus.CLOSED),  # close_case
+    (CaseStatus.IN_SUPPORT, CaseStatus.CLOSED),  # close_case
+}
+
+
+def _service_reason(row: CaseTransition) -> str:
+    """The reason the service that makes this move writes, asked of that service."""
+    case, move = row.case, (row.from_status, row.to_status)
+    if row.from_status == "":
+        if case.source == CaseSource.SELF_REFERRAL:
+            return selfreferral.RECEIVED
+        return ivna_received(case.ivna.submitted_via)
+    if row.from_status == CaseStatus.RECEIVED:
+        if case.source == CaseSource.SELF_REFERRAL:
+            return selfreferral.ROUTED
+        ivna = case.ivna
+        return TriageDecision(route=ivna.route, deciding_rule=ivna.triage_rules[0],
+                              enhanced_entitlement=ivna.enhanced_entitlement).reason
+    if row.to_status == CaseStatus.AWAITING_CONTACT:
+        return got_in_touch_reason(row.from_status)
+    if move == (CaseStatus.AWAITING_CONTACT, CaseStatus.NO_CONTACT):
+        return NO_CONTACT_REASON
+    if row.from_status == CaseStatus.AWAITING_CONTACT:
+        return outcome_reason(outcome=row.to_status, detail=case.outcome_detail)
+    if row.to_status == CaseStatus.IN_SUPPORT:
+        actions = list(case.recovery_plan.actions.all())
+        return plan_agreed_reason(actions=len(actions), first_review=actions[0].review_on)
+    closure = case.closure
+    return closure_reason(reason=closure.reason, detail=closure.reason_detail)
+
+
+def test_every_move_is_one_a_service_makes_with_its_reason(year):
+    """Every CaseTransition the demo writes is allowed by cases.workflow.TRANSITIONS, is a
+    move some service makes, and carries the reason that service writes."""
+    rows = CaseTransition.objects.select_related(
+        "case__ivna", "case__closure", "case__recovery_plan").order_by("pk")
+    moves = Counter()
+    for row in rows:
+        move = (row.from_status, row.to_status)
+        if row.from_status:
+            assert is_allowed(*move), move
+            assert move in SERVICE_MOVES, move
+        else:
+            assert row.to_status == CaseStatus.RECEIVED
+        assert row.reason == _service_reason(row), (move, row.reason)
+        moves[move] += 1
+    assert len([m for m in moves if m[0]]) >= 10
+    # Work left due is work a service schedules (nothing for a DVNA still to do).
+    kinds = set(ScheduledItem.objects.values_list("kind", flat=True))
+    assert kinds <= {"send_letter", "follow_up_letter", "first_contact", "next_attempt",
+                     "plan_review", "referral_chase", "survey"}, kinds
 
 
 def test_phone_attempts_keep_the_contact_rules(year):

@@ -19,7 +19,7 @@ class Command(BaseCommand):
         if not no_demo:
             call_command("seed_demo")
             # A year of demo casework at the 2015 profile, once (about ten seconds).
-            from hub.demodata import has_generated_data
+            from demo.year import has_generated_data
 
             if not has_generated_data():
                 call_command("generate_demo_data", victims=3000)

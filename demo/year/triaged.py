@@ -1,0 +1,100 @@
+"""What follows triage in the demo year, route by route, and the moves it no longer makes.
+
+A letter-only victim may come back after the letter (contact.services.
+record_victim_got_in_touch); a case for hub contact is called (demo.year.contact). No service
+yet closes a case the hub did not support (letter only, high risk, supported elsewhere, no
+contact, declined, signposted), nor steps a high-risk case down to the hub: issue 10 leaves
+those moves in the table for the issues that build them. The demo years before it made them
+here; it no longer does, and those cases stay in the status the services leave them in.
+
+So that the rest of the year comes out draw for draw as before (and its figures can be
+compared), the random draws those moves took are still taken and thrown away
+(`unsupported_case_left_open`, `_step_down_draws`). When a service makes the move, call its
+builder there instead.
+"""
+
+from __future__ import annotations
+
+import copy
+from datetime import datetime, timedelta
+
+from cases.workflow import CaseStatus
+from contact.services import got_in_touch_reason
+from demo.year.contact import ACCEPT_BASE
+from demo.year.history import Timeline
+from demo.year.plans import CasePlan
+from demo.year.rows import Rows
+
+S = CaseStatus
+
+LETTER_RESPONSE = 0.015
+# The draws of moves no service makes yet (see the module's docstring).
+HIGH_RISK_STEP_DOWN = 0.06
+LETTER_ONLY_CLOSED_AFTER = timedelta(days=28, hours=2)
+
+
+class ScratchIds:
+    """Ids for rows that are built only for their draws and never written."""
+
+    n = 0
+
+    def take(self, model: type) -> int:
+        self.n -= 1
+        return self.n
+
+
+class Triaged(Timeline):
+    """After triage, route by route (a mixin of demo.year.engine.Generator)."""
+
+    def after_triage(self, rows: Rows, cp: CasePlan) -> None:
+        case = cp.case
+        t = case.referred_at
+        if cp.status == S.LETTER_ONLY:
+            if self.rng.random() < LETTER_RESPONSE:
+                back = self.later(t, 3, 25)
+                if back < self.as_of:
+                    case.responded_to_letter = True
+                    case.allocated_to = self.vcc()
+                    self.move(rows, cp, S.AWAITING_CONTACT, back, case.allocated_to,
+                              got_in_touch_reason(S.LETTER_ONLY))
+                    self.contact(rows, cp, back, accept=0.45, got_in_touch=True)
+                    return
+            self.unsupported_case_left_open(cp, closes_at=t + LETTER_ONLY_CLOSED_AFTER)
+        elif cp.status == S.HIGH_RISK:
+            if self.rng.random() < HIGH_RISK_STEP_DOWN:
+                down = self.later(t, 14, 60)
+                if down < self.as_of:
+                    self._step_down_draws(cp, down)
+                    return
+            self.unsupported_case_left_open(cp, at=t, lo_days=60, hi_days=120)
+        elif cp.status == S.SUPPORTED_ELSEWHERE:
+            case.allocated_to = self.vcc()
+            self.unsupported_case_left_open(cp, at=t, lo_days=7, hi_days=21)
+        elif cp.status == S.AWAITING_CONTACT:
+            accept = ACCEPT_BASE + (0.05 if case.enhanced_entitlement else -0.05)
+            self.contact(rows, cp, t, accept=accept)
+
+    def unsupported_case_left_open(self, cp: CasePlan | None = None, *,
+                                   at: datetime | None = None, lo_days: int = 0,
+                                   hi_days: int = 0, closes_at: datetime | None = None) -> None:
+        """The case stays open: no service closes a case the hub did not support. Takes the
+        draws the closing of earlier demo years took (when it fell `lo_days` to `hi_days`
+        after `at`, or at `closes_at`; by a VCC drawn when nobody held the case)."""
+        if closes_at is None and at is not None:
+            closes_at = self.later(at, lo_days, hi_days)
+        if cp is not None and closes_at is not None and closes_at < self.as_of \
+                and cp.case.allocated_to is None:
+            self.vcc()
+
+    def _step_down_draws(self, cp: CasePlan, down: datetime) -> None:
+        """The draws of a step-down from MASH / Public Protection to the hub and the contact
+        that followed it, made on a copy of the case into rows that are never written: no
+        service steps a case down yet, so the case stays high risk."""
+        scratch_case = copy.copy(cp.case)
+        scratch_case.allocated_to = self.vcc()
+        self.rng.choice(self.staff.managers)
+        scratch = CasePlan(owner=cp.owner, case=scratch_case, crime=cp.crime,
+                           markers=cp.markers, crime_type=cp.crime_type, answers=cp.answers,
+                           status=S.AWAITING_CONTACT, safe_to_write=cp.safe_to_write,
+                           n_transitions=cp.n_transitions + 1)
+        self.contact(Rows(ScratchIds()), scratch, down, accept=0.6)
