@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from cases.models import Case, CaseTransition
-from cases.workflow import TRANSITIONS, CaseStatus, allowed_moves
+from cases.workflow import ENDED_STATUSES, TRANSITIONS, CaseStatus, allowed_moves
 
 
 class CaseError(Exception):
@@ -43,7 +43,7 @@ def transition_case(*, case: Case, to: str, by: User | None, reason: str = "") -
     )
     locked.status = to
     update = ["status", "updated_at"]
-    if to in (CaseStatus.CLOSED, CaseStatus.TRANSFERRED_OUT):
+    if to in ENDED_STATUSES:
         locked.closed_at = now
         update.append("closed_at")
     elif locked.closed_at is not None:
@@ -66,7 +66,7 @@ def open_case(*, to: str, by: User | None, received: str, reason: str, **fields)
     if to not in TRANSITIONS[CaseStatus.RECEIVED]:
         raise IllegalTransition(f"A new case cannot start as '{CaseStatus(to).label}'.")
     now = fields.setdefault("referred_at", timezone.now())
-    if to in (CaseStatus.CLOSED, CaseStatus.TRANSFERRED_OUT):
+    if to in ENDED_STATUSES:
         fields.setdefault("closed_at", now)
     case = Case.objects.create(status=to, **fields)
     CaseTransition.objects.bulk_create([

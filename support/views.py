@@ -11,7 +11,6 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.generic import FormView, TemplateView
 
-from cases.workflow import CaseStatus
 from contact.views import CaseActionMixin
 from support import selectors, services
 from support.forms import (
@@ -79,7 +78,7 @@ class PlanView(SupportMixin, TemplateView):
             actions=actions,
             latest_dvna=latest,
             uncovered=selectors.uncovered_needs(latest, actions),
-            can_change=self.case.status == CaseStatus.IN_SUPPORT,
+            can_change=services.can_change_plan(self.case),
         )
         return context
 
@@ -152,7 +151,7 @@ class AgreePlanView(SupportMixin, TemplateView):
         context.update(
             latest_dvna=latest,
             significant=[n for n in (latest.need_list if latest else [])
-                         if n is not None and n.level in selectors.SIGNIFICANT],
+                         if n is not None and n.significant],
             error_forms=[context["form"], *formset.forms],
             has_errors=bool(
                 context["form"].errors or formset.non_form_errors()
