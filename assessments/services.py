@@ -14,11 +14,11 @@ from accounts.models import ApiClient, User
 from assessments.models import Ivna
 from assessments.triage import IvnaAnswers, TriageDecision, rule_description, triage
 from cases.choices import CaseSource, Route
+from cases.deadlines import contact_due_at
 from cases.models import Case, Crime, Person
 from cases.services import flag_repeat_victim, open_case
 from cases.workflow import status_after_triage
 from contact.services import start_contact
-from hub.working_days import end_of_working_day
 
 
 class IvnaInvalid(Exception):
@@ -252,7 +252,6 @@ def record_ivna(
             )
         )
         now = timezone.now()
-        days = decision.contact_within_working_days
         case = open_case(
             to=status_after_triage(
                 route=decision.route, supported_elsewhere=answers.supported_elsewhere
@@ -270,7 +269,9 @@ def record_ivna(
             enhanced_entitlement=decision.enhanced_entitlement,
             supported_elsewhere=answers.supported_elsewhere,
             referred_at=now,
-            contact_due_at=end_of_working_day(now, days) if days else None,
+            contact_due_at=contact_due_at(
+                route=decision.route, enhanced=decision.enhanced_entitlement, received_at=now
+            ),
         )
         Ivna.objects.create(
             case=case,

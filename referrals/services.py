@@ -33,6 +33,7 @@ from assessments.models import ConsentToShare, Dvna, Level, NeedArea
 from assessments.services import VictimDetails
 from assessments.triage import IvnaAnswers, triage
 from cases.choices import CaseSource, District, Route
+from cases.deadlines import contact_due_at
 from cases.models import Case, Crime, Person
 from cases.services import CaseError, flag_repeat_victim, open_case, transition_case
 from cases.workflow import CaseStatus, is_allowed
@@ -288,16 +289,17 @@ def render_referral_document(context: dict) -> bytes:
     return html_to_pdf(render_to_string("referrals/document.html", context))
 
 
-def _chase_times(sent_at: datetime) -> tuple[datetime, datetime]:
-    """When a referral the service has not answered is chased: due at the end of the
-    HUB_REFERRAL_CHASE_WORKING_DAYS-th working day after it went, to be done by the end of
-    the next working day."""
+def referral_chase_due(*, after: datetime) -> tuple[datetime, datetime]:
+    """When a referral the service has not answered is chased, as (due, deadline): due at
+    the end of the HUB_REFERRAL_CHASE_WORKING_DAYS-th working day after it went (or after
+    the last chase), to be done by the end of the next working day. The one place the
+    chase deadline is computed (the demo year asks it too)."""
     days = settings.HUB_REFERRAL_CHASE_WORKING_DAYS
-    return end_of_working_day(sent_at, days), end_of_working_day(sent_at, days + 1)
+    return end_of_working_day(after, days), end_of_working_day(after, days + 1)
 
 
 def _schedule_chase(referral: Referral, *, after: datetime) -> ScheduledItem:
-    due_at, deadline_at = _chase_times(after)
+    due_at, deadline_at = referral_chase_due(after=after)
     return schedule(
         kind=ItemKind.REFERRAL_CHASE,
         case=referral.case,
@@ -784,7 +786,9 @@ def record_transfer_in(
             route=Route.HUB_CONTACT,
             enhanced_entitlement=enhanced,
             referred_at=now,
-            contact_due_at=end_of_working_day(now, 1 if enhanced else 5),
+            contact_due_at=contact_due_at(
+                route=Route.HUB_CONTACT, enhanced=enhanced, received_at=now
+            ),
         )
         transfer = Transfer.objects.create(
             case=case,
