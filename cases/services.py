@@ -89,10 +89,10 @@ def allocate_case(*, case: Case, to: User | None, by: User) -> Case:
     Rule: a VCC may take an unallocated case for themselves; a hub manager allocates and
     reallocates any case (allocation is a manager's job, DOMAIN.md "Who uses it").
     """
-    from accounts.roles import Role, role_of
+    from accounts.roles import is_manager
 
     locked = Case.objects.select_for_update().get(pk=case.pk)
-    manager = role_of(by) == Role.MANAGER
+    manager = is_manager(by)
     if to is not None and not _can_hold_casework(to):
         raise CaseError(f"{to} does not work cases: choose a Victim Care Co-ordinator.")
     if not manager:
@@ -109,10 +109,10 @@ def allocate_case(*, case: Case, to: User | None, by: User) -> Case:
 def reallocate_open_cases(*, from_user: User, to_user: User | None, by: User) -> int:
     """Cover for absence: move every open case of one VCC to another (or to the queue).
     A bulk update: the audit triggers still record each case's change."""
-    from accounts.roles import Role, role_of
+    from accounts.roles import is_manager
     from cases.workflow import OPEN_STATUSES
 
-    if role_of(by) != Role.MANAGER:
+    if not is_manager(by):
         raise CaseError("Only a hub manager can reallocate cases.")
     if to_user is not None and not _can_hold_casework(to_user):
         raise CaseError(f"{to_user} does not work cases: choose a Victim Care Co-ordinator.")

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.roles import Role, role_of
+from accounts.roles import is_manager
 from cases.choices import Route
 from cases.models import Case
 from cases.services import CaseError, transition_case
@@ -322,7 +322,7 @@ def record_contact_attempt(
     if problems:
         if not override_reason:
             raise AttemptRefused(problems)
-        if role_of(by) != Role.MANAGER:
+        if not is_manager(by):
             raise AttemptRefused(problems + ["Only a hub manager can override the rules."])
         if not can_call(case):
             raise AttemptRefused(problems)
