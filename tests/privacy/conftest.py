@@ -16,7 +16,7 @@ from pypdf import PdfReader
 
 from assessments.models import ConsentToShare, Dvna, DvnaNeed
 from cases.models import Case, CaseTransition, Person, SelfReferral
-from contact.models import ContactAttempt, ContactNote, Letter
+from contact.models import ContactAttempt, ContactNote, ContactOutcome, Letter
 from referrals.models import Referral, SupportService, Transfer
 from support.models import (
     Closure,
@@ -98,7 +98,8 @@ def make_victim(vcc, *, n: int = 1) -> Victim:
     crime = CrimeFactory(
         reference=f"CF/ZQX/{n}", crime_type="violence_against_the_person", markers=["hate_crime"]
     )
-    case = CaseFactory(person=person, crime=crime, status="closed", contact_outcome="accepted",
+    case = CaseFactory(person=person, crime=crime, status="closed",
+                       contact_outcome=ContactOutcome.ACCEPTED,
                        outcome_detail="ZQX accepted after the second call")
     IvnaFactory(case=case, notes="ZQX officer notes: Zebedee lives alone")
     CaseTransition.objects.create(
