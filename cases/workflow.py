@@ -40,7 +40,9 @@ S = CaseStatus
 # (contact.services.record_victim_got_in_touch); REOPENABLE_STATUSES is derived from it.
 REOPENED = "re-opened"
 
-# from status -> {to status: what the move means}
+# from status -> {to status: what the move means}. Every move is made by a service that a page
+# or a scheduled job calls, or is left for the issue that builds it: MOVES in
+# tests/cases/test_status_groups.py names each, and fails on a move added without one.
 TRANSITIONS: dict[str, dict[str, str]] = {
     S.RECEIVED: {
         S.LETTER_ONLY: "triaged letter only",
