@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.urls import reverse
 
-from accounts.roles import Role, role_of
+from accounts.roles import Role, is_manager, role_of
 
 
 def navigation(request):
@@ -21,7 +21,7 @@ def navigation(request):
             ("Post room", reverse("letters:post_room")),
             ("Services", reverse("directory:directory")),
         ]
-        if role == Role.MANAGER:
+        if is_manager(user):
             items.append(("Team", reverse("scheduling:team")))
             items.append(("Dashboard", reverse("reporting:dashboard")))
             items.append(("Volunteers", reverse("volunteers:pool")))

@@ -14,7 +14,13 @@ class User(AbstractUser):
     is_api_client = models.BooleanField(default=False)
 
     class Meta:
-        permissions = [("manage_api_clients", "Can create and revoke API clients")]
+        permissions = [
+            ("manage_api_clients", "Can create and revoke API clients"),
+            # What makes someone a hub manager (accounts.roles.is_manager): they allocate
+            # any case, open restricted cases and read restricted notes, and may override
+            # the contact rules with a reason.
+            ("manage_hub", "Is a hub manager"),
+        ]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username

@@ -29,6 +29,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.VCC: _VCC,
     Role.MANAGER: _VCC
     + [
+        "accounts.manage_hub",
         "cases.allocate_case",
         "cases.view_case_audit",
         "cases.view_performance",
@@ -80,6 +81,32 @@ def role_of(user) -> str | None:
             break
     user._hub_role = role
     return role
+
+
+MANAGER_PERMISSION = "accounts.manage_hub"
+
+
+def is_manager(user) -> bool:
+    """Is this person a hub manager? The one way to ask (a permission, given to the hub
+    managers' group by ROLE_PERMISSIONS): never compare roles or group names."""
+    return bool(getattr(user, "is_authenticated", False) and user.has_perm(MANAGER_PERMISSION))
+
+
+def hub_managers():
+    """The active people who are hub managers (who hold MANAGER_PERMISSION through a group
+    or directly; superusers only if they hold it too), e.g. to be told of a break-glass."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+    from django.db.models import Q
+
+    app_label, codename = MANAGER_PERMISSION.split(".")
+    permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(groups__permissions__in=permission) | Q(user_permissions__in=permission))
+        .distinct()
+    )
 
 
 def role_group(role: str):

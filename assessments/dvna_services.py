@@ -21,14 +21,9 @@ from accounts.models import User
 from assessments.models import ConsentToShare, Dvna, DvnaNeed, Level, NeedArea
 from cases.models import Case
 from cases.services import CaseError
-from cases.workflow import CaseStatus
+from cases.workflow import SUPPORT_STATUSES, CaseStatus
 from directory.models import SupportService
 from intake.models import DashRisk
-
-# The DVNA is due once the victim has accepted support, and is redone (a new version) while
-# the plan is in place. Before acceptance there is nothing to assess; after closure the
-# record is fixed.
-DVNA_STATUSES = (CaseStatus.ACCEPTED, CaseStatus.IN_SUPPORT)
 
 RISKS = (
     ("risk_from_offender", "Risk from the offender"),
@@ -82,10 +77,17 @@ class DvnaAnswers:
     consents: list[ConsentAnswer] = field(default_factory=list)
 
 
+def can_assess(case: Case) -> bool:
+    """Rule: a DVNA is recorded (or corrected) once the victim has accepted support
+    (DOMAIN.md step 4-5: "accepted support ... went on to DVNA and a recovery plan"), and
+    redone while support goes on. Before acceptance there is nothing to assess; after
+    closure the record is fixed."""
+    return case.status in SUPPORT_STATUSES
+
+
 def check_can_assess(case: Case) -> None:
-    """Rule: a DVNA is recorded once the victim has accepted support (DOMAIN.md step 4-5:
-    "accepted support ... went on to DVNA and a recovery plan"), and while support goes on."""
-    if case.status not in DVNA_STATUSES:
+    """Rule: can_assess, with the reason when it does not."""
+    if not can_assess(case):
         raise DvnaError(
             "A DVNA is recorded once the victim has accepted support, and until the case "
             f"closes. This case is '{CaseStatus(case.status).label}'."

@@ -13,7 +13,7 @@ from django.views.generic import FormView, TemplateView
 from assessments import dvna_services as services
 from assessments.dvna_forms import DvnaForm, active_services
 from assessments.models import ConsentToShare, Dvna, NeedArea
-from cases.workflow import CaseStatus
+from cases.workflow import PLAN_AGREED_FROM
 from contact.views import CaseActionMixin
 
 AREA_ORDER = {area: index for index, area in enumerate(NeedArea.values)}
@@ -85,7 +85,7 @@ class DvnaCreateView(DvnaPageMixin, FormView):
             )
         except services.DvnaError as error:
             return self.show_errors(form, error)
-        if self.case.status == CaseStatus.ACCEPTED and dvna.number == 1:
+        if self.case.status in PLAN_AGREED_FROM and dvna.number == 1:
             messages.success(self.request, "The DVNA has been saved. Now agree the recovery plan.")
             return redirect("support:plan_new", pk=self.case.pk)
         messages.success(self.request, f"DVNA {dvna.number} has been saved.")
@@ -111,7 +111,7 @@ class DvnaDetailView(DvnaPageMixin, TemplateView):
                    services.RISKS],
             consents=ConsentToShare.objects.filter(case=self.case)
             .select_related("service", "recorded_by").order_by("service__name"),
-            can_correct=self.case.status in services.DVNA_STATUSES,
+            can_correct=services.can_assess(self.case),
         )
         return context
 

@@ -28,6 +28,10 @@ class Level(models.TextChoices):
 
 
 LEVEL_ORDER = {Level.NONE: 0, Level.LOW: 1, Level.MEDIUM: 2, Level.HIGH: 3}
+# A significant need: medium or high. The recovery plan should say how each is met, and the
+# OPCC return counts them by area (service specification: support "in accordance with the
+# victim's needs").
+SIGNIFICANT_LEVELS = frozenset({Level.MEDIUM, Level.HIGH})
 
 
 @pghistory.track()
@@ -87,7 +91,7 @@ class DvnaNeed(models.Model):
 
     @property
     def significant(self) -> bool:
-        return self.level in (Level.MEDIUM, Level.HIGH)
+        return self.level in SIGNIFICANT_LEVELS
 
 
 @pghistory.track()

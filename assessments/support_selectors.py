@@ -19,7 +19,6 @@ from assessments.models import (
     ClosureOutcome,
     Dvna,
     DvnaNeed,
-    Level,
     NeedArea,
     PlanAction,
     RecoveryPlan,
@@ -27,12 +26,11 @@ from assessments.models import (
     SurveyResponse,
 )
 from cases.models import Case
-from cases.workflow import CaseStatus
+from cases.workflow import SUPPORT_STATUSES, CaseStatus
 
-SIGNIFICANT = (Level.MEDIUM, Level.HIGH)
 # Statuses in which a case may have support records without a DVNA (accepted, or closed
 # by the support closure before one was done).
-SUPPORT_STATUSES = (CaseStatus.ACCEPTED, CaseStatus.IN_SUPPORT, CaseStatus.CLOSED)
+MAY_HOLD_SUPPORT = SUPPORT_STATUSES | {CaseStatus.CLOSED}
 
 
 @dataclass
@@ -133,7 +131,7 @@ def uncovered_needs(dvna: Dvna | None, actions: list[PlanAction]) -> list[DvnaNe
     }
     return [
         need for need in dvna.need_list
-        if need is not None and need.level in SIGNIFICANT and need.area not in covered
+        if need is not None and need.significant and need.area not in covered
     ]
 
 
@@ -158,13 +156,13 @@ def support_summary(case: Case, *, ever_accepted: bool = True) -> SupportSummary
     never accepted for support (`ever_accepted=False`, from its status history), one for a
     case never assessed, at most eight however many DVNAs, actions and reviews it has."""
     summary = SupportSummary()
-    if not ever_accepted and case.status not in SUPPORT_STATUSES:
+    if not ever_accepted and case.status not in MAY_HOLD_SUPPORT:
         # Support records are made only once a victim has accepted support: a case that
         # never was accepted has none, and costs no query.
         return summary
     summary.dvnas = dvnas_with_needs(case)
     summary.distance = distance_travelled(summary.dvnas)
-    if not summary.dvnas and case.status not in SUPPORT_STATUSES:
+    if not summary.dvnas and case.status not in MAY_HOLD_SUPPORT:
         # Never assessed and not in support: there is no plan, review or closure to show.
         return summary
     summary.plan = (

@@ -39,7 +39,12 @@ from assessments.models import (
 )
 from cases.models import Case
 from cases.services import CaseError, transition_case
-from cases.workflow import CaseStatus
+from cases.workflow import (
+    PLAN_AGREED_FROM,
+    PLAN_IN_PLACE_STATUSES,
+    SUPPORT_STATUSES,
+    CaseStatus,
+)
 from directory.models import SupportService
 from scheduling.models import ItemKind
 from scheduling.services import cancel_items, complete_human_items, schedule
@@ -61,8 +66,6 @@ NO_SURVEY_REASONS = frozenset(
 )
 # Why a volunteer's allocation ended when the case closed.
 ALLOCATION_ENDS_WITH_CASE = "Case closed"
-SIGNIFICANT = (Level.MEDIUM, Level.HIGH)
-CLOSABLE = (CaseStatus.ACCEPTED, CaseStatus.IN_SUPPORT)
 
 
 class SupportError(CaseError):
@@ -188,12 +191,33 @@ def latest_dvna(case: Case) -> Dvna | None:
     return Dvna.objects.filter(case=case).order_by("-number").first()
 
 
+# -- What the case allows ------------------------------------------------------------------
+
+
+def can_agree_plan(case: Case) -> bool:
+    """Rule: the recovery plan is agreed with a victim who accepted support (DOMAIN.md steps
+    5-6): from the statuses with the move into "recovery plan in place" (cases.workflow)."""
+    return case.status in PLAN_AGREED_FROM
+
+
+def can_change_plan(case: Case) -> bool:
+    """Rule: an agreed plan changes, and is reviewed, while support goes on under it; after
+    closure it is a record. (The plan itself may be missing: check_can_change_plan says so.)"""
+    return case.status in PLAN_IN_PLACE_STATUSES
+
+
+def can_close_support(case: Case) -> bool:
+    """Rule: support is closed here for a victim who accepted it (in support, or accepted
+    and leaving before a plan); other cases close through their own steps."""
+    return case.status in SUPPORT_STATUSES
+
+
 # -- The recovery plan ---------------------------------------------------------------------
 
 
 def check_can_agree(case: Case) -> None:
     """Rule: the plan is agreed after the DVNA with a victim who accepted support, once."""
-    if case.status != CaseStatus.ACCEPTED:
+    if not can_agree_plan(case):
         raise SupportError(
             "A recovery plan is agreed once the victim has accepted support and had a DVNA. "
             f"This case is '{CaseStatus(case.status).label}'."
@@ -253,7 +277,7 @@ def _create_action(plan: RecoveryPlan, details: ActionDetails) -> PlanAction:
 
 def check_can_change_plan(case: Case) -> None:
     """Rule: an agreed plan changes while support goes on; after closure it is a record."""
-    if case.status != CaseStatus.IN_SUPPORT:
+    if not can_change_plan(case):
         raise SupportError(
             "The recovery plan changes only while the victim is in support. This case is "
             f"'{CaseStatus(case.status).label}'."
@@ -328,7 +352,7 @@ def change_review_date(
 
 def check_can_review(case: Case) -> None:
     """Rule: a review is of a recovery plan in place (the case is in support)."""
-    if case.status != CaseStatus.IN_SUPPORT or not RecoveryPlan.objects.filter(
+    if not can_change_plan(case) or not RecoveryPlan.objects.filter(
         case=case
     ).exists():
         raise SupportError(
@@ -402,7 +426,7 @@ def record_review(
 def check_can_close(case: Case) -> None:
     """Rule: support is closed here for a victim who accepted it (in support, or accepted
     and leaving before a plan); other cases close through their own steps."""
-    if case.status not in CLOSABLE:
+    if not can_close_support(case):
         raise SupportError(
             "Only a case in support (or accepted for support) is closed here. This case is "
             f"'{CaseStatus(case.status).label}'."

@@ -24,7 +24,6 @@ from assessments.support_forms import (
     ReviewForm,
     SurveyForm,
 )
-from cases.workflow import CaseStatus
 from contact.views import CaseActionMixin
 
 
@@ -81,7 +80,7 @@ class PlanView(SupportMixin, TemplateView):
             actions=actions,
             latest_dvna=latest,
             uncovered=selectors.uncovered_needs(latest, actions),
-            can_change=self.case.status == CaseStatus.IN_SUPPORT,
+            can_change=services.can_change_plan(self.case),
         )
         return context
 
@@ -154,7 +153,7 @@ class AgreePlanView(SupportMixin, TemplateView):
         context.update(
             latest_dvna=latest,
             significant=[n for n in (latest.need_list if latest else [])
-                         if n is not None and n.level in selectors.SIGNIFICANT],
+                         if n is not None and n.significant],
             error_forms=[context["form"], *formset.forms],
             has_errors=bool(
                 context["form"].errors or formset.non_form_errors()

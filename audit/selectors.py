@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from pghistory.models import Events
 
 from accounts.models import User
-from accounts.roles import Role, role_of
+from accounts.roles import is_manager
 from audit.models import AccessLog, CaseAccessGrant
 from cases.models import Case, Person
 
@@ -72,7 +72,7 @@ def casework_for(user: User) -> QuerySet[Case]:
     if not user.has_perm("cases.view_casework"):
         return Case.objects.none()
     cases = Case.objects.all()
-    if role_of(user) != Role.MANAGER:
+    if not is_manager(user):
         granted = CaseAccessGrant.objects.active().filter(case_id=OuterRef("pk"), user=user)
         cases = cases.filter(Q(restricted=False) | Q(allocated_to=user) | Exists(granted))
     return cases

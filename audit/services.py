@@ -72,15 +72,9 @@ class AccessError(Exception):
 
 def active_managers() -> QuerySet[User]:
     """Hub managers who can be told about a break-glass grant."""
-    from accounts.roles import Role, group_name
+    from accounts.roles import hub_managers
 
-    return (
-        User.objects.filter(
-            is_active=True, is_api_client=False, groups__name=group_name(Role.MANAGER)
-        )
-        .distinct()
-        .order_by("pk")
-    )
+    return hub_managers().filter(is_api_client=False).order_by("pk")
 
 
 def _clean_reason(reason: str, *, maximum: int = 500) -> str:

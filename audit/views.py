@@ -20,7 +20,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.generic import TemplateView, View
 
-from accounts.roles import Role, group_name
+from accounts.roles import hub_managers
 from audit import selectors, services
 from audit.forms import BreakGlassForm, NameUserForm, RestrictionForm, RevokeForm
 from audit.models import BREAK_GLASS_HOURS, AccessAction, CaseAccessGrant
@@ -107,7 +107,7 @@ class CaseAccessView(_ManagerCaseView, TemplateView):
     def name_form(self, case: Case, data=None) -> NameUserForm:
         already = CaseAccessGrant.objects.active().filter(case=case).values("user_id")
         # Managers may open every case already: only co-ordinators are worth naming.
-        users = caseworkers().exclude(pk__in=already).exclude(groups__name=group_name(Role.MANAGER))
+        users = caseworkers().exclude(pk__in=already).exclude(pk__in=hub_managers().values("pk"))
         if case.allocated_to_id:
             users = users.exclude(pk=case.allocated_to_id)
         return NameUserForm(data, users=users)

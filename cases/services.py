@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from cases.models import Case, CaseTransition
-from cases.workflow import TRANSITIONS, CaseStatus, allowed_moves
+from cases.workflow import ENDED_STATUSES, TRANSITIONS, CaseStatus, allowed_moves
 
 
 class CaseError(Exception):
@@ -43,7 +43,7 @@ def transition_case(*, case: Case, to: str, by: User | None, reason: str = "") -
     )
     locked.status = to
     update = ["status", "updated_at"]
-    if to in (CaseStatus.CLOSED, CaseStatus.TRANSFERRED_OUT):
+    if to in ENDED_STATUSES:
         locked.closed_at = now
         update.append("closed_at")
     elif locked.closed_at is not None:
@@ -66,7 +66,7 @@ def open_case(*, to: str, by: User | None, received: str, reason: str, **fields)
     if to not in TRANSITIONS[CaseStatus.RECEIVED]:
         raise IllegalTransition(f"A new case cannot start as '{CaseStatus(to).label}'.")
     now = fields.setdefault("referred_at", timezone.now())
-    if to in (CaseStatus.CLOSED, CaseStatus.TRANSFERRED_OUT):
+    if to in ENDED_STATUSES:
         fields.setdefault("closed_at", now)
     case = Case.objects.create(status=to, **fields)
     CaseTransition.objects.bulk_create([
@@ -89,10 +89,10 @@ def allocate_case(*, case: Case, to: User | None, by: User) -> Case:
     Rule: a VCC may take an unallocated case for themselves; a hub manager allocates and
     reallocates any case (allocation is a manager's job, DOMAIN.md "Who uses it").
     """
-    from accounts.roles import Role, role_of
+    from accounts.roles import is_manager
 
     locked = Case.objects.select_for_update().get(pk=case.pk)
-    manager = role_of(by) == Role.MANAGER
+    manager = is_manager(by)
     if to is not None and not _can_hold_casework(to):
         raise CaseError(f"{to} does not work cases: choose a Victim Care Co-ordinator.")
     if not manager:
@@ -109,10 +109,10 @@ def allocate_case(*, case: Case, to: User | None, by: User) -> Case:
 def reallocate_open_cases(*, from_user: User, to_user: User | None, by: User) -> int:
     """Cover for absence: move every open case of one VCC to another (or to the queue).
     A bulk update: the audit triggers still record each case's change."""
-    from accounts.roles import Role, role_of
+    from accounts.roles import is_manager
     from cases.workflow import OPEN_STATUSES
 
-    if role_of(by) != Role.MANAGER:
+    if not is_manager(by):
         raise CaseError("Only a hub manager can reallocate cases.")
     if to_user is not None and not _can_hold_casework(to_user):
         raise CaseError(f"{to_user} does not work cases: choose a Victim Care Co-ordinator.")

@@ -4,6 +4,12 @@ One table (TRANSITIONS) is the whole of it; `cases.services.transition_case` enf
 writes a row for every move. The statuses cover the hub flow of DOMAIN.md (letter only, high
 risk, hub contact with its outcomes, support and closure), including the ones whose screens
 come later.
+
+The groups of statuses the rest of the hub asks about ("can this case be re-opened?", "may
+an outcome be recorded?", "is support going on?") are named once below, each derived from
+the table where the table says it, so a change to a move changes every screen and service
+that depends on it. Views, forms and templates ask the owning service's predicate (e.g.
+`contact.services.can_reopen`), never a list of statuses of their own.
 """
 
 from __future__ import annotations
@@ -30,17 +36,22 @@ class CaseStatus(models.TextChoices):
 
 S = CaseStatus
 
-# from status -> {to status: what the move means}
+# The meaning of every move back to awaiting contact when the victim gets in touch again
+# (contact.services.record_victim_got_in_touch); REOPENABLE_STATUSES is derived from it.
+REOPENED = "re-opened"
+
+# from status -> {to status: what the move means}. Every move is made by a service that a page
+# or a scheduled job calls, or is left for the issue that builds it: MOVES in
+# tests/cases/test_status_groups.py names each, and fails on a move added without one.
 TRANSITIONS: dict[str, dict[str, str]] = {
     S.RECEIVED: {
         S.LETTER_ONLY: "triaged letter only",
         S.HIGH_RISK: "triaged high risk: managed by MASH / Public Protection",
         S.AWAITING_CONTACT: "triaged for hub contact",
         S.SUPPORTED_ELSEWHERE: "triaged for hub contact, already supported by another service",
-        S.TRANSFERRED_OUT: "victim lives in another area: transferred",
     },
     S.LETTER_ONLY: {
-        S.AWAITING_CONTACT: "victim came back to the hub after the letter",
+        S.AWAITING_CONTACT: f"{REOPENED}: victim came back to the hub after the letter",
         S.CLOSED: "closed",
         S.TRANSFERRED_OUT: "transferred to another area",
     },
@@ -59,27 +70,24 @@ TRANSITIONS: dict[str, dict[str, str]] = {
         S.CLOSED: "closed",
     },
     S.SUPPORTED_ELSEWHERE: {
-        S.AWAITING_CONTACT: "re-opened for hub contact",
         S.CLOSED: "closed",
     },
     S.NO_CONTACT: {
-        S.AWAITING_CONTACT: "victim got in touch: re-opened",
+        S.AWAITING_CONTACT: f"{REOPENED}: victim got in touch",
         S.DECLINED: "victim got in touch: declined support",
         S.SIGNPOSTED: "victim got in touch: signposted",
         S.ACCEPTED: "victim got in touch: accepted support",
         S.CLOSED: "closed",
     },
     S.DECLINED: {
-        S.AWAITING_CONTACT: "re-opened",
+        S.AWAITING_CONTACT: REOPENED,
         S.CLOSED: "closed",
     },
     S.SIGNPOSTED: {
-        S.AWAITING_CONTACT: "re-opened",
         S.CLOSED: "closed",
     },
     S.ACCEPTED: {
         S.IN_SUPPORT: "DVNA done and recovery plan agreed",
-        S.DECLINED: "changed their mind: declined support",
         S.HIGH_RISK: "escalated to MASH / Public Protection",
         S.TRANSFERRED_OUT: "transferred to another area",
         S.CLOSED: "closed",
@@ -90,13 +98,50 @@ TRANSITIONS: dict[str, dict[str, str]] = {
         S.CLOSED: "closed",
     },
     S.CLOSED: {
-        S.AWAITING_CONTACT: "re-opened",
+        S.AWAITING_CONTACT: REOPENED,
     },
     S.TRANSFERRED_OUT: {},
 }
 
+
+def _from(to: str) -> frozenset[str]:
+    """The statuses with a move to `to`."""
+    return frozenset(s for s, moves in TRANSITIONS.items() if to in moves)
+
+
+# -- Groups of statuses, each named once ----------------------------------------------------
+
+# The hub's work on the case has ended (the case is closed, or passed to another area): the
+# statuses whose only moves, if any, re-open the case. `closed_at` is set on entering them.
+ENDED_STATUSES = frozenset(
+    s for s, moves in TRANSITIONS.items()
+    if all(reason.startswith(REOPENED) for reason in moves.values())
+)
 # The hub's open casework: what a VCC's lists show by default.
-OPEN_STATUSES = frozenset(s for s in CaseStatus.values if s not in {S.CLOSED, S.TRANSFERRED_OUT})
+OPEN_STATUSES = frozenset(CaseStatus.values) - ENDED_STATUSES
+# A victim who gets in touch again re-opens the case for contact from these (the moves to
+# awaiting contact that mean a re-opening; stepping down from high risk is not one).
+REOPENABLE_STATUSES = frozenset(
+    s for s, moves in TRANSITIONS.items()
+    if moves.get(S.AWAITING_CONTACT, "").startswith(REOPENED)
+)
+# The hub phones the victim while three failed calls can still end in "no contact".
+CALLING_STATUSES = _from(S.NO_CONTACT)
+# What a victim decides once contacted: each is a status (contact.models.ContactOutcome).
+CONTACT_DECISION_STATUSES = frozenset({S.DECLINED, S.SIGNPOSTED, S.ACCEPTED})
+# An outcome is recorded where every decision is a move: awaiting contact (once the victim
+# was reached) and after no contact (the victim got in touch with their decision).
+OUTCOME_STATUSES = frozenset(
+    s for s, moves in TRANSITIONS.items() if CONTACT_DECISION_STATUSES <= moves.keys()
+)
+# Accepted support, or in support under a recovery plan: the DVNA is due or redone, support
+# closes from here (assessments.support_services.close_case), volunteers and referrals are
+# for these.
+SUPPORT_STATUSES = frozenset({S.ACCEPTED, S.IN_SUPPORT})
+# The recovery plan is agreed from these (the move into "recovery plan in place")...
+PLAN_AGREED_FROM = _from(S.IN_SUPPORT)
+# ...and, once agreed, changes and is reviewed while support goes on under it.
+PLAN_IN_PLACE_STATUSES = SUPPORT_STATUSES - PLAN_AGREED_FROM
 
 
 def allowed_moves(status: str) -> dict[str, str]:

@@ -15,15 +15,13 @@ from audit.selectors import casework_for, other_cases_of
 from audit.services import record_access
 from cases.selectors import case_list_rows, caseworkers, search_cases
 from cases.services import CaseError, allocate_case
-from cases.workflow import CaseStatus
 from casework.filters import CaseFilter
 from contact.selectors import contact_log
-from contact.services import propose_next_attempt
+from contact.services import can_call, can_record_outcome, can_reopen, propose_next_attempt
 from intake.triage import rule_description
 
 SEARCH_SESSION_KEY = "case_search"
 SEARCH_MAX_LENGTH = 100  # longer than any name or crime reference
-REOPENABLE = (CaseStatus.LETTER_ONLY, CaseStatus.NO_CONTACT, CaseStatus.DECLINED, CaseStatus.CLOSED)
 
 
 class CaseListView(PermissionRequiredMixin, TemplateView):
@@ -125,12 +123,9 @@ class CaseDetailView(PermissionRequiredMixin, TemplateView):
             attempts=list(case.attempts.all()),
             next_slot=propose_next_attempt(case),
             can_work=user.has_perm("cases.work_case"),
-            can_record_outcome=case.status in (CaseStatus.AWAITING_CONTACT, CaseStatus.NO_CONTACT)
-            and (
-                case.status == CaseStatus.NO_CONTACT
-                or case.attempts.filter(outcome="contacted").exists()
-            ),
-            can_reopen=case.status in REOPENABLE,
+            can_call=can_call(case),
+            can_record_outcome=can_record_outcome(case),
+            can_reopen=can_reopen(case),
             can_allocate=can_allocate,
             team=list(caseworkers()) if can_allocate else [],
             other_cases=other_cases_of(case, user),

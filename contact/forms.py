@@ -7,7 +7,7 @@ from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 from django.utils import timezone
 
-from contact.models import AttemptOutcome
+from contact.models import AttemptOutcome, ContactOutcome
 
 
 class ContactAttemptForm(forms.Form):
@@ -71,9 +71,9 @@ class ContactOutcomeForm(forms.Form):
     outcome = forms.ChoiceField(
         label="What did the victim decide?",
         choices=[
-            ("accepted", "Accepted support (go on to the DVNA)"),
-            ("signposted", "Signposted to another service"),
-            ("declined", "Declined support"),
+            (ContactOutcome.ACCEPTED, "Accepted support (go on to the DVNA)"),
+            (ContactOutcome.SIGNPOSTED, "Signposted to another service"),
+            (ContactOutcome.DECLINED, "Declined support"),
         ],
         widget=forms.RadioSelect,
         error_messages={"required": "Select what the victim decided"},

@@ -73,6 +73,22 @@ class Letter(models.Model):
         return f"letter-{self.pk}-{self.kind}.pdf"
 
 
+class ContactOutcome(models.TextChoices):
+    """What came of contacting the victim (`Case.contact_outcome`, blank until there is one):
+    their decision once contacted, or no contact after three attempts at differing times and
+    days (service specification). Each decision is a case status
+    (cases.workflow.CONTACT_DECISION_STATUSES; contact.services.DECISION_STATUS)."""
+
+    ACCEPTED = "accepted", "Accepted support"
+    SIGNPOSTED = "signposted", "Signposted"
+    DECLINED = "declined", "Declined support"
+    NO_CONTACT = "no_contact", "No contact made"
+
+
+# What the victim may decide once contacted (the outcome form offers these).
+CONTACT_DECISIONS = (ContactOutcome.ACCEPTED, ContactOutcome.SIGNPOSTED, ContactOutcome.DECLINED)
+
+
 class AttemptOutcome(models.TextChoices):
     NO_ANSWER = "no_answer", "No answer"
     VOICEMAIL = "voicemail", "Voicemail left"

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from accounts.models import User
-from accounts.roles import Role, role_of
+from accounts.roles import is_manager
 from cases.models import Case
 
 
@@ -23,7 +23,7 @@ class LogEntry:
 
 def contact_log(case: Case, user: User) -> list[LogEntry]:
     """One list built from four queries; restricted notes only for managers."""
-    manager = role_of(user) == Role.MANAGER
+    manager = is_manager(user)
     entries: list[LogEntry] = []
     for letter in case.letters.defer("pdf", "text").order_by("created_at"):
         status = letter.get_status_display().lower()

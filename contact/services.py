@@ -17,17 +17,23 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.roles import Role, role_of
+from accounts.roles import is_manager
 from cases.choices import Route
 from cases.models import Case
 from cases.services import CaseError, transition_case
-from cases.workflow import CaseStatus
+from cases.workflow import (
+    CALLING_STATUSES,
+    OUTCOME_STATUSES,
+    REOPENABLE_STATUSES,
+    CaseStatus,
+)
 from contact.models import (
     FAILED_OUTCOMES,
     AttemptOutcome,
     Channel,
     ContactAttempt,
     ContactNote,
+    ContactOutcome,
     Letter,
     LetterKind,
     LetterStatus,
@@ -168,7 +174,7 @@ def start_contact(*, case: Case, new: bool = False) -> None:
     rows of its timeline), which spares the lookups.
     """
     queue_letter(case=case, kind=LetterKind.INTRODUCTORY, new_case=new)
-    if case.status == CaseStatus.AWAITING_CONTACT:
+    if can_call(case):
         rows = 2 if new else case.transitions.count()
         schedule(
             kind=ItemKind.FIRST_CONTACT,
@@ -177,6 +183,29 @@ def start_contact(*, case: Case, new: bool = False) -> None:
             deadline_at=case.contact_due_at,
             dedupe_key=first_contact_key(case.pk, rows),
         )
+
+
+# -- What the case allows ----------------------------------------------------------------
+
+
+def can_call(case: Case) -> bool:
+    """Rule: the hub phones a victim while the case is awaiting contact, until three calls
+    at differing times and days have failed (service specification)."""
+    return case.status in CALLING_STATUSES
+
+
+def can_record_outcome(case: Case) -> bool:
+    """Rule: the victim's decision is recorded once they were reached on a call, or when a
+    victim the hub could not reach gets in touch with it (after the follow-up letter)."""
+    if case.status not in OUTCOME_STATUSES:
+        return False
+    return not can_call(case) or case.attempts.filter(outcome=AttemptOutcome.CONTACTED).exists()
+
+
+def can_reopen(case: Case) -> bool:
+    """Rule: a victim who gets in touch again re-opens the case for contact from the
+    statuses whose move back to awaiting contact is a re-opening (cases.workflow)."""
+    return case.status in REOPENABLE_STATUSES
 
 
 # -- Phone attempts ---------------------------------------------------------------------
@@ -218,9 +247,9 @@ def attempt_problems(
     now = now or timezone.now()
     person = case.person
     problems: list[str] = []
-    if case.route != Route.HUB_CONTACT and case.status != CaseStatus.AWAITING_CONTACT:
+    if case.route != Route.HUB_CONTACT and not can_call(case):
         problems.append("This case is not for hub contact: the hub does not phone this victim.")
-    elif case.status != CaseStatus.AWAITING_CONTACT:
+    elif not can_call(case):
         problems.append(
             f"The case is '{CaseStatus(case.status).label}': calls are made while it is "
             "awaiting contact."
@@ -265,7 +294,7 @@ def propose_next_attempt(case: Case, *, after: datetime | None = None) -> Slot |
     day not yet tried, inside the victim's safe times. None if there is no such slot."""
     after = after or timezone.now()
     person = case.person
-    if not person.safe_to_call or case.status != CaseStatus.AWAITING_CONTACT:
+    if not person.safe_to_call or not can_call(case):
         return None
     earlier = _since_reopened(case, _attempts(case))
     if len([a for a in earlier if a.failed]) >= settings.HUB_MAX_FAILED_ATTEMPTS:
@@ -327,9 +356,9 @@ def record_contact_attempt(
     if problems:
         if not override_reason:
             raise AttemptRefused(problems)
-        if role_of(by) != Role.MANAGER:
+        if not is_manager(by):
             raise AttemptRefused(problems + ["Only a hub manager can override the rules."])
-        if case.status != CaseStatus.AWAITING_CONTACT:
+        if not can_call(case):
             raise AttemptRefused(problems)
     attempt = ContactAttempt.objects.create(
         case=case,
@@ -345,7 +374,7 @@ def record_contact_attempt(
     if outcome in FAILED_OUTCOMES:
         failed = [a for a in _since_reopened(case, _attempts(case)) if a.failed]
         if len(failed) >= settings.HUB_MAX_FAILED_ATTEMPTS:
-            case.contact_outcome = "no_contact"
+            case.contact_outcome = ContactOutcome.NO_CONTACT
             case.save(update_fields=["contact_outcome", "updated_at"])
             transition_case(
                 case=case,
@@ -369,10 +398,11 @@ def record_contact_attempt(
 
 # -- Outcomes once contacted ---------------------------------------------------------------
 
-OUTCOME_STATUS = {
-    "declined": CaseStatus.DECLINED,
-    "signposted": CaseStatus.SIGNPOSTED,
-    "accepted": CaseStatus.ACCEPTED,
+# The status each decision moves the case to (cases.workflow.CONTACT_DECISION_STATUSES).
+DECISION_STATUS = {
+    ContactOutcome.DECLINED: CaseStatus.DECLINED,
+    ContactOutcome.SIGNPOSTED: CaseStatus.SIGNPOSTED,
+    ContactOutcome.ACCEPTED: CaseStatus.ACCEPTED,
 }
 
 
@@ -389,20 +419,27 @@ def outcome_reason(*, outcome: str, detail: str = "") -> str:
 @transaction.atomic
 def record_contact_outcome(*, case: Case, outcome: str, by: User, detail: str = "") -> Case:
     """Record what the victim decided once contacted: declined (with the reason),
-    signposted (to what) or accepted support (on to the DVNA). Each is a case transition."""
-    if outcome not in OUTCOME_STATUS:
+    signposted (to what) or accepted support (on to the DVNA). Each is a case transition.
+
+    Rule: only where an outcome may be recorded (can_record_outcome): once the victim was
+    reached on a call, or after no contact when they get in touch."""
+    if outcome not in DECISION_STATUS:
         raise CaseError("Choose declined, signposted or accepted.")
     detail = detail.strip()
-    if outcome == "declined" and not detail:
+    if outcome == ContactOutcome.DECLINED and not detail:
         raise CaseError("Give the reason the victim declined support.")
-    if outcome == "signposted" and not detail:
+    if outcome == ContactOutcome.SIGNPOSTED and not detail:
         raise CaseError("Say what the victim was signposted to.")
     case = Case.objects.select_for_update().get(pk=case.pk)
-    contacted = case.attempts.filter(outcome=AttemptOutcome.CONTACTED).exists()
-    if case.status == CaseStatus.AWAITING_CONTACT and not contacted:
+    if case.status not in OUTCOME_STATUSES:
+        raise CaseError(
+            "An outcome is recorded while the case is awaiting contact or after no contact. "
+            f"This case is '{CaseStatus(case.status).label}'."
+        )
+    if not can_record_outcome(case):
         raise CaseError("Record the call on which the victim was contacted first.")
     reason = outcome_reason(outcome=outcome, detail=detail)
-    transition_case(case=case, to=OUTCOME_STATUS[outcome], by=by, reason=reason)
+    transition_case(case=case, to=DECISION_STATUS[outcome], by=by, reason=reason)
     case.contact_outcome = outcome
     case.outcome_detail = detail
     case.save(update_fields=["contact_outcome", "outcome_detail", "updated_at"])
@@ -413,21 +450,25 @@ def record_contact_outcome(*, case: Case, outcome: str, by: User, detail: str = 
 def got_in_touch_reason(status: str) -> str | None:
     """What the timeline says when a victim gets back in touch from this status; None when
     the case is already open for contact."""
+    if status not in REOPENABLE_STATUSES:
+        return None
     if status == CaseStatus.LETTER_ONLY:
         return "Victim came back to the hub after the letter."
-    if status in (CaseStatus.NO_CONTACT, CaseStatus.CLOSED, CaseStatus.DECLINED):
-        return "Victim got in touch: re-opened."
-    return None
+    return "Victim got in touch: re-opened."
 
 
 @transaction.atomic
 def record_victim_got_in_touch(*, case: Case, by: User, note: str = "") -> Case:
     """A victim who gets in touch later re-opens the case for contact: after the follow-up
-    letter (no_contact) or after the letter-only introduction (responded to the letter)."""
+    letter (no_contact), after the letter-only introduction (responded to the letter), or
+    after declining or closure.
+
+    Rule: from the statuses whose move back to awaiting contact is a re-opening
+    (can_reopen, cases.workflow.REOPENABLE_STATUSES)."""
     case = Case.objects.select_for_update().get(pk=case.pk)
-    reason = got_in_touch_reason(case.status)
-    if reason is None:
+    if not can_reopen(case):
         raise CaseError("The case is already open for contact.")
+    reason = got_in_touch_reason(case.status)
     if case.status == CaseStatus.LETTER_ONLY:
         case.responded_to_letter = True
         case.save(update_fields=["responded_to_letter", "updated_at"])
@@ -437,7 +478,7 @@ def record_victim_got_in_touch(*, case: Case, by: User, note: str = "") -> Case:
         by=by,
         reason=reason + (f" {note.strip()}" if note.strip() else ""),
     )
-    if case.contact_outcome == "no_contact":
+    if case.contact_outcome == ContactOutcome.NO_CONTACT:
         case.contact_outcome = ""
         case.save(update_fields=["contact_outcome", "updated_at"])
     schedule(

@@ -7,7 +7,7 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import FormView, View
 
-from accounts.roles import Role, role_of
+from accounts.roles import is_manager
 from audit.models import AccessAction
 from audit.selectors import casework_for
 from audit.services import record_access
@@ -54,7 +54,7 @@ class RecordAttemptView(CaseActionMixin, FormView):
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs["can_override"] = role_of(self.request.user) == Role.MANAGER
+        kwargs["can_override"] = is_manager(self.request.user)
         return kwargs
 
     def get_initial(self):

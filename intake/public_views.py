@@ -16,10 +16,10 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
 
 from audit.services import client_ip
+from cases.choices import Route
+from cases.deadlines import contact_working_days
 from intake.public_forms import SelfReferralForm
 from intake.selfreferral import (
-    CONTACT_DAYS,
-    CONTACT_DAYS_ENHANCED,
     SubmissionRefused,
     check_form_token,
     check_honeypot,
@@ -73,7 +73,7 @@ class SelfReferralView(PublicPageMixin, FormView):
         case = record_self_referral(answers=answers)
         request.session[SESSION_KEY] = {
             "reference": case.reference,
-            "days": CONTACT_DAYS_ENHANCED if answers.under_18 else CONTACT_DAYS,
+            "days": contact_working_days(route=Route.HUB_CONTACT, enhanced=answers.under_18),
             "call": answers.safe_to_call and bool(answers.phone),
             "message": answers.safe_to_call and answers.may_leave_message,
             "write": answers.safe_to_write

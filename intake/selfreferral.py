@@ -24,11 +24,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.choices import CaseSource, Route
+from cases.deadlines import contact_due_at
 from cases.models import Case, Person
 from cases.services import open_case
 from cases.workflow import CaseStatus
 from contact.services import start_contact
-from core.working_days import end_of_working_day
 from intake.models import SelfReferral
 
 logger = logging.getLogger(__name__)
@@ -39,11 +39,6 @@ MIN_FORM_SECONDS = 3
 MAX_FORM_SECONDS = 2 * 60 * 60
 RATE_WINDOW_SECONDS = 60 * 60
 FORM_STARTED_SALT = "intake.selfreferral.form-started"
-
-# Victims' Code: a victim with enhanced entitlement is contacted within one working day,
-# others within five. Every victim under 18 counts as vulnerable (enhanced entitlement).
-CONTACT_DAYS_ENHANCED = 1
-CONTACT_DAYS = 5
 
 
 class SubmissionRefused(Exception):
@@ -162,12 +157,6 @@ RECEIVED = "Referral received: self-referral (public page)."
 ROUTED = "Self-referral: they asked for support, so the hub contacts them."
 
 
-def contact_days(*, under_18: bool) -> int:
-    """Victims' Code: first contact within one working day for a child (every child is
-    vulnerable: enhanced entitlement), otherwise five."""
-    return CONTACT_DAYS_ENHANCED if under_18 else CONTACT_DAYS
-
-
 @transaction.atomic
 def record_self_referral(*, answers: SelfReferralAnswers) -> Case:
     """Open a hub-contact case for a person who asked for support themselves.
@@ -197,7 +186,6 @@ def record_self_referral(*, answers: SelfReferralAnswers) -> Case:
             safe_contact_bands=sorted(set(answers.call_bands)) if answers.safe_to_call else [],
         )
         now = timezone.now()
-        days = contact_days(under_18=answers.under_18)
         case = open_case(
             to=CaseStatus.AWAITING_CONTACT,
             by=None,
@@ -209,7 +197,9 @@ def record_self_referral(*, answers: SelfReferralAnswers) -> Case:
             route=Route.HUB_CONTACT,
             enhanced_entitlement=answers.under_18,
             referred_at=now,
-            contact_due_at=end_of_working_day(now, days),
+            contact_due_at=contact_due_at(
+                route=Route.HUB_CONTACT, enhanced=answers.under_18, received_at=now
+            ),
         )
         SelfReferral.objects.create(
             case=case,

@@ -12,11 +12,11 @@ from django.utils import timezone
 
 from accounts.models import ApiClient, User
 from cases.choices import CaseSource, Route
+from cases.deadlines import contact_due_at
 from cases.models import Case, Crime, Person
 from cases.services import flag_repeat_victim, open_case
 from cases.workflow import status_after_triage
 from contact.services import start_contact
-from core.working_days import end_of_working_day
 from intake.models import Ivna
 from intake.triage import IvnaAnswers, TriageDecision, triage
 
@@ -263,7 +263,6 @@ def record_ivna(
             )
         )
         now = timezone.now()
-        days = decision.contact_within_working_days
         case = open_case(
             to=status_after_triage(
                 route=decision.route, supported_elsewhere=answers.supported_elsewhere
@@ -278,7 +277,9 @@ def record_ivna(
             enhanced_entitlement=decision.enhanced_entitlement,
             supported_elsewhere=answers.supported_elsewhere,
             referred_at=now,
-            contact_due_at=end_of_working_day(now, days) if days else None,
+            contact_due_at=contact_due_at(
+                route=decision.route, enhanced=decision.enhanced_entitlement, received_at=now
+            ),
         )
         Ivna.objects.create(
             case=case,

@@ -15,12 +15,12 @@ from django.utils import timezone
 
 from accounts.models import ApiClient, User
 from cases.choices import CaseSource, Route
+from cases.deadlines import contact_due_at
 from cases.models import Case, Crime, Person
 from cases.services import flag_repeat_victim, open_case
 from cases.workflow import CaseStatus
 from contact.services import start_contact
 from core.choices import District
-from core.working_days import end_of_working_day
 from intake.models import Organisation, Transfer, TransferDirection
 from intake.services import VictimDetails
 from intake.triage import IvnaAnswers, triage
@@ -229,7 +229,9 @@ def record_transfer_in(
             route=Route.HUB_CONTACT,
             enhanced_entitlement=enhanced,
             referred_at=now,
-            contact_due_at=end_of_working_day(now, 1 if enhanced else 5),
+            contact_due_at=contact_due_at(
+                route=Route.HUB_CONTACT, enhanced=enhanced, received_at=now
+            ),
         )
         transfer = Transfer.objects.create(
             case=case,

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from cases.choices import CrimeType, Marker, Route
+from cases.deadlines import contact_working_days
 
 RULES_VERSION = "2025.1"
 
@@ -176,10 +177,9 @@ class TriageDecision:
 
     @property
     def contact_within_working_days(self) -> int | None:
-        """Victims' Code: enhanced entitlement within one working day, others five."""
-        if self.route != Route.HUB_CONTACT:
-            return None
-        return 1 if self.enhanced_entitlement else 5
+        """Victims' Code: enhanced entitlement within one working day, others five
+        (cases.deadlines)."""
+        return contact_working_days(route=self.route, enhanced=self.enhanced_entitlement)
 
     @property
     def reason(self) -> str:

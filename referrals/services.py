@@ -247,12 +247,13 @@ def render_referral_document(context: dict) -> bytes:
     return html_to_pdf(render_to_string("referrals/document.html", context))
 
 
-def chase_times(sent_at: datetime) -> tuple[datetime, datetime]:
-    """When a referral the service has not answered is chased: due at the end of the
-    HUB_REFERRAL_CHASE_WORKING_DAYS-th working day after it went, to be done by the end of
-    the next working day."""
+def referral_chase_due(*, after: datetime) -> tuple[datetime, datetime]:
+    """When a referral the service has not answered is chased, as (due, deadline): due at
+    the end of the HUB_REFERRAL_CHASE_WORKING_DAYS-th working day after it went (or after
+    the last chase), to be done by the end of the next working day. The one place the
+    chase deadline is computed (the demo year asks it too)."""
     days = settings.HUB_REFERRAL_CHASE_WORKING_DAYS
-    return end_of_working_day(sent_at, days), end_of_working_day(sent_at, days + 1)
+    return end_of_working_day(after, days), end_of_working_day(after, days + 1)
 
 
 def chase_key(referral_pk: int, chase: int) -> str:
@@ -260,7 +261,7 @@ def chase_key(referral_pk: int, chase: int) -> str:
 
 
 def _schedule_chase(referral: Referral, *, after: datetime) -> ScheduledItem:
-    due_at, deadline_at = chase_times(after)
+    due_at, deadline_at = referral_chase_due(after=after)
     return schedule(
         kind=ItemKind.REFERRAL_CHASE,
         case=referral.case,

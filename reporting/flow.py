@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from cases.choices import CaseSource, Route
 from cases.models import Case
-from contact.models import Letter, LetterKind, LetterStatus
+from contact.models import ContactOutcome, Letter, LetterKind, LetterStatus
 
 COUNTING_RULES_VERSION = "flow-2025.1"
 
@@ -38,19 +38,23 @@ VULNERABLE = Q(route=Route.HUB_CONTACT)
 ELSEWHERE = VULNERABLE & Q(supported_elsewhere=True)
 IN_CONTACT = VULNERABLE & Q(supported_elsewhere=False)
 
-# leaf -> the condition that puts a case in it (mutually exclusive, together exhaustive)
+# leaf -> the condition that puts a case in it (mutually exclusive, together exhaustive). The
+# leaves of contact are named after the contact outcome they count.
 LEAVES: dict[str, Q] = {
     "letter_only": Q(route=Route.LETTER_ONLY),
     "high_risk": Q(route=Route.HIGH_RISK),
     "supported_elsewhere": ELSEWHERE,
-    "declined": IN_CONTACT & Q(contact_outcome="declined"),
-    "signposted": IN_CONTACT & Q(contact_outcome="signposted"),
-    "accepted": IN_CONTACT & Q(contact_outcome="accepted"),
-    "no_contact": IN_CONTACT & Q(contact_outcome="no_contact"),
-    "awaiting_contact": IN_CONTACT
-    & ~Q(contact_outcome__in=["declined", "signposted", "accepted", "no_contact"]),
+    "declined": IN_CONTACT & Q(contact_outcome=ContactOutcome.DECLINED),
+    "signposted": IN_CONTACT & Q(contact_outcome=ContactOutcome.SIGNPOSTED),
+    "accepted": IN_CONTACT & Q(contact_outcome=ContactOutcome.ACCEPTED),
+    "no_contact": IN_CONTACT & Q(contact_outcome=ContactOutcome.NO_CONTACT),
+    "awaiting_contact": IN_CONTACT & ~Q(contact_outcome__in=ContactOutcome.values),
 }
-CONTACTED = ("declined", "signposted", "accepted")
+CONTACTED = (
+    ContactOutcome.DECLINED.value,
+    ContactOutcome.SIGNPOSTED.value,
+    ContactOutcome.ACCEPTED.value,
+)
 VULNERABLE_LEAVES = ("supported_elsewhere", "awaiting_contact", "no_contact", *CONTACTED)
 
 # The keys of the flow, in the order of DOMAIN.md.

@@ -29,9 +29,16 @@ from django.db.models import Count, F, Func, IntegerField, QuerySet, Value, When
 from django.db.models.functions import Coalesce, NullIf, TruncDate
 from django.utils import timezone
 
-from assessments.models import ClosureOutcome, DvnaNeed, Level, NeedArea, Outcome
+from assessments.models import (
+    SIGNIFICANT_LEVELS,
+    ClosureOutcome,
+    DvnaNeed,
+    NeedArea,
+    Outcome,
+)
 from cases.choices import CrimeType, Ethnicity, Gender, age_band
 from cases.models import Case
+from contact.models import ContactOutcome
 from core.choices import District
 from referrals.models import Referral
 from reporting.flow import COUNTING_RULES_VERSION, Period, compute_flow, referrals
@@ -69,8 +76,13 @@ BREAKDOWN_KEYS = (
     "outcome",
     "contact_outcome",
 )
-CONTACT_OUTCOMES = ("no_contact", "declined", "signposted", "accepted")
-SIGNIFICANT_LEVELS = (Level.MEDIUM, Level.HIGH)
+# The flow's leaves named after each contact outcome, in the return's order.
+CONTACT_OUTCOMES = (
+    ContactOutcome.NO_CONTACT.value,
+    ContactOutcome.DECLINED.value,
+    ContactOutcome.SIGNPOSTED.value,
+    ContactOutcome.ACCEPTED.value,
+)
 
 
 # -- Periods -----------------------------------------------------------------------------------

@@ -32,7 +32,7 @@ from accounts.models import User
 from accounts.roles import Role, role_of
 from cases.choices import LANGUAGES
 from cases.models import Case
-from cases.workflow import CaseStatus
+from cases.workflow import SUPPORT_STATUSES, CaseStatus
 from core.choices import District
 from volunteers.models import (
     ACCREDITATION_WARNING_DAYS,
@@ -509,7 +509,7 @@ def pool_against_specification(*, on: date | None = None) -> PoolFigures:
     # Victims in support (accepted or with a recovery plan) whose first language nobody
     # covers: aggregates only, no names.
     uncovered = list(
-        Case.objects.filter(status__in=[CaseStatus.ACCEPTED, CaseStatus.IN_SUPPORT])
+        Case.objects.filter(status__in=SUPPORT_STATUSES)
         .exclude(person__first_language__in=[*languages, "other", ""])
         .order_by("person__first_language")
         .values_list("person__first_language", flat=True)

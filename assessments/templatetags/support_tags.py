@@ -5,9 +5,16 @@ from __future__ import annotations
 from django import template
 from django.utils import timezone
 
+from assessments.dvna_services import can_assess
 from assessments.models import Level, NeedArea
 from assessments.support_selectors import support_summary
-from assessments.support_services import NO_SURVEY_REASONS, SURVEY_AFTER
+from assessments.support_services import (
+    NO_SURVEY_REASONS,
+    SURVEY_AFTER,
+    can_agree_plan,
+    can_change_plan,
+    can_close_support,
+)
 from cases.choices import LANGUAGES
 from cases.models import CaseTransition
 from cases.workflow import CaseStatus
@@ -82,21 +89,18 @@ def case_support_panel(context, case):
     user = getattr(request, "user", None)
     summary = support_summary(case, ever_accepted=_ever_accepted(context, case))
     can_work = bool(user and user.has_perm("cases.work_case"))
-    status = case.status
     closure = summary.closure
     return {
         "case": case,
         "s": summary,
         "can_work": can_work,
-        "can_assess": can_work and status in (CaseStatus.ACCEPTED, CaseStatus.IN_SUPPORT),
-        "show_panel": bool(
-            summary.dvnas or summary.plan or closure
-            or status in (CaseStatus.ACCEPTED, CaseStatus.IN_SUPPORT)
-        ),
-        "is_accepted": status == CaseStatus.ACCEPTED,
-        "in_support": status == CaseStatus.IN_SUPPORT,
+        "can_assess": can_work and can_assess(case),
+        "show_panel": bool(summary.dvnas or summary.plan or closure or can_assess(case)),
+        "plan_to_agree": can_agree_plan(case),
+        "plan_in_place": can_change_plan(case),
+        "can_close": can_close_support(case),
         "survey_due": bool(
-            can_work and closure and status == CaseStatus.CLOSED and summary.survey is None
+            can_work and closure and case.status == CaseStatus.CLOSED and summary.survey is None
             and closure.reason not in NO_SURVEY_REASONS
         ),
         "survey_not_asked": bool(closure and closure.reason in NO_SURVEY_REASONS),

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from itertools import accumulate
 
 from cases.choices import CaseSource, Marker, Route
+from cases.deadlines import contact_due_at
 from cases.models import Case, Crime
 from cases.workflow import CaseStatus, status_after_triage
 from contact.models import LetterKind
@@ -42,7 +43,6 @@ from demo.year.rows import Rows
 from intake.models import AskedBy, Ivna, SelfReferral, SubmittedVia
 from intake.selfreferral import RECEIVED as SELF_REFERRAL_RECEIVED
 from intake.selfreferral import ROUTED as SELF_REFERRAL_ROUTED
-from intake.selfreferral import contact_days
 from intake.services import high_risk_window_start, ivna_received
 from intake.triage import SERIOUS_CRIME_MARKERS, SERIOUS_CRIME_TYPES, IvnaAnswers, triage
 
@@ -361,7 +361,9 @@ class Intake(Timeline):
                 rng.sample(["morning", "afternoon", "evening"], 2))
         case.route = Route.HUB_CONTACT
         case.enhanced_entitlement = under_18
-        case.contact_due_at = end_of_working_day(t, contact_days(under_18=under_18))
+        case.contact_due_at = contact_due_at(
+            route=Route.HUB_CONTACT, enhanced=under_18, received_at=t
+        )
         asked_by = choice(rng, ((AskedBy.VICTIM, 80), (AskedBy.FAMILY, 15), (AskedBy.CARER, 5)))
         asker_name = relationship = ""
         if asked_by != AskedBy.VICTIM:

@@ -14,7 +14,7 @@ from demo.year.plans import CasePlan
 from demo.year.rows import Rows
 from directory.models import SupportService
 from referrals.models import Referral, ReferralStatus
-from referrals.services import chase_key, chase_times
+from referrals.services import chase_key, referral_chase_due
 from scheduling.models import ItemKind
 
 REFERRAL_ACCEPTED = 0.82
@@ -100,7 +100,7 @@ class Referrals(Timeline):
             email_sent_at=sent if service.referral_email else None,
         ))
         answered = self.later(sent, 1, 12)
-        chase_due, chase_deadline = chase_times(sent)
+        chase_due, chase_deadline = referral_chase_due(after=sent)
         if answered >= self.as_of:
             self.due(rows, cp, ItemKind.REFERRAL_CHASE, chase_due, chase_key(referral.pk, 1),
                      deadline_at=chase_deadline, target=referral.pk, created_at=sent)

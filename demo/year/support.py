@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 
 from accounts.models import User
 from assessments.models import (
+    SIGNIFICANT_LEVELS,
     ActionKind,
     ActionStatus,
     ActionUpdate,
@@ -32,7 +33,6 @@ from assessments.models import (
 )
 from assessments.support_services import (
     NO_SURVEY_REASONS,
-    SIGNIFICANT,
     closure_reason,
     due_at,
     plan_agreed_reason,
@@ -130,7 +130,7 @@ class Support(Referrals, Volunteers):
         levels = {}
         for area in NeedArea.values:
             levels[area] = rng.choices(LEVELS, weights=tables[boost[area]])[0]
-        if not any(v in SIGNIFICANT for v in levels.values()):
+        if not any(v in SIGNIFICANT_LEVELS for v in levels.values()):
             levels[rng.choice((NeedArea.HEALTH, NeedArea.OUTLOOK))] = Level.MEDIUM
         return levels
 
@@ -163,7 +163,7 @@ class Support(Referrals, Volunteers):
         for area in NeedArea.values:
             level = levels[area]
             rows.add(DvnaNeed(dvna=dvna, area=area, level=level,
-                              notes=NEED_NOTES[area] if level in SIGNIFICANT else ""))
+                              notes=NEED_NOTES[area] if level in SIGNIFICANT_LEVELS else ""))
 
     def _reassess(self, rows: Rows, cp: CasePlan, dvna: Dvna, at: datetime, vcc: User,
                   levels: dict[str, str]) -> dict[str, str]:
@@ -216,12 +216,12 @@ class Support(Referrals, Volunteers):
             )), service))
 
         if rng.random() < 0.75 or not services:
-            significant = [a for a, v in levels.items() if v in SIGNIFICANT]
+            significant = [a for a, v in levels.items() if v in SIGNIFICANT_LEVELS]
             action(ActionKind.PHONE_SUPPORT, significant[:3],
                    "Weekly call from the Victim Care Co-ordinator.")
         for service, areas in services:
             action(ActionKind.SPECIALIST_REFERRAL, areas, f"Referral to {service.name}.", service)
-        wants_volunteer = levels[NeedArea.SOCIAL] in SIGNIFICANT or (
+        wants_volunteer = levels[NeedArea.SOCIAL] in SIGNIFICANT_LEVELS or (
             cp.owner.age is not None and cp.owner.age >= 70)
         if rng.random() < (0.5 if wants_volunteer else 0.12):
             action(ActionKind.VOLUNTEER_SUPPORT, [NeedArea.SOCIAL, NeedArea.OUTLOOK],

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django import template
 
 from cases.choices import CaseSource
-from cases.workflow import CaseStatus
+from cases.workflow import SUPPORT_STATUSES, CaseStatus
 from core.choices import District
 from referrals import selectors
 from referrals.services import can_transfer_out
@@ -24,12 +24,13 @@ def case_referrals_panel(context, case):
     user = getattr(request, "user", None)
     can_work = bool(user and user.has_perm("cases.work_case"))
     # Only a case that came in by transfer, or went out by one, has a transfer; only a case
-    # with a recovery plan agreed (accepted, in support) has actions waiting to be referred.
+    # where support goes on (accepted, in support: cases.workflow.SUPPORT_STATUSES) has plan
+    # actions waiting to be referred.
     # The page asks for neither otherwise.
     has_transfer = (
         case.source == CaseSource.TRANSFER_IN or case.status == CaseStatus.TRANSFERRED_OUT
     )
-    planning = can_work and case.status in (CaseStatus.ACCEPTED, CaseStatus.IN_SUPPORT)
+    planning = can_work and case.status in SUPPORT_STATUSES
     return {
         "case": case,
         "referrals": list(selectors.referrals_of(case)),

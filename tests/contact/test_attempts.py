@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from cases.services import CaseError
-from contact.models import ContactAttempt, ContactNote, Letter
+from contact.models import ContactAttempt, ContactNote, ContactOutcome, Letter
 from contact.selectors import contact_log
 from contact.services import (
     AttemptRefused,
@@ -66,7 +66,7 @@ def test_three_failed_attempts_on_different_days_and_bands_send_the_follow_up_le
     attempt(case, WED_18, vcc_user, outcome="wrong_number")
     case.refresh_from_db()
     assert case.status == "no_contact"
-    assert case.contact_outcome == "no_contact"
+    assert case.contact_outcome == ContactOutcome.NO_CONTACT
     letter = Letter.objects.get(case=case, kind="no_contact")
     assert letter.status == "queued"
     item = ScheduledItem.objects.get(target_id=letter.pk, kind="follow_up_letter")
@@ -163,9 +163,9 @@ def test_the_next_slot_respects_safe_times(vcc_user):
 
 def test_contacted_then_accepted_moves_on_to_the_dvna(case, vcc_user):
     attempt(case, MON_10, vcc_user, outcome="contacted")
-    record_contact_outcome(case=case, outcome="accepted", by=vcc_user)
+    record_contact_outcome(case=case, outcome=ContactOutcome.ACCEPTED, by=vcc_user)
     case.refresh_from_db()
-    assert (case.status, case.contact_outcome) == ("accepted", "accepted")
+    assert (case.status, case.contact_outcome) == ("accepted", ContactOutcome.ACCEPTED)
     assert not ScheduledItem.objects.filter(
         case=case, kind__in=["first_contact", "next_attempt"], state="due"
     ).exists()
@@ -174,8 +174,10 @@ def test_contacted_then_accepted_moves_on_to_the_dvna(case, vcc_user):
 @pytest.mark.parametrize(
     ("outcome", "detail", "status", "reason"),
     [
-        ("declined", "Does not want support now", "declined", "Reason: Does not want support"),
-        ("signposted", "Citizens Advice", "signposted", "signposted to Citizens Advice"),
+        (ContactOutcome.DECLINED, "Does not want support now", "declined",
+         "Reason: Does not want support"),
+        (ContactOutcome.SIGNPOSTED, "Citizens Advice", "signposted",
+         "signposted to Citizens Advice"),
     ],
 )
 def test_declined_and_signposted_record_why(case, vcc_user, outcome, detail, status, reason):
@@ -188,10 +190,10 @@ def test_declined_and_signposted_record_why(case, vcc_user, outcome, detail, sta
 
 def test_declined_needs_a_reason_and_an_outcome_needs_contact(case, vcc_user):
     with pytest.raises(CaseError, match="contacted first"):
-        record_contact_outcome(case=case, outcome="accepted", by=vcc_user)
+        record_contact_outcome(case=case, outcome=ContactOutcome.ACCEPTED, by=vcc_user)
     attempt(case, MON_10, vcc_user, outcome="contacted")
     with pytest.raises(CaseError, match="Give the reason"):
-        record_contact_outcome(case=case, outcome="declined", by=vcc_user, detail="  ")
+        record_contact_outcome(case=case, outcome=ContactOutcome.DECLINED, by=vcc_user, detail="  ")
 
 
 def test_a_victim_who_gets_in_touch_after_no_contact_reopens_the_case(case, vcc_user):
@@ -203,7 +205,7 @@ def test_a_victim_who_gets_in_touch_after_no_contact_reopens_the_case(case, vcc_
     assert case.contact_outcome == ""
     # A fresh round: a call the next week in the morning is allowed again.
     attempt(case, datetime(2025, 3, 10, 10, 0, tzinfo=LONDON), vcc_user, outcome="contacted")
-    record_contact_outcome(case=case, outcome="accepted", by=vcc_user)
+    record_contact_outcome(case=case, outcome=ContactOutcome.ACCEPTED, by=vcc_user)
 
 
 def test_a_letter_only_victim_who_responds_is_counted(vcc_user):

@@ -26,7 +26,7 @@ from assessments.models import (
     SurveyResponse,
 )
 from cases.models import Case, CaseTransition, Person
-from contact.models import ContactAttempt, ContactNote, Letter
+from contact.models import ContactAttempt, ContactNote, ContactOutcome, Letter
 from directory.models import SupportService
 from intake.models import SelfReferral, Transfer
 from referrals.models import Referral
@@ -102,7 +102,8 @@ def make_victim(vcc, *, n: int = 1) -> Victim:
     crime = CrimeFactory(
         reference=f"CF/ZQX/{n}", crime_type="violence_against_the_person", markers=["hate_crime"]
     )
-    case = CaseFactory(person=person, crime=crime, status="closed", contact_outcome="accepted",
+    case = CaseFactory(person=person, crime=crime, status="closed",
+                       contact_outcome=ContactOutcome.ACCEPTED,
                        outcome_detail="ZQX accepted after the second call")
     IvnaFactory(case=case, notes="ZQX officer notes: Zebedee lives alone")
     CaseTransition.objects.create(

@@ -22,7 +22,7 @@ from django.utils import timezone
 from audit.models import AccessLog
 from cases.models import Case
 from casework.filters import CaseFilter
-from contact.models import Letter
+from contact.models import ContactOutcome, Letter
 from reporting import selectors
 from reporting.csv import safe_cell, write_rows
 from reporting.flow import COUNTING_RULES_VERSION, FLOW_KEYS, Period, compute_flow
@@ -43,7 +43,8 @@ DISTRICTS = ["fenland", "peterborough", "cambridge", "huntingdonshire", ""]
 CRIME_TYPES = ["burglary", "theft_and_handling", "violence_against_the_person", "fraud"]
 MARKERS = [[], ["domestic_abuse"], ["hate_crime", "online_crime"], ["domestic_abuse", "hate_crime"]]
 ROUTES = ["letter_only", "high_risk", "hub_contact", "hub_contact", "hub_contact"]
-OUTCOMES = ["", "declined", "signposted", "accepted", "no_contact", "accepted"]
+OUTCOMES = ["", ContactOutcome.DECLINED, ContactOutcome.SIGNPOSTED, ContactOutcome.ACCEPTED,
+            ContactOutcome.NO_CONTACT, ContactOutcome.ACCEPTED]
 SOURCES = ["police_ivna", "police_ivna", "self_referral", "agency", "transfer_in"]
 
 
@@ -178,8 +179,9 @@ def test_each_flow_box_opens_a_case_list_of_that_many_cases(client, manager_user
 def test_the_example_link_shows_exactly_the_cases_counted(client, manager_user):
     make_cases(60)
     for status in ("closed", "no_contact", "closed"):
-        CaseFactory(person=PersonFactory(district="fenland"), contact_outcome="no_contact",
-                    status=status, referred_at=datetime(2025, 5, 5, 12, tzinfo=LONDON))
+        CaseFactory(person=PersonFactory(district="fenland"),
+                    contact_outcome=ContactOutcome.NO_CONTACT, status=status,
+                    referred_at=datetime(2025, 5, 5, 12, tzinfo=LONDON))
     client.force_login(manager_user)
     expected = compute_flow(PERIOD, "fenland").no_contact
     assert expected >= 3

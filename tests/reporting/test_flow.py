@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cases.models import Case
-from contact.models import Letter
+from contact.models import ContactOutcome, Letter
 from reporting.flow import LEAVES, Period, compute_flow, leaf_filter
 from tests.factories import CaseFactory, PersonFactory
 
@@ -23,8 +23,8 @@ history = st.fixed_dictionaries(
     {
         "route": st.sampled_from(["letter_only", "high_risk", "hub_contact"]),
         "supported_elsewhere": st.booleans(),
-        "contact_outcome": st.sampled_from(["", "declined", "signposted", "accepted",
-                                            "no_contact"]),
+        "contact_outcome": st.sampled_from(["", ContactOutcome.DECLINED, ContactOutcome.SIGNPOSTED,
+                                            ContactOutcome.ACCEPTED, ContactOutcome.NO_CONTACT]),
         "responded_to_letter": st.booleans(),
         "source": st.sampled_from(["police_ivna", "self_referral", "agency", "transfer_in"]),
         "district": st.sampled_from(["fenland", "peterborough", "cambridge"]),
@@ -90,13 +90,15 @@ def test_flow_matches_a_hand_count():
         dict(route="letter_only", supported_elsewhere=False, contact_outcome="",
              responded_to_letter=True, source="police_ivna", district="fenland", day=3,
              status="awaiting_contact", letter="sent", same_person_as_previous=False),
-        dict(route="hub_contact", supported_elsewhere=False, contact_outcome="accepted",
+        dict(route="hub_contact", supported_elsewhere=False,
+             contact_outcome=ContactOutcome.ACCEPTED,
              responded_to_letter=False, source="self_referral", district="fenland", day=4,
              status="closed", letter="sent", same_person_as_previous=True),
-        dict(route="hub_contact", supported_elsewhere=True, contact_outcome="accepted",
+        dict(route="hub_contact", supported_elsewhere=True, contact_outcome=ContactOutcome.ACCEPTED,
              responded_to_letter=False, source="police_ivna", district="cambridge", day=5,
              status="supported_elsewhere", letter=None, same_person_as_previous=False),
-        dict(route="hub_contact", supported_elsewhere=False, contact_outcome="no_contact",
+        dict(route="hub_contact", supported_elsewhere=False,
+             contact_outcome=ContactOutcome.NO_CONTACT,
              responded_to_letter=False, source="police_ivna", district="cambridge", day=6,
              status="no_contact", letter="rendered", same_person_as_previous=False),
         dict(route="high_risk", supported_elsewhere=False, contact_outcome="",
@@ -122,7 +124,8 @@ def test_flow_takes_two_queries_whatever_the_size(django_assert_num_queries):
 
 def test_leaf_filters_pick_the_cases_behind_each_count():
     build([
-        dict(route="hub_contact", supported_elsewhere=False, contact_outcome="declined",
+        dict(route="hub_contact", supported_elsewhere=False,
+             contact_outcome=ContactOutcome.DECLINED,
              responded_to_letter=False, source="police_ivna", district="fenland", day=3,
              status="declined", letter=None, same_person_as_previous=False),
     ])

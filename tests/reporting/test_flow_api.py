@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from rest_framework.test import APIClient
 
+from contact.models import ContactOutcome
 from reporting.flow import FLOW_KEYS
 from tests.factories import CaseFactory, PersonFactory
 
@@ -18,7 +19,7 @@ LONDON = ZoneInfo("Europe/London")
 
 def test_flow_has_the_contract_keys_and_no_person(opcc_api):
     person = PersonFactory(first_name="Zelda", last_name="Unique", district="fenland")
-    CaseFactory(person=person, route="hub_contact", contact_outcome="accepted",
+    CaseFactory(person=person, route="hub_contact", contact_outcome=ContactOutcome.ACCEPTED,
                 referred_at=datetime(2025, 2, 1, 12, tzinfo=LONDON))
     CaseFactory(route="letter_only", referred_at=datetime(2025, 2, 2, 12, tzinfo=LONDON),
                 person=PersonFactory(district="peterborough"))

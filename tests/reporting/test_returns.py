@@ -31,6 +31,7 @@ from assessments.models import (
 )
 from cases.choices import age_band
 from cases.models import Case
+from contact.models import ContactOutcome
 from directory.models import SupportService
 from referrals.models import Referral
 from reporting.flow import COUNTING_RULES_VERSION, compute_flow
@@ -114,7 +115,7 @@ def test_a_hidden_count_cannot_be_worked_out_from_the_total():
 
 
 def test_headline_flow_is_compute_flow_exactly_even_when_small():
-    cases(2, route="hub_contact", contact_outcome="accepted")
+    cases(2, route="hub_contact", contact_outcome=ContactOutcome.ACCEPTED)
     cases(1, route="letter_only")
     body = quarterly_return(**PAST)
     assert body["flow"] == compute_flow(quarter_period(**PAST)).as_dict()
@@ -253,12 +254,12 @@ def test_referral_destinations_by_service_name(vcc_user):
 
 
 def test_outcomes_at_closure_by_area_and_contact_outcomes(vcc_user):
-    closed = cases(6, route="hub_contact", contact_outcome="accepted")
+    closed = cases(6, route="hub_contact", contact_outcome=ContactOutcome.ACCEPTED)
     for case in closed:
         closure = Closure.objects.create(case=case, by=vcc_user, reason="support_complete")
         ClosureOutcome.objects.create(closure=closure, area="health", outcome="better")
         ClosureOutcome.objects.create(closure=closure, area="finance", outcome="same")
-    cases(5, route="hub_contact", contact_outcome="declined")
+    cases(5, route="hub_contact", contact_outcome=ContactOutcome.DECLINED)
     body = quarterly_return(**PAST)
     outcome = cells(body, "outcome")
     assert outcome["health:better"] == 6
@@ -279,7 +280,8 @@ def test_a_fixed_number_of_queries_whatever_the_size(vcc_user, django_assert_num
     service = SupportService.objects.create(name="Victim Support")
     with django_assert_num_queries(10):
         quarterly_return(**PAST)
-    for i, case in enumerate(cases(30, route="hub_contact", contact_outcome="accepted")):
+    accepted = cases(30, route="hub_contact", contact_outcome=ContactOutcome.ACCEPTED)
+    for i, case in enumerate(accepted):
         dvna(case, vcc_user, health="high", family="medium")
         refer(case, service, vcc_user)
         if i % 2:
