@@ -278,6 +278,77 @@ def _one(obj: models.Model, name: str) -> models.Model | None:
     return getattr(obj, name, None)
 
 
+def _bundle_case(case: Case, rows: _Rows) -> dict:
+    """One case with every record on it, for the subject access bundle."""
+    item = rows.row(case)
+    item["reference"] = case.reference
+    item["crime"] = rows.row(case.crime)
+    item["ivna"] = rows.row(_one(case, "ivna"))
+    item["self_referral"] = rows.row(_one(case, "self_referral"))
+    item["timeline"] = rows.rows(case.transitions.all())
+    item["dvnas"] = [
+        {**rows.row(dvna), "needs": rows.rows(dvna.needs.all())} for dvna in case.dvnas.all()
+    ]
+    item["consents"] = [
+        {**rows.row(consent), "service_name": consent.service.name}
+        for consent in case.consents.all()
+    ]
+    plan = _one(case, "recovery_plan")
+    item["recovery_plan"] = (
+        {**rows.row(plan), "actions": rows.rows(plan.actions.all())} if plan else None
+    )
+    item["reviews"] = rows.rows(case.reviews.all())
+    closure = _one(case, "closure")
+    item["closure"] = (
+        {**rows.row(closure), "outcomes": rows.rows(closure.outcomes.all())} if closure else None
+    )
+    item["survey"] = rows.row(_one(case, "survey_response"))
+    item["letters"] = rows.rows(case.letters.all())
+    item["contact_attempts"] = rows.rows(case.attempts.all())
+    item["contact_notes"] = rows.rows(case.notes.all())
+    item["referrals"] = [
+        {**rows.row(referral), "service_name": referral.service.name}
+        for referral in case.referrals.all()
+    ]
+    item["transfers"] = rows.rows(case.transfers.all())
+    allocations = []
+    for allocation in case.volunteer_allocations.all():
+        rows.user_ids.add(allocation.volunteer.user_id)
+        allocations.append(
+            {
+                **rows.row(allocation),
+                "volunteer_user_id": allocation.volunteer.user_id,
+                "hours": rows.rows(allocation.hours.all()),
+            }
+        )
+    item["volunteer_allocations"] = allocations
+    return item
+
+
+def _bundle_access_log(person: Person, case_ids: list[int], rows: _Rows) -> list[dict]:
+    """Who read this person's record: reads naming the person or one of their cases (only
+    their own case ids are kept: a list page names other people's too)."""
+    read_them = Q(person_ids__contains=[person.pk])
+    if case_ids:
+        read_them |= Q(case_ids__overlap=case_ids)
+    own = set(case_ids)
+    access_log = []
+    for entry in AccessLog.objects.filter(read_them).order_by("at", "pk"):
+        rows.user_ids.add(entry.user_id)
+        access_log.append(
+            {
+                "at": entry.at,
+                "user_id": entry.user_id,
+                "action": entry.action,
+                "action_label": entry.get_action_display(),
+                "view_name": entry.view_name,
+                "detail": entry.detail,
+                "case_ids": [pk for pk in entry.case_ids if pk in own],
+            }
+        )
+    return access_log
+
+
 def subject_access_bundle(person: Person) -> dict:
     """Everything the hub holds about one person (UK GDPR Art. 15): the person, each of
     their cases with every record on it (restricted notes too), the requests they made, and
@@ -289,74 +360,9 @@ def subject_access_bundle(person: Person) -> dict:
     rows = _Rows()
     cases = person_cases(person)
     case_ids = [case.pk for case in cases]
-    bundle_cases = []
-    for case in cases:
-        item = rows.row(case)
-        item["reference"] = case.reference
-        item["crime"] = rows.row(case.crime)
-        item["ivna"] = rows.row(_one(case, "ivna"))
-        item["self_referral"] = rows.row(_one(case, "self_referral"))
-        item["timeline"] = rows.rows(case.transitions.all())
-        item["dvnas"] = [
-            {**rows.row(dvna), "needs": rows.rows(dvna.needs.all())} for dvna in case.dvnas.all()
-        ]
-        item["consents"] = [
-            {**rows.row(consent), "service_name": consent.service.name}
-            for consent in case.consents.all()
-        ]
-        plan = _one(case, "recovery_plan")
-        item["recovery_plan"] = (
-            {**rows.row(plan), "actions": rows.rows(plan.actions.all())} if plan else None
-        )
-        item["reviews"] = rows.rows(case.reviews.all())
-        closure = _one(case, "closure")
-        item["closure"] = (
-            {**rows.row(closure), "outcomes": rows.rows(closure.outcomes.all())}
-            if closure
-            else None
-        )
-        item["survey"] = rows.row(_one(case, "survey_response"))
-        item["letters"] = rows.rows(case.letters.all())
-        item["contact_attempts"] = rows.rows(case.attempts.all())
-        item["contact_notes"] = rows.rows(case.notes.all())
-        item["referrals"] = [
-            {**rows.row(referral), "service_name": referral.service.name}
-            for referral in case.referrals.all()
-        ]
-        item["transfers"] = rows.rows(case.transfers.all())
-        allocations = []
-        for allocation in case.volunteer_allocations.all():
-            rows.user_ids.add(allocation.volunteer.user_id)
-            allocations.append(
-                {
-                    **rows.row(allocation),
-                    "volunteer_user_id": allocation.volunteer.user_id,
-                    "hours": rows.rows(allocation.hours.all()),
-                }
-            )
-        item["volunteer_allocations"] = allocations
-        bundle_cases.append(item)
+    bundle_cases = [_bundle_case(case, rows) for case in cases]
 
-    read_them = Q(person_ids__contains=[person.pk])
-    if case_ids:
-        read_them |= Q(case_ids__overlap=case_ids)
-    reads = AccessLog.objects.filter(read_them)
-    own = set(case_ids)
-    access_log = []
-    for entry in reads.order_by("at", "pk"):
-        rows.user_ids.add(entry.user_id)
-        access_log.append(
-            {
-                "at": entry.at,
-                "user_id": entry.user_id,
-                "action": entry.action,
-                "action_label": entry.get_action_display(),
-                "view_name": entry.view_name,
-                "detail": entry.detail,
-                # Only this person's cases: a list page names other people's too.
-                "case_ids": [pk for pk in entry.case_ids if pk in own],
-            }
-        )
+    access_log = _bundle_access_log(person, case_ids, rows)
     requests = rows.rows(DataSubjectRequest.objects.filter(person=person).order_by("at", "pk"))
     staff = {
         user.pk: user.get_full_name() or user.username

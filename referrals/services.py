@@ -156,6 +156,55 @@ def _latest_dvna(case: Case) -> Dvna | None:
     return case.dvnas.order_by("-number").prefetch_related("needs").first()
 
 
+def _shared_contact(person) -> dict:
+    """How to reach the victim safely: given only with consent to share contact details."""
+    address = [person.address_line1, person.address_line2, person.town, person.postcode.upper()]
+    return {
+        "phone": person.phone,
+        "email": person.email,
+        "address_lines": [line.strip() for line in address if line and line.strip()],
+        "safe_to_call": person.safe_to_call,
+        "safe_to_write": person.safe_to_write,
+        "may_leave_message": person.may_leave_message,
+        "safe_times": [b.replace("_", " ") for b in person.safe_contact_bands],
+        "safe_contact_notes": person.safe_contact_notes,
+        "first_language": person.first_language_label,
+        "interpreter_needed": person.interpreter_needed,
+    }
+
+
+def _shared_crime(case: Case) -> dict:
+    """The crime: given only with consent to share crime details (a self-referral has none)."""
+    crime = case.crime
+    if crime is None:
+        return {"none": case.get_source_display()}
+    return {
+        "reference": crime.reference,
+        "type": crime.get_crime_type_display(),
+        "offence_date": crime.offence_date,
+        "markers": crime.marker_labels,
+    }
+
+
+def _shared_needs(case: Case, action: PlanAction) -> dict:
+    """What the referral is for and the needs the latest DVNA found: only with consent to
+    share needs."""
+    dvna = _latest_dvna(case)
+    needs = []
+    if dvna is not None:
+        needs = [
+            {"area": n.get_area_display(), "level": n.get_level_display(), "notes": n.notes}
+            for n in dvna.needs.all()
+            if n.level != Level.NONE
+        ]
+    return {
+        "action": action.description,
+        "areas": [NeedArea(a).label for a in action.need_areas if a in NeedArea.values],
+        "assessed": needs,
+        "communication": dvna.communication_needs if dvna else "",
+    }
+
+
 def document_context(
     *,
     case: Case,
@@ -197,47 +246,11 @@ def document_context(
         "needs": None,
     }
     if shared.contact_details:
-        address = [person.address_line1, person.address_line2, person.town,
-                   person.postcode.upper()]
-        context["contact"] = {
-            "phone": person.phone,
-            "email": person.email,
-            "address_lines": [line.strip() for line in address if line and line.strip()],
-            "safe_to_call": person.safe_to_call,
-            "safe_to_write": person.safe_to_write,
-            "may_leave_message": person.may_leave_message,
-            "safe_times": [b.replace("_", " ") for b in person.safe_contact_bands],
-            "safe_contact_notes": person.safe_contact_notes,
-            "first_language": person.first_language_label,
-            "interpreter_needed": person.interpreter_needed,
-        }
+        context["contact"] = _shared_contact(person)
     if shared.crime_details:
-        crime = case.crime
-        context["crime"] = (
-            {
-                "reference": crime.reference,
-                "type": crime.get_crime_type_display(),
-                "offence_date": crime.offence_date,
-                "markers": crime.marker_labels,
-            }
-            if crime is not None
-            else {"none": case.get_source_display()}
-        )
+        context["crime"] = _shared_crime(case)
     if shared.needs:
-        dvna = _latest_dvna(case)
-        needs = []
-        if dvna is not None:
-            needs = [
-                {"area": n.get_area_display(), "level": n.get_level_display(), "notes": n.notes}
-                for n in dvna.needs.all()
-                if n.level != Level.NONE
-            ]
-        context["needs"] = {
-            "action": action.description,
-            "areas": [NeedArea(a).label for a in action.need_areas if a in NeedArea.values],
-            "assessed": needs,
-            "communication": dvna.communication_needs if dvna else "",
-        }
+        context["needs"] = _shared_needs(case, action)
     return context
 
 
