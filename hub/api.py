@@ -10,8 +10,13 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core.api import domain_error_response
+from core.errors import DomainError
+
 
 def exception_handler(exc, context):
+    if isinstance(exc, DomainError):  # a rule a service refused: a message per field
+        return domain_error_response(exc)
     if isinstance(exc, exceptions.ParseError):
         return Response({"body": [str(exc.detail)]}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, exceptions.UnsupportedMediaType):
