@@ -27,8 +27,8 @@ from assessments.models import (
     NeedArea,
 )
 from cases.models import Case
-from cases.services import CaseError
 from cases.workflow import CaseStatus
+from core.errors import STALE, DomainError
 from referrals.models import SupportService
 
 # The DVNA is due once the victim has accepted support, and is redone (a new version) while
@@ -47,18 +47,6 @@ RISKS = (
 # answer so the victim is not asked again (the VCC can change it).
 DASH_TO_LEVEL = {DashRisk.STANDARD: Level.LOW, DashRisk.MEDIUM: Level.MEDIUM,
                  DashRisk.HIGH: Level.HIGH}
-
-
-class DvnaError(CaseError):
-    """A DVNA rule was broken; `errors` maps a field name (or None) to the message."""
-
-    def __init__(self, message: str, errors: dict[str | None, str] | None = None):
-        super().__init__(message)
-        self.errors = errors or {None: message}
-
-
-class DvnaConflict(DvnaError):
-    """Someone else saved the DVNA after this form was opened: nothing was saved."""
 
 
 @dataclass(frozen=True)
@@ -92,14 +80,14 @@ def check_can_assess(case: Case) -> None:
     """Rule: a DVNA is recorded once the victim has accepted support (DOMAIN.md step 4-5:
     "accepted support ... went on to DVNA and a recovery plan"), and while support goes on."""
     if case.status not in DVNA_STATUSES:
-        raise DvnaError(
+        raise DomainError(
             "A DVNA is recorded once the victim has accepted support, and until the case "
             f"closes. This case is '{CaseStatus(case.status).label}'."
         )
 
 
 def _validate(answers: DvnaAnswers) -> None:
-    errors: dict[str | None, str] = {}
+    errors: dict[str, str] = {}
     for area in NeedArea:
         if answers.levels.get(area) not in Level.values:
             errors[f"{area.value}_level"] = f"Choose the level of need for {area.label.lower()}"
@@ -110,7 +98,7 @@ def _validate(answers: DvnaAnswers) -> None:
     if not language or len(language) > 10:
         errors["first_language"] = "Choose the victim's first language"
     if errors:
-        raise DvnaError("The DVNA is not complete.", errors)
+        raise DomainError("The DVNA is not complete.", fields=errors)
 
 
 def _active_services(answers: DvnaAnswers) -> dict[int, SupportService]:
@@ -119,7 +107,7 @@ def _active_services(answers: DvnaAnswers) -> dict[int, SupportService]:
     for consent in answers.consents:
         service = services.get(consent.service_id)
         if service is None:
-            raise DvnaError("One of the services is no longer in the directory.")
+            raise DomainError("One of the services is no longer in the directory.")
     return services
 
 
@@ -141,7 +129,7 @@ def _save_consents(*, case: Case, dvna: Dvna, answers: DvnaAnswers, by: User) ->
             if not answer.given:
                 continue
             if not services[answer.service_id].active:
-                raise DvnaError(f"{services[answer.service_id]} is no longer an active service.")
+                raise DomainError(f"{services[answer.service_id]} is no longer an active service.")
             ConsentToShare.objects.create(
                 case=case, service_id=answer.service_id, dvna=dvna, recorded_by=by,
                 recorded_at=now, **wanted,
@@ -222,9 +210,10 @@ def update_dvna(*, dvna: Dvna, version: int, answers: DvnaAnswers, by: User) -> 
         version=F("version") + 1, **_dvna_fields(answers)
     )
     if updated != 1:
-        raise DvnaConflict(
+        raise DomainError(
             f"Someone else saved DVNA {dvna.number} after you opened it, so your changes "
-            "have not been saved. Open the DVNA again to see their changes, then make yours."
+            "have not been saved. Open the DVNA again to see their changes, then make yours.",
+            code=STALE,
         )
     needs = {n.area: n for n in dvna.needs.all()}
     for area in NeedArea.values:

@@ -8,10 +8,12 @@ from django.views.generic import FormView, TemplateView
 from assessments.forms import IvnaForm
 from assessments.models import SubmittedVia
 from assessments.selectors import ivnas_submitted_by
-from assessments.services import IvnaInvalid, record_ivna
+from assessments.services import record_ivna
 from assessments.triage import rule_description
 from audit.models import AccessAction
 from audit.services import record_access
+from core.errors import DomainError
+from core.forms import add_error_to_form
 
 
 class IvnaCreateView(PermissionRequiredMixin, FormView):
@@ -24,9 +26,8 @@ class IvnaCreateView(PermissionRequiredMixin, FormView):
             result = record_ivna(
                 submission=form.to_submission(), by=self.request.user, via=SubmittedVia.WEB
             )
-        except IvnaInvalid as error:
-            for path, message in error.errors.items():
-                form.add_error(form.SERVICE_ERROR_FIELDS.get(path), message)
+        except DomainError as error:
+            add_error_to_form(form, error, names=form.SERVICE_ERROR_FIELDS)
             return self.form_invalid(form)
         return redirect("assessments:submitted", case_id=result.case.pk)
 

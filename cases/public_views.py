@@ -20,13 +20,14 @@ from cases.public_forms import SelfReferralForm
 from cases.selfreferral import (
     CONTACT_DAYS,
     CONTACT_DAYS_ENHANCED,
-    SubmissionRefused,
     check_form_token,
     check_honeypot,
     check_rate_limit,
     issue_form_token,
     record_self_referral,
 )
+from core.errors import DomainError
+from core.forms import add_error_to_form
 
 logger = logging.getLogger(__name__)
 
@@ -65,9 +66,9 @@ class SelfReferralView(PublicPageMixin, FormView):
             if not valid:
                 return self.form_invalid(form)
             check_rate_limit(client_ip(request))
-        except SubmissionRefused as refusal:
-            logger.info("Self-referral refused: %s", refusal.reason)
-            form.add_error(None, refusal.message)
+        except DomainError as refusal:
+            logger.info("Self-referral refused: %s", refusal.code)
+            add_error_to_form(form, refusal)
             return self.form_invalid(form)
         answers = form.to_answers()
         case = record_self_referral(answers=answers)

@@ -21,10 +21,11 @@ from cases.selectors import (
     other_cases_of,
     search_cases,
 )
-from cases.services import CaseError, allocate_case
+from cases.services import allocate_case
 from cases.workflow import CaseStatus
 from contact.selectors import contact_log
 from contact.services import propose_next_attempt
+from core.errors import DomainError
 
 SEARCH_SESSION_KEY = "case_search"
 SEARCH_MAX_LENGTH = 100  # longer than any name or crime reference
@@ -211,8 +212,8 @@ class AllocateView(PermissionRequiredMixin, View):
             to = get_object_or_404(User, pk=target if target.isdigit() else 0)
         try:
             allocate_case(case=case, to=to, by=request.user)
-        except CaseError as error:
-            messages.error(request, str(error))
+        except DomainError as error:
+            messages.error(request, error.message)
         else:
             messages.success(
                 request, f"Case {case.reference} allocated to {to}." if to else

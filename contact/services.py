@@ -20,7 +20,7 @@ from accounts.models import User
 from accounts.roles import Role, role_of
 from cases.choices import Route
 from cases.models import Case
-from cases.services import CaseError, transition_case
+from cases.services import transition_case
 from cases.workflow import CaseStatus
 from contact.models import (
     FAILED_OUTCOMES,
@@ -32,6 +32,7 @@ from contact.models import (
     LetterKind,
     LetterStatus,
 )
+from core.errors import NON_FIELD, DomainError
 from hub.working_days import is_working_day
 from scheduling.models import ItemKind
 from scheduling.services import cancel_items, complete_human_items, schedule
@@ -39,12 +40,9 @@ from scheduling.services import cancel_items, complete_human_items, schedule
 ATTEMPT_KINDS = (ItemKind.FIRST_CONTACT, ItemKind.NEXT_ATTEMPT)
 
 
-class AttemptRefused(CaseError):
-    """The attempt breaks the contact rules; `problems` says each way it does."""
-
-    def __init__(self, problems: list[str]):
-        super().__init__(" ".join(problems))
-        self.problems = problems
+def _attempt_refused(problems: list[str]) -> DomainError:
+    """The attempt breaks the contact rules: one message for each way it does."""
+    return DomainError(" ".join(problems), fields={NON_FIELD: problems})
 
 
 # -- Parts of the day ---------------------------------------------------------------------
@@ -292,11 +290,11 @@ def record_contact_attempt(
     override_reason = override_reason.strip()
     if problems:
         if not override_reason:
-            raise AttemptRefused(problems)
+            raise _attempt_refused(problems)
         if role_of(by) != Role.MANAGER:
-            raise AttemptRefused(problems + ["Only a hub manager can override the rules."])
+            raise _attempt_refused(problems + ["Only a hub manager can override the rules."])
         if case.status != CaseStatus.AWAITING_CONTACT:
-            raise AttemptRefused(problems)
+            raise _attempt_refused(problems)
     attempt = ContactAttempt.objects.create(
         case=case,
         made_at=made_at,
@@ -348,16 +346,16 @@ def record_contact_outcome(*, case: Case, outcome: str, by: User, detail: str = 
     """Record what the victim decided once contacted: declined (with the reason),
     signposted (to what) or accepted support (on to the DVNA). Each is a case transition."""
     if outcome not in OUTCOME_STATUS:
-        raise CaseError("Choose declined, signposted or accepted.")
+        raise DomainError("Choose declined, signposted or accepted.", field="outcome")
     detail = detail.strip()
     if outcome == "declined" and not detail:
-        raise CaseError("Give the reason the victim declined support.")
+        raise DomainError("Give the reason the victim declined support.", field="detail")
     if outcome == "signposted" and not detail:
-        raise CaseError("Say what the victim was signposted to.")
+        raise DomainError("Say what the victim was signposted to.", field="detail")
     case = Case.objects.select_for_update().get(pk=case.pk)
     contacted = case.attempts.filter(outcome=AttemptOutcome.CONTACTED).exists()
     if case.status == CaseStatus.AWAITING_CONTACT and not contacted:
-        raise CaseError("Record the call on which the victim was contacted first.")
+        raise DomainError("Record the call on which the victim was contacted first.")
     reason = {
         "declined": f"Contacted: declined support. Reason: {detail}",
         "signposted": f"Contacted: signposted to {detail}",
@@ -384,7 +382,7 @@ def record_victim_got_in_touch(*, case: Case, by: User, note: str = "") -> Case:
     elif case.status in (CaseStatus.NO_CONTACT, CaseStatus.CLOSED, CaseStatus.DECLINED):
         reason = "Victim got in touch: re-opened."
     else:
-        raise CaseError("The case is already open for contact.")
+        raise DomainError("The case is already open for contact.")
     transition_case(
         case=case,
         to=CaseStatus.AWAITING_CONTACT,
@@ -412,7 +410,7 @@ def add_note(*, case: Case, by: User, text: str, restricted: bool = False) -> Co
     all contact with victims"). Restricted notes are shown to managers only."""
     text = text.strip()
     if not text:
-        raise CaseError("Write the note.")
+        raise DomainError("Write the note.", field="text")
     return ContactNote.objects.create(case=case, author=by, text=text, restricted=restricted)
 
 
@@ -433,7 +431,7 @@ def retry_letter(*, letter: Letter, by: User) -> Letter:
     """A failed letter is rendered and sent again."""
     letter = Letter.objects.select_for_update().get(pk=letter.pk)
     if letter.status != LetterStatus.FAILED:
-        raise CaseError("Only a failed letter can be sent again.")
+        raise DomainError("Only a failed letter can be sent again.")
     letter.status = LetterStatus.QUEUED
     letter.error = ""
     letter.save(update_fields=["status", "error"])

@@ -34,10 +34,11 @@ from assessments.services import VictimDetails
 from assessments.triage import IvnaAnswers, triage
 from cases.choices import CaseSource, District, Route
 from cases.models import Case, Crime, Person
-from cases.services import CaseError, flag_repeat_victim, open_case, transition_case
+from cases.services import flag_repeat_victim, open_case, transition_case
 from cases.workflow import CaseStatus, is_allowed
 from contact.letters import html_to_pdf
 from contact.services import start_contact
+from core.errors import DomainError
 from hub.working_days import end_of_working_day
 from referrals.models import (
     REFERRAL_TRANSITIONS,
@@ -66,14 +67,6 @@ REFERRAL_KINDS = frozenset(
 )
 
 
-class ReferralRefused(CaseError):
-    """The referral breaks a rule; the message says which, for the VCC."""
-
-
-class TransferRefused(CaseError):
-    """The transfer breaks a rule; the message says which."""
-
-
 # -- The service directory ---------------------------------------------------------------
 
 DIRECTORY_FIELDS = (
@@ -94,7 +87,7 @@ def save_service(*, service: SupportService, by: User) -> SupportService:
     """Add a service to the directory or change one (hub managers: the directory is theirs,
     DOMAIN.md "Who uses it"). The history of every change is kept (pghistory)."""
     if not by.has_perm("referrals.manage_directory"):
-        raise CaseError("Only a hub manager can change the service directory.")
+        raise DomainError("Only a hub manager can change the service directory.")
     with pghistory.context(user=by.pk):
         service.specialisms = sorted(set(service.specialisms))
         service.districts = sorted(set(service.districts))
@@ -106,7 +99,7 @@ def save_service(*, service: SupportService, by: User) -> SupportService:
 def set_service_active(*, service: SupportService, active: bool, by: User) -> SupportService:
     """Deactivate a service (no new referrals to it; its referrals stay) or bring it back."""
     if not by.has_perm("referrals.manage_directory"):
-        raise CaseError("Only a hub manager can change the service directory.")
+        raise DomainError("Only a hub manager can change the service directory.")
     locked = SupportService.objects.select_for_update().get(pk=service.pk)
     if locked.active != active:
         with pghistory.context(user=by.pk):
@@ -336,7 +329,7 @@ def make_referral(
     action = PlanAction.objects.select_for_update(of=("self",)).get(pk=action.pk, plan__case=case)
     problems = referral_problems(case=case, action=action, service=service)
     if problems:
-        raise ReferralRefused(" ".join(problems))
+        raise DomainError(" ".join(problems))
     consent = consent_for(case=case, service=service)
     shared = Shared.from_consent(consent)
     now = timezone.now()
@@ -431,11 +424,11 @@ def resend_referral_email(*, referral: Referral, by: User) -> Referral:
         pk=referral.pk
     )
     if referral.email_sent_at is not None:
-        raise ReferralRefused("The referral has already been emailed to the service.")
+        raise DomainError("The referral has already been emailed to the service.")
     if not referral.emailed_to:
         referral.emailed_to = referral.service.referral_email
         if not referral.emailed_to:
-            raise ReferralRefused(
+            raise DomainError(
                 f"{referral.service.name} has no referral email address in the directory."
             )
     referral.email_error = ""
@@ -451,7 +444,7 @@ def _move(referral: Referral, to: str) -> Referral:
         .get(pk=referral.pk)
     )
     if to not in REFERRAL_TRANSITIONS[locked.status]:
-        raise ReferralRefused(
+        raise DomainError(
             f"A referral that is '{ReferralStatus(locked.status).label.lower()}' cannot be "
             f"recorded as {ReferralStatus(to).label.lower()}."
         )
@@ -474,7 +467,7 @@ def record_referral_declined(*, referral: Referral, by: User, reason: str) -> Re
     """The service declined the referral, with its reason: dated, and its chase is done."""
     reason = reason.strip()
     if not reason:
-        raise ReferralRefused("Give the reason the service declined the referral.")
+        raise DomainError("Give the reason the service declined the referral.", field="reason")
     locked = _move(referral, ReferralStatus.DECLINED)
     locked.declined_at, locked.answered_by, locked.decline_reason = timezone.now(), by, reason
     locked.save(update_fields=["status", "declined_at", "answered_by", "decline_reason"])
@@ -502,7 +495,7 @@ def record_referral_chased(*, referral: Referral, by: User) -> Referral:
         .get(pk=referral.pk)
     )
     if locked.status != ReferralStatus.SENT:
-        raise ReferralRefused("The service has answered: there is nothing to chase.")
+        raise DomainError("The service has answered: there is nothing to chase.")
     now = timezone.now()
     _close_chases(locked, by=by)
     locked.chases += 1
@@ -546,15 +539,15 @@ def record_transfer_out(
     )
     if case.person.district != District.OUT_OF_AREA:
         district = case.person.get_district_display() or "not recorded"
-        raise TransferRefused(
+        raise DomainError(
             "Only a victim who lives outside Cambridgeshire and Peterborough is transferred "
             f"to another area: this victim's district is {district}."
         )
     shared = [s for s in SharedItem.values if s in set(shared)]  # in the form's order
     if not shared:
-        raise TransferRefused("Select what was sent to the other area.")
+        raise DomainError("Select what was sent to the other area.", field="shared")
     if not (area.strip() and organisation_name.strip()):
-        raise TransferRefused("Give the receiving area and service.")
+        raise DomainError("Give the receiving area and service.")
     transfer = Transfer.objects.create(
         case=case,
         direction=TransferDirection.OUT,
@@ -571,7 +564,7 @@ def record_transfer_out(
         by=by,
         via=TransferVia.WEB,
     )
-    # Raises IllegalTransition (a CaseError) if the case cannot be transferred from here.
+    # Raises DomainError (code ILLEGAL_TRANSITION) if the case cannot be transferred from here.
     transition_case(
         case=case,
         to=CaseStatus.TRANSFERRED_OUT,
@@ -583,14 +576,6 @@ def record_transfer_out(
 
 
 # -- Transfers in ------------------------------------------------------------------------
-
-
-class TransferInvalid(Exception):
-    """The transfer's details do not hold together; `errors` maps field paths to messages."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
 
 
 SENDERS = (
@@ -645,7 +630,8 @@ def sender_name(details: InboundTransfer) -> str:
 
 
 def check_transfer_in(details: InboundTransfer) -> None:
-    """Rules that tie the answers together; raises TransferInvalid naming each field."""
+    """Rules that tie the answers together; raises DomainError naming each field by its
+    path in the API's request ("victim.district")."""
     errors: dict[str, str] = {}
     if details.organisation not in SENDERS:
         errors["sending_organisation.kind"] = (
@@ -675,7 +661,7 @@ def check_transfer_in(details: InboundTransfer) -> None:
         elif dob < date(1900, 1, 1):
             errors["victim.date_of_birth"] = "Enter a real date of birth."
     if errors:
-        raise TransferInvalid(errors)
+        raise DomainError("The transfer's details do not hold together.", fields=errors)
 
 
 def _lock_transfer(key: str, reference: str) -> None:

@@ -114,6 +114,33 @@ def test_a_reason_is_required(client, other_vcc, restricted, reason):
     assert _page(client, restricted).status_code == 403
 
 
+def test_a_reason_short_once_its_spaces_are_closed_up_is_refused_on_its_field(
+    client, other_vcc, restricted
+):
+    client.force_login(other_vcc)
+    response = _break(client, restricted, "too         short")
+    assert response.status_code == 403
+    assert response.context["form"].errors == {
+        "reason": ["Give a reason of at least 10 characters."]
+    }
+    assert not CaseAccessGrant.objects.exists()
+
+
+def test_naming_with_a_reason_short_once_closed_up_is_refused_on_its_field(
+    client, manager_user, other_vcc, restricted
+):
+    client.force_login(manager_user)
+    response = client.post(
+        reverse("audit:case_access", args=[restricted.pk]),
+        {"user": other_vcc.pk, "reason": "too         short"},
+    )
+    assert response.status_code == 200
+    assert response.context["name_form"].errors == {
+        "reason": ["Give a reason of at least 10 characters."]
+    }
+    assert not CaseAccessGrant.objects.exists()
+
+
 def test_breaking_the_glass_grants_eight_hours_and_logs_the_reason(
     client, other_vcc, restricted
 ):
