@@ -11,6 +11,7 @@ react to one kind of refusal compares `code`.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TypeAlias
 
 from django.core.exceptions import NON_FIELD_ERRORS
 
@@ -22,7 +23,8 @@ ILLEGAL_TRANSITION = "illegal_transition"
 STALE = "stale"  # someone else saved the record after the form was opened
 LEGAL_HOLD = "legal_hold"
 
-FieldMessages = Mapping[str, "str | Sequence[str] | FieldMessages"]
+# A field's message or messages, or a mapping of the fields inside it.
+FieldMessages: TypeAlias = "Mapping[str, str | Sequence[str] | FieldMessages]"
 
 
 class DomainError(Exception):

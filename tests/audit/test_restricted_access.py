@@ -138,6 +138,7 @@ def test_naming_with_a_reason_short_once_closed_up_is_refused_on_its_field(
     assert response.context["name_form"].errors == {
         "reason": ["Give a reason of at least 10 characters."]
     }
+    assert "Give a reason of at least 10 characters." in response.content.decode()
     assert not CaseAccessGrant.objects.exists()
 
 
