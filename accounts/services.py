@@ -9,12 +9,9 @@ from django.utils import timezone
 
 from accounts.models import ApiClient, User, hash_key
 from accounts.roles import Role, role_group
+from core.errors import DomainError
 
 API_CLIENT_ROLES = (Role.POLICE, Role.OPCC)
-
-
-class AccountError(Exception):
-    pass
 
 
 @transaction.atomic
@@ -27,9 +24,9 @@ def create_api_client(
     get casework access.
     """
     if role not in API_CLIENT_ROLES:
-        raise AccountError(f"An API client's role must be one of: {', '.join(API_CLIENT_ROLES)}.")
+        raise DomainError(f"An API client's role must be one of: {', '.join(API_CLIENT_ROLES)}.")
     if ApiClient.objects.filter(name=name).exists():
-        raise AccountError(f"An API client called {name!r} already exists.")
+        raise DomainError(f"An API client called {name!r} already exists.")
     user = User.objects.create(username=f"api:{name}"[:150], is_api_client=True)
     user.set_unusable_password()
     user.save(update_fields=["password"])

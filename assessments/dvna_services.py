@@ -20,8 +20,8 @@ from django.utils import timezone
 from accounts.models import User
 from assessments.models import ConsentToShare, Dvna, DvnaNeed, Level, NeedArea
 from cases.models import Case
-from cases.services import CaseError
 from cases.workflow import SUPPORT_STATUSES, CaseStatus
+from core.errors import STALE, DomainError
 from directory.models import SupportService
 from intake.models import DashRisk
 
@@ -36,18 +36,6 @@ RISKS = (
 # answer so the victim is not asked again (the VCC can change it).
 DASH_TO_LEVEL = {DashRisk.STANDARD: Level.LOW, DashRisk.MEDIUM: Level.MEDIUM,
                  DashRisk.HIGH: Level.HIGH}
-
-
-class DvnaError(CaseError):
-    """A DVNA rule was broken; `errors` maps a field name (or None) to the message."""
-
-    def __init__(self, message: str, errors: dict[str | None, str] | None = None):
-        super().__init__(message)
-        self.errors = errors or {None: message}
-
-
-class DvnaConflict(DvnaError):
-    """Someone else saved the DVNA after this form was opened: nothing was saved."""
 
 
 @dataclass(frozen=True)
@@ -88,14 +76,14 @@ def can_assess(case: Case) -> bool:
 def check_can_assess(case: Case) -> None:
     """Rule: can_assess, with the reason when it does not."""
     if not can_assess(case):
-        raise DvnaError(
+        raise DomainError(
             "A DVNA is recorded once the victim has accepted support, and until the case "
             f"closes. This case is '{CaseStatus(case.status).label}'."
         )
 
 
 def _validate(answers: DvnaAnswers) -> None:
-    errors: dict[str | None, str] = {}
+    errors: dict[str, str] = {}
     for area in NeedArea:
         if answers.levels.get(area) not in Level.values:
             errors[f"{area.value}_level"] = f"Choose the level of need for {area.label.lower()}"
@@ -106,7 +94,7 @@ def _validate(answers: DvnaAnswers) -> None:
     if not language or len(language) > 10:
         errors["first_language"] = "Choose the victim's first language"
     if errors:
-        raise DvnaError("The DVNA is not complete.", errors)
+        raise DomainError("The DVNA is not complete.", fields=errors)
 
 
 def _active_services(answers: DvnaAnswers) -> dict[int, SupportService]:
@@ -115,7 +103,7 @@ def _active_services(answers: DvnaAnswers) -> dict[int, SupportService]:
     for consent in answers.consents:
         service = services.get(consent.service_id)
         if service is None:
-            raise DvnaError("One of the services is no longer in the directory.")
+            raise DomainError("One of the services is no longer in the directory.")
     return services
 
 
@@ -137,7 +125,7 @@ def _save_consents(*, case: Case, dvna: Dvna, answers: DvnaAnswers, by: User) ->
             if not answer.given:
                 continue
             if not services[answer.service_id].active:
-                raise DvnaError(f"{services[answer.service_id]} is no longer an active service.")
+                raise DomainError(f"{services[answer.service_id]} is no longer an active service.")
             ConsentToShare.objects.create(
                 case=case, service_id=answer.service_id, dvna=dvna, recorded_by=by,
                 recorded_at=now, **wanted,
@@ -218,9 +206,10 @@ def update_dvna(*, dvna: Dvna, version: int, answers: DvnaAnswers, by: User) -> 
         version=F("version") + 1, **_dvna_fields(answers)
     )
     if updated != 1:
-        raise DvnaConflict(
+        raise DomainError(
             f"Someone else saved DVNA {dvna.number} after you opened it, so your changes "
-            "have not been saved. Open the DVNA again to see their changes, then make yours."
+            "have not been saved. Open the DVNA again to see their changes, then make yours.",
+            code=STALE,
         )
     needs = {n.area: n for n in dvna.needs.all()}
     for area in NeedArea.values:

@@ -15,6 +15,8 @@ from assessments.dvna_forms import DvnaForm, active_services
 from assessments.models import ConsentToShare, Dvna, NeedArea
 from cases.workflow import PLAN_AGREED_FROM
 from contact.views import CaseActionMixin
+from core.errors import DomainError
+from core.forms import add_error_to_form
 
 AREA_ORDER = {area: index for index, area in enumerate(NeedArea.values)}
 
@@ -31,14 +33,13 @@ class DvnaPageMixin(CaseActionMixin):
     def refuse_unless_assessable(self):
         try:
             services.check_can_assess(self.case)
-        except services.DvnaError as error:
-            messages.error(self.request, str(error))
+        except DomainError as error:
+            messages.error(self.request, error.message)
             return self.back_to_case()
         return None
 
-    def show_errors(self, form, error: services.DvnaError):
-        for name, message in error.errors.items():
-            form.add_error(name if name in form.fields else None, message)
+    def show_errors(self, form, error: DomainError):
+        add_error_to_form(form, error)
         return self.form_invalid(form)
 
 
@@ -83,7 +84,7 @@ class DvnaCreateView(DvnaPageMixin, FormView):
             dvna = services.record_dvna(
                 case=self.case, answers=form.to_answers(), by=self.request.user
             )
-        except services.DvnaError as error:
+        except DomainError as error:
             return self.show_errors(form, error)
         if self.case.status in PLAN_AGREED_FROM and dvna.number == 1:
             messages.success(self.request, "The DVNA has been saved. Now agree the recovery plan.")
@@ -161,7 +162,7 @@ class DvnaEditView(DvnaPageMixin, FormView):
                 answers=form.to_answers(),
                 by=self.request.user,
             )
-        except services.DvnaError as error:
+        except DomainError as error:
             return self.show_errors(form, error)
         messages.success(self.request, f"DVNA {dvna.number} has been corrected.")
         return redirect("dvna:detail", pk=self.case.pk, number=dvna.number)

@@ -5,8 +5,8 @@ Sources: DOMAIN.md flow steps 6-8; the service specification (Appendix 2 of the 
 "agree a Recovery Plan, which is tailored to the individual not the crime type, with the
 victims which they successfully contact", the five kinds of support it may hold, and "carry
 proportionate victim satisfaction surveys". Each write is one function, in one transaction;
-a rule broken raises SupportError with a message for the user (per form field when it is
-about one field).
+a rule broken raises core.errors.DomainError with a message for the user (per form field
+when it is about one field).
 """
 
 from __future__ import annotations
@@ -38,13 +38,9 @@ from assessments.models import (
     Wellbeing,
 )
 from cases.models import Case
-from cases.services import CaseError, transition_case
-from cases.workflow import (
-    PLAN_AGREED_FROM,
-    PLAN_IN_PLACE_STATUSES,
-    SUPPORT_STATUSES,
-    CaseStatus,
-)
+from cases.services import transition_case
+from cases.workflow import PLAN_AGREED_FROM, PLAN_IN_PLACE_STATUSES, SUPPORT_STATUSES, CaseStatus
+from core.errors import NON_FIELD, STALE, DomainError
 from directory.models import SupportService
 from scheduling.models import ItemKind
 from scheduling.services import cancel_items, complete_human_items, schedule
@@ -68,22 +64,11 @@ NO_SURVEY_REASONS = frozenset(
 ALLOCATION_ENDS_WITH_CASE = "Case closed"
 
 
-class SupportError(CaseError):
-    """A support rule was broken; `errors` maps a form field (or None) to its message."""
-
-    def __init__(self, message: str, errors: dict[str | None, str] | None = None):
-        super().__init__(message)
-        self.errors = errors or {None: message}
-
-
-class StalePlan(SupportError):
-    """Someone else changed the plan after this form was opened: nothing was saved."""
-
-    def __init__(self):
-        super().__init__(
-            "Someone else changed this recovery plan after you opened it, so your changes "
-            "have not been saved. Open the plan again to see their changes, then make yours."
-        )
+# Someone else changed the plan after this form was opened: nothing was saved.
+STALE_PLAN = (
+    "Someone else changed this recovery plan after you opened it, so your changes have not "
+    "been saved. Open the plan again to see their changes, then make yours."
+)
 
 
 @dataclass(frozen=True)
@@ -101,12 +86,12 @@ def due_at(on: date) -> datetime:
     return timezone.make_aware(datetime.combine(on, DUE_TIME))
 
 
-def _check_action(details: ActionDetails, prefix: str = "") -> dict[str | None, str]:
+def _check_action(details: ActionDetails, prefix: str = "") -> dict[str, str]:
     """Rules for one action: a kind of support from the plan's list; what it is; the areas of
     need it addresses; an owner who works cases (a VCC or manager: volunteers are allocated
     by the volunteer work); a service only for a referral, Restorative Justice or
     signposting, and only an active one."""
-    errors: dict[str | None, str] = {}
+    errors: dict[str, str] = {}
     if details.kind not in ActionKind.values:
         errors[f"{prefix}kind"] = "Choose the kind of support"
     if not details.description.strip():
@@ -137,7 +122,7 @@ def _bump_plan(plan: RecoveryPlan, version: int | None) -> int:
         version=F("version") + 1
     )
     if updated != 1:
-        raise StalePlan()
+        raise DomainError(STALE_PLAN, code=STALE)
     plan.version = version + 1
     return plan.version
 
@@ -146,15 +131,12 @@ def _schedule_review(case: Case, on: date, key: str) -> None:
     schedule(kind=ItemKind.PLAN_REVIEW, case=case, due_at=due_at(on), dedupe_key=key)
 
 
-def _check_review_date(on: date | None, field: str, *, required: bool) -> None:
+def _review_date_problem(on: date | None, *, required: bool) -> str | None:
     if on is None:
-        if required:
-            raise SupportError("Enter the date of the next review",
-                               {field: "Enter the date of the next review"})
-        return
+        return "Enter the date of the next review" if required else None
     if on <= timezone.localdate():
-        raise SupportError("The next review must be after today",
-                           {field: "The next review must be after today"})
+        return "The next review must be after today"
+    return None
 
 
 def plan_review_key(case_pk: int, *, plan_version: int | None = None,
@@ -218,14 +200,14 @@ def can_close_support(case: Case) -> bool:
 def check_can_agree(case: Case) -> None:
     """Rule: the plan is agreed after the DVNA with a victim who accepted support, once."""
     if not can_agree_plan(case):
-        raise SupportError(
+        raise DomainError(
             "A recovery plan is agreed once the victim has accepted support and had a DVNA. "
             f"This case is '{CaseStatus(case.status).label}'."
         )
     if RecoveryPlan.objects.filter(case=case).exists():
-        raise SupportError("This case already has a recovery plan.")
+        raise DomainError("This case already has a recovery plan.")
     if not Dvna.objects.filter(case=case).exists():
-        raise SupportError("Record the DVNA first: the plan is agreed from it.")
+        raise DomainError("Record the DVNA first: the plan is agreed from it.")
 
 
 @transaction.atomic
@@ -241,17 +223,15 @@ def agree_plan(
     """
     locked = Case.objects.select_for_update().get(pk=case.pk)
     check_can_agree(locked)
-    errors: dict[str | None, str] = {}
+    errors: dict[str, str] = {}
     for index, details in enumerate(actions):
-        errors.update(_check_action(details, prefix=f"actions-{index}-"))
+        errors.update(_check_action(details, prefix=f"actions.{index}."))
     if not actions:
-        errors[None] = "Add at least one action to the plan"
-    try:
-        _check_review_date(next_review_on, "next_review_on", required=True)
-    except SupportError as error:
-        errors.update(error.errors)
+        errors[NON_FIELD] = "Add at least one action to the plan"
+    if problem := _review_date_problem(next_review_on, required=True):
+        errors["next_review_on"] = problem
     if errors:
-        raise SupportError("The plan cannot be agreed yet.", errors)
+        raise DomainError("The plan cannot be agreed yet.", fields=errors)
     plan = RecoveryPlan.objects.create(case=locked, agreed_by=by, next_review_on=next_review_on)
     for details in actions:
         _create_action(plan, details)
@@ -278,12 +258,12 @@ def _create_action(plan: RecoveryPlan, details: ActionDetails) -> PlanAction:
 def check_can_change_plan(case: Case) -> None:
     """Rule: an agreed plan changes while support goes on; after closure it is a record."""
     if not can_change_plan(case):
-        raise SupportError(
+        raise DomainError(
             "The recovery plan changes only while the victim is in support. This case is "
             f"'{CaseStatus(case.status).label}'."
         )
     if not RecoveryPlan.objects.filter(case=case).exists():
-        raise SupportError("This case has no recovery plan yet.")
+        raise DomainError("This case has no recovery plan yet.")
 
 
 def _check_open(plan: RecoveryPlan) -> None:
@@ -299,7 +279,7 @@ def add_action(
     _check_open(plan)
     errors = _check_action(details)
     if errors:
-        raise SupportError("The action cannot be added.", errors)
+        raise DomainError("The action cannot be added.", fields=errors)
     _bump_plan(plan, version)
     return _create_action(plan, details)
 
@@ -313,7 +293,7 @@ def update_action(
     _check_open(action.plan)
     errors = _check_action(details)
     if errors:
-        raise SupportError("The action cannot be saved.", errors)
+        raise DomainError("The action cannot be saved.", fields=errors)
     _bump_plan(action.plan, version)
     if details.status != action.status:
         ActionUpdate.objects.create(
@@ -337,7 +317,8 @@ def change_review_date(
     """Move the plan's next review. The review due on "My work" moves with it: the one due is
     cancelled and one is scheduled for the new date. Optimistic locking on the plan."""
     _check_open(plan)
-    _check_review_date(next_review_on, "next_review_on", required=True)
+    if problem := _review_date_problem(next_review_on, required=True):
+        raise DomainError(problem, field="next_review_on")
     new_version = _bump_plan(plan, version)
     RecoveryPlan.objects.filter(pk=plan.pk).update(next_review_on=next_review_on)
     plan.next_review_on = next_review_on
@@ -355,7 +336,7 @@ def check_can_review(case: Case) -> None:
     if not can_change_plan(case) or not RecoveryPlan.objects.filter(
         case=case
     ).exists():
-        raise SupportError(
+        raise DomainError(
             "A review is of a recovery plan in place: agree the recovery plan first."
         )
 
@@ -383,22 +364,20 @@ def record_review(
     locked = Case.objects.select_for_update().get(pk=case.pk)
     check_can_review(locked)
     plan = RecoveryPlan.objects.get(case=locked)
-    errors: dict[str | None, str] = {}
+    errors: dict[str, str] = {}
     if wellbeing not in Wellbeing.values:
         errors["wellbeing"] = "Select how the victim is"
     actions = {a.pk: a for a in plan.actions.all()}
     statuses = action_statuses or {}
     for pk, status in statuses.items():
         if pk not in actions:
-            errors[None] = "One of the actions is not on this plan"
+            errors[NON_FIELD] = "One of the actions is not on this plan"
         elif status not in ActionStatus.values:
             errors[f"action_{pk}"] = "Choose the action's status"
-    try:
-        _check_review_date(next_review_on, "next_review_on", required=False)
-    except SupportError as error:
-        errors.update(error.errors)
+    if problem := _review_date_problem(next_review_on, required=False):
+        errors["next_review_on"] = problem
     if errors:
-        raise SupportError("The review cannot be recorded yet.", errors)
+        raise DomainError("The review cannot be recorded yet.", fields=errors)
     _bump_plan(plan, version)
     review = Review.objects.create(
         case=locked, by=by, wellbeing=wellbeing, notes=notes.strip(),
@@ -427,20 +406,20 @@ def check_can_close(case: Case) -> None:
     """Rule: support is closed here for a victim who accepted it (in support, or accepted
     and leaving before a plan); other cases close through their own steps."""
     if not can_close_support(case):
-        raise SupportError(
+        raise DomainError(
             "Only a case in support (or accepted for support) is closed here. This case is "
             f"'{CaseStatus(case.status).label}'."
         )
     if Closure.objects.filter(case=case).exists():
-        raise SupportError("This case has been closed once already.")
+        raise DomainError("This case has been closed once already.")
 
 
 def check_can_record_survey(case: Case) -> None:
     """Rule: the survey is asked once, after support has been closed."""
     if case.status != CaseStatus.CLOSED or not Closure.objects.filter(case=case).exists():
-        raise SupportError("The survey is asked once support has been closed.")
+        raise DomainError("The survey is asked once support has been closed.")
     if SurveyResponse.objects.filter(case=case).exists():
-        raise SupportError("The survey answers have been recorded already.")
+        raise DomainError("The survey answers have been recorded already.")
 
 
 def outcome_areas(case: Case) -> list[tuple[str, str]]:
@@ -478,7 +457,7 @@ def close_case(
     """
     locked = Case.objects.select_for_update().get(pk=case.pk)
     check_can_close(locked)
-    errors: dict[str | None, str] = {}
+    errors: dict[str, str] = {}
     if reason not in ClosureReason.values:
         errors["reason"] = "Select why the case is closing"
     elif reason == ClosureReason.OTHER and not reason_detail.strip():
@@ -490,7 +469,7 @@ def close_case(
                 f"Select the outcome for {NeedArea(area).label.lower()}"
             )
     if errors:
-        raise SupportError("The case cannot be closed yet.", errors)
+        raise DomainError("The case cannot be closed yet.", fields=errors)
     closure = Closure.objects.create(
         case=locked, by=by, reason=reason, reason_detail=reason_detail.strip(),
         notes=notes.strip(),
@@ -541,7 +520,7 @@ def record_survey(
     """
     locked = Case.objects.select_for_update().get(pk=case.pk)
     check_can_record_survey(locked)
-    errors: dict[str | None, str] = {}
+    errors: dict[str, str] = {}
     if not declined:
         if treated_with_respect not in (1, 2, 3, 4, 5):
             errors["treated_with_respect"] = "Select how far the victim felt treated with respect"
@@ -550,7 +529,7 @@ def record_survey(
         if would_recommend is None:
             errors["would_recommend"] = "Select whether they would recommend the hub"
     if errors:
-        raise SupportError("Record every answer, or that the victim declined.", errors)
+        raise DomainError("Record every answer, or that the victim declined.", fields=errors)
     response = SurveyResponse.objects.create(
         case=locked,
         recorded_by=by,

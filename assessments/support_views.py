@@ -25,12 +25,13 @@ from assessments.support_forms import (
     SurveyForm,
 )
 from contact.views import CaseActionMixin
+from core.errors import DomainError
+from core.forms import add_error_to_form
 
 
 class SupportMixin(CaseActionMixin):
-    def show_errors(self, form, error: services.SupportError):
-        for name, message in error.errors.items():
-            form.add_error(name if name in form.fields else None, message)
+    def show_errors(self, form, error: DomainError):
+        add_error_to_form(form, error)
         return self.form_invalid(form)
 
     def get_plan(self) -> RecoveryPlan:
@@ -46,8 +47,8 @@ class SupportMixin(CaseActionMixin):
             return None
         try:
             self.check(self.case)
-        except services.SupportError as error:
-            messages.error(self.request, str(error))
+        except DomainError as error:
+            messages.error(self.request, error.message)
             return self.back_to_case()
         return None
 
@@ -127,16 +128,12 @@ class AgreePlanView(SupportMixin, TemplateView):
                     next_review_on=form.cleaned_data["next_review_on"] if date_ok else None,
                     by=request.user,
                 )
-            except services.SupportError as error:
-                for name, message in error.errors.items():
-                    index, _, field = (name or "").removeprefix("actions-").partition("-")
-                    if name and name.startswith("actions-") and index.isdigit():
-                        used[int(index)].add_error(field, message)
-                    elif name in form.fields:
-                        if date_ok:
-                            form.add_error(name, message)
-                    else:
-                        form.add_error(None, message)
+            except DomainError as error:
+                # The service numbers the actions as given (the forms filled in); a date
+                # the form refused keeps the form's own message.
+                add_error_to_form(
+                    form, error, subforms={f"actions.{i}": f for i, f in enumerate(used)}
+                )
             else:
                 messages.success(
                     request, "The recovery plan has been agreed and the first review scheduled."
@@ -189,7 +186,7 @@ class PlanDateView(SupportMixin, FormView):
                 next_review_on=form.cleaned_data["next_review_on"],
                 by=self.request.user,
             )
-        except services.SupportError as error:
+        except DomainError as error:
             return self.show_errors(form, error)
         messages.success(self.request, "The review date has been changed.")
         return redirect("support:plan", pk=self.case.pk)
@@ -225,7 +222,7 @@ class ActionCreateView(SupportMixin, FormView):
                 details=form.to_details(),
                 by=self.request.user,
             )
-        except services.SupportError as error:
+        except DomainError as error:
             return self.show_errors(form, error)
         messages.success(self.request, "The action has been added to the plan.")
         return redirect("support:plan", pk=self.case.pk)
@@ -281,7 +278,7 @@ class ActionEditView(SupportMixin, FormView):
                 details=form.to_details(),
                 by=self.request.user,
             )
-        except services.SupportError as error:
+        except DomainError as error:
             return self.show_errors(form, error)
         messages.success(self.request, "The action has been saved.")
         return redirect("support:plan", pk=self.case.pk)
@@ -334,7 +331,7 @@ class ReviewCreateView(SupportMixin, FormView):
                 reassessment_needed=form.cleaned_data["reassessment_needed"] == "yes",
                 by=self.request.user,
             )
-        except services.SupportError as error:
+        except DomainError as error:
             return self.show_errors(form, error)
         if review.reassessment_needed:
             messages.success(
@@ -384,7 +381,7 @@ class CloseView(SupportMixin, FormView):
                 outcomes=form.outcomes(),
                 by=self.request.user,
             )
-        except services.SupportError as error:
+        except DomainError as error:
             return self.show_errors(form, error)
         survey = closure.reason not in services.NO_SURVEY_REASONS
         messages.success(
@@ -410,7 +407,7 @@ class SurveyView(SupportMixin, FormView):
     def form_valid(self, form):
         try:
             services.record_survey(case=self.case, by=self.request.user, **form.answers())
-        except services.SupportError as error:
+        except DomainError as error:
             return self.show_errors(form, error)
         messages.success(self.request, "The survey answers have been recorded.")
         return redirect(reverse("cases:detail", args=[self.case.pk]))

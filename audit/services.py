@@ -22,6 +22,7 @@ from audit.models import (
     Notification,
 )
 from cases.models import Case
+from core.errors import DomainError
 from scheduling.models import ItemKind
 from scheduling.services import offer_on_commit, schedule
 
@@ -66,10 +67,6 @@ MIN_REASON_LENGTH = 10
 MAX_BREAK_GLASS_REASON = 180
 
 
-class AccessError(Exception):
-    """A grant or restriction change the rules refuse; the message is for the user."""
-
-
 def active_managers() -> QuerySet[User]:
     """Hub managers who can be told about a break-glass grant."""
     from accounts.roles import hub_managers
@@ -80,9 +77,11 @@ def active_managers() -> QuerySet[User]:
 def _clean_reason(reason: str, *, maximum: int = 500) -> str:
     reason = " ".join(reason.split())
     if len(reason) < MIN_REASON_LENGTH:
-        raise AccessError(f"Give a reason of at least {MIN_REASON_LENGTH} characters.")
+        raise DomainError(
+            f"Give a reason of at least {MIN_REASON_LENGTH} characters.", field="reason"
+        )
     if len(reason) > maximum:
-        raise AccessError(f"Give a reason of at most {maximum} characters.")
+        raise DomainError(f"Give a reason of at most {maximum} characters.", field="reason")
     return reason
 
 
@@ -111,7 +110,7 @@ def break_glass(*, request, case: Case, reason: str) -> CaseAccessGrant:
     user = request.user
     case = Case.objects.select_for_update().get(pk=case.pk)
     if not may_break_glass(case=case, user=user):
-        raise AccessError("You may open this case already, or it is not restricted.")
+        raise DomainError("You may open this case already, or it is not restricted.")
     reason = _clean_reason(reason, maximum=MAX_BREAK_GLASS_REASON)
     now = timezone.now()
     with pghistory.context(user=user.pk):
@@ -180,7 +179,7 @@ def break_glass_email(notice: Notification, *, audit_url: str) -> EmailMessage:
 
 def _require_manager(by: User) -> None:
     if not by.has_perm("cases.allocate_case"):
-        raise AccessError("Only a hub manager may change who can open a case.")
+        raise DomainError("Only a hub manager may change who can open a case.")
 
 
 @transaction.atomic
@@ -193,12 +192,13 @@ def name_user_on_case(*, case: Case, user: User, reason: str, by: User) -> CaseA
     _require_manager(by)
     reason = _clean_reason(reason)
     if not user.is_active or not user.has_perm("cases.view_casework"):
-        raise AccessError(f"{user} does not work cases, so cannot be named on one.")
+        raise DomainError(f"{user} does not work cases, so cannot be named on one.",
+                          field="user")
     case = Case.objects.select_for_update().get(pk=case.pk)
     if CaseAccessGrant.objects.filter(
         case=case, user=user, kind=GrantKind.NAMED, revoked_at__isnull=True
     ).exists():
-        raise AccessError(f"{user} is named on case {case.reference} already.")
+        raise DomainError(f"{user} is named on case {case.reference} already.", field="user")
     with pghistory.context(user=by.pk):
         return CaseAccessGrant.objects.create(
             case=case, user=user, kind=GrantKind.NAMED, reason=reason, granted_by=by
@@ -211,7 +211,7 @@ def revoke_grant(*, grant: CaseAccessGrant, by: User) -> CaseAccessGrant:
     _require_manager(by)
     grant = CaseAccessGrant.objects.select_for_update().get(pk=grant.pk)
     if not grant.is_active:
-        raise AccessError("That access has ended already.")
+        raise DomainError("That access has ended already.")
     grant.revoked_at = timezone.now()
     grant.revoked_by = by
     with pghistory.context(user=by.pk):

@@ -25,9 +25,11 @@ from audit import selectors, services
 from audit.forms import BreakGlassForm, NameUserForm, RestrictionForm, RevokeForm
 from audit.models import BREAK_GLASS_HOURS, AccessAction, CaseAccessGrant
 from audit.selectors import casework_for
-from audit.services import AccessError, record_access
+from audit.services import record_access
 from cases.models import Case, Person
 from cases.selectors import caseworkers
+from core.errors import DomainError
+from core.forms import add_error_to_form
 
 READS_PER_PAGE = 50
 
@@ -73,8 +75,8 @@ class BreakGlassView(PermissionRequiredMixin, View):
             grant = services.break_glass(
                 request=request, case=case, reason=form.cleaned_data["reason"]
             )
-        except AccessError as error:
-            form.add_error("reason", str(error))
+        except DomainError as error:
+            add_error_to_form(form, error)
             return restricted_notice(request, pk=case.pk, form=form)
         messages.warning(
             request,
@@ -125,8 +127,8 @@ class CaseAccessView(_ManagerCaseView, TemplateView):
                 services.name_user_on_case(
                     case=case, user=user, reason=form.cleaned_data["reason"], by=request.user
                 )
-            except AccessError as error:
-                form.add_error(None, str(error))
+            except DomainError as error:
+                add_error_to_form(form, error)
             else:
                 messages.success(request, f"{user} can now open case {case.reference}.")
                 return self.back(case)
@@ -170,8 +172,8 @@ class CaseRestrictionView(_ManagerCaseView, View):
                 reason=form.cleaned_data["reason"],
                 by=request.user,
             )
-        except AccessError as error:
-            messages.error(request, str(error))
+        except DomainError as error:
+            messages.error(request, error.message)
             return self.back(case)
         state = "restricted" if form.cleaned_data["restricted"] else "not restricted"
         if changed:
@@ -196,8 +198,8 @@ class RevokeGrantView(_ManagerCaseView, View):
             return self.back(case)
         try:
             services.revoke_grant(grant=grant, by=request.user)
-        except AccessError as error:
-            messages.error(request, str(error))
+        except DomainError as error:
+            messages.error(request, error.message)
         else:
             messages.success(request, f"{grant.user} can no longer open case {case.reference}.")
         return self.back(case)

@@ -8,14 +8,7 @@ from django.utils import timezone
 from accounts.models import User
 from cases.models import Case, CaseTransition
 from cases.workflow import ENDED_STATUSES, TRANSITIONS, CaseStatus, allowed_moves
-
-
-class CaseError(Exception):
-    """A rule of the hub's workflow was broken; the message is for the user."""
-
-
-class IllegalTransition(CaseError):
-    pass
+from core.errors import ILLEGAL_TRANSITION, DomainError
 
 
 @transaction.atomic
@@ -28,9 +21,10 @@ def transition_case(*, case: Case, to: str, by: User | None, reason: str = "") -
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if to not in TRANSITIONS.get(locked.status, {}):
         allowed = ", ".join(CaseStatus(s).label for s in allowed_moves(locked.status)) or "none"
-        raise IllegalTransition(
+        raise DomainError(
             f"A case that is '{CaseStatus(locked.status).label}' cannot move to "
-            f"'{CaseStatus(to).label}'. Allowed: {allowed}."
+            f"'{CaseStatus(to).label}'. Allowed: {allowed}.",
+            code=ILLEGAL_TRANSITION,
         )
     now = timezone.now()
     CaseTransition.objects.create(
@@ -64,7 +58,9 @@ def open_case(*, to: str, by: User | None, received: str, reason: str, **fields)
     (transition_case): one INSERT of the case in its first status, one of both rows.
     """
     if to not in TRANSITIONS[CaseStatus.RECEIVED]:
-        raise IllegalTransition(f"A new case cannot start as '{CaseStatus(to).label}'.")
+        raise DomainError(
+            f"A new case cannot start as '{CaseStatus(to).label}'.", code=ILLEGAL_TRANSITION
+        )
     now = fields.setdefault("referred_at", timezone.now())
     if to in ENDED_STATUSES:
         fields.setdefault("closed_at", now)
@@ -94,11 +90,11 @@ def allocate_case(*, case: Case, to: User | None, by: User) -> Case:
     locked = Case.objects.select_for_update().get(pk=case.pk)
     manager = is_manager(by)
     if to is not None and not _can_hold_casework(to):
-        raise CaseError(f"{to} does not work cases: choose a Victim Care Co-ordinator.")
+        raise DomainError(f"{to} does not work cases: choose a Victim Care Co-ordinator.")
     if not manager:
         taking = to == by and locked.allocated_to_id in (None, by.pk)
         if not taking:
-            raise CaseError("Only a hub manager can allocate a case to someone else.")
+            raise DomainError("Only a hub manager can allocate a case to someone else.")
     locked.allocated_to = to
     locked.save(update_fields=["allocated_to", "updated_at"])
     case.allocated_to = to
@@ -113,11 +109,11 @@ def reallocate_open_cases(*, from_user: User, to_user: User | None, by: User) ->
     from cases.workflow import OPEN_STATUSES
 
     if not is_manager(by):
-        raise CaseError("Only a hub manager can reallocate cases.")
+        raise DomainError("Only a hub manager can reallocate cases.")
     if to_user is not None and not _can_hold_casework(to_user):
-        raise CaseError(f"{to_user} does not work cases: choose a Victim Care Co-ordinator.")
+        raise DomainError(f"{to_user} does not work cases: choose a Victim Care Co-ordinator.")
     if to_user is not None and to_user.pk == from_user.pk:
-        raise CaseError("Choose someone else to cover these cases.")
+        raise DomainError("Choose someone else to cover these cases.")
     return Case.objects.filter(allocated_to=from_user, status__in=OPEN_STATUSES).update(
         allocated_to=to_user, updated_at=timezone.now()
     )

@@ -14,10 +14,11 @@ from audit.models import AccessAction, AccessLog
 from audit.selectors import casework_for, other_cases_of
 from audit.services import record_access
 from cases.selectors import case_list_rows, caseworkers, search_cases
-from cases.services import CaseError, allocate_case
+from cases.services import allocate_case
 from casework.filters import CaseFilter
 from contact.selectors import contact_log
 from contact.services import can_call, can_record_outcome, can_reopen, propose_next_attempt
+from core.errors import DomainError
 from intake.triage import rule_description
 
 SEARCH_SESSION_KEY = "case_search"
@@ -201,8 +202,8 @@ class AllocateView(PermissionRequiredMixin, View):
             to = get_object_or_404(User, pk=target if target.isdigit() else 0)
         try:
             allocate_case(case=case, to=to, by=request.user)
-        except CaseError as error:
-            messages.error(request, str(error))
+        except DomainError as error:
+            messages.error(request, error.message)
         else:
             messages.success(
                 request, f"Case {case.reference} allocated to {to}." if to else

@@ -10,9 +10,10 @@ from django.views.generic import TemplateView, View
 from accounts.models import User
 from audit.models import AccessAction
 from audit.services import record_access
-from cases.services import CaseError, reallocate_open_cases
+from cases.services import reallocate_open_cases
 from casework import work_selectors as selectors
 from contact.services import approve_letters
+from core.errors import DomainError
 
 
 class MyWorkView(PermissionRequiredMixin, TemplateView):
@@ -94,8 +95,8 @@ class ReallocateView(PermissionRequiredMixin, View):
         to_user = get_object_or_404(User, pk=to_id if to_id.isdigit() else 0) if to_id else None
         try:
             moved = reallocate_open_cases(from_user=from_user, to_user=to_user, by=request.user)
-        except CaseError as error:
-            messages.error(request, str(error))
+        except DomainError as error:
+            messages.error(request, error.message)
         else:
             target = str(to_user) if to_user else "the unallocated queue"
             messages.success(request, f"{moved} open cases moved from {from_user} to {target}.")

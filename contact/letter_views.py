@@ -20,9 +20,9 @@ from django.views.generic import TemplateView
 from audit.models import AccessAction
 from audit.selectors import casework_for
 from audit.services import record_access
-from cases.services import CaseError
 from contact.letters import day_batch_letters, postal_letters_waiting, take_print_run
 from contact.models import Channel, Letter, LetterStatus
+from core.errors import DomainError
 
 RECENT_DAYS = 14
 
@@ -103,8 +103,8 @@ class PrintRunView(PermissionRequiredMixin, View):
     def post(self, request):
         try:
             batch = take_print_run(by=request.user)
-        except CaseError as error:
-            messages.error(request, str(error))
+        except DomainError as error:
+            messages.error(request, error.message)
             return redirect("letters:post_room")
         record_access(
             request=request,

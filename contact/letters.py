@@ -39,8 +39,8 @@ from weasyprint.urls import URLFetcher
 
 from accounts.models import User
 from audit.selectors import casework_for
-from cases.services import CaseError
 from contact.models import Channel, Letter, LetterKind, LetterStatus
+from core.errors import DomainError
 from scheduling.outbound import hand_over
 from scheduling.services import WorkFailed
 
@@ -310,7 +310,7 @@ def take_print_run(*, by: User) -> PrintBatch:
             .order_by("approved_at", "pk")
         )
         if not letters:
-            raise CaseError(NO_LETTERS_TO_PRINT)
+            raise DomainError(NO_LETTERS_TO_PRINT)
         pdf = join_letters(letters)
         now = timezone.now()
         Letter.objects.filter(pk__in=[letter.pk for letter in letters]).update(

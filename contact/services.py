@@ -20,7 +20,7 @@ from accounts.models import User
 from accounts.roles import is_manager
 from cases.choices import Route
 from cases.models import Case
-from cases.services import CaseError, transition_case
+from cases.services import transition_case
 from cases.workflow import (
     CALLING_STATUSES,
     OUTCOME_STATUSES,
@@ -38,6 +38,7 @@ from contact.models import (
     LetterKind,
     LetterStatus,
 )
+from core.errors import NON_FIELD, DomainError
 from core.working_days import is_working_day
 from scheduling.models import ItemKind
 from scheduling.services import cancel_items, complete_human_items, schedule
@@ -45,12 +46,9 @@ from scheduling.services import cancel_items, complete_human_items, schedule
 ATTEMPT_KINDS = (ItemKind.FIRST_CONTACT, ItemKind.NEXT_ATTEMPT)
 
 
-class AttemptRefused(CaseError):
-    """The attempt breaks the contact rules; `problems` says each way it does."""
-
-    def __init__(self, problems: list[str]):
-        super().__init__(" ".join(problems))
-        self.problems = problems
+def _attempt_refused(problems: list[str]) -> DomainError:
+    """The attempt breaks the contact rules: one message for each way it does."""
+    return DomainError(" ".join(problems), fields={NON_FIELD: problems})
 
 
 # -- Parts of the day ---------------------------------------------------------------------
@@ -355,11 +353,11 @@ def record_contact_attempt(
     override_reason = override_reason.strip()
     if problems:
         if not override_reason:
-            raise AttemptRefused(problems)
+            raise _attempt_refused(problems)
         if not is_manager(by):
-            raise AttemptRefused(problems + ["Only a hub manager can override the rules."])
+            raise _attempt_refused(problems + ["Only a hub manager can override the rules."])
         if not can_call(case):
-            raise AttemptRefused(problems)
+            raise _attempt_refused(problems)
     attempt = ContactAttempt.objects.create(
         case=case,
         made_at=made_at,
@@ -424,20 +422,20 @@ def record_contact_outcome(*, case: Case, outcome: str, by: User, detail: str = 
     Rule: only where an outcome may be recorded (can_record_outcome): once the victim was
     reached on a call, or after no contact when they get in touch."""
     if outcome not in DECISION_STATUS:
-        raise CaseError("Choose declined, signposted or accepted.")
+        raise DomainError("Choose declined, signposted or accepted.", field="outcome")
     detail = detail.strip()
     if outcome == ContactOutcome.DECLINED and not detail:
-        raise CaseError("Give the reason the victim declined support.")
+        raise DomainError("Give the reason the victim declined support.", field="detail")
     if outcome == ContactOutcome.SIGNPOSTED and not detail:
-        raise CaseError("Say what the victim was signposted to.")
+        raise DomainError("Say what the victim was signposted to.", field="detail")
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.status not in OUTCOME_STATUSES:
-        raise CaseError(
+        raise DomainError(
             "An outcome is recorded while the case is awaiting contact or after no contact. "
             f"This case is '{CaseStatus(case.status).label}'."
         )
     if not can_record_outcome(case):
-        raise CaseError("Record the call on which the victim was contacted first.")
+        raise DomainError("Record the call on which the victim was contacted first.")
     reason = outcome_reason(outcome=outcome, detail=detail)
     transition_case(case=case, to=DECISION_STATUS[outcome], by=by, reason=reason)
     case.contact_outcome = outcome
@@ -467,7 +465,7 @@ def record_victim_got_in_touch(*, case: Case, by: User, note: str = "") -> Case:
     (can_reopen, cases.workflow.REOPENABLE_STATUSES)."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     if not can_reopen(case):
-        raise CaseError("The case is already open for contact.")
+        raise DomainError("The case is already open for contact.")
     reason = got_in_touch_reason(case.status)
     if case.status == CaseStatus.LETTER_ONLY:
         case.responded_to_letter = True
@@ -499,7 +497,7 @@ def add_note(*, case: Case, by: User, text: str, restricted: bool = False) -> Co
     all contact with victims"). Restricted notes are shown to managers only."""
     text = text.strip()
     if not text:
-        raise CaseError("Write the note.")
+        raise DomainError("Write the note.", field="text")
     return ContactNote.objects.create(case=case, author=by, text=text, restricted=restricted)
 
 
@@ -520,7 +518,7 @@ def retry_letter(*, letter: Letter, by: User) -> Letter:
     """A failed letter is rendered and sent again."""
     letter = Letter.objects.select_for_update().get(pk=letter.pk)
     if letter.status != LetterStatus.FAILED:
-        raise CaseError("Only a failed letter can be sent again.")
+        raise DomainError("Only a failed letter can be sent again.")
     letter.status = LetterStatus.QUEUED
     letter.error = ""
     letter.save(update_fields=["status", "error"])

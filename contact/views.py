@@ -11,10 +11,11 @@ from accounts.roles import is_manager
 from audit.models import AccessAction
 from audit.selectors import casework_for
 from audit.services import record_access
-from cases.services import CaseError
 from contact import services
 from contact.forms import ContactAttemptForm, ContactOutcomeForm, NoteForm
 from contact.models import Letter
+from core.errors import DomainError
+from core.forms import add_error_to_form
 
 
 class CaseActionMixin(PermissionRequiredMixin):
@@ -81,9 +82,8 @@ class RecordAttemptView(CaseActionMixin, FormView):
                 notes=form.cleaned_data["notes"],
                 override_reason=form.cleaned_data.get("override_reason", ""),
             )
-        except services.AttemptRefused as refused:
-            for problem in refused.problems:
-                form.add_error(None, problem)
+        except DomainError as refused:
+            add_error_to_form(form, refused)
             return self.form_invalid(form)
         messages.success(self.request, "The call has been recorded.")
         return self.back_to_case()
@@ -106,10 +106,8 @@ class RecordOutcomeView(CaseActionMixin, FormView):
                 by=self.request.user,
                 detail=form.cleaned_data["detail"],
             )
-        except CaseError as error:
-            message = str(error)
-            field = "detail" if message.startswith(("Give the reason", "Say what")) else None
-            form.add_error(field, message)
+        except DomainError as error:
+            add_error_to_form(form, error)
             return self.form_invalid(form)
         messages.success(self.request, "The outcome has been recorded.")
         return self.back_to_case()
@@ -143,8 +141,8 @@ class VictimGotInTouchView(CaseActionMixin, View):
             services.record_victim_got_in_touch(
                 case=self.case, by=request.user, note=request.POST.get("note", "")[:1000]
             )
-        except CaseError as error:
-            messages.error(request, str(error))
+        except DomainError as error:
+            messages.error(request, error.message)
         else:
             messages.success(request, "The case is open for contact again.")
         return self.back_to_case()
@@ -157,8 +155,8 @@ class RetryLetterView(CaseActionMixin, View):
         letter = get_object_or_404(Letter, pk=kwargs["letter_pk"], case=self.case)
         try:
             services.retry_letter(letter=letter, by=request.user)
-        except CaseError as error:
-            messages.error(request, str(error))
+        except DomainError as error:
+            messages.error(request, error.message)
         else:
             messages.success(request, "The letter will be sent again.")
         return self.back_to_case()

@@ -1,4 +1,9 @@
-"""API-wide behaviour: errors are JSON with a message per field."""
+"""API-wide behaviour: errors are JSON with a message per field.
+
+A DomainError a service raises is answered 400 with a message per field, nested as the request,
+in DRF's own shape for a failed serializer: {"crime": {"offence_date": ["..."]}}, a list's items
+by index ({"actions": {"0": {...}}}), and "non_field_errors" for the whole request.
+"""
 
 import json
 
@@ -8,10 +13,16 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import exceptions, parsers, serializers, status
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
+
+from core.errors import NON_FIELD, DomainError
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, DomainError):  # a rule a service refused: a message per field
+        return domain_error_response(exc)
     if isinstance(exc, exceptions.ParseError):
         return Response({"body": [str(exc.detail)]}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, exceptions.UnsupportedMediaType):
@@ -127,3 +138,27 @@ def error_responses(*codes: int) -> dict[tuple[int, str], OpenApiResponse]:
     Errors are JSON whatever the operation's other media types (the quarterly return's CSV).
     """
     return {(code, "application/json"): _ERRORS[code] for code in codes}
+
+
+# -- A DomainError in the API -------------------------------------------------------------
+
+
+def nested_errors(error: DomainError) -> dict:
+    """{"crime.offence_date": [m]} -> {"crime": {"offence_date": [m]}}."""
+    fields = error.fields or {NON_FIELD: [error.message]}
+    nested: dict = {}
+    for path, messages in fields.items():
+        parts = path.split(".")
+        node = nested
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        leaf = api_settings.NON_FIELD_ERRORS_KEY if parts[-1] == NON_FIELD else parts[-1]
+        node.setdefault(leaf, []).extend(messages)
+    return nested
+
+
+def domain_error_response(error: DomainError) -> Response:
+    """The 400 answer, for the API's exception handler. As DRF does for its own errors, the
+    request's transaction is rolled back: nothing the refused request wrote is kept."""
+    set_rollback()
+    return Response(nested_errors(error), status=status.HTTP_400_BAD_REQUEST)

@@ -18,9 +18,10 @@ from django.views.generic import FormView, TemplateView
 from audit.services import client_ip
 from cases.choices import Route
 from cases.deadlines import contact_working_days
+from core.errors import DomainError
+from core.forms import add_error_to_form
 from intake.public_forms import SelfReferralForm
 from intake.selfreferral import (
-    SubmissionRefused,
     check_form_token,
     check_honeypot,
     check_rate_limit,
@@ -65,9 +66,9 @@ class SelfReferralView(PublicPageMixin, FormView):
             if not valid:
                 return self.form_invalid(form)
             check_rate_limit(client_ip(request))
-        except SubmissionRefused as refusal:
-            logger.info("Self-referral refused: %s", refusal.reason)
-            form.add_error(None, refusal.message)
+        except DomainError as refusal:
+            logger.info("Self-referral refused: %s", refusal.code)
+            add_error_to_form(form, refusal)
             return self.form_invalid(form)
         answers = form.to_answers()
         case = record_self_referral(answers=answers)

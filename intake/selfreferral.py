@@ -29,6 +29,7 @@ from cases.models import Case, Person
 from cases.services import open_case
 from cases.workflow import CaseStatus
 from contact.services import start_contact
+from core.errors import DomainError
 from intake.models import SelfReferral
 
 logger = logging.getLogger(__name__)
@@ -41,18 +42,9 @@ RATE_WINDOW_SECONDS = 60 * 60
 FORM_STARTED_SALT = "intake.selfreferral.form-started"
 
 
-class SubmissionRefused(Exception):
-    """The submission looks automated or too frequent; nothing is saved.
-
-    `message` is polite and shown to the person; `reason` is a short code for the logs.
-    """
-
-    def __init__(self, reason: str, message: str):
-        super().__init__(message)
-        self.reason = reason
-        self.message = message
-
-
+# A submission that looks automated or too frequent is refused with a DomainError and
+# nothing is saved: its message is polite and shown to the person, its `code` (bad_token,
+# too_fast, too_old, honeypot, rate_limit) is for the logs.
 _TRY_AGAIN = (
     "Sorry, we could not send your request. Check your answers, then select 'Send request' "
     "again."
@@ -74,22 +66,22 @@ def check_form_token(token: str, *, now: float | None = None) -> None:
     try:
         started = int(signing.Signer(salt=FORM_STARTED_SALT).unsign(token)) / 1000
     except (signing.BadSignature, ValueError) as error:
-        raise SubmissionRefused("bad_token", _TRY_AGAIN) from error
+        raise DomainError(_TRY_AGAIN, code="bad_token") from error
     age = (time.time() if now is None else now) - started
     if age < MIN_FORM_SECONDS:
-        raise SubmissionRefused("too_fast", _TRY_AGAIN)
+        raise DomainError(_TRY_AGAIN, code="too_fast")
     if age > MAX_FORM_SECONDS:
-        raise SubmissionRefused(
-            "too_old",
+        raise DomainError(
             "This page was open for more than 2 hours, so your request was not sent. "
             "Check your answers, then select 'Send request' again.",
+            code="too_old",
         )
 
 
 def check_honeypot(value: str) -> None:
     """A field people never see: only a script fills it in."""
     if value:
-        raise SubmissionRefused("honeypot", _TRY_AGAIN)
+        raise DomainError(_TRY_AGAIN, code="honeypot")
 
 
 def rate_limit_key(address: str) -> str:
@@ -119,11 +111,11 @@ def count_submission(address: str | None) -> int:
 def check_rate_limit(address: str | None) -> None:
     """At most HUB_SELF_REFERRAL_RATE_LIMIT submissions per address per hour."""
     if count_submission(address) > settings.HUB_SELF_REFERRAL_RATE_LIMIT:
-        raise SubmissionRefused(
-            "rate_limit",
+        raise DomainError(
             "We have received several requests from this connection in the last hour, so "
             f"this one was not sent. Please call us free on {settings.HUB_PHONE}, or try "
             "again later.",
+            code="rate_limit",
         )
 
 

@@ -17,16 +17,9 @@ from cases.models import Case, Crime, Person
 from cases.services import flag_repeat_victim, open_case
 from cases.workflow import status_after_triage
 from contact.services import start_contact
+from core.errors import DomainError
 from intake.models import Ivna
 from intake.triage import IvnaAnswers, TriageDecision, triage
-
-
-class IvnaInvalid(Exception):
-    """The IVNA's answers do not hold together; `errors` maps field paths to messages."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
 
 
 @dataclass
@@ -92,7 +85,8 @@ class IntakeResult:
 def check_ivna(submission: IvnaSubmission, *, today: date | None = None) -> None:
     """Rules that tie the answers together (single fields are checked by the form/API).
 
-    Raises IvnaInvalid naming each field at fault.
+    Raises DomainError naming each field at fault by its path in the API's request
+    ("crime.offence_date").
     """
     today = today or timezone.localdate()
     crime, victim = submission.crime, submission.victim
@@ -109,7 +103,7 @@ def check_ivna(submission: IvnaSubmission, *, today: date | None = None) -> None
         elif victim.date_of_birth < date(1900, 1, 1):
             errors["victim.date_of_birth"] = "Enter a real date of birth."
     if errors:
-        raise IvnaInvalid(errors)
+        raise DomainError("The IVNA's answers do not hold together.", fields=errors)
 
 
 def _lock_referral(reference: str, police_person_id: str) -> None:

@@ -21,6 +21,7 @@ from cases.services import flag_repeat_victim, open_case
 from cases.workflow import CaseStatus
 from contact.services import start_contact
 from core.choices import District
+from core.errors import DomainError
 from intake.models import Organisation, Transfer, TransferDirection
 from intake.services import VictimDetails
 from intake.triage import IvnaAnswers, triage
@@ -28,14 +29,6 @@ from intake.triage import IvnaAnswers, triage
 log = logging.getLogger(__name__)
 
 # -- Transfers in ------------------------------------------------------------------------
-
-
-class TransferInvalid(Exception):
-    """The transfer's details do not hold together; `errors` maps field paths to messages."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
 
 
 SENDERS = (
@@ -90,7 +83,8 @@ def sender_name(details: InboundTransfer) -> str:
 
 
 def check_transfer_in(details: InboundTransfer) -> None:
-    """Rules that tie the answers together; raises TransferInvalid naming each field."""
+    """Rules that tie the answers together; raises DomainError naming each field by its
+    path in the API's request ("victim.district")."""
     errors: dict[str, str] = {}
     if details.organisation not in SENDERS:
         errors["sending_organisation.kind"] = (
@@ -120,7 +114,7 @@ def check_transfer_in(details: InboundTransfer) -> None:
         elif dob < date(1900, 1, 1):
             errors["victim.date_of_birth"] = "Enter a real date of birth."
     if errors:
-        raise TransferInvalid(errors)
+        raise DomainError("The transfer's details do not hold together.", fields=errors)
 
 
 def _lock_transfer(key: str, reference: str) -> None:

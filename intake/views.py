@@ -8,11 +8,13 @@ from django.views.generic import FormView, TemplateView
 
 from audit.models import AccessAction
 from audit.services import record_access
+from core.errors import DomainError
+from core.forms import add_error_to_form
 from intake import transfers
 from intake.forms import IvnaForm
 from intake.models import SubmittedVia, TransferVia
 from intake.selectors import ivnas_submitted_by
-from intake.services import IvnaInvalid, record_ivna
+from intake.services import record_ivna
 from intake.transfer_forms import TransferInForm
 from intake.triage import rule_description
 
@@ -27,9 +29,8 @@ class IvnaCreateView(PermissionRequiredMixin, FormView):
             result = record_ivna(
                 submission=form.to_submission(), by=self.request.user, via=SubmittedVia.WEB
             )
-        except IvnaInvalid as error:
-            for path, message in error.errors.items():
-                form.add_error(form.SERVICE_ERROR_FIELDS.get(path), message)
+        except DomainError as error:
+            add_error_to_form(form, error, names=form.SERVICE_ERROR_FIELDS)
             return self.form_invalid(form)
         return redirect("intake:submitted", case_id=result.case.pk)
 
@@ -95,9 +96,8 @@ class TransferInView(PermissionRequiredMixin, FormView):
             result = transfers.record_transfer_in(
                 details=form.to_details(), by=self.request.user, via=TransferVia.WEB
             )
-        except transfers.TransferInvalid as error:
-            for path, message in error.errors.items():
-                form.add_error(form.SERVICE_ERROR_FIELDS.get(path), message)
+        except DomainError as error:
+            add_error_to_form(form, error, names=form.SERVICE_ERROR_FIELDS)
             return self.form_invalid(form)
         if result.created:
             messages.success(

@@ -39,6 +39,7 @@ from cases.choices import age_band
 from cases.models import Case, CaseTransition, Crime, Person
 from cases.workflow import TRANSITIONS
 from contact.models import ContactAttempt, ContactNote, Letter
+from core.errors import LEGAL_HOLD, DomainError
 from directory.models import SupportService
 from intake.models import Ivna, SelfReferral, Transfer
 from privacy.models import (
@@ -66,15 +67,6 @@ from volunteers.models import Volunteer, VolunteerAllocation, VolunteerHours
 log = logging.getLogger(__name__)
 
 ANONYMISED_NAME = "Anonymised"
-
-
-class PrivacyError(Exception):
-    """A rule of retention or of a data subject request was broken; the message is for the
-    user."""
-
-
-class LegalHoldApplies(PrivacyError):
-    pass
 
 
 def token() -> str:
@@ -293,9 +285,10 @@ def anonymise_case(
         return Anonymised(case=done, person=False, crime=False)
     holds = active_holds(case=locked)
     if holds:
-        raise LegalHoldApplies(
+        raise DomainError(
             f"Case {locked.reference} is under a legal hold "
-            f"({holds[0].get_reason_display().lower()}): it cannot be anonymised."
+            f"({holds[0].get_reason_display().lower()}): it cannot be anonymised.",
+            code=LEGAL_HOLD,
         )
     if only_if_due_at is not None and not due_for_retention(only_if_due_at).filter(
         pk=locked.pk
@@ -356,7 +349,9 @@ def run_retention(*, now: datetime | None = None) -> RetentionRun:
                 rule=rules.get(rule_id),
                 only_if_due_at=now,
             )
-        except LegalHoldApplies:
+        except DomainError as error:
+            if error.code != LEGAL_HOLD:
+                raise
             run.skipped += 1
             continue
         if result is None:
@@ -386,7 +381,7 @@ def set_retention_periods(*, years: dict[int, int], by: User) -> list[RetentionR
         for rule in RetentionRule.objects.select_for_update().filter(pk__in=years):
             new = years[rule.pk]
             if not 1 <= new <= 100:
-                raise PrivacyError("A retention period is from 1 to 100 years.")
+                raise DomainError("A retention period is from 1 to 100 years.")
             if rule.years == new:
                 continue
             rule.years, rule.updated_by = new, by
@@ -412,13 +407,15 @@ def place_hold(
     if (case is None) == (person is None):
         raise ValueError("A hold is on a case or on a person.")
     if reason not in HoldReason.values:
-        raise PrivacyError("Choose the reason for the hold.")
+        raise DomainError("Choose the reason for the hold.", field="reason")
     if not detail.strip():
-        raise PrivacyError("Say what the hold is for (for example the court and date).")
+        raise DomainError(
+            "Say what the hold is for (for example the court and date).", field="detail"
+        )
     if case is not None and AnonymisedCase.objects.filter(case=case).exists():
-        raise PrivacyError("This case has been anonymised: there is nothing left to hold.")
+        raise DomainError("This case has been anonymised: there is nothing left to hold.")
     if person is not None and AnonymisedPerson.objects.filter(person=person).exists():
-        raise PrivacyError("This person has been anonymised: there is nothing left to hold.")
+        raise DomainError("This person has been anonymised: there is nothing left to hold.")
     return LegalHold.objects.create(
         case=case, person=person, reason=reason, detail=detail.strip(), placed_by=by
     )
@@ -428,10 +425,10 @@ def place_hold(
 def lift_hold(*, hold: LegalHold, by: User, reason: str) -> LegalHold:
     """Lift a hold, with why. Retention applies again from the next daily run."""
     if not reason.strip():
-        raise PrivacyError("Say why the hold can be lifted.")
+        raise DomainError("Say why the hold can be lifted.", field="reason")
     locked = LegalHold.objects.select_for_update().get(pk=hold.pk)
     if locked.lifted_at is not None:
-        raise PrivacyError("This hold has already been lifted.")
+        raise DomainError("This hold has already been lifted.")
     locked.lifted_at, locked.lifted_by, locked.lift_reason = timezone.now(), by, reason.strip()
     locked.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
     return locked
@@ -483,16 +480,16 @@ def rectify_person(
     and "rectification" in its context); the request row names the fields and the reason.
     """
     if not reason.strip():
-        raise PrivacyError("Give the reason for the correction.")
+        raise DomainError("Give the reason for the correction.", field="reason")
     unknown = set(changes) - set(RECTIFIABLE)
     if unknown:
         raise ValueError(f"Not rectifiable here: {', '.join(sorted(unknown))}")
     locked = Person.objects.select_for_update().get(pk=person.pk)
     if AnonymisedPerson.objects.filter(person=locked).exists():
-        raise PrivacyError("This person's details have been anonymised: nothing to correct.")
+        raise DomainError("This person's details have been anonymised: nothing to correct.")
     fields = [name for name, value in changes.items() if getattr(locked, name) != value]
     if not fields:
-        raise PrivacyError("Nothing was changed: correct at least one detail.")
+        raise DomainError("Nothing was changed: correct at least one detail.")
     with pghistory.context(user=by.pk, via="privacy:rectification"):
         for name in fields:
             setattr(locked, name, changes[name])
@@ -523,21 +520,22 @@ def record_erasure_request(
     """
     reason = reason.strip()
     if not reason:
-        raise PrivacyError("Give the reason for the decision.")
+        raise DomainError("Give the reason for the decision.", field="reason")
     if decision not in ErasureDecision.values:
-        raise PrivacyError("Choose whether to erase or to refuse.")
+        raise DomainError("Choose whether to erase or to refuse.", field="decision")
     locked = Person.objects.select_for_update().get(pk=person.pk)
     case_ids = list(locked.cases.order_by("pk").values_list("pk", flat=True))
     if decision == ErasureDecision.ERASED:
         holds = active_holds(person=locked)
         if holds:
-            raise LegalHoldApplies(
+            raise DomainError(
                 "A legal hold applies "
                 f"({holds[0].get_reason_display().lower()}): the data cannot be erased. "
-                "Record the request as refused, with the hold as the reason."
+                "Record the request as refused, with the hold as the reason.",
+                code=LEGAL_HOLD,
             )
         if AnonymisedPerson.objects.filter(person=locked).exists():
-            raise PrivacyError("This person's details have already been anonymised.")
+            raise DomainError("This person's details have already been anonymised.")
         for case_id in case_ids:
             anonymise_case(
                 case=Case(pk=case_id, person_id=locked.pk),

@@ -28,6 +28,8 @@ from audit.services import record_access
 from cases.models import Case, Person
 from contact.letter_views import pdf_response
 from contact.letters import html_to_pdf
+from core.errors import DomainError
+from core.forms import add_error_to_form
 from privacy import selectors, services
 from privacy.forms import (
     ErasureForm,
@@ -131,8 +133,8 @@ class _PlaceHoldView(ManagerView, FormView):
                 detail=form.cleaned_data["detail"],
                 by=self.request.user,
             )
-        except services.PrivacyError as error:
-            form.add_error(None, str(error))
+        except DomainError as error:
+            add_error_to_form(form, error)
             return self.form_invalid(form)
         on = f"case {self.case.reference}" if self.case else "everything about this person"
         messages.success(
@@ -204,8 +206,8 @@ class LiftHoldView(ManagerView, View):
         )
         try:
             services.lift_hold(hold=hold, by=request.user, reason=form.cleaned_data["reason"])
-        except services.PrivacyError as error:
-            messages.error(request, str(error))
+        except DomainError as error:
+            messages.error(request, error.message)
         else:
             on = f"case {hold.case.reference}" if hold.case else "the person"
             messages.success(request, f"Legal hold on {on} lifted.")
@@ -354,8 +356,8 @@ class RectifyView(_PersonMixin, FormView):
                 changes=form.changes(),
                 reason=form.cleaned_data["reason"],
             )
-        except services.PrivacyError as error:
-            form.add_error(None, str(error))
+        except DomainError as error:
+            add_error_to_form(form, error)
             return self.form_invalid(form)
         messages.success(
             self.request,
@@ -390,8 +392,8 @@ class ErasureView(_PersonMixin, FormView):
                 decision=form.cleaned_data["decision"],
                 reason=form.cleaned_data["reason"],
             )
-        except services.PrivacyError as error:
-            form.add_error(None, str(error))
+        except DomainError as error:
+            add_error_to_form(form, error)
             return self.form_invalid(form)
         if request.decision == "erased":
             messages.success(

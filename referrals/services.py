@@ -28,10 +28,11 @@ from django.utils import timezone
 from accounts.models import User
 from assessments.models import ActionKind, ConsentToShare, Dvna, Level, NeedArea, PlanAction
 from cases.models import Case
-from cases.services import CaseError, transition_case
+from cases.services import transition_case
 from cases.workflow import CaseStatus, is_allowed
 from contact.letters import html_to_pdf
 from core.choices import District
+from core.errors import DomainError
 from core.working_days import end_of_working_day
 from directory.models import SupportService
 from intake.models import Organisation, SharedItem, Transfer, TransferDirection, TransferVia
@@ -50,14 +51,6 @@ REFERRAL_KINDS = frozenset(
         ActionKind.COMMUNITY_SIGNPOSTING,
     }
 )
-
-
-class ReferralRefused(CaseError):
-    """The referral breaks a rule; the message says which, for the VCC."""
-
-
-class TransferRefused(CaseError):
-    """The transfer breaks a rule; the message says which."""
 
 
 # -- The service directory ---------------------------------------------------------------
@@ -313,7 +306,7 @@ def make_referral(
     action = PlanAction.objects.select_for_update(of=("self",)).get(pk=action.pk, plan__case=case)
     problems = referral_problems(case=case, action=action, service=service)
     if problems:
-        raise ReferralRefused(" ".join(problems))
+        raise DomainError(" ".join(problems))
     consent = consent_for(case=case, service=service)
     shared = Shared.from_consent(consent)
     now = timezone.now()
@@ -407,11 +400,11 @@ def resend_referral_email(*, referral: Referral, by: User) -> Referral:
         pk=referral.pk
     )
     if referral.email_sent_at is not None:
-        raise ReferralRefused("The referral has already been emailed to the service.")
+        raise DomainError("The referral has already been emailed to the service.")
     if not referral.emailed_to:
         referral.emailed_to = referral.service.referral_email
         if not referral.emailed_to:
-            raise ReferralRefused(
+            raise DomainError(
                 f"{referral.service.name} has no referral email address in the directory."
             )
     referral.email_error = ""
@@ -427,7 +420,7 @@ def _move(referral: Referral, to: str) -> Referral:
         .get(pk=referral.pk)
     )
     if to not in REFERRAL_TRANSITIONS[locked.status]:
-        raise ReferralRefused(
+        raise DomainError(
             f"A referral that is '{ReferralStatus(locked.status).label.lower()}' cannot be "
             f"recorded as {ReferralStatus(to).label.lower()}."
         )
@@ -450,7 +443,7 @@ def record_referral_declined(*, referral: Referral, by: User, reason: str) -> Re
     """The service declined the referral, with its reason: dated, and its chase is done."""
     reason = reason.strip()
     if not reason:
-        raise ReferralRefused("Give the reason the service declined the referral.")
+        raise DomainError("Give the reason the service declined the referral.", field="reason")
     locked = _move(referral, ReferralStatus.DECLINED)
     locked.declined_at, locked.answered_by, locked.decline_reason = timezone.now(), by, reason
     locked.save(update_fields=["status", "declined_at", "answered_by", "decline_reason"])
@@ -478,7 +471,7 @@ def record_referral_chased(*, referral: Referral, by: User) -> Referral:
         .get(pk=referral.pk)
     )
     if locked.status != ReferralStatus.SENT:
-        raise ReferralRefused("The service has answered: there is nothing to chase.")
+        raise DomainError("The service has answered: there is nothing to chase.")
     now = timezone.now()
     _close_chases(locked, by=by)
     locked.chases += 1
@@ -522,15 +515,15 @@ def record_transfer_out(
     )
     if case.person.district != District.OUT_OF_AREA:
         district = case.person.get_district_display() or "not recorded"
-        raise TransferRefused(
+        raise DomainError(
             "Only a victim who lives outside Cambridgeshire and Peterborough is transferred "
             f"to another area: this victim's district is {district}."
         )
     shared = [s for s in SharedItem.values if s in set(shared)]  # in the form's order
     if not shared:
-        raise TransferRefused("Select what was sent to the other area.")
+        raise DomainError("Select what was sent to the other area.", field="shared")
     if not (area.strip() and organisation_name.strip()):
-        raise TransferRefused("Give the receiving area and service.")
+        raise DomainError("Give the receiving area and service.")
     transfer = Transfer.objects.create(
         case=case,
         direction=TransferDirection.OUT,
@@ -547,7 +540,7 @@ def record_transfer_out(
         by=by,
         via=TransferVia.WEB,
     )
-    # Raises IllegalTransition (a CaseError) if the case cannot be transferred from here.
+    # Raises DomainError (code ILLEGAL_TRANSITION) if the case cannot be transferred from here.
     transition_case(
         case=case,
         to=CaseStatus.TRANSFERRED_OUT,

@@ -20,9 +20,10 @@ from assessments.models import PlanAction
 from audit.models import AccessAction
 from audit.selectors import casework_for
 from audit.services import record_access
-from cases.services import CaseError
 from contact.letter_views import pdf_response
 from core.choices import District
+from core.errors import DomainError
+from core.forms import add_error_to_form
 from referrals import services
 from referrals.forms import (
     DeclinedForm,
@@ -120,8 +121,8 @@ class ReferralCreateView(CaseWorkMixin, FormView):
                     case=self.case, action=self.action, service=service, by=self.request.user
                 )
                 self.log(f"referral {referral.pk} to {service.name}", AccessAction.EXPORT)
-        except services.ReferralRefused as refused:
-            form.add_error(None, str(refused))
+        except DomainError as refused:
+            add_error_to_form(form, refused)
             return self.form_invalid(form)
         if referral.emailed_to:
             message = f"The referral to {service.name} has been sent by email."
@@ -157,8 +158,8 @@ class ReferralAnswerView(ReferralActionMixin, View):
     def post(self, request, *args, **kwargs):
         try:
             type(self).record(referral=self.referral, by=request.user)
-        except CaseError as error:
-            messages.error(request, str(error))
+        except DomainError as error:
+            messages.error(request, error.message)
         else:
             messages.success(request, self.done.format(service=self.referral.service.name))
         return self.back_to_case()
@@ -199,8 +200,8 @@ class ReferralDeclinedView(ReferralActionMixin, FormView):
             services.record_referral_declined(
                 referral=self.referral, by=self.request.user, reason=form.cleaned_data["reason"]
             )
-        except CaseError as error:
-            form.add_error(None, str(error))
+        except DomainError as error:
+            add_error_to_form(form, error)
             return self.form_invalid(form)
         messages.success(
             self.request, f"The referral to {self.referral.service.name} is recorded as declined."
@@ -257,8 +258,8 @@ class TransferOutView(CaseWorkMixin, FormView):
                     f"transfer {transfer.pk} out to {transfer.organisation_name}"[:200],
                     AccessAction.EXPORT,
                 )
-        except CaseError as error:
-            form.add_error(None, str(error))
+        except DomainError as error:
+            add_error_to_form(form, error)
             return self.form_invalid(form)
         messages.success(
             self.request,

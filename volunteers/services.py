@@ -34,6 +34,7 @@ from cases.choices import LANGUAGES
 from cases.models import Case
 from cases.workflow import SUPPORT_STATUSES, CaseStatus
 from core.choices import District
+from core.errors import DomainError
 from volunteers.models import (
     ACCREDITATION_WARNING_DAYS,
     MAX_HOURS_PER_DAY,
@@ -53,15 +54,6 @@ LANGUAGE_LABELS = dict(LANGUAGES)
 def hours_text(hours: Decimal) -> str:
     """Hours as people write them: 8, 1.5, 0.25."""
     return f"{hours.normalize():f}"
-
-
-class VolunteerError(Exception):
-    """A volunteering rule was broken; the message is for the user. `field` names the form
-    field it belongs to, when there is one."""
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 # --- The profile --------------------------------------------------------------------------
@@ -84,37 +76,37 @@ class VolunteerDetails:
 
 def _check_details(details: VolunteerDetails) -> None:
     if not details.languages:
-        raise VolunteerError(
+        raise DomainError(
             "Select at least one language the volunteer can support a victim in",
             field="languages",
         )
     unknown = [d for d in details.districts if d not in District.values]
     if not details.districts or unknown:
-        raise VolunteerError("Select the districts the volunteer can visit", field="districts")
+        raise DomainError("Select the districts the volunteer can visit", field="districts")
     if not Decimal("0") <= details.hours_per_week <= Decimal("40"):
-        raise VolunteerError("Enter the hours a week as a number from 0 to 40",
-                             field="hours_per_week")
+        raise DomainError("Enter the hours a week as a number from 0 to 40",
+                          field="hours_per_week")
     if details.accredited_on and details.trained_on and details.accredited_on < details.trained_on:
-        raise VolunteerError("A volunteer is accredited after their training: check the dates",
-                             field="accredited_on")
+        raise DomainError("A volunteer is accredited after their training: check the dates",
+                          field="accredited_on")
     if details.accreditation_expires_on and not details.accredited_on:
-        raise VolunteerError("Enter the date of accreditation as well as its expiry",
-                             field="accredited_on")
+        raise DomainError("Enter the date of accreditation as well as its expiry",
+                          field="accredited_on")
     if details.accredited_on and not details.accreditation_expires_on:
-        raise VolunteerError("Enter when the accreditation expires (accreditation is renewed)",
-                             field="accreditation_expires_on")
+        raise DomainError("Enter when the accreditation expires (accreditation is renewed)",
+                          field="accreditation_expires_on")
     if (
         details.accredited_on
         and details.accreditation_expires_on
         and details.accreditation_expires_on <= details.accredited_on
     ):
-        raise VolunteerError("The accreditation must expire after the date it was given",
-                             field="accreditation_expires_on")
+        raise DomainError("The accreditation must expire after the date it was given",
+                          field="accreditation_expires_on")
 
 
 def _require_manager(by: User) -> None:
     if not by.has_perm("cases.allocate_case"):
-        raise VolunteerError("Only a hub manager can manage volunteers.")
+        raise DomainError("Only a hub manager can manage volunteers.")
 
 
 @transaction.atomic
@@ -140,9 +132,9 @@ def create_volunteer(
     _check_details(details)
     if user is None:
         if not username:
-            raise VolunteerError("Enter a username for the volunteer's login", field="username")
+            raise DomainError("Enter a username for the volunteer's login", field="username")
         if User.objects.filter(username__iexact=username).exists():
-            raise VolunteerError(f"The username {username!r} is taken", field="username")
+            raise DomainError(f"The username {username!r} is taken", field="username")
         user = create_staff_user(
             username=username,
             password=password,
@@ -152,9 +144,9 @@ def create_volunteer(
         )
     else:
         if role_of(user) != Role.VOLUNTEER:
-            raise VolunteerError(f"{user} does not have the volunteer role", field="user")
+            raise DomainError(f"{user} does not have the volunteer role", field="user")
         if Volunteer.objects.filter(user=user).exists():
-            raise VolunteerError(f"{user} already has a volunteer profile", field="user")
+            raise DomainError(f"{user} already has a volunteer profile", field="user")
     return Volunteer.objects.create(user=user, **asdict(details))
 
 
@@ -171,7 +163,7 @@ def update_volunteer(*, volunteer: Volunteer, details: VolunteerDetails, by: Use
     if not details.active and locked.active:
         current = locked.allocations.filter(active=True).count()
         if current:
-            raise VolunteerError(
+            raise DomainError(
                 f"{locked} still supports {current} victim{'s' if current != 1 else ''}: "
                 "end those allocations first",
                 field="active",
@@ -240,11 +232,11 @@ def allocate_volunteer(*, case: Case, volunteer: Volunteer, by: User) -> Volunte
     accreditation current (service specification: "trained, and accredited in-house").
     """
     if not _can_work_cases(by):
-        raise VolunteerError("Only a Victim Care Co-ordinator or a hub manager can allocate "
-                             "a volunteer.")
+        raise DomainError("Only a Victim Care Co-ordinator or a hub manager can allocate "
+                          "a volunteer.")
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if not locked.is_open:
-        raise VolunteerError(
+        raise DomainError(
             f"Case {locked.reference} is {CaseStatus(locked.status).label.lower()}: "
             "a volunteer can only be allocated to an open case."
         )
@@ -254,22 +246,22 @@ def allocate_volunteer(*, case: Case, volunteer: Volunteer, by: User) -> Volunte
         .first()
     )
     if current is not None:
-        raise VolunteerError(
+        raise DomainError(
             f"{current.volunteer} already supports this victim: end that allocation first."
         )
     vol = Volunteer.objects.select_related("user").get(pk=volunteer.pk)
     today = timezone.localdate()
     if not vol.active or not vol.user.is_active:
-        raise VolunteerError(f"{vol} no longer volunteers with the hub.")
+        raise DomainError(f"{vol} no longer volunteers with the hub.")
     if not vol.available:
         notes = f" ({vol.availability_notes})" if vol.availability_notes else ""
-        raise VolunteerError(f"{vol} is not available for a new victim{notes}.")
+        raise DomainError(f"{vol} is not available for a new victim{notes}.")
     if not vol.accreditation_current(today):
         if vol.accredited_on is None or vol.accredited_on > today:
-            raise VolunteerError(
+            raise DomainError(
                 f"{vol} is not accredited yet: only accredited volunteers visit victims."
             )
-        raise VolunteerError(
+        raise DomainError(
             f"{vol}'s accreditation expired on {vol.accreditation_expires_on:%-d %B %Y}: "
             "renew it before allocating a victim."
         )
@@ -277,7 +269,7 @@ def allocate_volunteer(*, case: Case, volunteer: Volunteer, by: User) -> Volunte
         with transaction.atomic():
             return VolunteerAllocation.objects.create(case=locked, volunteer=vol, allocated_by=by)
     except IntegrityError as error:  # a concurrent allocation won the race
-        raise VolunteerError(
+        raise DomainError(
             "Another volunteer was allocated to this victim a moment ago: reload the page."
         ) from error
 
@@ -291,11 +283,11 @@ def end_allocation(
     Rule: a VCC or hub manager ends it (the volunteer tells their VCC).
     """
     if not _can_work_cases(by):
-        raise VolunteerError("Only a Victim Care Co-ordinator or a hub manager can end an "
-                             "allocation.")
+        raise DomainError("Only a Victim Care Co-ordinator or a hub manager can end an "
+                          "allocation.")
     locked = VolunteerAllocation.objects.select_for_update().get(pk=allocation.pk)
     if not locked.active:
-        raise VolunteerError("This allocation has already ended.")
+        raise DomainError("This allocation has already ended.")
     locked.active = False
     locked.ended_at = timezone.now()
     locked.ended_by = by
@@ -332,37 +324,37 @@ def log_hours(
     own = locked.volunteer.user_id == by.pk
     if own:
         if not locked.active or not locked.volunteer.active:
-            raise VolunteerError("This allocation has ended: ask your VCC to log the hours.")
+            raise DomainError("This allocation has ended: ask your VCC to log the hours.")
     elif not _can_work_cases(by):
-        raise VolunteerError("You can log hours only on your own visits.")
+        raise DomainError("You can log hours only on your own visits.")
 
     if hours is None:
-        raise VolunteerError("Enter the hours you gave, for example 1.5", field="hours")
+        raise DomainError("Enter the hours you gave, for example 1.5", field="hours")
     if hours <= 0:
-        raise VolunteerError("Enter hours of more than 0", field="hours")
+        raise DomainError("Enter hours of more than 0", field="hours")
     if hours > MAX_HOURS_PER_DAY:
-        raise VolunteerError(
+        raise DomainError(
             f"Enter no more than {hours_text(MAX_HOURS_PER_DAY)} hours for one day", field="hours"
         )
     if on is None:
-        raise VolunteerError("Enter the date of the visit", field="date")
+        raise DomainError("Enter the date of the visit", field="date")
     today = timezone.localdate()
     if on > today:
-        raise VolunteerError("The date of the visit cannot be in the future", field="date")
+        raise DomainError("The date of the visit cannot be in the future", field="date")
     started = timezone.localdate(locked.allocated_at)
     if on < started:
-        raise VolunteerError(
+        raise DomainError(
             f"The date is before the allocation began ({started:%-d %B %Y})", field="date"
         )
     if locked.ended_at is not None and on > timezone.localdate(locked.ended_at):
-        raise VolunteerError(
+        raise DomainError(
             f"The date is after the allocation ended ({locked.ended_at:%-d %B %Y})", field="date"
         )
     that_day = VolunteerHours.objects.filter(
         allocation__volunteer_id=locked.volunteer_id, date=on
     ).aggregate(total=Sum("hours"))["total"] or Decimal("0")
     if that_day + hours > MAX_HOURS_PER_DAY:
-        raise VolunteerError(
+        raise DomainError(
             f"{hours_text(that_day)} hours are already logged on {on:%-d %B %Y}: no more than "
             f"{hours_text(MAX_HOURS_PER_DAY)} hours a day in all",
             field="hours",

@@ -13,6 +13,8 @@ from django.views.generic import FormView, TemplateView
 from audit.models import AccessAction
 from audit.selectors import casework_for
 from audit.services import record_access
+from core.errors import DomainError
+from core.forms import add_error_to_form
 from volunteers import selectors, services
 from volunteers.forms import (
     EndAllocationForm,
@@ -25,11 +27,6 @@ from volunteers.models import Volunteer, VolunteerAllocation
 MANAGE = "cases.allocate_case"
 CASEWORK = ("cases.view_casework", "cases.work_case")
 VISIT = "volunteers.visit_victims"
-
-
-def _refused(form, error: services.VolunteerError):
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, str(error))
 
 
 # --- The pool (hub managers) ---------------------------------------------------------------
@@ -70,8 +67,8 @@ class VolunteerCreateView(PermissionRequiredMixin, FormView):
                 first_name=d["first_name"].strip(),
                 last_name=d["last_name"].strip(),
             )
-        except services.VolunteerError as error:
-            _refused(form, error)
+        except DomainError as error:
+            add_error_to_form(form, error)
             return self.form_invalid(form)
         messages.success(self.request, f"{volunteer} has been added to the volunteer pool.")
         return redirect("volunteers:pool")
@@ -102,8 +99,8 @@ class VolunteerEditView(PermissionRequiredMixin, FormView):
             services.update_volunteer(
                 volunteer=self.volunteer, details=form.to_details(), by=self.request.user
             )
-        except services.VolunteerError as error:
-            _refused(form, error)
+        except DomainError as error:
+            add_error_to_form(form, error)
             return self.form_invalid(form)
         messages.success(self.request, f"{self.volunteer}'s profile has been saved.")
         return redirect("volunteers:pool")
@@ -165,8 +162,8 @@ class AllocateVolunteerView(CaseVolunteerMixin, TemplateView):
         )
         try:
             services.allocate_volunteer(case=self.case, volunteer=volunteer, by=request.user)
-        except services.VolunteerError as error:
-            messages.error(request, str(error))
+        except DomainError as error:
+            messages.error(request, error.message)
             return redirect("volunteers:allocate", pk=self.case.pk)
         messages.success(
             request,
@@ -217,8 +214,8 @@ class EndAllocationView(CaseVolunteerMixin, FormView):
             services.end_allocation(
                 allocation=allocation, by=self.request.user, reason=form.cleaned_data["reason"]
             )
-        except services.VolunteerError as error:
-            messages.error(self.request, str(error))
+        except DomainError as error:
+            messages.error(self.request, error.message)
         else:
             messages.success(self.request, f"{allocation.volunteer}'s allocation has ended.")
         return self.back_to_case(allocation.case_id)
@@ -266,8 +263,8 @@ class StaffLogHoursView(CaseVolunteerMixin, FormView):
                 hours=d["hours"],
                 notes=d["notes"].strip(),
             )
-        except services.VolunteerError as error:
-            _refused(form, error)
+        except DomainError as error:
+            add_error_to_form(form, error)
             return self.form_invalid(form)
         logged = services.hours_text(d["hours"])
         messages.success(self.request, f"{logged} hours logged for {self.allocation.volunteer}.")
@@ -342,8 +339,8 @@ class VisitView(PermissionRequiredMixin, FormView):
                 hours=d["hours"],
                 notes=d["notes"].strip(),
             )
-        except services.VolunteerError as error:
-            _refused(form, error)
+        except DomainError as error:
+            add_error_to_form(form, error)
             return self.form_invalid(form)
         logged = services.hours_text(d["hours"])
         messages.success(self.request, f"{logged} hours logged. Thank you.")

@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from assessments.dvna_services import record_dvna
 from assessments.models import ActionUpdate, PlanAction, RecoveryPlan
-from assessments.support_services import StalePlan, add_action
+from assessments.support_services import add_action
 from cases.models import CaseTransition
+from core.errors import STALE, DomainError
 from directory.models import SupportService
 from scheduling.models import ItemKind, ItemState, ScheduledItem
 from tests.assessments.builders import (
@@ -155,6 +156,9 @@ def test_a_plan_without_actions_or_review_date_is_refused(client, vcc_user, asse
     assert "There is a problem" in page
     assert "Enter the date of the first review" in page
     assert "Add at least one action to the plan" in page  # every problem at once
+    form = response.context["form"]
+    assert form.non_field_errors() == ["Add at least one action to the plan"]
+    assert form.errors["next_review_on"] == ["Enter the date of the first review"]
     body.update(date_fields("next_review_on", in_days(-1)))
     page = client.post(reverse("support:plan_new", args=[assessed.pk]), body).content.decode()
     assert "Add at least one action to the plan" in page
@@ -181,6 +185,24 @@ def test_bad_actions_get_errors_against_their_row(client, vcc_user, assessed):
     assert "Action 2: Say what the action is" in page
     assert "Action 2: Choose the areas of need the action addresses" in page
     assert not RecoveryPlan.objects.exists()
+    formset = response.context["formset"]
+    assert formset.forms[1].errors == {
+        "description": ["Say what the action is"],
+        "need_areas": ["Choose the areas of need the action addresses"],
+    }
+
+
+def test_an_actions_error_lands_on_its_row_when_a_row_above_is_left_empty(
+    client, vcc_user, assessed
+):
+    client.force_login(vcc_user)
+    response = client.post(
+        reverse("support:plan_new", args=[assessed.pk]),
+        agree_body(vcc_user, action_form(1, vcc_user, description="")),
+    )
+    forms = response.context["formset"].forms
+    assert (forms[0].errors, forms[1].errors) == ({}, {"description": ["Say what the action is"]})
+    assert response.context["form"].errors == {}
 
 
 def test_no_plan_before_the_dvna(client, vcc_user):
@@ -217,8 +239,9 @@ def test_a_stale_plan_save_is_refused_and_saves_nothing(client, vcc_user, manage
     assert not ActionUpdate.objects.exists()
     plan.refresh_from_db()
     assert plan.version == 2
-    with pytest.raises(StalePlan):
+    with pytest.raises(DomainError) as refused:
         add_action(plan=plan, version=1, details=action(vcc_user), by=vcc_user)
+    assert refused.value.code == STALE
 
 
 def test_moving_the_review_date_moves_the_review_on_my_work(client, vcc_user):

@@ -33,8 +33,9 @@ from audit.models import (
     Notification,
 )
 from audit.selectors import casework_for
-from audit.services import AccessError, break_glass
+from audit.services import break_glass
 from cases.models import Case
+from core.errors import DomainError
 from scheduling.models import ItemKind, ItemState
 from scheduling.services import run_item
 from tests.factories import CaseFactory, PersonFactory, user_with_role
@@ -116,6 +117,34 @@ def test_a_reason_is_required(client, other_vcc, restricted, reason):
     assert not CaseAccessGrant.objects.exists()
     assert not AccessLog.objects.filter(action=AccessAction.BREAK_GLASS).exists()
     assert _page(client, restricted).status_code == 403
+
+
+def test_a_reason_short_once_its_spaces_are_closed_up_is_refused_on_its_field(
+    client, other_vcc, restricted
+):
+    client.force_login(other_vcc)
+    response = _break(client, restricted, "too         short")
+    assert response.status_code == 403
+    assert response.context["form"].errors == {
+        "reason": ["Give a reason of at least 10 characters."]
+    }
+    assert not CaseAccessGrant.objects.exists()
+
+
+def test_naming_with_a_reason_short_once_closed_up_is_refused_on_its_field(
+    client, manager_user, other_vcc, restricted
+):
+    client.force_login(manager_user)
+    response = client.post(
+        reverse("audit:case_access", args=[restricted.pk]),
+        {"user": other_vcc.pk, "reason": "too         short"},
+    )
+    assert response.status_code == 200
+    assert response.context["name_form"].errors == {
+        "reason": ["Give a reason of at least 10 characters."]
+    }
+    assert "Give a reason of at least 10 characters." in response.content.decode()
+    assert not CaseAccessGrant.objects.exists()
 
 
 def test_breaking_the_glass_grants_eight_hours_and_logs_the_reason(
@@ -262,7 +291,7 @@ def test_each_notice_is_scheduled_once_even_if_the_break_is_tried_again(
         break_glass(request=request, case=restricted, reason=REASON)
         raise RuntimeError("deadlock detected")
     grant = break_glass(request=request, case=restricted, reason=REASON)
-    with pytest.raises(AccessError):  # a double click: the case is open to them now
+    with pytest.raises(DomainError):  # a double click: the case is open to them now
         break_glass(request=request, case=restricted, reason=REASON)
 
     notices = Notification.objects.filter(grant=grant)

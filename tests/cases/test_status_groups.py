@@ -25,7 +25,6 @@ from django.conf import settings
 from django.utils import timezone
 
 from assessments.support_services import can_close_support, close_case
-from cases.services import CaseError
 from cases.workflow import (
     CALLING_STATUSES,
     CONTACT_DECISION_STATUSES,
@@ -48,6 +47,7 @@ from contact.services import (
     record_contact_outcome,
     record_victim_got_in_touch,
 )
+from core.errors import DomainError
 from tests.factories import CaseFactory
 
 S = CaseStatus
@@ -201,7 +201,7 @@ def test_can_reopen_agrees_with_the_service(status, vcc_user):
     expected = can_reopen(case)
     try:
         record_victim_got_in_touch(case=case, by=vcc_user)
-    except CaseError:
+    except DomainError:
         assert not expected
     else:
         assert expected
@@ -218,7 +218,7 @@ def test_can_record_outcome_agrees_with_the_service(status, vcc_user):
     expected = can_record_outcome(case)
     try:
         record_contact_outcome(case=case, outcome=ContactOutcome.ACCEPTED, by=vcc_user)
-    except CaseError:
+    except DomainError:
         assert not expected
     else:
         assert expected
@@ -238,7 +238,7 @@ def test_can_close_support_agrees_with_the_service(status, vcc_user):
     expected = can_close_support(case)
     try:
         close_case(case=case, reason="support_complete", outcomes={}, by=vcc_user)
-    except CaseError:
+    except DomainError:
         assert not expected
     else:
         assert expected

@@ -6,8 +6,9 @@ import pytest
 from django.db import IntegrityError, InternalError, transaction
 
 from cases.models import CaseTransition
-from cases.services import IllegalTransition, open_case, transition_case
+from cases.services import open_case, transition_case
 from cases.workflow import OPEN_STATUSES, TRANSITIONS, CaseStatus, status_after_triage
+from core.errors import ILLEGAL_TRANSITION, DomainError
 from tests.factories import CaseFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -75,8 +76,9 @@ def test_closing_sets_closed_at_and_reopening_clears_it(vcc_user):
 
 def test_an_illegal_move_raises_a_domain_error_and_writes_nothing(vcc_user):
     case = CaseFactory(status=CaseStatus.LETTER_ONLY)
-    with pytest.raises(IllegalTransition, match="cannot move to 'Recovery plan in place'"):
+    with pytest.raises(DomainError, match="cannot move to 'Recovery plan in place'") as refused:
         transition_case(case=case, to=CaseStatus.IN_SUPPORT, by=vcc_user)
+    assert refused.value.code == ILLEGAL_TRANSITION
     case.refresh_from_db()
     assert case.status == CaseStatus.LETTER_ONLY
     assert not CaseTransition.objects.filter(case=case).exists()
@@ -85,7 +87,7 @@ def test_an_illegal_move_raises_a_domain_error_and_writes_nothing(vcc_user):
 def test_transferred_out_is_final(vcc_user):
     case = CaseFactory(status=CaseStatus.TRANSFERRED_OUT)
     for status in CaseStatus.values:
-        with pytest.raises(IllegalTransition):
+        with pytest.raises(DomainError):
             transition_case(case=case, to=status, by=vcc_user)
 
 
@@ -123,7 +125,7 @@ def test_a_new_case_opens_in_its_first_status_with_both_timeline_rows(vcc_user):
 def test_a_new_case_cannot_open_in_a_status_the_table_does_not_allow(status, vcc_user):
     from cases.models import Case
 
-    with pytest.raises(IllegalTransition, match="cannot start as"):
+    with pytest.raises(DomainError, match="cannot start as"):
         open_case(to=status, by=vcc_user, received="x", reason="", person=PersonFactory(),
                   source="self_referral", route="hub_contact")
     assert not Case.objects.exists()

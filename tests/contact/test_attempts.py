@@ -7,11 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from cases.services import CaseError
 from contact.models import ContactAttempt, ContactNote, ContactOutcome, Letter
 from contact.selectors import contact_log
 from contact.services import (
-    AttemptRefused,
     add_note,
     attempt_problems,
     band_of,
@@ -20,6 +18,7 @@ from contact.services import (
     record_contact_outcome,
     record_victim_got_in_touch,
 )
+from core.errors import NON_FIELD, DomainError
 from scheduling.models import ItemState, ScheduledItem
 from tests.factories import CaseFactory, PersonFactory
 
@@ -76,17 +75,17 @@ def test_three_failed_attempts_on_different_days_and_bands_send_the_follow_up_le
 
 def test_a_second_attempt_on_the_same_day_is_refused_with_the_reason(case, vcc_user):
     attempt(case, MON_10, vcc_user)
-    with pytest.raises(AttemptRefused) as refused:
+    with pytest.raises(DomainError) as refused:
         attempt(case, MON_14, vcc_user)
-    assert any("on different days" in p for p in refused.value.problems)
+    assert any("on different days" in p for p in refused.value.fields[NON_FIELD])
     assert ContactAttempt.objects.filter(case=case).count() == 1
 
 
 def test_a_second_attempt_in_the_same_part_of_the_day_is_refused(case, vcc_user):
     attempt(case, MON_10, vcc_user)
-    with pytest.raises(AttemptRefused) as refused:
+    with pytest.raises(DomainError) as refused:
         attempt(case, TUE_10, vcc_user)
-    assert refused.value.problems == [
+    assert refused.value.fields[NON_FIELD] == [
         "An attempt was already made in the morning (Monday 3 March): "
         "try another part of the day."
     ]
@@ -104,20 +103,20 @@ def test_never_outside_the_victims_safe_times_or_on_an_unsafe_number(vcc_user):
 def test_not_safe_to_call_and_no_messages(vcc_user):
     case = CaseFactory(person=PersonFactory(safe_to_call=False, may_leave_message=False),
                        status="awaiting_contact")
-    with pytest.raises(AttemptRefused) as refused:
+    with pytest.raises(DomainError) as refused:
         attempt(case, MON_10, vcc_user, outcome="voicemail")
-    assert "The victim said it is not safe to phone them." in refused.value.problems
-    assert "The victim said no message may be left." in refused.value.problems
+    assert "The victim said it is not safe to phone them." in refused.value.fields[NON_FIELD]
+    assert "The victim said no message may be left." in refused.value.fields[NON_FIELD]
 
 
 def test_outside_calling_hours_is_refused(case, vcc_user):
-    with pytest.raises(AttemptRefused, match="outside calling hours"):
+    with pytest.raises(DomainError, match="outside calling hours"):
         attempt(case, datetime(2025, 3, 3, 21, 30, tzinfo=LONDON), vcc_user)
 
 
 def test_a_manager_may_override_with_a_recorded_reason(case, vcc_user, manager_user):
     attempt(case, MON_10, vcc_user)
-    with pytest.raises(AttemptRefused, match="Only a hub manager"):
+    with pytest.raises(DomainError, match="Only a hub manager"):
         attempt(case, MON_14, vcc_user, override_reason="Victim asked us to ring back")
     override = attempt(case, MON_14, manager_user, override_reason="Victim asked us to ring back")
     assert override.override_reason == "Victim asked us to ring back"
@@ -127,7 +126,7 @@ def test_a_manager_may_override_with_a_recorded_reason(case, vcc_user, manager_u
 
 def test_calls_are_not_made_on_cases_that_are_not_awaiting_contact(vcc_user):
     letter_only = CaseFactory(route="letter_only", status="letter_only")
-    with pytest.raises(AttemptRefused, match="not for hub contact"):
+    with pytest.raises(DomainError, match="not for hub contact"):
         attempt(letter_only, MON_10, vcc_user)
 
 
@@ -189,11 +188,12 @@ def test_declined_and_signposted_record_why(case, vcc_user, outcome, detail, sta
 
 
 def test_declined_needs_a_reason_and_an_outcome_needs_contact(case, vcc_user):
-    with pytest.raises(CaseError, match="contacted first"):
-        record_contact_outcome(case=case, outcome=ContactOutcome.ACCEPTED, by=vcc_user)
+    with pytest.raises(DomainError, match="contacted first"):
+        record_contact_outcome(case=case, outcome="accepted", by=vcc_user)
     attempt(case, MON_10, vcc_user, outcome="contacted")
-    with pytest.raises(CaseError, match="Give the reason"):
-        record_contact_outcome(case=case, outcome=ContactOutcome.DECLINED, by=vcc_user, detail="  ")
+    with pytest.raises(DomainError, match="Give the reason") as refused:
+        record_contact_outcome(case=case, outcome="declined", by=vcc_user, detail="  ")
+    assert refused.value.fields == {"detail": ["Give the reason the victim declined support."]}
 
 
 def test_a_victim_who_gets_in_touch_after_no_contact_reopens_the_case(case, vcc_user):

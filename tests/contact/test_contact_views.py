@@ -49,6 +49,8 @@ def test_a_call_that_breaks_the_rules_is_refused_with_the_reason(client, vcc_use
     assert response.status_code == 200
     assert "This call breaks the contact rules" in page
     assert "the three attempts must be on different days" in page
+    problems = response.context["form"].non_field_errors()
+    assert any("the three attempts must be on different days" in p for p in problems)
     assert ContactAttempt.objects.count() == 1
     assert "Reason for overriding" not in page  # only managers may override
 
@@ -70,6 +72,9 @@ def test_the_outcome_form_and_a_restricted_note(client, vcc_user, manager_user, 
     response = client.post(reverse("contact:record_outcome", args=[case.pk]),
                            {"outcome": "declined", "detail": ""})
     assert "Give the reason the victim declined support" in response.content.decode()
+    assert response.context["form"].errors == {
+        "detail": ["Give the reason the victim declined support."]
+    }
     client.post(reverse("contact:record_outcome", args=[case.pk]),
                 {"outcome": "declined", "detail": "Has family support"})
     case.refresh_from_db()

@@ -16,7 +16,6 @@ from pypdf import PdfReader
 
 from accounts.roles import Role
 from audit.models import AccessLog
-from cases.services import CaseError
 from contact import letters
 from contact.letters import (
     NO_LETTERS_TO_PRINT,
@@ -29,6 +28,7 @@ from contact.letters import (
 )
 from contact.models import Channel, Letter, LetterKind, LetterStatus
 from contact.services import queue_letter
+from core.errors import DomainError
 from scheduling.services import WorkFailed, dispatch_due_items
 from tests.factories import CaseFactory, PersonFactory, ivna_payload, user_with_role
 
@@ -329,7 +329,7 @@ def test_print_run_joins_the_approved_letters_and_marks_them_sent(settings, vcc_
     unapproved.refresh_from_db()
     assert unapproved.status == LetterStatus.RENDERED
 
-    with pytest.raises(CaseError, match=NO_LETTERS_TO_PRINT):
+    with pytest.raises(DomainError, match=NO_LETTERS_TO_PRINT):
         print_run(by=vcc_user)
 
     again = day_batch(timezone.localdate())

@@ -125,6 +125,23 @@ def test_wrong_answers_get_a_message_and_save_nothing(client, police_user, overr
     assert counts() == (0, 0, 0, 0, 0)
 
 
+def test_the_services_cross_field_errors_are_shown_on_the_forms_fields(client, police_user):
+    client.force_login(police_user)
+    response = client.post(
+        reverse("intake:ivna_new"),
+        form_data(date_of_birth_2="2099", offence_date_2=str(timezone.localdate().year + 1)),
+    )
+    assert response.context["form"].errors == {
+        # The form has one date for the crime: both of the service's messages about it.
+        "offence_date": [
+            "The offence date cannot be in the future.",
+            "The crime cannot be reported before the offence date.",
+        ],
+        "date_of_birth": ["The date of birth must be before the offence date."],
+    }
+    assert counts() == (0, 0, 0, 0, 0)
+
+
 def test_an_oversize_answer_is_refused(client, police_user):
     client.force_login(police_user)
     response = client.post(reverse("intake:ivna_new"), form_data(notes="x" * 5000))

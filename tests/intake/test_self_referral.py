@@ -213,6 +213,7 @@ def test_a_refused_submission_saves_nothing(client, overrides, message):
     page = response.content.decode()
     assert message in page
     assert "govuk-error-summary" in page
+    assert [message in e for e in response.context["form"].non_field_errors()] == [True]
     assert snapshot() == before
 
 

@@ -114,9 +114,10 @@ def test_a_legal_hold_stops_an_erasure(client, manager_user, victim):
                              placed_by=manager_user)
     client.force_login(manager_user)
     url = reverse("privacy:erasure", args=[victim.person.pk])
-    page = client.post(url, {"decision": "erased", "reason": "Asked.", "confirm": "on"}
-                       ).content.decode()
-    assert "A legal hold applies" in page
+    response = client.post(url, {"decision": "erased", "reason": "Asked.", "confirm": "on"})
+    assert "A legal hold applies" in response.content.decode()
+    summary = response.context["form"].non_field_errors()
+    assert len(summary) == 1 and summary[0].startswith("A legal hold applies")
     assert not AnonymisedCase.objects.exists()
     assert not DataSubjectRequest.objects.exists()
     # The refusal, with the hold as the reason, is recorded.

@@ -9,6 +9,7 @@ from django.core import mail
 from django.db import transaction
 from django.urls import reverse
 
+from core.errors import DomainError
 from referrals import services
 from referrals.models import Referral
 from scheduling.models import ItemKind, ItemState
@@ -35,7 +36,7 @@ def test_the_email_is_scheduled_once_even_if_the_referral_is_made_twice(
     case, action, service, vcc_user, refer
 ):
     referral = refer()
-    with pytest.raises(services.ReferralRefused, match="already referred"):
+    with pytest.raises(DomainError, match="already referred"):
         services.make_referral(case=case, action=action, service=service, by=vcc_user)
 
     item = items(ItemKind.REFERRAL_EMAIL).get()
@@ -132,7 +133,7 @@ def test_send_again_while_its_item_is_due_offers_that_item_not_another(
     send_again()
     item.refresh_from_db()
     assert item.state == ItemState.DONE and len(mail.outbox) == 1
-    with pytest.raises(services.ReferralRefused, match="already been emailed"):
+    with pytest.raises(DomainError, match="already been emailed"):
         send_again()
     assert items(ItemKind.REFERRAL_EMAIL).count() == 1 and len(mail.outbox) == 1
 

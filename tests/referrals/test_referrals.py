@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from assessments.models import PlanAction
 from audit.models import AccessLog
+from core.errors import DomainError
 from directory.models import SupportService
 from referrals import services
 from referrals.models import Referral, ReferralStatus
@@ -85,7 +86,7 @@ def test_consent_to_another_service_does_not_count(
 
 
 def test_the_service_refuses_too_not_only_the_page(case, action, service, vcc_user):
-    with pytest.raises(services.ReferralRefused, match="recorded in the DVNA first"):
+    with pytest.raises(DomainError, match="recorded in the DVNA first"):
         services.make_referral(case=case, action=action, service=service, by=vcc_user)
     assert Referral.objects.count() == 0
 
@@ -304,10 +305,10 @@ def test_declined_needs_a_reason(client, vcc_user, case, referral):
 
 
 def test_the_lifecycle_is_one_way(case, referral, vcc_user):
-    with pytest.raises(services.ReferralRefused, match="cannot be recorded as completed"):
+    with pytest.raises(DomainError, match="cannot be recorded as completed"):
         services.record_referral_completed(referral=referral, by=vcc_user)
     services.record_referral_declined(referral=referral, by=vcc_user, reason="Full")
-    with pytest.raises(services.ReferralRefused):
+    with pytest.raises(DomainError):
         services.record_referral_accepted(referral=referral, by=vcc_user)
 
 

@@ -206,6 +206,9 @@ def test_the_transfer_in_form_errors(client, manager_user):
         reverse("intake:transfer_in"), transfer_in_form(organisation="other_force")
     )
     assert "Give the name of the force that sent it" in response.content.decode()
+    assert response.context["form"].errors == {
+        "organisation_name": ["Give the name of the force that sent it."]
+    }
     assert not Case.objects.exists()
 
 

@@ -9,10 +9,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.roles import Role
+from core.errors import DomainError
 from tests.factories import CaseFactory, user_with_role
 from tests.volunteers.factories import AllocationFactory, VolunteerFactory
 from volunteers.models import VolunteerAllocation
-from volunteers.services import VolunteerError, allocate_volunteer, end_allocation
+from volunteers.services import allocate_volunteer, end_allocation
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +38,7 @@ def test_a_vcc_allocates_an_available_accredited_volunteer(vcc_user):
 )
 def test_refuses_a_volunteer_who_cannot_visit(manager_user, profile, message):
     case, volunteer = CaseFactory(), VolunteerFactory(**profile)
-    with pytest.raises(VolunteerError) as refused:
+    with pytest.raises(DomainError) as refused:
         allocate_volunteer(case=case, volunteer=volunteer, by=manager_user)
     assert str(refused.value) == f"{volunteer} {message}"
     assert not VolunteerAllocation.objects.exists()
@@ -49,14 +50,14 @@ def test_refuses_a_volunteer_whose_accreditation_has_expired(manager_user):
         accredited_on=today - timedelta(days=400),
         accreditation_expires_on=today - timedelta(days=2),
     )
-    with pytest.raises(VolunteerError, match="accreditation expired on .*: renew it"):
+    with pytest.raises(DomainError, match="accreditation expired on .*: renew it"):
         allocate_volunteer(case=CaseFactory(), volunteer=volunteer, by=manager_user)
 
 
 def test_one_volunteer_at_a_time_per_case(vcc_user):
     case = CaseFactory()
     first = allocate_volunteer(case=case, volunteer=VolunteerFactory(), by=vcc_user)
-    with pytest.raises(VolunteerError, match="already supports this victim: end that"):
+    with pytest.raises(DomainError, match="already supports this victim: end that"):
         allocate_volunteer(case=case, volunteer=VolunteerFactory(), by=vcc_user)
 
     end_allocation(allocation=first, by=vcc_user, reason="Moved away")
@@ -74,17 +75,17 @@ def test_the_database_refuses_a_second_active_allocation():
 
 def test_only_open_cases_get_a_volunteer(vcc_user):
     case = CaseFactory(status="closed")
-    with pytest.raises(VolunteerError, match="only be allocated to an open case"):
+    with pytest.raises(DomainError, match="only be allocated to an open case"):
         allocate_volunteer(case=case, volunteer=VolunteerFactory(), by=vcc_user)
 
 
 @pytest.mark.parametrize("role", [Role.VOLUNTEER, Role.POLICE, Role.OPCC])
 def test_only_vccs_and_managers_allocate_and_end(role):
     someone = user_with_role(role)
-    with pytest.raises(VolunteerError, match="Only a Victim Care Co-ordinator or a hub manager"):
+    with pytest.raises(DomainError, match="Only a Victim Care Co-ordinator or a hub manager"):
         allocate_volunteer(case=CaseFactory(), volunteer=VolunteerFactory(), by=someone)
     allocation = AllocationFactory()
-    with pytest.raises(VolunteerError, match="Only a Victim Care Co-ordinator or a hub manager"):
+    with pytest.raises(DomainError, match="Only a Victim Care Co-ordinator or a hub manager"):
         end_allocation(allocation=allocation, by=someone)
     allocation.refresh_from_db()
     assert allocation.active
@@ -93,5 +94,5 @@ def test_only_vccs_and_managers_allocate_and_end(role):
 def test_ending_twice_says_so(vcc_user):
     allocation = AllocationFactory()
     end_allocation(allocation=allocation, by=vcc_user)
-    with pytest.raises(VolunteerError, match="already ended"):
+    with pytest.raises(DomainError, match="already ended"):
         end_allocation(allocation=allocation, by=vcc_user)

@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
+from core.errors import DomainError
 from tests.volunteers.factories import AllocationFactory, HoursFactory, VolunteerFactory
 from volunteers.models import VolunteerHours
-from volunteers.services import VolunteerError, end_allocation, log_hours
+from volunteers.services import end_allocation, log_hours
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +36,7 @@ def test_a_vcc_may_log_for_the_volunteer_even_after_the_allocation_ended(vcc_use
     allocation = AllocationFactory()
     end_allocation(allocation=allocation, by=vcc_user)
     log_hours(allocation=allocation, by=vcc_user, on=_yesterday(), hours=Decimal("2"))
-    with pytest.raises(VolunteerError, match="This allocation has ended: ask your VCC"):
+    with pytest.raises(DomainError, match="This allocation has ended: ask your VCC"):
         log_hours(
             allocation=allocation, by=allocation.volunteer.user, on=_yesterday(),
             hours=Decimal("1"),
@@ -55,10 +56,10 @@ def test_a_vcc_may_log_for_the_volunteer_even_after_the_allocation_ended(vcc_use
 )
 def test_hours_out_of_range_are_refused_and_nothing_is_saved(hours, message):
     allocation = AllocationFactory()
-    with pytest.raises(VolunteerError) as refused:
+    with pytest.raises(DomainError) as refused:
         log_hours(allocation=allocation, by=allocation.volunteer.user, on=_yesterday(),
                   hours=hours)
-    assert str(refused.value) == message and refused.value.field == "hours"
+    assert str(refused.value) == message and refused.value.fields == {"hours": [message]}
     assert not VolunteerHours.objects.exists()
 
 
@@ -66,7 +67,7 @@ def test_no_more_than_12_hours_a_day_across_all_victims():
     volunteer = VolunteerFactory()
     first, second = AllocationFactory(volunteer=volunteer), AllocationFactory(volunteer=volunteer)
     log_hours(allocation=first, by=volunteer.user, on=_yesterday(), hours=Decimal("8"))
-    with pytest.raises(VolunteerError, match="8 hours are already logged on .*: no more than 12"):
+    with pytest.raises(DomainError, match="8 hours are already logged on .*: no more than 12"):
         log_hours(allocation=second, by=volunteer.user, on=_yesterday(), hours=Decimal("5"))
     log_hours(allocation=second, by=volunteer.user, on=_yesterday(), hours=Decimal("4"))
     assert VolunteerHours.objects.count() == 2
@@ -79,7 +80,7 @@ def test_no_more_than_12_hours_a_day_across_all_victims():
 )
 def test_the_date_must_be_within_the_allocation(days, message):
     allocation = AllocationFactory()  # began 14 days ago
-    with pytest.raises(VolunteerError, match=message):
+    with pytest.raises(DomainError, match=message):
         log_hours(
             allocation=allocation, by=allocation.volunteer.user,
             on=timezone.localdate() - timedelta(days=days), hours=Decimal("1"),
@@ -90,7 +91,7 @@ def test_the_date_must_be_within_the_allocation(days, message):
 def test_a_volunteer_cannot_log_hours_on_someone_elses_allocation():
     allocation = AllocationFactory()
     other = VolunteerFactory()
-    with pytest.raises(VolunteerError, match="only on your own visits"):
+    with pytest.raises(DomainError, match="only on your own visits"):
         log_hours(allocation=allocation, by=other.user, on=_yesterday(), hours=Decimal("1"))
 
 
@@ -140,4 +141,5 @@ def test_a_vcc_logs_hours_from_the_case(client, vcc_user):
     assert entry.logged_by == vcc_user and entry.hours == Decimal("3")
     response = client.post(url, {"date": _yesterday().isoformat(), "hours": "13"})
     assert "Enter no more than 12 hours for one day" in response.content.decode()
+    assert response.context["form"].errors == {"hours": ["Enter no more than 12 hours for one day"]}
     assert VolunteerHours.objects.count() == 1

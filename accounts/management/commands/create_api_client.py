@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.services import API_CLIENT_ROLES, AccountError, create_api_client
+from accounts.services import API_CLIENT_ROLES, create_api_client
+from core.errors import DomainError
 
 
 class Command(BaseCommand):
@@ -18,8 +19,8 @@ class Command(BaseCommand):
             client, key = create_api_client(
                 name=name, role=role, expires_in_days=expires_days or None
             )
-        except AccountError as error:
-            raise CommandError(str(error)) from error
+        except DomainError as error:
+            raise CommandError(error.message) from error
         expiry = client.expires_at.date().isoformat() if client.expires_at else "never"
         self.stderr.write(f"Created API client {client.name} ({role}), expires {expiry}.")
         # The token alone on the last line, so scripts can take it with `tail -n 1`.
