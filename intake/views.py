@@ -9,10 +9,11 @@ from django.views.generic import FormView, TemplateView
 from audit.models import AccessAction
 from audit.services import record_access
 from intake import transfers
+from intake.checks import IntakeInvalid
 from intake.forms import IvnaForm
 from intake.models import SubmittedVia, TransferVia
 from intake.selectors import ivnas_submitted_by
-from intake.services import IvnaInvalid, record_ivna
+from intake.services import record_ivna
 from intake.transfer_forms import TransferInForm
 from intake.triage import rule_description
 
@@ -27,7 +28,7 @@ class IvnaCreateView(PermissionRequiredMixin, FormView):
             result = record_ivna(
                 submission=form.to_submission(), by=self.request.user, via=SubmittedVia.WEB
             )
-        except IvnaInvalid as error:
+        except IntakeInvalid as error:
             for path, message in error.errors.items():
                 form.add_error(form.SERVICE_ERROR_FIELDS.get(path), message)
             return self.form_invalid(form)
@@ -95,7 +96,7 @@ class TransferInView(PermissionRequiredMixin, FormView):
             result = transfers.record_transfer_in(
                 details=form.to_details(), by=self.request.user, via=TransferVia.WEB
             )
-        except transfers.TransferInvalid as error:
+        except IntakeInvalid as error:
             for path, message in error.errors.items():
                 form.add_error(form.SERVICE_ERROR_FIELDS.get(path), message)
             return self.form_invalid(form)

@@ -16,8 +16,9 @@ from core.api import (
     error_responses,
 )
 from intake.api.transfer_serializers import TransferResultSerializer, TransferSerializer
+from intake.checks import IntakeInvalid
 from intake.models import TransferVia
-from intake.transfers import TransferInvalid, record_transfer_in
+from intake.transfers import record_transfer_in
 
 
 class CanSendTransfers(BasePermission):
@@ -87,7 +88,7 @@ class TransferCreateView(APIView):
                 via=TransferVia.API,
                 api_client=getattr(request, "auth", None),
             )
-        except TransferInvalid as error:
+        except IntakeInvalid as error:
             raise ValidationError(_nest(error.errors)) from error
         body = {"case_id": result.case.pk, "victim_id": result.case.person_id}
         return Response(body, status=status.HTTP_201_CREATED if result.created else 200)

@@ -16,8 +16,9 @@ from core.api import (
     error_responses,
 )
 from intake.api.serializers import IvnaResultSerializer, IvnaSerializer
+from intake.checks import IntakeInvalid
 from intake.models import SubmittedVia
-from intake.services import IvnaInvalid, record_ivna
+from intake.services import record_ivna
 
 
 class CanSubmitIvna(BasePermission):
@@ -70,7 +71,7 @@ class IvnaCreateView(APIView):
                 via=SubmittedVia.API,
                 api_client=getattr(request, "auth", None),
             )
-        except IvnaInvalid as error:
+        except IntakeInvalid as error:
             raise ValidationError(_nest(error.errors)) from error
         body = {
             "case_id": result.case.pk,
