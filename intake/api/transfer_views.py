@@ -1,22 +1,17 @@
 from __future__ import annotations
 
-from django.conf import settings
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from core.api import (
     WWW_AUTHENTICATE,
-    JSONParser,
-    RequestTooLarge,
     SignedIn,
     error_responses,
 )
 from intake.api.transfer_serializers import TransferResultSerializer, TransferSerializer
-from intake.checks import IntakeInvalid
+from intake.api.views import IntakeApiView
 from intake.models import TransferVia
 from intake.transfers import record_transfer_in
 
@@ -31,30 +26,11 @@ class CanSendTransfers(BasePermission):
         return request.user.has_perm("intake.submit_ivna")
 
 
-def _nest(errors: dict[str, str]) -> dict:
-    """{"victim.district": msg} -> {"victim": {"district": [msg]}}, as DRF nests."""
-    nested: dict = {}
-    for path, message in errors.items():
-        parts = path.split(".")
-        node = nested
-        for part in parts[:-1]:
-            node = node.setdefault(part, {})
-        node[parts[-1]] = [message]
-    return nested
-
-
-class TransferCreateView(APIView):
+class TransferCreateView(IntakeApiView):
     """`POST /api/v1/transfers/`: a victim who lives here, transferred by another force,
     Action Fraud or British Transport Police."""
 
     permission_classes = [SignedIn, CanSendTransfers]
-    parser_classes = [JSONParser]
-
-    def initial(self, request, *args, **kwargs):
-        length = request.META.get("CONTENT_LENGTH") or "0"
-        if length.isdigit() and int(length) > settings.API_MAX_BODY_BYTES:
-            raise RequestTooLarge(settings.API_MAX_BODY_BYTES)
-        super().initial(request, *args, **kwargs)
 
     @extend_schema(
         request=TransferSerializer,
@@ -81,14 +57,11 @@ class TransferCreateView(APIView):
     def post(self, request):
         serializer = TransferSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            result = record_transfer_in(
-                details=serializer.to_details(),
-                by=request.user,
-                via=TransferVia.API,
-                api_client=getattr(request, "auth", None),
-            )
-        except IntakeInvalid as error:
-            raise ValidationError(_nest(error.errors)) from error
+        result = record_transfer_in(
+            details=serializer.to_details(),
+            by=request.user,
+            via=TransferVia.API,
+            api_client=getattr(request, "auth", None),
+        )
         body = {"case_id": result.case.pk, "victim_id": result.case.person_id}
         return Response(body, status=status.HTTP_201_CREATED if result.created else 200)
