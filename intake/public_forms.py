@@ -23,8 +23,8 @@ from cases.choices import LANGUAGES, ContactBand
 from core.choices import District
 from intake.models import AskedBy, ReportedToPolice
 from intake.selfreferral import SelfReferralAnswers
+from intake.victim_fields import YES_NO, ContactFieldsForm, yes
 
-YES_NO = [("yes", "Yes"), ("no", "No")]
 NOT_SURE = "not_sure"
 ACCOUNT_MAX_CHARACTERS = 3000
 
@@ -55,7 +55,11 @@ def _band_choices() -> list[tuple[str, str]]:
     ]
 
 
-class SelfReferralForm(forms.Form):
+class SelfReferralForm(ContactFieldsForm):
+    """The public self-referral form. The contact questions are the staff forms' own
+    (intake.victim_fields); the others are worded for the person asking, and the phone
+    number and postcode are also checked for their shape."""
+
     asked_by = forms.ChoiceField(
         label="Who is asking for support?",
         choices=ASKED_BY_CHOICES,
@@ -100,17 +104,6 @@ class SelfReferralForm(forms.Form):
         required=False,
         error_messages={"max_length": "Enter a phone number, like 01632 960 001 or 07700 900 982"},
     )
-    email = forms.EmailField(
-        label="Email address",
-        required=False,
-        error_messages={"invalid": "Enter an email address like name@example.com"},
-    )
-    address_line1 = forms.CharField(
-        label="Address line 1",
-        max_length=200,
-        required=False,
-    )
-    town = forms.CharField(label="Town or city", max_length=100, required=False)
     postcode = forms.CharField(
         label="Postcode",
         max_length=10,
@@ -163,6 +156,13 @@ class SelfReferralForm(forms.Form):
             "max_length": f"What happened must be {ACCOUNT_MAX_CHARACTERS} characters or fewer"
         },
     )
+
+    field_order = [
+        "asked_by", "asker_name", "asker_relationship", "first_name", "last_name",
+        "under_18", "district", "first_language", "phone", "email", "address_line1", "town",
+        "postcode", "safe_to_call", "may_leave_message", "call_bands", "safe_to_write",
+        "reported_to_police", "account",
+    ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -231,11 +231,7 @@ class SelfReferralForm(forms.Form):
         return postcode
 
     def clean(self):
-        data = super().clean()
-        for name in ("asker_name", "asker_relationship", "first_name", "last_name",
-                     "address_line1", "town", "account"):
-            if isinstance(data.get(name), str):
-                data[name] = data[name].strip()
+        data = super().clean()  # text arrives trimmed (CharField strips)
         if data.get("asked_by") in (AskedBy.FAMILY, AskedBy.CARER):
             if not data.get("asker_name"):
                 self.add_error("asker_name", "Enter your name")
@@ -295,7 +291,7 @@ class SelfReferralForm(forms.Form):
             ),
             first_name=d["first_name"],
             last_name=d["last_name"],
-            under_18=d["under_18"] == "yes",
+            under_18=yes(d["under_18"]),
             district="" if d["district"] == NOT_SURE else d["district"],
             first_language=d["first_language"] or "en",
             phone=d["phone"],
@@ -303,10 +299,10 @@ class SelfReferralForm(forms.Form):
             address_line1=d["address_line1"] if d["postcode"] else "",
             town=d["town"] if d["postcode"] else "",
             postcode=d["postcode"] if d["address_line1"] else "",
-            safe_to_call=d["safe_to_call"] == "yes",
-            may_leave_message=d["may_leave_message"] == "yes",
+            safe_to_call=yes(d["safe_to_call"]),
+            may_leave_message=yes(d["may_leave_message"]),
             call_bands=list(d["call_bands"]),
-            safe_to_write=d["safe_to_write"] == "yes",
+            safe_to_write=yes(d["safe_to_write"]),
             reported_to_police=d["reported_to_police"],
             account=d["account"],
         )

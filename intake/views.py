@@ -29,8 +29,7 @@ class IvnaCreateView(PermissionRequiredMixin, FormView):
                 submission=form.to_submission(), by=self.request.user, via=SubmittedVia.WEB
             )
         except IntakeInvalid as error:
-            for path, message in error.errors.items():
-                form.add_error(form.SERVICE_ERROR_FIELDS.get(path), message)
+            form.add_service_errors(error)
             return self.form_invalid(form)
         return redirect("intake:submitted", case_id=result.case.pk)
 
@@ -97,8 +96,7 @@ class TransferInView(PermissionRequiredMixin, FormView):
                 details=form.to_details(), by=self.request.user, via=TransferVia.WEB
             )
         except IntakeInvalid as error:
-            for path, message in error.errors.items():
-                form.add_error(form.SERVICE_ERROR_FIELDS.get(path), message)
+            form.add_service_errors(error)
             return self.form_invalid(form)
         if result.created:
             messages.success(
