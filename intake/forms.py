@@ -8,7 +8,7 @@ from django.utils import timezone
 from intake.matching import CrimeDetails
 from intake.models import DashRisk, PriorityCategory
 from intake.services import AssessmentAnswers, IvnaSubmission
-from intake.victim_fields import YES_NO, VictimFieldsForm, yes
+from intake.victim_fields import VictimFieldsForm, yes, yes_no
 
 
 class IvnaForm(VictimFieldsForm):
@@ -48,30 +48,17 @@ class IvnaForm(VictimFieldsForm):
             "max_value": "The DASH checklist has 27 questions: enter 27 or fewer",
         },
     )
-    mash_referral = forms.ChoiceField(
-        label="Have you referred the victim to the MASH or Public Protection?",
-        choices=YES_NO,
-        initial="no",
-        widget=forms.RadioSelect,
+    mash_referral = yes_no(
+        "Have you referred the victim to the MASH or Public Protection?", initial="no"
     )
-    needs_support = forms.ChoiceField(
-        label="In your professional judgement, does the victim need support?",
-        choices=YES_NO,
-        widget=forms.RadioSelect,
+    needs_support = yes_no(
+        "In your professional judgement, does the victim need support?",
         error_messages={"required": "Select whether the victim needs support"},
     )
-    supported_elsewhere = forms.ChoiceField(
-        label="Is the victim already supported by another service?",
-        choices=YES_NO,
-        initial="no",
-        widget=forms.RadioSelect,
+    supported_elsewhere = yes_no(
+        "Is the victim already supported by another service?", initial="no"
     )
-    consent_to_contact = forms.ChoiceField(
-        label="Does the victim agree to be contacted by the hub?",
-        choices=YES_NO,
-        initial="yes",
-        widget=forms.RadioSelect,
-    )
+    consent_to_contact = yes_no("Does the victim agree to be contacted by the hub?", initial="yes")
     notes = forms.CharField(
         label="Notes for the hub", max_length=4000, required=False, widget=forms.Textarea
     )

@@ -23,7 +23,7 @@ from cases.choices import LANGUAGES, ContactBand
 from core.choices import District
 from intake.models import AskedBy, ReportedToPolice
 from intake.selfreferral import SelfReferralAnswers
-from intake.victim_fields import YES_NO, ContactFieldsForm, yes
+from intake.victim_fields import ContactFieldsForm, yes, yes_no
 
 NOT_SURE = "not_sure"
 ACCOUNT_MAX_CHARACTERS = 3000
@@ -84,10 +84,8 @@ class SelfReferralForm(ContactFieldsForm):
         error_messages={"required": "Enter the first name of the person who needs support"},
     )
     last_name = forms.CharField(label="Last name (optional)", max_length=100, required=False)
-    under_18 = forms.ChoiceField(
-        label="Is the person who needs support under 18?",
-        choices=YES_NO,
-        widget=forms.RadioSelect,
+    under_18 = yes_no(
+        "Is the person who needs support under 18?",
         error_messages={"required": "Select yes if the person who needs support is under 18"},
     )
     district = forms.ChoiceField(
@@ -110,18 +108,11 @@ class SelfReferralForm(ContactFieldsForm):
         required=False,
         error_messages={"max_length": "Enter a real postcode, like PE13 1AA"},
     )
-    safe_to_call = forms.ChoiceField(
-        label="Is it safe for us to phone?",
-        choices=YES_NO,
-        widget=forms.RadioSelect,
+    safe_to_call = yes_no(
+        "Is it safe for us to phone?",
         error_messages={"required": "Select yes if it is safe for us to phone"},
     )
-    may_leave_message = forms.ChoiceField(
-        label="If nobody answers, may we leave a message?",
-        choices=YES_NO,
-        required=False,
-        widget=forms.RadioSelect,
-    )
+    may_leave_message = yes_no("If nobody answers, may we leave a message?", required=False)
     call_bands = forms.MultipleChoiceField(
         label="When is it best to call?",
         choices=_band_choices,
@@ -129,10 +120,8 @@ class SelfReferralForm(ContactFieldsForm):
         widget=forms.CheckboxSelectMultiple,
         help_text="Select all that apply. Leave these blank if any time is fine.",
     )
-    safe_to_write = forms.ChoiceField(
-        label="Is it safe for us to write, by letter or email?",
-        choices=YES_NO,
-        widget=forms.RadioSelect,
+    safe_to_write = yes_no(
+        "Is it safe for us to write, by letter or email?",
         help_text="Answer no if someone who might harm you could read it.",
         error_messages={"required": "Select yes if it is safe for us to write"},
     )
@@ -286,9 +275,7 @@ class SelfReferralForm(ContactFieldsForm):
         return SelfReferralAnswers(
             asked_by=d["asked_by"],
             asker_name=d["asker_name"] if d["asked_by"] != AskedBy.VICTIM else "",
-            asker_relationship=(
-                d["asker_relationship"] if d["asked_by"] != AskedBy.VICTIM else ""
-            ),
+            asker_relationship=(d["asker_relationship"] if d["asked_by"] != AskedBy.VICTIM else ""),
             first_name=d["first_name"],
             last_name=d["last_name"],
             under_18=yes(d["under_18"]),

@@ -20,6 +20,13 @@ def yes(value: str) -> bool:
     return value == "yes"
 
 
+def yes_no(label: str, *, initial: str | None = None, **kwargs) -> forms.ChoiceField:
+    """A yes-or-no question asked with radios; its answer is "yes" or "no" (see yes())."""
+    return forms.ChoiceField(
+        label=label, choices=YES_NO, initial=initial, widget=forms.RadioSelect, **kwargs
+    )
+
+
 class ContactFieldsForm(forms.Form):
     """How to reach the person: asked alike by staff and on the public page."""
 
@@ -76,30 +83,16 @@ class VictimFieldsForm(ContactFieldsForm, CrimeFieldsForm):
         label="Ethnicity", choices=Ethnicity.choices, initial=Ethnicity.UNKNOWN
     )
     first_language = forms.ChoiceField(label="First language", choices=LANGUAGES, initial="en")
-    interpreter_needed = forms.ChoiceField(
-        label="Is an interpreter needed?", choices=YES_NO, initial="no", widget=forms.RadioSelect
-    )
+    interpreter_needed = yes_no("Is an interpreter needed?", initial="no")
     district = forms.ChoiceField(
         label="District where the victim lives",
         error_messages={"required": "Choose the district where the victim lives"},
     )
-    safe_to_call = forms.ChoiceField(
-        label="Is it safe to phone the victim?",
-        choices=YES_NO,
+    safe_to_call = yes_no("Is it safe to phone the victim?", initial="yes")
+    may_leave_message = yes_no("May the hub leave a message?", initial="no")
+    safe_to_write = yes_no(
+        "Is it safe to write to the victim?",
         initial="yes",
-        widget=forms.RadioSelect,
-    )
-    may_leave_message = forms.ChoiceField(
-        label="May the hub leave a message?",
-        choices=YES_NO,
-        initial="no",
-        widget=forms.RadioSelect,
-    )
-    safe_to_write = forms.ChoiceField(
-        label="Is it safe to write to the victim?",
-        choices=YES_NO,
-        initial="yes",
-        widget=forms.RadioSelect,
         help_text="Answer no if, for example, the suspect lives at the same address.",
     )
 
@@ -143,7 +136,7 @@ class VictimFieldsForm(ContactFieldsForm, CrimeFieldsForm):
         )
 
     def victim_fieldsets(self, *, legend_size: str | None = None) -> list[Fieldset]:
-        """"The victim" and "Contact and safety", as every staff form lays them out (a
+        """ "The victim" and "Contact and safety", as every staff form lays them out (a
         form's own questions, such as the police person id, where it has them)."""
 
         def radios(name: str) -> Field:
