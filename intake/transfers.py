@@ -45,7 +45,10 @@ SENDERS = (
     Organisation.BRITISH_TRANSPORT_POLICE,
 )
 # How a sender's crime references are told apart from the force's own.
-REFERENCE_PREFIX = {Organisation.ACTION_FRAUD: "AF", Organisation.BRITISH_TRANSPORT_POLICE: "BTP"}
+REFERENCE_PREFIX: dict[str, str] = {
+    Organisation.ACTION_FRAUD: "AF",
+    Organisation.BRITISH_TRANSPORT_POLICE: "BTP",
+}
 
 
 @dataclass
@@ -87,7 +90,7 @@ def normalise_reference(reference: str) -> str:
 
 def sender_name(details: InboundTransfer) -> str:
     name = " ".join(details.organisation_name.split())
-    return name or Organisation(details.organisation).label
+    return name or str(Organisation(details.organisation).label)
 
 
 def check_transfer_in(details: InboundTransfer) -> None:
