@@ -5,101 +5,25 @@ from crispy_forms_gds.layout import HTML, Field, Fieldset, Layout, Size, Submit
 from django import forms
 from django.utils import timezone
 
-from cases.choices import LANGUAGES, CrimeType, Ethnicity, Gender, Marker
-from core.choices import District
-from core.fields import DateField
+from intake.matching import CrimeDetails
 from intake.models import DashRisk, PriorityCategory
-from intake.services import (
-    AssessmentAnswers,
-    CrimeDetails,
-    IvnaSubmission,
-    VictimDetails,
-)
-
-YES_NO = [("yes", "Yes"), ("no", "No")]
+from intake.services import AssessmentAnswers, IvnaSubmission
+from intake.victim_fields import VictimFieldsForm, yes, yes_no
 
 
-def _yes(value: str) -> bool:
-    return value == "yes"
-
-
-class IvnaForm(forms.Form):
+class IvnaForm(VictimFieldsForm):
     """The Initial Victim Needs Assessment as police staff record it at the point of report."""
 
-    # The crime
     reference = forms.CharField(
         label="Crime reference",
         max_length=50,
         help_text="For example, CF/12345/25",
         error_messages={"required": "Enter the crime reference"},
     )
-    crime_type = forms.ChoiceField(
-        label="Crime or incident type",
-        choices=[("", "Choose a type")] + CrimeType.choices,
-        error_messages={"required": "Choose the crime or incident type"},
-    )
-    offence_date = DateField(
-        label="Date of the offence",
-        help_text="For example, 27 3 2025",
-        required_message="Enter the date of the offence",
-    )
-    markers = forms.MultipleChoiceField(
-        label="Markers on the crime",
-        choices=Marker.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Select all that apply.",
-    )
-    # The victim
     police_person_id = forms.CharField(
         label="Police person ID (if known)", max_length=50, required=False
     )
-    first_name = forms.CharField(
-        label="First name", max_length=100, error_messages={"required": "Enter the first name"}
-    )
-    last_name = forms.CharField(
-        label="Last name", max_length=100, error_messages={"required": "Enter the last name"}
-    )
-    date_of_birth = DateField(
-        label="Date of birth", required=False, help_text="Leave blank if not known"
-    )
-    gender = forms.ChoiceField(
-        label="Gender", choices=Gender.choices, initial=Gender.UNKNOWN, widget=forms.RadioSelect
-    )
-    ethnicity = forms.ChoiceField(
-        label="Ethnicity", choices=Ethnicity.choices, initial=Ethnicity.UNKNOWN
-    )
     nationality = forms.CharField(label="Nationality", max_length=60, required=False)
-    first_language = forms.ChoiceField(label="First language", choices=LANGUAGES, initial="en")
-    interpreter_needed = forms.ChoiceField(
-        label="Is an interpreter needed?", choices=YES_NO, initial="no", widget=forms.RadioSelect
-    )
-    phone = forms.CharField(label="Phone number", max_length=30, required=False)
-    email = forms.EmailField(
-        label="Email address",
-        required=False,
-        error_messages={"invalid": "Enter an email address like name@example.com"},
-    )
-    address_line1 = forms.CharField(label="Address line 1", max_length=200, required=False)
-    town = forms.CharField(label="Town or city", max_length=100, required=False)
-    postcode = forms.CharField(label="Postcode", max_length=10, required=False)
-    district = forms.ChoiceField(
-        label="District where the victim lives",
-        choices=[("", "Choose a district")] + District.choices,
-        error_messages={"required": "Choose the district where the victim lives"},
-    )
-    safe_to_call = forms.ChoiceField(
-        label="Is it safe to phone the victim?",
-        choices=YES_NO,
-        initial="yes",
-        widget=forms.RadioSelect,
-    )
-    may_leave_message = forms.ChoiceField(
-        label="May the hub leave a message?",
-        choices=YES_NO,
-        initial="no",
-        widget=forms.RadioSelect,
-    )
     # The assessment
     priority_categories = forms.MultipleChoiceField(
         label="Priority categories (Victims' Code enhanced entitlement)",
@@ -124,40 +48,29 @@ class IvnaForm(forms.Form):
             "max_value": "The DASH checklist has 27 questions: enter 27 or fewer",
         },
     )
-    mash_referral = forms.ChoiceField(
-        label="Have you referred the victim to the MASH or Public Protection?",
-        choices=YES_NO,
-        initial="no",
-        widget=forms.RadioSelect,
+    mash_referral = yes_no(
+        "Have you referred the victim to the MASH or Public Protection?", initial="no"
     )
-    needs_support = forms.ChoiceField(
-        label="In your professional judgement, does the victim need support?",
-        choices=YES_NO,
-        widget=forms.RadioSelect,
+    needs_support = yes_no(
+        "In your professional judgement, does the victim need support?",
         error_messages={"required": "Select whether the victim needs support"},
     )
-    supported_elsewhere = forms.ChoiceField(
-        label="Is the victim already supported by another service?",
-        choices=YES_NO,
-        initial="no",
-        widget=forms.RadioSelect,
+    supported_elsewhere = yes_no(
+        "Is the victim already supported by another service?", initial="no"
     )
-    safe_to_write = forms.ChoiceField(
-        label="Is it safe to write to the victim?",
-        choices=YES_NO,
-        initial="yes",
-        widget=forms.RadioSelect,
-        help_text="Answer no if, for example, the suspect lives at the same address.",
-    )
-    consent_to_contact = forms.ChoiceField(
-        label="Does the victim agree to be contacted by the hub?",
-        choices=YES_NO,
-        initial="yes",
-        widget=forms.RadioSelect,
-    )
+    consent_to_contact = yes_no("Does the victim agree to be contacted by the hub?", initial="yes")
     notes = forms.CharField(
         label="Notes for the hub", max_length=4000, required=False, widget=forms.Textarea
     )
+
+    field_order = [
+        "reference", "crime_type", "offence_date", "markers", "police_person_id",
+        "first_name", "last_name", "date_of_birth", "gender", "ethnicity", "nationality",
+        "first_language", "interpreter_needed", "phone", "email", "address_line1", "town",
+        "postcode", "district", "safe_to_call", "may_leave_message", "priority_categories",
+        "dash_risk", "dash_yes_count", "mash_referral", "needs_support",
+        "supported_elsewhere", "safe_to_write", "consent_to_contact", "notes",
+    ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -171,32 +84,7 @@ class IvnaForm(forms.Form):
                 legend="The crime or incident",
                 legend_size=Size.MEDIUM,
             ),
-            Fieldset(
-                Field.text("police_person_id", field_width=10),
-                Field.text("first_name", field_width=20),
-                Field.text("last_name", field_width=20),
-                Field("date_of_birth"),
-                Field.radios("gender", inline=True, small=True),
-                Field.select("ethnicity"),
-                Field.text("nationality", field_width=20),
-                Field.select("first_language"),
-                Field.radios("interpreter_needed", inline=True, small=True),
-                legend="The victim",
-                legend_size=Size.MEDIUM,
-            ),
-            Fieldset(
-                Field.text("phone", field_width=20),
-                Field.text("email", field_width=30),
-                Field.text("address_line1", field_width=30),
-                Field.text("town", field_width=20),
-                Field.text("postcode", field_width=10),
-                Field.select("district"),
-                Field.radios("safe_to_call", inline=True, small=True),
-                Field.radios("may_leave_message", inline=True, small=True),
-                Field.radios("safe_to_write", inline=True, small=True),
-                legend="Contact and safety",
-                legend_size=Size.MEDIUM,
-            ),
+            *self.victim_fieldsets(),
             Fieldset(
                 Field.checkboxes("priority_categories", small=True),
                 Field.radios("dash_risk", inline=True, small=True),
@@ -227,41 +115,16 @@ class IvnaForm(forms.Form):
                 reported_at=timezone.now(),
                 markers=list(d["markers"]),
             ),
-            victim=VictimDetails(
-                police_person_id=d["police_person_id"].strip(),
-                first_name=d["first_name"].strip(),
-                last_name=d["last_name"].strip(),
-                date_of_birth=d.get("date_of_birth"),
-                gender=d["gender"],
-                ethnicity=d["ethnicity"],
-                nationality=d["nationality"],
-                phone=d["phone"],
-                email=d["email"],
-                address_line1=d["address_line1"],
-                town=d["town"],
-                postcode=d["postcode"],
-                district=d["district"],
-                first_language=d["first_language"],
-                interpreter_needed=_yes(d["interpreter_needed"]),
-                safe_to_call=_yes(d["safe_to_call"]),
-                may_leave_message=_yes(d["may_leave_message"]),
-            ),
+            victim=self.victim_details(),
             assessment=AssessmentAnswers(
-                needs_support=_yes(d["needs_support"]),
+                needs_support=yes(d["needs_support"]),
                 priority_categories=list(d["priority_categories"]),
                 dash_risk=d["dash_risk"],
                 dash_yes_count=d.get("dash_yes_count"),
-                supported_elsewhere=_yes(d["supported_elsewhere"]),
-                mash_referral=_yes(d["mash_referral"]),
-                safe_to_write=_yes(d["safe_to_write"]),
-                consent_to_contact=_yes(d["consent_to_contact"]),
+                supported_elsewhere=yes(d["supported_elsewhere"]),
+                mash_referral=yes(d["mash_referral"]),
+                safe_to_write=yes(d["safe_to_write"]),
+                consent_to_contact=yes(d["consent_to_contact"]),
                 notes=d["notes"],
             ),
         )
-
-    # Where the intake service's cross-field errors belong on this form.
-    SERVICE_ERROR_FIELDS = {
-        "crime.offence_date": "offence_date",
-        "crime.reported_at": "offence_date",
-        "victim.date_of_birth": "date_of_birth",
-    }

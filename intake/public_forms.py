@@ -23,8 +23,8 @@ from cases.choices import LANGUAGES, ContactBand
 from core.choices import District
 from intake.models import AskedBy, ReportedToPolice
 from intake.selfreferral import SelfReferralAnswers
+from intake.victim_fields import ContactFieldsForm, yes, yes_no
 
-YES_NO = [("yes", "Yes"), ("no", "No")]
 NOT_SURE = "not_sure"
 ACCOUNT_MAX_CHARACTERS = 3000
 
@@ -55,7 +55,11 @@ def _band_choices() -> list[tuple[str, str]]:
     ]
 
 
-class SelfReferralForm(forms.Form):
+class SelfReferralForm(ContactFieldsForm):
+    """The public self-referral form. The contact questions are the staff forms' own
+    (intake.victim_fields); the others are worded for the person asking, and the phone
+    number and postcode are also checked for their shape."""
+
     asked_by = forms.ChoiceField(
         label="Who is asking for support?",
         choices=ASKED_BY_CHOICES,
@@ -80,10 +84,8 @@ class SelfReferralForm(forms.Form):
         error_messages={"required": "Enter the first name of the person who needs support"},
     )
     last_name = forms.CharField(label="Last name (optional)", max_length=100, required=False)
-    under_18 = forms.ChoiceField(
-        label="Is the person who needs support under 18?",
-        choices=YES_NO,
-        widget=forms.RadioSelect,
+    under_18 = yes_no(
+        "Is the person who needs support under 18?",
         error_messages={"required": "Select yes if the person who needs support is under 18"},
     )
     district = forms.ChoiceField(
@@ -100,35 +102,17 @@ class SelfReferralForm(forms.Form):
         required=False,
         error_messages={"max_length": "Enter a phone number, like 01632 960 001 or 07700 900 982"},
     )
-    email = forms.EmailField(
-        label="Email address",
-        required=False,
-        error_messages={"invalid": "Enter an email address like name@example.com"},
-    )
-    address_line1 = forms.CharField(
-        label="Address line 1",
-        max_length=200,
-        required=False,
-    )
-    town = forms.CharField(label="Town or city", max_length=100, required=False)
     postcode = forms.CharField(
         label="Postcode",
         max_length=10,
         required=False,
         error_messages={"max_length": "Enter a real postcode, like PE13 1AA"},
     )
-    safe_to_call = forms.ChoiceField(
-        label="Is it safe for us to phone?",
-        choices=YES_NO,
-        widget=forms.RadioSelect,
+    safe_to_call = yes_no(
+        "Is it safe for us to phone?",
         error_messages={"required": "Select yes if it is safe for us to phone"},
     )
-    may_leave_message = forms.ChoiceField(
-        label="If nobody answers, may we leave a message?",
-        choices=YES_NO,
-        required=False,
-        widget=forms.RadioSelect,
-    )
+    may_leave_message = yes_no("If nobody answers, may we leave a message?", required=False)
     call_bands = forms.MultipleChoiceField(
         label="When is it best to call?",
         choices=_band_choices,
@@ -136,10 +120,8 @@ class SelfReferralForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="Select all that apply. Leave these blank if any time is fine.",
     )
-    safe_to_write = forms.ChoiceField(
-        label="Is it safe for us to write, by letter or email?",
-        choices=YES_NO,
-        widget=forms.RadioSelect,
+    safe_to_write = yes_no(
+        "Is it safe for us to write, by letter or email?",
         help_text="Answer no if someone who might harm you could read it.",
         error_messages={"required": "Select yes if it is safe for us to write"},
     )
@@ -163,6 +145,13 @@ class SelfReferralForm(forms.Form):
             "max_length": f"What happened must be {ACCOUNT_MAX_CHARACTERS} characters or fewer"
         },
     )
+
+    field_order = [
+        "asked_by", "asker_name", "asker_relationship", "first_name", "last_name",
+        "under_18", "district", "first_language", "phone", "email", "address_line1", "town",
+        "postcode", "safe_to_call", "may_leave_message", "call_bands", "safe_to_write",
+        "reported_to_police", "account",
+    ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -231,11 +220,7 @@ class SelfReferralForm(forms.Form):
         return postcode
 
     def clean(self):
-        data = super().clean()
-        for name in ("asker_name", "asker_relationship", "first_name", "last_name",
-                     "address_line1", "town", "account"):
-            if isinstance(data.get(name), str):
-                data[name] = data[name].strip()
+        data = super().clean()  # text arrives trimmed (CharField strips)
         if data.get("asked_by") in (AskedBy.FAMILY, AskedBy.CARER):
             if not data.get("asker_name"):
                 self.add_error("asker_name", "Enter your name")
@@ -290,12 +275,10 @@ class SelfReferralForm(forms.Form):
         return SelfReferralAnswers(
             asked_by=d["asked_by"],
             asker_name=d["asker_name"] if d["asked_by"] != AskedBy.VICTIM else "",
-            asker_relationship=(
-                d["asker_relationship"] if d["asked_by"] != AskedBy.VICTIM else ""
-            ),
+            asker_relationship=(d["asker_relationship"] if d["asked_by"] != AskedBy.VICTIM else ""),
             first_name=d["first_name"],
             last_name=d["last_name"],
-            under_18=d["under_18"] == "yes",
+            under_18=yes(d["under_18"]),
             district="" if d["district"] == NOT_SURE else d["district"],
             first_language=d["first_language"] or "en",
             phone=d["phone"],
@@ -303,10 +286,10 @@ class SelfReferralForm(forms.Form):
             address_line1=d["address_line1"] if d["postcode"] else "",
             town=d["town"] if d["postcode"] else "",
             postcode=d["postcode"] if d["address_line1"] else "",
-            safe_to_call=d["safe_to_call"] == "yes",
-            may_leave_message=d["may_leave_message"] == "yes",
+            safe_to_call=yes(d["safe_to_call"]),
+            may_leave_message=yes(d["may_leave_message"]),
             call_bands=list(d["call_bands"]),
-            safe_to_write=d["safe_to_write"] == "yes",
+            safe_to_write=yes(d["safe_to_write"]),
             reported_to_police=d["reported_to_police"],
             account=d["account"],
         )

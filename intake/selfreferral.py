@@ -25,11 +25,12 @@ from django.utils import timezone
 
 from cases.choices import CaseSource, Route
 from cases.deadlines import contact_due_at
-from cases.models import Case, Person
+from cases.models import Case
 from cases.services import open_case
 from cases.workflow import CaseStatus
 from contact.services import start_contact
 from core.errors import DomainError
+from intake.matching import VictimDetails, check_repeat_victim, match_person
 from intake.models import SelfReferral
 
 logger = logging.getLogger(__name__)
@@ -155,27 +156,31 @@ def record_self_referral(*, answers: SelfReferralAnswers) -> Case:
 
     Rules: the hub is available whether or not a crime was reported (service specification),
     so the case has no crime and goes straight to the VCCs' unallocated queue, awaiting
-    contact. The person is always a new record: nothing typed on a public page may attach a
-    stranger to someone else's history (a VCC links records once they have spoken). Under 18
-    gives the enhanced entitlement (Victims' Code: every child is vulnerable), so first
-    contact is due within one working day, otherwise five. The introductory letter goes only
+    contact. The person is always a new record (intake.matching: nothing typed on a public
+    page may attach a stranger to someone else's history). Under 18 gives the enhanced
+    entitlement (Victims' Code: every child is vulnerable), so first contact is due within
+    one working day, otherwise five. The introductory letter goes only
     if they said it is safe to write; calls only at the times they said are safe.
     """
     with pghistory.context(via="self_referral"):
-        person = Person.objects.create(
-            first_name=answers.first_name,
-            last_name=answers.last_name,
-            phone=answers.phone,
-            email=answers.email,
-            address_line1=answers.address_line1,
-            town=answers.town,
-            postcode=answers.postcode.upper(),
-            district=answers.district,
-            first_language=answers.first_language,
-            safe_to_call=answers.safe_to_call,
-            may_leave_message=answers.safe_to_call and answers.may_leave_message,
+        person, new_person = match_person(
+            victim=VictimDetails(
+                first_name=answers.first_name,
+                last_name=answers.last_name,
+                phone=answers.phone,
+                email=answers.email,
+                address_line1=answers.address_line1,
+                town=answers.town,
+                postcode=answers.postcode,
+                district=answers.district,
+                first_language=answers.first_language,
+                safe_to_call=answers.safe_to_call,
+                may_leave_message=answers.safe_to_call and answers.may_leave_message,
+                safe_contact_bands=(
+                    sorted(set(answers.call_bands)) if answers.safe_to_call else []
+                ),
+            ),
             safe_to_write=answers.safe_to_write,
-            safe_contact_bands=sorted(set(answers.call_bands)) if answers.safe_to_call else [],
         )
         now = timezone.now()
         case = open_case(
@@ -203,7 +208,7 @@ def record_self_referral(*, answers: SelfReferralAnswers) -> Case:
             account=answers.account,
             submitted_at=now,
         )
-        # No repeat-victim check: a new person has no earlier cases to find.
+        check_repeat_victim(case=case, new_person=new_person)
         start_contact(case=case, new=True)
     logger.info("Self-referral received: case %s", case.pk)  # ids only, never names
     return case

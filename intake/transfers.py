@@ -5,25 +5,34 @@ from __future__ import annotations
 
 import logging
 import re
-import zlib
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 
 import pghistory
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import ApiClient, User
 from cases.choices import CaseSource, Route
 from cases.deadlines import contact_due_at
-from cases.models import Case, Crime, Person
-from cases.services import flag_repeat_victim, open_case
+from cases.models import Case, Crime
+from cases.services import open_case
 from cases.workflow import CaseStatus
 from contact.services import start_contact
 from core.choices import District
 from core.errors import DomainError
+from intake.checks import date_errors
+from intake.locks import lock_transfer
+from intake.matching import (
+    CrimeDetails,
+    VictimDetails,
+    check_repeat_victim,
+    earlier_high_risk,
+    known_crime,
+    match_crime,
+    match_person,
+)
 from intake.models import Organisation, Transfer, TransferDirection
-from intake.services import VictimDetails
 from intake.triage import IvnaAnswers, triage
 
 log = logging.getLogger(__name__)
@@ -37,7 +46,10 @@ SENDERS = (
     Organisation.BRITISH_TRANSPORT_POLICE,
 )
 # How a sender's crime references are told apart from the force's own.
-REFERENCE_PREFIX = {Organisation.ACTION_FRAUD: "AF", Organisation.BRITISH_TRANSPORT_POLICE: "BTP"}
+REFERENCE_PREFIX: dict[str, str] = {
+    Organisation.ACTION_FRAUD: "AF",
+    Organisation.BRITISH_TRANSPORT_POLICE: "BTP",
+}
 
 
 @dataclass
@@ -79,12 +91,12 @@ def normalise_reference(reference: str) -> str:
 
 def sender_name(details: InboundTransfer) -> str:
     name = " ".join(details.organisation_name.split())
-    return name or Organisation(details.organisation).label
+    return name or str(Organisation(details.organisation).label)
 
 
 def check_transfer_in(details: InboundTransfer) -> None:
-    """Rules that tie the answers together; raises DomainError naming each field by its
-    path in the API's request ("victim.district")."""
+    """Rules that tie the answers together: the sender, the district and the dates
+    (intake.checks); raises DomainError naming each field."""
     errors: dict[str, str] = {}
     if details.organisation not in SENDERS:
         errors["sending_organisation.kind"] = (
@@ -99,29 +111,13 @@ def check_transfer_in(details: InboundTransfer) -> None:
             "The victim must live in Cambridgeshire or Peterborough to be transferred to "
             "the hub: choose their district."
         )
-    today = timezone.localdate()
-    if details.offence_date > today:
-        errors["crime.offence_date"] = "The offence date cannot be in the future."
-    if details.reported_at is not None:
-        if details.reported_at > timezone.now() + timedelta(minutes=5):
-            errors["crime.reported_at"] = "The time reported cannot be in the future."
-        elif timezone.localtime(details.reported_at).date() < details.offence_date:
-            errors["crime.reported_at"] = "The crime cannot be reported before the offence date."
-    dob = details.victim.date_of_birth
-    if dob is not None:
-        if dob > details.offence_date:
-            errors["victim.date_of_birth"] = "The date of birth must be before the offence date."
-        elif dob < date(1900, 1, 1):
-            errors["victim.date_of_birth"] = "Enter a real date of birth."
+    errors |= date_errors(
+        offence_date=details.offence_date,
+        reported_at=details.reported_at,
+        date_of_birth=details.victim.date_of_birth,
+    )
     if errors:
         raise DomainError("The transfer's details do not hold together.", fields=errors)
-
-
-def _lock_transfer(key: str, reference: str) -> None:
-    """Serialise arrivals of the same transfer, so two retries cannot both open a case."""
-    lock = zlib.crc32(f"transfer|{key}|{reference}".encode()) - 2**31
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [7003, lock])
 
 
 def _crime_for(details: InboundTransfer, reference: str, now: datetime) -> Crime:
@@ -129,15 +125,16 @@ def _crime_for(details: InboundTransfer, reference: str, now: datetime) -> Crime
     never taken for one of the force's own crimes)."""
     prefix = REFERENCE_PREFIX.get(details.organisation) or sender_name(details)
     crime_reference = f"{prefix} {reference}"[:50]
-    crime = Crime.objects.select_for_update().filter(reference=crime_reference).first()
-    if crime is not None:
-        return crime
-    return Crime.objects.create(
-        reference=crime_reference,
-        crime_type=details.crime_type,
-        offence_date=details.offence_date,
-        reported_at=details.reported_at or now,
-        markers=sorted(set(details.markers)),
+    # Taken as it stands when known: the sender's record is theirs to change.
+    return known_crime(crime_reference) or match_crime(
+        details=CrimeDetails(
+            reference=crime_reference,
+            crime_type=details.crime_type,
+            offence_date=details.offence_date,
+            reported_at=details.reported_at or now,
+            markers=details.markers,
+        ),
+        known=None,
     )
 
 
@@ -165,7 +162,7 @@ def record_transfer_in(
     if api_client is not None:
         context["api_client"] = api_client.name
     with pghistory.context(**context):
-        _lock_transfer(key, reference)
+        lock_transfer(key=key, reference=reference)
         existing = (
             Transfer.objects.filter(
                 direction=TransferDirection.IN, organisation_key=key, their_reference=reference
@@ -176,27 +173,9 @@ def record_transfer_in(
         if existing is not None:
             return TransferResult(case=existing.case, transfer=existing, created=False)
 
-        victim = details.victim
-        person = Person.objects.create(
-            first_name=victim.first_name.strip(),
-            last_name=victim.last_name.strip(),
-            date_of_birth=victim.date_of_birth,
-            gender=victim.gender or "unknown",
-            ethnicity=victim.ethnicity or "unknown",
-            nationality=victim.nationality,
-            phone=victim.phone.strip(),
-            email=victim.email.strip(),
-            address_line1=victim.address_line1.strip(),
-            address_line2=victim.address_line2.strip(),
-            town=victim.town.strip(),
-            postcode=victim.postcode.strip().upper(),
-            district=victim.district,
-            first_language=victim.first_language or "en",
-            interpreter_needed=bool(victim.interpreter_needed),
-            safe_to_call=True if victim.safe_to_call is None else victim.safe_to_call,
-            may_leave_message=bool(victim.may_leave_message),
-            safe_to_write=details.safe_to_write,
-        )
+        # The sender's person ids are not ours: a transfer is always a new person.
+        victim = replace(details.victim, police_person_id="")
+        person, new_person = match_person(victim=victim, safe_to_write=details.safe_to_write)
         now = timezone.now()
         crime = _crime_for(details, reference, now)
         decision = triage(
@@ -207,6 +186,9 @@ def record_transfer_in(
                 date_of_birth=victim.date_of_birth,
                 priority_categories=frozenset(details.priority_categories),
                 needs_support=True,
+                earlier_high_risk_referral=earlier_high_risk(
+                    person=person, new_person=new_person, offence_date=details.offence_date
+                ),
             )
         )
         enhanced = decision.enhanced_entitlement
@@ -242,6 +224,6 @@ def record_transfer_in(
             by=by,
             via=via,
         )
-        flag_repeat_victim(case=case)
+        check_repeat_victim(case=case, new_person=new_person)
         start_contact(case=case, new=True)
     return TransferResult(case=case, transfer=transfer, created=True)

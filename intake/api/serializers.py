@@ -7,21 +7,16 @@ from rest_framework import serializers
 from cases.choices import CrimeType, Ethnicity, Gender, Marker, Route
 from core.choices import District
 from core.serializers import StrictSerializer
+from intake.checks import EARLIEST_DATE
+from intake.matching import CrimeDetails, VictimDetails
 from intake.models import DashRisk, PriorityCategory
-from intake.services import (
-    AssessmentAnswers,
-    CrimeDetails,
-    IvnaSubmission,
-    VictimDetails,
-)
-
-EARLIEST_OFFENCE_DATE = date(1900, 1, 1)
+from intake.services import AssessmentAnswers, IvnaSubmission
 
 
 def real_offence_date(value: date) -> None:
     # The browser's form takes four-digit years only; a year such as 0001 made the
     # repeat-victim rule (a year before the offence) overflow into a server error.
-    if value < EARLIEST_OFFENCE_DATE:
+    if value < EARLIEST_DATE:
         raise serializers.ValidationError("Enter a real date, on or after 1 January 1900.")
 
 
@@ -80,6 +75,32 @@ class VictimSerializer(StrictSerializer):
     # No defaults: what is left out does not overwrite a known person's record.
     interpreter_needed = serializers.BooleanField(required=False)
 
+    @staticmethod
+    def details(victim: dict) -> VictimDetails:
+        """The victim as the intake services take it, from this serializer's (or a
+        subclass's) validated data: what was left out stays unsaid (None or blank)."""
+        address = victim.get("address", {})
+        return VictimDetails(
+            police_person_id=victim.get("police_person_id", "").strip(),
+            first_name=victim["first_name"],
+            last_name=victim["last_name"],
+            date_of_birth=victim.get("date_of_birth"),
+            gender=victim.get("gender", Gender.UNKNOWN),
+            ethnicity=victim.get("ethnicity", Ethnicity.UNKNOWN),
+            nationality=victim.get("nationality", ""),
+            phone=victim.get("phone", ""),
+            email=victim.get("email", ""),
+            address_line1=address.get("line1", ""),
+            address_line2=address.get("line2", ""),
+            town=address.get("town", ""),
+            postcode=address.get("postcode", ""),
+            district=victim["district"],
+            first_language=victim.get("first_language", ""),
+            interpreter_needed=victim.get("interpreter_needed"),
+            safe_to_call=victim.get("safe_to_call"),
+            may_leave_message=victim.get("may_leave_message"),
+        )
+
 
 class AssessmentSerializer(StrictSerializer):
     priority_categories = serializers.ListField(
@@ -105,7 +126,6 @@ class IvnaSerializer(StrictSerializer):
     def to_submission(self) -> IvnaSubmission:
         data = self.validated_data
         crime, victim, answers = data["crime"], data["victim"], data["assessment"]
-        address = victim.get("address", {})
         return IvnaSubmission(
             crime=CrimeDetails(
                 reference=crime["reference"].strip().upper(),
@@ -114,24 +134,7 @@ class IvnaSerializer(StrictSerializer):
                 reported_at=crime["reported_at"],
                 markers=list(crime.get("markers", [])),
             ),
-            victim=VictimDetails(
-                police_person_id=victim["police_person_id"].strip(),
-                first_name=victim["first_name"],
-                last_name=victim["last_name"],
-                date_of_birth=victim.get("date_of_birth"),
-                gender=victim.get("gender", Gender.UNKNOWN),
-                ethnicity=victim.get("ethnicity", Ethnicity.UNKNOWN),
-                nationality=victim.get("nationality", ""),
-                phone=victim.get("phone", ""),
-                email=victim.get("email", ""),
-                address_line1=address.get("line1", ""),
-                address_line2=address.get("line2", ""),
-                town=address.get("town", ""),
-                postcode=address.get("postcode", ""),
-                district=victim["district"],
-                first_language=victim.get("first_language", ""),
-                interpreter_needed=victim.get("interpreter_needed"),
-            ),
+            victim=VictimSerializer.details(victim),
             assessment=AssessmentAnswers(
                 needs_support=answers["needs_support"],
                 priority_categories=list(answers.get("priority_categories", [])),

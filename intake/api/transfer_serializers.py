@@ -2,11 +2,9 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from cases.choices import CrimeType, Ethnicity, Gender, Marker
 from core.serializers import StrictSerializer
-from intake.api.serializers import FitsInCapitals, VictimSerializer, real_offence_date
+from intake.api.serializers import CrimeSerializer, FitsInCapitals, VictimSerializer
 from intake.models import Organisation, PriorityCategory
-from intake.services import VictimDetails
 from intake.transfers import SENDERS, InboundTransfer
 
 
@@ -23,13 +21,12 @@ class SendingOrganisationSerializer(StrictSerializer):
         return attrs
 
 
-class TransferCrimeSerializer(StrictSerializer):
-    crime_type = serializers.ChoiceField(choices=CrimeType.choices)
-    offence_date = serializers.DateField(validators=[real_offence_date])
+class TransferCrimeSerializer(CrimeSerializer):
+    """The IVNA API's crime object, without the force's crime reference (the transfer's own
+    reference names it) and with the time reported optional."""
+
+    reference = None
     reported_at = serializers.DateTimeField(required=False)
-    markers = serializers.ListField(
-        child=serializers.ChoiceField(choices=Marker.choices), required=False, max_length=20
-    )
 
 
 class TransferVictimSerializer(VictimSerializer):
@@ -68,7 +65,6 @@ class TransferSerializer(StrictSerializer):
     def to_details(self) -> InboundTransfer:
         data = self.validated_data
         sender, crime, victim = data["sending_organisation"], data["crime"], data["victim"]
-        address = victim.get("address", {})
         contact = data.get("contact", {})
         return InboundTransfer(
             organisation=sender["kind"],
@@ -84,25 +80,7 @@ class TransferSerializer(StrictSerializer):
             contact_email=contact.get("email", ""),
             contact_phone=contact.get("phone", ""),
             notes=data.get("notes", ""),
-            victim=VictimDetails(
-                first_name=victim["first_name"].strip(),
-                last_name=victim["last_name"].strip(),
-                date_of_birth=victim.get("date_of_birth"),
-                gender=victim.get("gender", Gender.UNKNOWN),
-                ethnicity=victim.get("ethnicity", Ethnicity.UNKNOWN),
-                nationality=victim.get("nationality", ""),
-                phone=victim.get("phone", ""),
-                email=victim.get("email", ""),
-                address_line1=address.get("line1", ""),
-                address_line2=address.get("line2", ""),
-                town=address.get("town", ""),
-                postcode=address.get("postcode", ""),
-                district=victim["district"],
-                first_language=victim.get("first_language", "en"),
-                interpreter_needed=victim.get("interpreter_needed"),
-                safe_to_call=victim.get("safe_to_call"),
-                may_leave_message=victim.get("may_leave_message"),
-            ),
+            victim=TransferVictimSerializer.details(victim),
         )
 
 

@@ -1,20 +1,17 @@
 from __future__ import annotations
 
-from django.conf import settings
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from core.api import (
     WWW_AUTHENTICATE,
-    JSONParser,
-    RequestTooLarge,
     SignedIn,
     error_responses,
 )
 from intake.api.transfer_serializers import TransferResultSerializer, TransferSerializer
+from intake.api.views import IntakeApiView
 from intake.models import TransferVia
 from intake.transfers import record_transfer_in
 
@@ -29,18 +26,11 @@ class CanSendTransfers(BasePermission):
         return request.user.has_perm("intake.submit_ivna")
 
 
-class TransferCreateView(APIView):
+class TransferCreateView(IntakeApiView):
     """`POST /api/v1/transfers/`: a victim who lives here, transferred by another force,
     Action Fraud or British Transport Police."""
 
     permission_classes = [SignedIn, CanSendTransfers]
-    parser_classes = [JSONParser]
-
-    def initial(self, request, *args, **kwargs):
-        length = request.META.get("CONTENT_LENGTH") or "0"
-        if length.isdigit() and int(length) > settings.API_MAX_BODY_BYTES:
-            raise RequestTooLarge(settings.API_MAX_BODY_BYTES)
-        super().initial(request, *args, **kwargs)
 
     @extend_schema(
         request=TransferSerializer,
@@ -67,7 +57,6 @@ class TransferCreateView(APIView):
     def post(self, request):
         serializer = TransferSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        # A rule the service refuses (a DomainError) is answered 400 by core.api's handler.
         result = record_transfer_in(
             details=serializer.to_details(),
             by=request.user,
