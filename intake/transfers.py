@@ -44,7 +44,9 @@ SENDERS = (
     Organisation.BRITISH_TRANSPORT_POLICE,
 )
 # How a sender's crime references are told apart from the force's own.
-REFERENCE_PREFIX = {Organisation.ACTION_FRAUD: "AF", Organisation.BRITISH_TRANSPORT_POLICE: "BTP"}
+REFERENCE_PREFIX: dict[str, str] = {
+    Organisation.ACTION_FRAUD: "AF", Organisation.BRITISH_TRANSPORT_POLICE: "BTP"
+}
 
 
 @dataclass
