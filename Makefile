@@ -31,9 +31,12 @@ install: $(VENV)/.installed static_build/.built
 run: install
 	$(BIN)/python -m hub.embedded -- $(BIN)/python manage.py runhub --port $(PORT)
 
+# mypy (the files are listed in pyproject.toml) loads hub.settings through the django-stubs
+# plugin; settings need a DATABASE_URL, and mypy never connects, so any address will do.
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	DATABASE_URL="$${DATABASE_URL:-postgres://mypy@127.0.0.1:1/no-database}" $(BIN)/mypy
 
 test: install lint
 	bash scripts/ensure_chromium.sh

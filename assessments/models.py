@@ -27,7 +27,7 @@ class Level(models.TextChoices):
     HIGH = "high", "High"
 
 
-LEVEL_ORDER = {Level.NONE: 0, Level.LOW: 1, Level.MEDIUM: 2, Level.HIGH: 3}
+LEVEL_ORDER: dict[str, int] = {Level.NONE: 0, Level.LOW: 1, Level.MEDIUM: 2, Level.HIGH: 3}
 # A significant need: medium or high. The recovery plan should say how each is met, and the
 # OPCC return counts them by area (service specification: support "in accordance with the
 # victim's needs").
@@ -63,6 +63,11 @@ class Dvna(models.Model):
     summary = models.TextField(blank=True)
     # Optimistic locking: a save based on an older version is refused, not silently lost.
     version = models.PositiveIntegerField(default=1)
+
+    # Not stored: support_selectors.dvnas_with_needs sets them, the needs in the order of the
+    # eight areas (None where an area has no level) and by area.
+    need_list: list[DvnaNeed | None]
+    need_by_area: dict[str, DvnaNeed]
 
     class Meta:
         constraints = [

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import cast
 
 from django.db import transaction
 from django.db.models import F
@@ -118,6 +119,8 @@ def _check_action(details: ActionDetails, prefix: str = "") -> dict[str, str]:
 def _bump_plan(plan: RecoveryPlan, version: int | None) -> int:
     """Optimistic locking: `UPDATE ... SET version = version + 1 WHERE version = N`; no row
     means the plan changed since the form was opened. Returns the new version."""
+    if version is None:  # a form that did not say which version it was opened at
+        raise DomainError(STALE_PLAN, code=STALE)
     updated = RecoveryPlan.objects.filter(pk=plan.pk, version=version).update(
         version=F("version") + 1
     )
@@ -232,12 +235,13 @@ def agree_plan(
         errors["next_review_on"] = problem
     if errors:
         raise DomainError("The plan cannot be agreed yet.", fields=errors)
-    plan = RecoveryPlan.objects.create(case=locked, agreed_by=by, next_review_on=next_review_on)
+    first_review = cast(date, next_review_on)  # required: checked above
+    plan = RecoveryPlan.objects.create(case=locked, agreed_by=by, next_review_on=first_review)
     for details in actions:
         _create_action(plan, details)
     transition_case(case=locked, to=CaseStatus.IN_SUPPORT, by=by,
-                    reason=plan_agreed_reason(actions=len(actions), first_review=next_review_on))
-    _schedule_review(locked, next_review_on, plan_review_key(locked.pk, plan_version=1))
+                    reason=plan_agreed_reason(actions=len(actions), first_review=first_review))
+    _schedule_review(locked, first_review, plan_review_key(locked.pk, plan_version=1))
     case.status = locked.status
     return plan
 
@@ -323,7 +327,7 @@ def change_review_date(
     RecoveryPlan.objects.filter(pk=plan.pk).update(next_review_on=next_review_on)
     plan.next_review_on = next_review_on
     cancel_items(case=plan.case, kinds=[ItemKind.PLAN_REVIEW])
-    _schedule_review(plan.case, next_review_on,
+    _schedule_review(plan.case, cast(date, next_review_on),  # required: checked above
                      plan_review_key(plan.case_id, plan_version=new_version))
     return plan
 

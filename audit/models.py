@@ -68,7 +68,7 @@ class GrantKind(models.TextChoices):
     BREAK_GLASS = "break_glass", "Broke the glass"
 
 
-class CaseAccessGrantQuerySet(models.QuerySet):
+class CaseAccessGrantQuerySet(models.QuerySet["CaseAccessGrant"]):
     def active(self, *, at: datetime | None = None) -> CaseAccessGrantQuerySet:
         """Grants in force now: not revoked, not expired (a named grant has no expiry)."""
         at = at or timezone.now()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import pghistory
 from django.conf import settings
@@ -26,8 +27,13 @@ from core.errors import DomainError
 from scheduling.models import ItemKind
 from scheduling.services import offer_on_commit, schedule
 
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
-def client_ip(request) -> str | None:
+    from accounts.http import AuthenticatedRequest
+
+
+def client_ip(request: HttpRequest) -> str | None:
     """The client's address, read as the login lockout reads it (PROXY_COUNT aware)."""
     from axes.helpers import get_client_ip_address
 
@@ -36,7 +42,7 @@ def client_ip(request) -> str | None:
 
 def record_access(
     *,
-    request,
+    request: AuthenticatedRequest,
     action: str,
     case_ids: Iterable[int] = (),
     person_ids: Iterable[int] = (),
@@ -97,7 +103,7 @@ def may_break_glass(*, case: Case, user: User) -> bool:
 
 
 @transaction.atomic
-def break_glass(*, request, case: Case, reason: str) -> CaseAccessGrant:
+def break_glass(*, request: AuthenticatedRequest, case: Case, reason: str) -> CaseAccessGrant:
     """Open a restricted case for `request.user` for BREAK_GLASS_HOURS, on their reason.
 
     Rule (issue, restricted cases): only named users and managers may open a restricted

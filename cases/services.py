@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -48,7 +50,9 @@ def transition_case(*, case: Case, to: str, by: User | None, reason: str = "") -
     return case
 
 
-def open_case(*, to: str, by: User | None, received: str, reason: str, **fields) -> Case:
+def open_case(
+    *, to: str, by: User | None, received: str, reason: str, **fields: Any
+) -> Case:
     """Create a new case already in its first status, with both rows of its timeline: how
     the referral reached the hub ("received") and the move out of it (the triage).
 

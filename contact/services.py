@@ -9,8 +9,10 @@ established".
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import cast
 
 from django.conf import settings
 from django.db import transaction
@@ -19,7 +21,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import is_manager
 from cases.choices import Route
-from cases.models import Case
+from cases.models import Case, Person
 from cases.services import transition_case
 from cases.workflow import (
     CALLING_STATUSES,
@@ -100,7 +102,7 @@ CALL_BACK_WITHIN = timedelta(days=1)
 NO_CONTACT_REASON = "Three attempts at differing times and days failed: follow-up letter queued."
 
 
-def letter_channel(person) -> str | None:
+def letter_channel(person: Person) -> str | None:
     """How a letter reaches the victim: email when they gave one, else post to a full
     address; None when the hub has neither."""
     if person.email:
@@ -397,7 +399,7 @@ def record_contact_attempt(
 # -- Outcomes once contacted ---------------------------------------------------------------
 
 # The status each decision moves the case to (cases.workflow.CONTACT_DECISION_STATUSES).
-DECISION_STATUS = {
+DECISION_STATUS: dict[str, CaseStatus] = {
     ContactOutcome.DECLINED: CaseStatus.DECLINED,
     ContactOutcome.SIGNPOSTED: CaseStatus.SIGNPOSTED,
     ContactOutcome.ACCEPTED: CaseStatus.ACCEPTED,
@@ -466,7 +468,8 @@ def record_victim_got_in_touch(*, case: Case, by: User, note: str = "") -> Case:
     case = Case.objects.select_for_update().get(pk=case.pk)
     if not can_reopen(case):
         raise DomainError("The case is already open for contact.")
-    reason = got_in_touch_reason(case.status)
+    # A status that can be re-opened (checked above) always has a reason.
+    reason = cast(str, got_in_touch_reason(case.status))
     if case.status == CaseStatus.LETTER_ONLY:
         case.responded_to_letter = True
         case.save(update_fields=["responded_to_letter", "updated_at"])
@@ -505,7 +508,7 @@ def add_note(*, case: Case, by: User, text: str, restricted: bool = False) -> Co
 
 
 @transaction.atomic
-def approve_letters(*, letters, by: User) -> int:
+def approve_letters(*, letters: Iterable[Letter], by: User) -> int:
     """A VCC checks postal letters before the post room prints them."""
     ids = [letter.pk for letter in letters]
     return Letter.objects.filter(

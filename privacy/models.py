@@ -128,7 +128,7 @@ class HoldReason(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class LegalHoldQuerySet(models.QuerySet):
+class LegalHoldQuerySet(models.QuerySet["LegalHold"]):
     def active(self) -> LegalHoldQuerySet:
         return self.filter(lifted_at__isnull=True)
 

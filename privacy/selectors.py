@@ -4,12 +4,13 @@ whatever the number of cases), the holds on a case, and everything held about on
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from functools import reduce
 from operator import or_
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict, cast, overload
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -34,13 +35,16 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from accounts.models import User
-from assessments.models import Dvna
+from assessments.models import Closure, Dvna, RecoveryPlan
 from audit.models import AccessLog
 from cases.models import Case, Person
 from contact.models import Letter
 from privacy.models import AnonymisedCase, DataSubjectRequest, LegalHold, RetentionRule
 from referrals.models import Referral
 from volunteers.models import VolunteerAllocation
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 # -- Retention -----------------------------------------------------------------------------
 
@@ -57,6 +61,15 @@ class AgeInYears(Func):
 
     template = "CAST(EXTRACT(YEAR FROM AGE(%(expressions)s)) AS integer)"
     output_field = IntegerField()
+
+
+class RetentionFields(TypedDict):
+    """What `with_retention` annotates each case with."""
+
+    retention_rule_id: int | None
+    retention_years: int | None
+    retention_from: datetime
+    retain_until: datetime | None
 
 
 def retention_rules() -> list[RetentionRule]:
@@ -79,7 +92,7 @@ def rule_condition(rule: RetentionRule) -> Q:
 
 def with_retention(
     cases: QuerySet[Case] | None = None, rules: list[RetentionRule] | None = None
-) -> QuerySet[Case]:
+) -> QuerySet[WithAnnotations[Case, RetentionFields]]:
     """Each case with the rule that applies to it (the first that matches, in priority
     order), its period, the moment counting starts (closure, else referral) and the moment
     its retention ends, all computed in the database. A case no rule covers is kept
@@ -133,18 +146,24 @@ def hold_exists() -> Exists:
     )
 
 
-def past_retention(now: datetime | None = None, cases: QuerySet[Case] | None = None):
+def past_retention(
+    now: datetime | None = None, cases: QuerySet[Case] | None = None
+) -> QuerySet[WithAnnotations[Case, RetentionFields]]:
     """Cases whose retention has ended and that are not yet anonymised (held or not)."""
     now = now or timezone.now()
     return with_retention(cases).filter(retain_until__lte=now, anonymisation__isnull=True)
 
 
-def due_for_retention(now: datetime | None = None) -> QuerySet[Case]:
+def due_for_retention(
+    now: datetime | None = None,
+) -> QuerySet[WithAnnotations[Case, RetentionFields]]:
     """What the daily job anonymises: past retention, not anonymised, not under a hold."""
     return past_retention(now).filter(~hold_exists())
 
 
-def held_past_retention(now: datetime | None = None) -> QuerySet[Case]:
+def held_past_retention(
+    now: datetime | None = None,
+) -> QuerySet[WithAnnotations[Case, RetentionFields]]:
     return past_retention(now).filter(hold_exists())
 
 
@@ -244,7 +263,17 @@ class _Rows:
     def __init__(self) -> None:
         self.user_ids: set[int] = set()
 
-    def row(self, obj: models.Model | None, *, exclude: tuple[str, ...] = ()) -> dict | None:
+    @overload
+    def row(self, obj: models.Model, *, exclude: tuple[str, ...] = ()) -> dict[str, Any]: ...
+
+    @overload
+    def row(
+        self, obj: models.Model | None, *, exclude: tuple[str, ...] = ()
+    ) -> dict[str, Any] | None: ...
+
+    def row(
+        self, obj: models.Model | None, *, exclude: tuple[str, ...] = ()
+    ) -> dict[str, Any] | None:
         if obj is None:
             return None
         out: dict[str, Any] = {}
@@ -270,7 +299,7 @@ class _Rows:
                 out[f"{field.name}_label"] = str(dict(field.flatchoices).get(value, value))
         return out
 
-    def rows(self, objects, **kwargs) -> list[dict]:
+    def rows(self, objects: Iterable[models.Model], **kwargs: Any) -> list[dict[str, Any]]:
         return [self.row(obj, **kwargs) for obj in objects]
 
 
@@ -293,12 +322,12 @@ def _bundle_case(case: Case, rows: _Rows) -> dict:
         {**rows.row(consent), "service_name": consent.service.name}
         for consent in case.consents.all()
     ]
-    plan = _one(case, "recovery_plan")
+    plan = cast("RecoveryPlan | None", _one(case, "recovery_plan"))
     item["recovery_plan"] = (
         {**rows.row(plan), "actions": rows.rows(plan.actions.all())} if plan else None
     )
     item["reviews"] = rows.rows(case.reviews.all())
-    closure = _one(case, "closure")
+    closure = cast("Closure | None", _one(case, "closure"))
     item["closure"] = (
         {**rows.row(closure), "outcomes": rows.rows(closure.outcomes.all())} if closure else None
     )

@@ -167,20 +167,23 @@ def _scrub(
     scrubbed row, attributed to the anonymisation's context. Then the earlier events are
     overwritten in place (the event tables have no append-only trigger).
     """
-    model.objects.filter(live).update(**values)
+    # `_default_manager` is each model's `objects` (the generic name for any model class).
+    model._default_manager.filter(live).update(**values)
     for event_model in event_models(model):
         names = {field.name for field in event_model._meta.concrete_fields}
         kept = {key: value for key, value in values.items() if key in names}
         if kept:
-            event_model.objects.filter(history).update(**kept)
+            event_model._default_manager.filter(history).update(**kept)
 
 
 def _ids_of(model: type[models.Model], fk: str, value: int) -> set[int]:
     """Ids of a model's rows under one parent, now or ever (the history remembers rows
     that have since gone)."""
-    ids = set(model.objects.filter(**{fk: value}).values_list("pk", flat=True))
+    ids = set(model._default_manager.filter(**{fk: value}).values_list("pk", flat=True))
     for event_model in event_models(model):
-        ids |= set(event_model.objects.filter(**{fk: value}).values_list("pgh_obj_id", flat=True))
+        ids |= set(
+            event_model._default_manager.filter(**{fk: value}).values_list("pgh_obj_id", flat=True)
+        )
     return ids
 
 
@@ -335,7 +338,8 @@ def run_retention(*, now: datetime | None = None) -> RetentionRun:
     """
     now = now or timezone.now()
     run = RetentionRun.objects.create(as_of=now)
-    rules = {rule.pk: rule for rule in retention_rules()}
+    # Looked up by each case's retention_rule_id, null where no rule covers the case.
+    rules: dict[int | None, RetentionRule] = {rule.pk: rule for rule in retention_rules()}
     due = list(
         due_for_retention(now).order_by("pk").values_list("pk", "person_id", "retention_rule_id")
     )

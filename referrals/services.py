@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import cast
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -307,7 +308,8 @@ def make_referral(
     problems = referral_problems(case=case, action=action, service=service)
     if problems:
         raise DomainError(" ".join(problems))
-    consent = consent_for(case=case, service=service)
+    # Given: referral_problems refuses a referral without it.
+    consent = cast(ConsentToShare, consent_for(case=case, service=service))
     shared = Shared.from_consent(consent)
     now = timezone.now()
     document = render_referral_document(

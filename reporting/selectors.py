@@ -10,8 +10,10 @@ Everything is aggregated in the database: six queries whatever the size of the d
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncMonth
@@ -132,7 +134,8 @@ def _months(period: Period) -> list[tuple[date, date]]:
 def monthly_counts(cases: QuerySet[Case], period: Period) -> list[Month]:
     """Referrals per month (local time, like the period) by route, and accepted: one query.
     Months with no referrals are shown as zeros."""
-    rows = (
+    # Rows as plain mappings: the plugin knows only "month", not the counts named below.
+    rows: Iterable[Mapping[str, Any]] = (
         cases.annotate(month=TruncMonth("referred_at"))
         .values("month")
         .annotate(**{f"n_{key}": _count(key) for key in MONTH_KEYS})
@@ -148,7 +151,7 @@ def monthly_counts(cases: QuerySet[Case], period: Period) -> list[Month]:
 def _grouped(cases: QuerySet[Case], field: str) -> dict[str, dict[str, int]]:
     """Counts per value of `field`, one GROUP BY query; a blank or missing value is
     NOT_RECORDED."""
-    rows = (
+    rows: Iterable[Mapping[str, Any]] = (  # the counts are named below, unknown to the plugin
         cases.values(value=F(field))
         .annotate(**{f"n_{key}": _count(key) for key in ROW_KEYS})
         .order_by("value")

@@ -24,14 +24,19 @@ from __future__ import annotations
 
 import logging
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, cast
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Field, Q
 from django.utils import timezone
 
 from scheduling.models import HUMAN_KINDS, ItemRun, ItemState, ScheduledItem
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from cases.models import Case
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +50,8 @@ MAX_FAILURES = 5
 # run_item calls the handler last, after marking the item done, so that whatever the handler
 # hands to the outside world (an email) is followed by nothing but the COMMIT: a worker
 # killed between the two is the one way such work could be done twice.
-HANDLERS: dict[str, Callable[[ScheduledItem], None]] = {}
+Handler = Callable[[ScheduledItem], None]
+HANDLERS: dict[str, Handler] = {}
 # kind -> on_failure(item, error, gave_up): puts a failure on the kind's own row.
 FAILURE_RECORDERS: dict[str, Callable[[ScheduledItem, str, bool], None]] = {}
 
@@ -57,15 +63,17 @@ class WorkFailed(Exception):
     failed at once rather than offered again.
     """
 
-    def __init__(self, message: str, *, retry: bool = True):
+    def __init__(self, message: str, *, retry: bool = True) -> None:
         super().__init__(message)
         self.retry = retry
 
 
-def handler(kind: str, *, on_failure: Callable[[ScheduledItem, str, bool], None] | None = None):
+def handler(
+    kind: str, *, on_failure: Callable[[ScheduledItem, str, bool], None] | None = None
+) -> Callable[[Handler], Handler]:
     """Register the handler of a kind of machine item, and what records its failures."""
 
-    def register(func):
+    def register(func: Handler) -> Handler:
         HANDLERS[kind] = func
         if on_failure is not None:
             FAILURE_RECORDERS[kind] = on_failure
@@ -78,7 +86,7 @@ def schedule(
     *,
     kind: str,
     due_at: datetime,
-    case=None,
+    case: Case | None = None,
     target_id: int | None = None,
     deadline_at: datetime | None = None,
     dedupe_key: str | None = None,
@@ -108,8 +116,13 @@ def _insert_unless_present(item: ScheduledItem) -> bool:
     fields = [f for f in meta.concrete_fields if not f.primary_key]
     values = [f.get_db_prep_save(f.pre_save(item, add=True), connection) for f in fields]
     quote = connection.ops.quote_name
-    table, columns = quote(meta.db_table), ", ".join(quote(f.column) for f in fields)
-    key, pk = quote(meta.get_field("dedupe_key").column), quote(meta.pk.column)
+
+    def column(field: Field) -> str:
+        # A concrete field has a column (the stubs make it optional, for fields that have none).
+        return quote(cast(str, field.column))
+
+    table, columns = quote(meta.db_table), ", ".join(column(f) for f in fields)
+    key, pk = column(meta.get_field("dedupe_key")), column(meta.pk)
     placeholders = ", ".join(["%s"] * len(fields))
     # Names from the model, values as parameters.
     sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) "  # noqa: S608
@@ -125,14 +138,16 @@ def _insert_unless_present(item: ScheduledItem) -> bool:
     return True
 
 
-def complete_human_items(*, case, kinds, by=None) -> int:
+def complete_human_items(
+    *, case: Case, kinds: Iterable[str], by: User | None = None
+) -> int:
     """Close the open person-work items of these kinds on a case (the work has been done)."""
     return ScheduledItem.objects.filter(case=case, kind__in=kinds, state=ItemState.DUE).update(
         state=ItemState.DONE, done_at=timezone.now(), done_by=by
     )
 
 
-def cancel_items(*, case, kinds) -> int:
+def cancel_items(*, case: Case, kinds: Iterable[str]) -> int:
     return ScheduledItem.objects.filter(case=case, kind__in=kinds, state=ItemState.DUE).update(
         state=ItemState.CANCELLED, done_at=timezone.now()
     )

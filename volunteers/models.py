@@ -28,7 +28,7 @@ MAX_HOURS_PER_DAY = Decimal("12")
 ACCREDITATION_WARNING_DAYS = 60
 
 
-class VolunteerQuerySet(models.QuerySet):
+class VolunteerQuerySet(models.QuerySet["Volunteer"]):
     def active(self) -> VolunteerQuerySet:
         return self.filter(active=True, user__is_active=True)
 
@@ -88,6 +88,10 @@ class Volunteer(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = VolunteerQuerySet.as_manager()
+
+    # Not stored: selectors.pool_rows sets them for the pool table.
+    accredited_now: bool
+    expires_soon: bool
 
     class Meta:
         ordering = ["user__first_name", "user__last_name", "pk"]

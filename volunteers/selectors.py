@@ -230,7 +230,7 @@ def pool_rows(on: date | None = None) -> list[Volunteer]:
         Decimal("0"),
         output_field=DecimalField(),
     )
-    volunteers = list(
+    volunteers: list[Volunteer] = list(
         Volunteer.objects.select_related("user")
         .annotate(current_load=current_load(), hours_4_weeks=hours_4_weeks)
         .order_by("-active", "user__first_name", "user__last_name", "pk")

@@ -57,7 +57,7 @@ LATER = "later"  # left in the table for the issue that builds it
 
 IVNA = "intake.services.record_ivna"
 SELF_REFERRAL = "intake.selfreferral.record_self_referral"
-TRANSFER_IN = "referrals.services.record_transfer_in"
+TRANSFER_IN = "intake.transfers.record_transfer_in"
 TRANSFER_OUT = "referrals.services.record_transfer_out"
 ATTEMPT = "contact.services.record_contact_attempt"
 OUTCOME = "contact.services.record_contact_outcome"
