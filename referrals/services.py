@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from assessments.models import ActionKind, ConsentToShare, Dvna, Level, NeedArea, PlanAction
-from cases.models import Case
+from cases.models import Case, Person
 from cases.services import transition_case
 from cases.workflow import CaseStatus, is_allowed
 from contact.letters import html_to_pdf
@@ -150,7 +150,7 @@ def _latest_dvna(case: Case) -> Dvna | None:
     return case.dvnas.order_by("-number").prefetch_related("needs").first()
 
 
-def _shared_contact(person) -> dict:
+def _shared_contact(person: Person) -> dict:
     """How to reach the victim safely: given only with consent to share contact details."""
     address = [person.address_line1, person.address_line2, person.town, person.postcode.upper()]
     return {
