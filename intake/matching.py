@@ -129,12 +129,18 @@ def match_crime(*, details: CrimeDetails, known: Crime | None) -> Crime:
     return known
 
 
+def high_risk_window_start(offence_date: date) -> date:
+    """Triage rule H3 looks back twelve months from the offence for a high-risk referral
+    of the same person (the demo year asks this too)."""
+    return offence_date - timedelta(days=EARLIER_HIGH_RISK_DAYS)
+
+
 def earlier_high_risk(*, person: Person, new_person: bool, offence_date: date) -> bool:
     """Whether the person was referred on the high-risk route within a year before this
     offence (a triage rule); a new person has no earlier cases, so nothing is asked."""
     if new_person:
         return False
-    since = offence_date - timedelta(days=EARLIER_HIGH_RISK_DAYS)
+    since = high_risk_window_start(offence_date)
     return Case.objects.filter(
         person=person, route=Route.HIGH_RISK, referred_at__date__gte=since
     ).exists()

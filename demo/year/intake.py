@@ -40,10 +40,11 @@ from demo.year.profile import (
     dict_choice,
 )
 from demo.year.rows import Rows
+from intake.matching import high_risk_window_start
 from intake.models import AskedBy, Ivna, SelfReferral, SubmittedVia
 from intake.selfreferral import RECEIVED as SELF_REFERRAL_RECEIVED
 from intake.selfreferral import ROUTED as SELF_REFERRAL_ROUTED
-from intake.services import high_risk_window_start, ivna_received
+from intake.services import ivna_received
 from intake.triage import SERIOUS_CRIME_MARKERS, SERIOUS_CRIME_TYPES, IvnaAnswers, triage
 
 S = CaseStatus
