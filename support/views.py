@@ -11,8 +11,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.generic import FormView, TemplateView
 
+from audit.case_views import CaseWorkMixin
 from cases.workflow import CaseStatus
-from contact.views import CaseActionMixin
 from support import selectors, services
 from support.forms import (
     ActionForm,
@@ -26,7 +26,7 @@ from support.forms import (
 from support.models import PlanAction, RecoveryPlan
 
 
-class SupportMixin(CaseActionMixin):
+class SupportMixin(CaseWorkMixin):
     def show_errors(self, form, error: services.SupportError):
         for name, message in error.errors.items():
             form.add_error(name if name in form.fields else None, message)
@@ -92,7 +92,7 @@ class AgreePlanView(SupportMixin, TemplateView):
 
     def refused(self):
         if RecoveryPlan.objects.filter(case=self.case).exists():
-            return redirect("support:plan", pk=self.case.pk)
+            return redirect("support:plan", case_pk=self.case.pk)
         return super().refused()
 
     def forms(self, data=None):
@@ -191,7 +191,7 @@ class PlanDateView(SupportMixin, FormView):
         except services.SupportError as error:
             return self.show_errors(form, error)
         messages.success(self.request, "The review date has been changed.")
-        return redirect("support:plan", pk=self.case.pk)
+        return redirect("support:plan", case_pk=self.case.pk)
 
 
 class ActionCreateView(SupportMixin, FormView):
@@ -227,7 +227,7 @@ class ActionCreateView(SupportMixin, FormView):
         except services.SupportError as error:
             return self.show_errors(form, error)
         messages.success(self.request, "The action has been added to the plan.")
-        return redirect("support:plan", pk=self.case.pk)
+        return redirect("support:plan", case_pk=self.case.pk)
 
 
 class ActionEditView(SupportMixin, FormView):
@@ -283,7 +283,7 @@ class ActionEditView(SupportMixin, FormView):
         except services.SupportError as error:
             return self.show_errors(form, error)
         messages.success(self.request, "The action has been saved.")
-        return redirect("support:plan", pk=self.case.pk)
+        return redirect("support:plan", case_pk=self.case.pk)
 
 
 # -- Reviews -------------------------------------------------------------------------------
@@ -341,7 +341,7 @@ class ReviewCreateView(SupportMixin, FormView):
                 "The review has been recorded. Now reassess the victim's needs: the last "
                 "DVNA's answers are filled in.",
             )
-            return redirect("dvna:new", pk=self.case.pk)
+            return redirect("dvna:new", case_pk=self.case.pk)
         messages.success(self.request, "The review has been recorded.")
         return self.back_to_case()
 

@@ -1067,7 +1067,7 @@ MATRIX = PermissionMatrix(
                 VolunteerAllocation.objects.order_by("pk").values_list("pk", "active")
             ),
             expect=_casework_action(
-                vcc=redirects(re.compile(r"/volunteers/cases/\d+/allocate/"),
+                vcc=redirects(re.compile(r"/cases/\d+/volunteer/"),
                               "already supports this victim"),
             ),
         ),

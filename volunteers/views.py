@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.generic import FormView, TemplateView
 
+from audit.case_views import CaseWorkMixin
 from audit.models import AccessAction
 from audit.selectors import casework_for
 from audit.services import record_access
@@ -119,29 +120,16 @@ class CaseVolunteerMixin(PermissionRequiredMixin):
         return redirect(f"{reverse('cases:detail', args=[case_id])}#volunteer")
 
 
-class AllocateVolunteerView(CaseVolunteerMixin, TemplateView):
+class AllocateVolunteerView(CaseWorkMixin, TemplateView):
     """The suggested volunteers for this victim (language, then district, then load), each
     with an Allocate button."""
 
     template_name = "volunteers/allocate.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and self.has_permission():
-            self.case = get_object_or_404(
-                casework_for(request.user).select_related("person"), pk=kwargs["pk"]
-            )
-        return super().dispatch(request, *args, **kwargs)
+    read_detail = "allocate a volunteer"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         case, person = self.case, self.case.person
-        record_access(
-            request=self.request,
-            action=AccessAction.VIEW,
-            case_ids=[case.pk],
-            person_ids=[person.pk],
-            detail="allocate a volunteer",
-        )
         suggestions = list(services.suggest_volunteers(case=case))
         current = (
             VolunteerAllocation.objects.filter(case=case, active=True)
@@ -167,12 +155,12 @@ class AllocateVolunteerView(CaseVolunteerMixin, TemplateView):
             services.allocate_volunteer(case=self.case, volunteer=volunteer, by=request.user)
         except services.VolunteerError as error:
             messages.error(request, str(error))
-            return redirect("volunteers:allocate", pk=self.case.pk)
+            return redirect("volunteers:allocate", case_pk=self.case.pk)
         messages.success(
             request,
             f"{volunteer} will give {self.case.person.first_name} face-to-face support.",
         )
-        return self.back_to_case(self.case.pk)
+        return self.back_to_case(anchor="volunteer")
 
 
 def _allocation_for(user, pk: int) -> VolunteerAllocation:
