@@ -1073,13 +1073,13 @@ MATRIX = PermissionMatrix(
         ),
         View(
             "volunteers:end_allocation",
-            of="allocation",
+            of="allocation.case, allocation",
             expect=_casework_action(vcc=allowed("End the allocation", ref("restricted"))),
         ),
         View(
             "volunteers:end_allocation",
             method="post",
-            of="allocation",
+            of="allocation.case, allocation",
             unchanged=lambda: list(
                 VolunteerAllocation.objects.order_by("pk").values_list("pk", "active")
             ),
@@ -1089,13 +1089,13 @@ MATRIX = PermissionMatrix(
         ),
         View(
             "volunteers:log_hours",
-            of="allocation",
+            of="allocation.case, allocation",
             expect=_casework_action(vcc=allowed("Log the hours", ref("restricted"))),
         ),
         View(
             "volunteers:log_hours",
             method="post",
-            of="allocation",
+            of="allocation.case, allocation",
             data=lambda w: {"date": (w.today - timedelta(days=1)).isoformat(), "hours": "2"},
             unchanged=lambda: VolunteerHours.objects.count(),
             expect=_casework_action(

@@ -7,12 +7,10 @@ from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
 from django.views.generic import FormView, TemplateView
 
 from audit.case_views import CaseWorkMixin
 from audit.models import AccessAction
-from audit.selectors import casework_for
 from audit.services import record_access
 from volunteers import selectors, services
 from volunteers.forms import (
@@ -24,7 +22,6 @@ from volunteers.forms import (
 from volunteers.models import Volunteer, VolunteerAllocation
 
 MANAGE = "cases.allocate_case"
-CASEWORK = ("cases.view_casework", "cases.work_case")
 VISIT = "volunteers.visit_victims"
 
 
@@ -113,13 +110,6 @@ class VolunteerEditView(PermissionRequiredMixin, FormView):
 # --- Allocation on a case (VCCs and managers) ----------------------------------------------
 
 
-class CaseVolunteerMixin(PermissionRequiredMixin):
-    permission_required = CASEWORK
-
-    def back_to_case(self, case_id: int):
-        return redirect(f"{reverse('cases:detail', args=[case_id])}#volunteer")
-
-
 class AllocateVolunteerView(CaseWorkMixin, TemplateView):
     """The suggested volunteers for this victim (language, then district, then load), each
     with an Allocate button."""
@@ -163,40 +153,27 @@ class AllocateVolunteerView(CaseWorkMixin, TemplateView):
         return self.back_to_case(anchor="volunteer")
 
 
-def _allocation_for(user, pk: int) -> VolunteerAllocation:
-    """An allocation on a case this user may open (404 otherwise)."""
-    return get_object_or_404(
-        VolunteerAllocation.objects.filter(case__in=casework_for(user)).select_related(
-            "volunteer__user", "case__person"
-        ),
-        pk=pk,
-    )
+class AllocationMixin(CaseWorkMixin):
+    """A volunteer's allocation on the case of the URL (404 otherwise)."""
+
+    def load(self, **kwargs) -> None:
+        self.allocation = get_object_or_404(
+            VolunteerAllocation.objects.select_related("volunteer__user", "case__person"),
+            pk=kwargs["pk"],
+            case=self.case,
+        )
 
 
-class EndAllocationView(CaseVolunteerMixin, FormView):
+class EndAllocationView(AllocationMixin, FormView):
     """Confirm, with an optional reason, that a volunteer's support of a victim ends."""
 
     template_name = "volunteers/end_allocation.html"
     form_class = EndAllocationForm
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and self.has_permission():
-            self.allocation = _allocation_for(request.user, kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    read_detail = "end a volunteer allocation"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        allocation = self.allocation
-        record_access(
-            request=self.request,
-            action=AccessAction.VIEW,
-            case_ids=[allocation.case_id],
-            person_ids=[allocation.case.person_id],
-            detail="end a volunteer allocation",
-        )
-        context.update(
-            allocation=allocation, case=allocation.case, person=allocation.case.person
-        )
+        context.update(allocation=self.allocation)
         return context
 
     def form_valid(self, form):
@@ -209,19 +186,15 @@ class EndAllocationView(CaseVolunteerMixin, FormView):
             messages.error(self.request, str(error))
         else:
             messages.success(self.request, f"{allocation.volunteer}'s allocation has ended.")
-        return self.back_to_case(allocation.case_id)
+        return self.back_to_case(anchor="volunteer")
 
 
-class StaffLogHoursView(CaseVolunteerMixin, FormView):
+class StaffLogHoursView(AllocationMixin, FormView):
     """A VCC or manager logs hours on a volunteer's behalf."""
 
     template_name = "volunteers/log_hours.html"
     form_class = LogHoursForm
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and self.has_permission():
-            self.allocation = _allocation_for(request.user, kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    read_detail = "log a volunteer's hours"
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "submit_label": "Log the hours"}
@@ -229,18 +202,8 @@ class StaffLogHoursView(CaseVolunteerMixin, FormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         allocation = self.allocation
-        record_access(
-            request=self.request,
-            action=AccessAction.VIEW,
-            case_ids=[allocation.case_id],
-            person_ids=[allocation.case.person_id],
-            detail="log a volunteer's hours",
-        )
         context.update(
-            allocation=allocation,
-            case=allocation.case,
-            person=allocation.case.person,
-            hours=list(selectors.hours_of_allocation(allocation.pk)),
+            allocation=allocation, hours=list(selectors.hours_of_allocation(allocation.pk))
         )
         return context
 
@@ -259,7 +222,7 @@ class StaffLogHoursView(CaseVolunteerMixin, FormView):
             return self.form_invalid(form)
         logged = services.hours_text(d["hours"])
         messages.success(self.request, f"{logged} hours logged for {self.allocation.volunteer}.")
-        return self.back_to_case(self.allocation.case_id)
+        return self.back_to_case(anchor="volunteer")
 
 
 # --- The volunteer's own pages ------------------------------------------------------------
