@@ -13,15 +13,15 @@ from django.views.generic import FormView, TemplateView
 from assessments import dvna_services as services
 from assessments.dvna_forms import DvnaForm, active_services
 from assessments.models import ConsentToShare, Dvna, NeedArea
+from audit.case_views import CaseWorkMixin
 from cases.workflow import PLAN_AGREED_FROM
-from contact.views import CaseActionMixin
 from core.errors import DomainError
 from core.forms import add_error_to_form
 
 AREA_ORDER = {area: index for index, area in enumerate(NeedArea.values)}
 
 
-class DvnaPageMixin(CaseActionMixin):
+class DvnaPageMixin(CaseWorkMixin):
     def ivna_context(self) -> dict:
         """What the IVNA and the person's record already hold, shown read-only at the top so
         the victim does not tell their story twice."""
@@ -88,7 +88,7 @@ class DvnaCreateView(DvnaPageMixin, FormView):
             return self.show_errors(form, error)
         if self.case.status in PLAN_AGREED_FROM and dvna.number == 1:
             messages.success(self.request, "The DVNA has been saved. Now agree the recovery plan.")
-            return redirect("support:plan_new", pk=self.case.pk)
+            return redirect("support:plan_new", case_pk=self.case.pk)
         messages.success(self.request, f"DVNA {dvna.number} has been saved.")
         return self.back_to_case()
 
@@ -165,4 +165,4 @@ class DvnaEditView(DvnaPageMixin, FormView):
         except DomainError as error:
             return self.show_errors(form, error)
         messages.success(self.request, f"DVNA {dvna.number} has been corrected.")
-        return redirect("dvna:detail", pk=self.case.pk, number=dvna.number)
+        return redirect("dvna:detail", case_pk=self.case.pk, number=dvna.number)

@@ -24,12 +24,12 @@ from assessments.support_forms import (
     ReviewForm,
     SurveyForm,
 )
-from contact.views import CaseActionMixin
+from audit.case_views import CaseWorkMixin
 from core.errors import DomainError
 from core.forms import add_error_to_form
 
 
-class SupportMixin(CaseActionMixin):
+class SupportMixin(CaseWorkMixin):
     def show_errors(self, form, error: DomainError):
         add_error_to_form(form, error)
         return self.form_invalid(form)
@@ -94,7 +94,7 @@ class AgreePlanView(SupportMixin, TemplateView):
 
     def refused(self):
         if RecoveryPlan.objects.filter(case=self.case).exists():
-            return redirect("support:plan", pk=self.case.pk)
+            return redirect("support:plan", case_pk=self.case.pk)
         return super().refused()
 
     def forms(self, data=None):
@@ -189,7 +189,7 @@ class PlanDateView(SupportMixin, FormView):
         except DomainError as error:
             return self.show_errors(form, error)
         messages.success(self.request, "The review date has been changed.")
-        return redirect("support:plan", pk=self.case.pk)
+        return redirect("support:plan", case_pk=self.case.pk)
 
 
 class ActionCreateView(SupportMixin, FormView):
@@ -225,7 +225,7 @@ class ActionCreateView(SupportMixin, FormView):
         except DomainError as error:
             return self.show_errors(form, error)
         messages.success(self.request, "The action has been added to the plan.")
-        return redirect("support:plan", pk=self.case.pk)
+        return redirect("support:plan", case_pk=self.case.pk)
 
 
 class ActionEditView(SupportMixin, FormView):
@@ -281,7 +281,7 @@ class ActionEditView(SupportMixin, FormView):
         except DomainError as error:
             return self.show_errors(form, error)
         messages.success(self.request, "The action has been saved.")
-        return redirect("support:plan", pk=self.case.pk)
+        return redirect("support:plan", case_pk=self.case.pk)
 
 
 # -- Reviews -------------------------------------------------------------------------------
@@ -339,7 +339,7 @@ class ReviewCreateView(SupportMixin, FormView):
                 "The review has been recorded. Now reassess the victim's needs: the last "
                 "DVNA's answers are filled in.",
             )
-            return redirect("dvna:new", pk=self.case.pk)
+            return redirect("dvna:new", case_pk=self.case.pk)
         messages.success(self.request, "The review has been recorded.")
         return self.back_to_case()
 

@@ -5,14 +5,14 @@ from django.urls import path
 from audit import views
 
 app_name = "audit"
+CASE = "cases/<int:case_pk>/"
+
 urlpatterns = [
-    path("cases/<int:pk>/break-glass/", views.BreakGlassView.as_view(), name="break_glass"),
-    path("cases/<int:pk>/access/", views.CaseAccessView.as_view(), name="case_access"),
+    path(f"{CASE}break-glass/", views.BreakGlassView.as_view(), name="break_glass"),
+    path(f"{CASE}access/", views.CaseAccessView.as_view(), name="case_access"),
     path(
-        "cases/<int:pk>/access/restriction/",
-        views.CaseRestrictionView.as_view(),
-        name="case_restriction",
+        f"{CASE}access/restriction/", views.CaseRestrictionView.as_view(), name="case_restriction"
     ),
-    path("cases/<int:pk>/access/revoke/", views.RevokeGrantView.as_view(), name="revoke_grant"),
+    path(f"{CASE}access/revoke/", views.RevokeGrantView.as_view(), name="revoke_grant"),
     path("people/<int:pk>/access/", views.PersonAccessView.as_view(), name="person_access"),
 ]

@@ -22,6 +22,7 @@ from django.views.generic import TemplateView, View
 
 from accounts.roles import hub_managers
 from audit import selectors, services
+from audit.case_views import CaseScopedMixin
 from audit.forms import BreakGlassForm, NameUserForm, RestrictionForm, RevokeForm
 from audit.models import BREAK_GLASS_HOURS, AccessAction, CaseAccessGrant
 from audit.selectors import casework_for
@@ -65,7 +66,7 @@ class BreakGlassView(PermissionRequiredMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        case = get_object_or_404(Case.objects.only("pk", "restricted"), pk=kwargs["pk"])
+        case = get_object_or_404(Case.objects.only("pk", "restricted"), pk=kwargs["case_pk"])
         if casework_for(request.user).filter(pk=case.pk).exists():
             return redirect("cases:detail", case.pk)  # nothing to break: they may open it
         form = BreakGlassForm(request.POST)
@@ -87,15 +88,11 @@ class BreakGlassView(PermissionRequiredMixin, View):
         return redirect("cases:detail", case.pk)
 
 
-class _ManagerCaseView(PermissionRequiredMixin):
+class _ManagerCaseView(CaseScopedMixin):
     """Managers only: who may open a case."""
 
     permission_required = ("cases.view_casework", "cases.allocate_case")
-
-    def get_case(self) -> Case:
-        return get_object_or_404(
-            casework_for(self.request.user).select_related("allocated_to"), pk=self.kwargs["pk"]
-        )
+    case_related = ("person", "allocated_to")
 
     def back(self, case: Case):
         return redirect("audit:case_access", case.pk)
@@ -115,11 +112,11 @@ class CaseAccessView(_ManagerCaseView, TemplateView):
         return NameUserForm(data, users=users)
 
     def get(self, request, *args, **kwargs):
-        case = self.get_case()
+        case = self.case
         return self.render_to_response(self.page(case, self.name_form(case)))
 
     def post(self, request, *args, **kwargs):
-        case = self.get_case()
+        case = self.case
         form = self.name_form(case, request.POST)
         if form.is_valid():
             user = form.cleaned_data["user"]
@@ -136,13 +133,7 @@ class CaseAccessView(_ManagerCaseView, TemplateView):
 
     def page(self, case: Case, name_form: NameUserForm) -> dict:
         grants = list(selectors.grants_on([case]).order_by("-granted_at", "-pk")[:100])
-        record_access(
-            request=self.request,
-            action=AccessAction.VIEW,
-            case_ids=[case.pk],
-            person_ids=[case.person_id],
-            detail="who may open the case",
-        )
+        self.log_read("who may open the case")
         return self.get_context_data(
             case=case,
             active=[g for g in grants if g.is_active],
@@ -158,7 +149,7 @@ class CaseRestrictionView(_ManagerCaseView, View):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        case = self.get_case()
+        case = self.case
         form = RestrictionForm(request.POST)
         if not form.is_valid():
             for errors in form.errors.values():
@@ -187,7 +178,7 @@ class RevokeGrantView(_ManagerCaseView, View):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        case = self.get_case()
+        case = self.case
         form = RevokeForm(request.POST)
         grant = None
         if form.is_valid():

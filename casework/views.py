@@ -10,9 +10,11 @@ from django.views.generic import TemplateView, View
 from pghistory.models import Events
 
 from accounts.models import User
+from audit.case_views import CaseScopedMixin, CaseWorkMixin
 from audit.models import AccessAction, AccessLog
 from audit.selectors import casework_for, other_cases_of
 from audit.services import record_access
+from audit.views import restricted_notice
 from cases.selectors import case_list_rows, caseworkers, search_cases
 from cases.services import allocate_case
 from casework.filters import CaseFilter
@@ -78,39 +80,24 @@ class CaseListView(PermissionRequiredMixin, TemplateView):
         return context
 
 
-class CaseDetailView(PermissionRequiredMixin, TemplateView):
+class CaseDetailView(CaseScopedMixin, TemplateView):
     """One case: the person, the crime and markers, the IVNA, the timeline, their history."""
 
     permission_required = "cases.view_casework"
     template_name = "cases/case_detail.html"
+    case_related = ("person", "crime", "allocated_to")
+    read_detail = "case page"
 
-    def get(self, request, *args, **kwargs):
-        from django.http import Http404
-
-        from audit.views import restricted_notice
-
-        try:
-            return super().get(request, *args, **kwargs)
-        except Http404:
-            # A restricted case this user may not open: "This record is restricted" and the
-            # break-glass form, here only (its exact URL). Anything else stays a 404.
-            return restricted_notice(request, pk=kwargs["pk"])
+    def case_not_found(self):
+        # A restricted case this user may not open: "This record is restricted" and the
+        # break-glass form, here only (its exact URL). Anything else stays a 404.
+        return restricted_notice(self.request, pk=self.kwargs["case_pk"])
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        case = get_object_or_404(
-            casework_for(user).select_related("person", "crime", "allocated_to"),
-            pk=kwargs["pk"],
-        )
+        case = self.case
         ivna = getattr(case, "ivna", None)
-        record_access(
-            request=self.request,
-            action=AccessAction.VIEW,
-            case_ids=[case.pk],
-            person_ids=[case.person_id],
-            detail="case page",
-        )
         can_allocate = user.has_perm("cases.allocate_case")
         context.update(
             case=case,
@@ -135,17 +122,18 @@ class CaseDetailView(PermissionRequiredMixin, TemplateView):
         return context
 
 
-class CaseAuditView(PermissionRequiredMixin, TemplateView):
+class CaseAuditView(CaseScopedMixin, TemplateView):
     """For managers: every change to the case's records and every read of them."""
 
     permission_required = ("cases.view_casework", "cases.view_case_audit")
     template_name = "cases/case_audit.html"
+    case_related = ("person", "crime")
+    read_action = AccessAction.AUDIT
+    read_detail = "case audit history"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        case = get_object_or_404(
-            casework_for(self.request.user).select_related("person", "crime"), pk=kwargs["pk"]
-        )
+        case = self.case
         tracked = [case, case.person]
         if case.crime is not None:
             tracked.append(case.crime)
@@ -174,25 +162,18 @@ class CaseAuditView(PermissionRequiredMixin, TemplateView):
             .select_related("user")
             .order_by("-at")[:500]
         )
-        record_access(
-            request=self.request,
-            action=AccessAction.AUDIT,
-            case_ids=[case.pk],
-            person_ids=[case.person_id],
-            detail="case audit history",
-        )
         context.update(case=case, changes=changes, reads=reads)
         return context
 
 
-class AllocateView(PermissionRequiredMixin, View):
+class AllocateView(CaseWorkMixin, View):
     """Take an unallocated case (VCC), or allocate it to anyone (manager)."""
 
-    permission_required = ("cases.view_casework", "cases.work_case")
     http_method_names = ["post"]
+    case_related = ()
 
     def post(self, request, *args, **kwargs):
-        case = get_object_or_404(casework_for(request.user), pk=kwargs["pk"])
+        case = self.case
         target = request.POST.get("to", "")
         if target == "me":
             to = request.user

@@ -4,12 +4,12 @@ from contact import views
 
 app_name = "contact"
 urlpatterns = [
-    path("<int:pk>/calls/new/", views.RecordAttemptView.as_view(), name="record_attempt"),
-    path("<int:pk>/outcome/", views.RecordOutcomeView.as_view(), name="record_outcome"),
-    path("<int:pk>/notes/new/", views.AddNoteView.as_view(), name="add_note"),
-    path("<int:pk>/got-in-touch/", views.VictimGotInTouchView.as_view(), name="got_in_touch"),
+    path("<int:case_pk>/calls/new/", views.RecordAttemptView.as_view(), name="record_attempt"),
+    path("<int:case_pk>/outcome/", views.RecordOutcomeView.as_view(), name="record_outcome"),
+    path("<int:case_pk>/notes/new/", views.AddNoteView.as_view(), name="add_note"),
+    path("<int:case_pk>/got-in-touch/", views.VictimGotInTouchView.as_view(), name="got_in_touch"),
     path(
-        "<int:pk>/letters/<int:letter_pk>/retry/",
+        "<int:case_pk>/letters/<int:letter_pk>/retry/",
         views.RetryLetterView.as_view(),
         name="retry_letter",
     ),

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.views.generic import FormView, View
 
 from accounts.roles import is_manager
-from audit.models import AccessAction
-from audit.selectors import casework_for
-from audit.services import record_access
+from audit.case_views import CaseWorkMixin
 from contact import services
 from contact.forms import ContactAttemptForm, ContactOutcomeForm, NoteForm
 from contact.models import Letter
@@ -18,35 +15,7 @@ from core.errors import DomainError
 from core.forms import add_error_to_form
 
 
-class CaseActionMixin(PermissionRequiredMixin):
-    permission_required = ("cases.view_casework", "cases.work_case")
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and self.has_permission():
-            self.case = get_object_or_404(
-                casework_for(request.user).select_related("person"), pk=kwargs["pk"]
-            )
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(case=self.case, person=self.case.person)
-        return context
-
-    def log_read(self, detail: str) -> None:
-        record_access(
-            request=self.request,
-            action=AccessAction.VIEW,
-            case_ids=[self.case.pk],
-            person_ids=[self.case.person_id],
-            detail=detail,
-        )
-
-    def back_to_case(self):
-        return redirect("cases:detail", pk=self.case.pk)
-
-
-class RecordAttemptView(CaseActionMixin, FormView):
+class RecordAttemptView(CaseWorkMixin, FormView):
     """Record a phone attempt. The page shows the victim's safe-contact answers, the earlier
     attempts and the next slot the rules allow."""
 
@@ -89,7 +58,7 @@ class RecordAttemptView(CaseActionMixin, FormView):
         return self.back_to_case()
 
 
-class RecordOutcomeView(CaseActionMixin, FormView):
+class RecordOutcomeView(CaseWorkMixin, FormView):
     template_name = "contact/record_outcome.html"
     form_class = ContactOutcomeForm
 
@@ -113,7 +82,7 @@ class RecordOutcomeView(CaseActionMixin, FormView):
         return self.back_to_case()
 
 
-class AddNoteView(CaseActionMixin, FormView):
+class AddNoteView(CaseWorkMixin, FormView):
     template_name = "contact/add_note.html"
     form_class = NoteForm
 
@@ -133,7 +102,7 @@ class AddNoteView(CaseActionMixin, FormView):
         return self.back_to_case()
 
 
-class VictimGotInTouchView(CaseActionMixin, View):
+class VictimGotInTouchView(CaseWorkMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
@@ -148,7 +117,7 @@ class VictimGotInTouchView(CaseActionMixin, View):
         return self.back_to_case()
 
 
-class RetryLetterView(CaseActionMixin, View):
+class RetryLetterView(CaseWorkMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):

@@ -24,7 +24,7 @@ urlpatterns = [
     path("letters/", include("contact.letter_urls")),
     path("services/", include("directory.urls")),
     path("", include("referrals.urls")),
-    path("volunteers/", include("volunteers.urls")),
+    path("", include("volunteers.urls")),  # the pool and visits; a case's volunteer
     path("dashboard/", include("reporting.urls")),
     path("", include("privacy.urls")),
     path("", include("audit.urls")),  # restricted cases: break-glass, named users; who looked

@@ -109,4 +109,4 @@ class TransferInView(PermissionRequiredMixin, FormView):
                 self.request,
                 f"This transfer was already recorded: case {result.case.reference}.",
             )
-        return redirect("cases:detail", pk=result.case.pk)
+        return redirect("cases:detail", case_pk=result.case.pk)

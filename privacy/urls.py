@@ -1,5 +1,5 @@
 """Retention and the data subject, mounted at the site root: the person's pages sit under
-/people/<pk>/, a case's hold under /cases/<pk>/, the schedule and holds under /privacy/."""
+/people/<pk>/, a case's hold under /cases/<case_pk>/, the schedule and holds under /privacy/."""
 
 from django.urls import path
 
@@ -12,7 +12,7 @@ urlpatterns = [
     path("privacy/retention/", views.RetentionScheduleView.as_view(), name="schedule"),
     path("privacy/holds/", views.LegalHoldListView.as_view(), name="holds"),
     path("privacy/holds/lift/", views.LiftHoldView.as_view(), name="lift_hold"),
-    path("cases/<int:pk>/legal-hold/", views.CaseHoldView.as_view(), name="case_hold"),
+    path("cases/<int:case_pk>/legal-hold/", views.CaseHoldView.as_view(), name="case_hold"),
     path(f"{PERSON}legal-hold/", views.PersonHoldView.as_view(), name="person_hold"),
     path(f"{PERSON}subject-access/", views.SubjectAccessView.as_view(), name="subject_access"),
     path(

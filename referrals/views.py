@@ -1,8 +1,9 @@
 """The service directory, referrals from a recovery plan, and transfers between areas.
 
 Rules: the directory is read by everyone who works cases and changed only by hub managers
-(directory.manage_directory). Every case page here finds its case through casework_for (404
-otherwise), needs cases.view_casework and cases.work_case, logs what it shows, and writes
+(directory.manage_directory). Every case page here is an audit.case_views.CaseWorkMixin (its
+case through casework_for, 404 otherwise; cases.view_casework and cases.work_case; the read
+logged), and writes
 through referrals.services inside one transaction with its access-log row. A referral or
 a transfer out discloses a victim's details: the access log names the receiving service,
 never anything about the victim.
@@ -11,15 +12,13 @@ never anything about the victim.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db import transaction
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.views.generic import FormView, View
 
 from assessments.models import PlanAction
+from audit.case_views import CaseWorkMixin
 from audit.models import AccessAction
-from audit.selectors import casework_for
-from audit.services import record_access
 from contact.letter_views import pdf_response
 from core.choices import District
 from core.errors import DomainError
@@ -35,42 +34,13 @@ from referrals.models import Referral
 # -- Work on a case ------------------------------------------------------------------------
 
 
-class CaseWorkMixin(PermissionRequiredMixin):
-    """The case from the URL, through casework_for: a case the user may not open is a 404."""
+class ReferralCaseMixin(CaseWorkMixin):
+    """A page on the case's referrals or transfers: the case with its person and crime."""
 
-    permission_required = ("cases.view_casework", "cases.work_case")
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and self.has_permission():
-            self.case = get_object_or_404(
-                casework_for(request.user).select_related("person", "crime"),
-                pk=kwargs["case_pk"],
-            )
-            self.load(**kwargs)
-        return super().dispatch(request, *args, **kwargs)
-
-    def load(self, **kwargs) -> None:
-        """Find what else the URL names, within the case (404 otherwise)."""
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(case=self.case, person=self.case.person)
-        return context
-
-    def log(self, detail: str, action: str = AccessAction.VIEW) -> None:
-        record_access(
-            request=self.request,
-            action=action,
-            case_ids=[self.case.pk],
-            person_ids=[self.case.person_id],
-            detail=detail,
-        )
-
-    def back_to_case(self):
-        return redirect("cases:detail", pk=self.case.pk)
+    case_related = ("person", "crime")
 
 
-class ReferralCreateView(CaseWorkMixin, FormView):
+class ReferralCreateView(ReferralCaseMixin, FormView):
     """Make a referral from a recovery-plan action: the page says what the document will
     carry (only what the victim consented to share with that service) before it goes."""
 
@@ -103,7 +73,7 @@ class ReferralCreateView(CaseWorkMixin, FormView):
             if service
             else []
         )
-        self.log("make a referral")
+        self.log_read("make a referral")
         context.update(
             action=self.action,
             service=service,
@@ -120,7 +90,7 @@ class ReferralCreateView(CaseWorkMixin, FormView):
                 referral = services.make_referral(
                     case=self.case, action=self.action, service=service, by=self.request.user
                 )
-                self.log(f"referral {referral.pk} to {service.name}", AccessAction.EXPORT)
+                self.log_read(f"referral {referral.pk} to {service.name}", AccessAction.EXPORT)
         except DomainError as refused:
             add_error_to_form(form, refused)
             return self.form_invalid(form)
@@ -136,7 +106,7 @@ class ReferralCreateView(CaseWorkMixin, FormView):
         return self.back_to_case()
 
 
-class ReferralActionMixin(CaseWorkMixin):
+class ReferralActionMixin(ReferralCaseMixin):
     """A referral of the case from the URL."""
 
     def load(self, **kwargs) -> None:
@@ -191,7 +161,7 @@ class ReferralDeclinedView(ReferralActionMixin, FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        self.log("record a declined referral")
+        self.log_read("record a declined referral")
         context.update(referral=self.referral)
         return context
 
@@ -216,14 +186,14 @@ class ReferralDocumentView(ReferralActionMixin, View):
 
     def get(self, request, *args, **kwargs):
         document = Referral.objects.values_list("document", flat=True).get(pk=self.referral.pk)
-        self.log(f"referral {self.referral.pk} document", AccessAction.DOWNLOAD)
+        self.log_read(f"referral {self.referral.pk} document", AccessAction.DOWNLOAD)
         return pdf_response(bytes(document), self.referral.filename)
 
 
 # -- Transfers -----------------------------------------------------------------------------
 
 
-class TransferOutView(CaseWorkMixin, FormView):
+class TransferOutView(ReferralCaseMixin, FormView):
     """Record that a victim who lives in another police area was passed to that area."""
 
     template_name = "referrals/transfer_out.html"
@@ -231,7 +201,7 @@ class TransferOutView(CaseWorkMixin, FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        self.log("transfer to another area")
+        self.log_read("transfer to another area")
         context.update(
             out_of_area=self.case.person.district == District.OUT_OF_AREA,
             can_transfer=services.can_transfer_out(self.case),
@@ -254,7 +224,7 @@ class TransferOutView(CaseWorkMixin, FormView):
                     their_reference=d["their_reference"],
                     notes=d["notes"],
                 )
-                self.log(
+                self.log_read(
                     f"transfer {transfer.pk} out to {transfer.organisation_name}"[:200],
                     AccessAction.EXPORT,
                 )

@@ -1066,19 +1066,19 @@ MATRIX = PermissionMatrix(
                 VolunteerAllocation.objects.order_by("pk").values_list("pk", "active")
             ),
             expect=_casework_action(
-                vcc=redirects(re.compile(r"/volunteers/cases/\d+/allocate/"),
+                vcc=redirects(re.compile(r"/cases/\d+/volunteer/"),
                               "already supports this victim"),
             ),
         ),
         View(
             "volunteers:end_allocation",
-            of="allocation",
+            of="allocation.case, allocation",
             expect=_casework_action(vcc=allowed("End the allocation", ref("restricted"))),
         ),
         View(
             "volunteers:end_allocation",
             method="post",
-            of="allocation",
+            of="allocation.case, allocation",
             unchanged=lambda: list(
                 VolunteerAllocation.objects.order_by("pk").values_list("pk", "active")
             ),
@@ -1088,13 +1088,13 @@ MATRIX = PermissionMatrix(
         ),
         View(
             "volunteers:log_hours",
-            of="allocation",
+            of="allocation.case, allocation",
             expect=_casework_action(vcc=allowed("Log the hours", ref("restricted"))),
         ),
         View(
             "volunteers:log_hours",
             method="post",
-            of="allocation",
+            of="allocation.case, allocation",
             data=lambda w: {"date": (w.today - timedelta(days=1)).isoformat(), "hours": "2"},
             unchanged=lambda: VolunteerHours.objects.count(),
             expect=_casework_action(

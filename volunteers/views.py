@@ -7,11 +7,10 @@ from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
 from django.views.generic import FormView, TemplateView
 
+from audit.case_views import CaseWorkMixin
 from audit.models import AccessAction
-from audit.selectors import casework_for
 from audit.services import record_access
 from core.errors import DomainError
 from core.forms import add_error_to_form
@@ -25,7 +24,6 @@ from volunteers.forms import (
 from volunteers.models import Volunteer, VolunteerAllocation
 
 MANAGE = "cases.allocate_case"
-CASEWORK = ("cases.view_casework", "cases.work_case")
 VISIT = "volunteers.visit_victims"
 
 
@@ -109,36 +107,16 @@ class VolunteerEditView(PermissionRequiredMixin, FormView):
 # --- Allocation on a case (VCCs and managers) ----------------------------------------------
 
 
-class CaseVolunteerMixin(PermissionRequiredMixin):
-    permission_required = CASEWORK
-
-    def back_to_case(self, case_id: int):
-        return redirect(f"{reverse('cases:detail', args=[case_id])}#volunteer")
-
-
-class AllocateVolunteerView(CaseVolunteerMixin, TemplateView):
+class AllocateVolunteerView(CaseWorkMixin, TemplateView):
     """The suggested volunteers for this victim (language, then district, then load), each
     with an Allocate button."""
 
     template_name = "volunteers/allocate.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and self.has_permission():
-            self.case = get_object_or_404(
-                casework_for(request.user).select_related("person"), pk=kwargs["pk"]
-            )
-        return super().dispatch(request, *args, **kwargs)
+    read_detail = "allocate a volunteer"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         case, person = self.case, self.case.person
-        record_access(
-            request=self.request,
-            action=AccessAction.VIEW,
-            case_ids=[case.pk],
-            person_ids=[person.pk],
-            detail="allocate a volunteer",
-        )
         suggestions = list(services.suggest_volunteers(case=case))
         current = (
             VolunteerAllocation.objects.filter(case=case, active=True)
@@ -164,48 +142,35 @@ class AllocateVolunteerView(CaseVolunteerMixin, TemplateView):
             services.allocate_volunteer(case=self.case, volunteer=volunteer, by=request.user)
         except DomainError as error:
             messages.error(request, error.message)
-            return redirect("volunteers:allocate", pk=self.case.pk)
+            return redirect("volunteers:allocate", case_pk=self.case.pk)
         messages.success(
             request,
             f"{volunteer} will give {self.case.person.first_name} face-to-face support.",
         )
-        return self.back_to_case(self.case.pk)
+        return self.back_to_case(anchor="volunteer")
 
 
-def _allocation_for(user, pk: int) -> VolunteerAllocation:
-    """An allocation on a case this user may open (404 otherwise)."""
-    return get_object_or_404(
-        VolunteerAllocation.objects.filter(case__in=casework_for(user)).select_related(
-            "volunteer__user", "case__person"
-        ),
-        pk=pk,
-    )
+class AllocationMixin(CaseWorkMixin):
+    """A volunteer's allocation on the case of the URL (404 otherwise)."""
+
+    def load(self, **kwargs) -> None:
+        self.allocation = get_object_or_404(
+            VolunteerAllocation.objects.select_related("volunteer__user", "case__person"),
+            pk=kwargs["pk"],
+            case=self.case,
+        )
 
 
-class EndAllocationView(CaseVolunteerMixin, FormView):
+class EndAllocationView(AllocationMixin, FormView):
     """Confirm, with an optional reason, that a volunteer's support of a victim ends."""
 
     template_name = "volunteers/end_allocation.html"
     form_class = EndAllocationForm
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and self.has_permission():
-            self.allocation = _allocation_for(request.user, kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    read_detail = "end a volunteer allocation"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        allocation = self.allocation
-        record_access(
-            request=self.request,
-            action=AccessAction.VIEW,
-            case_ids=[allocation.case_id],
-            person_ids=[allocation.case.person_id],
-            detail="end a volunteer allocation",
-        )
-        context.update(
-            allocation=allocation, case=allocation.case, person=allocation.case.person
-        )
+        context.update(allocation=self.allocation)
         return context
 
     def form_valid(self, form):
@@ -218,19 +183,15 @@ class EndAllocationView(CaseVolunteerMixin, FormView):
             messages.error(self.request, error.message)
         else:
             messages.success(self.request, f"{allocation.volunteer}'s allocation has ended.")
-        return self.back_to_case(allocation.case_id)
+        return self.back_to_case(anchor="volunteer")
 
 
-class StaffLogHoursView(CaseVolunteerMixin, FormView):
+class StaffLogHoursView(AllocationMixin, FormView):
     """A VCC or manager logs hours on a volunteer's behalf."""
 
     template_name = "volunteers/log_hours.html"
     form_class = LogHoursForm
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and self.has_permission():
-            self.allocation = _allocation_for(request.user, kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    read_detail = "log a volunteer's hours"
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "submit_label": "Log the hours"}
@@ -238,18 +199,8 @@ class StaffLogHoursView(CaseVolunteerMixin, FormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         allocation = self.allocation
-        record_access(
-            request=self.request,
-            action=AccessAction.VIEW,
-            case_ids=[allocation.case_id],
-            person_ids=[allocation.case.person_id],
-            detail="log a volunteer's hours",
-        )
         context.update(
-            allocation=allocation,
-            case=allocation.case,
-            person=allocation.case.person,
-            hours=list(selectors.hours_of_allocation(allocation.pk)),
+            allocation=allocation, hours=list(selectors.hours_of_allocation(allocation.pk))
         )
         return context
 
@@ -268,7 +219,7 @@ class StaffLogHoursView(CaseVolunteerMixin, FormView):
             return self.form_invalid(form)
         logged = services.hours_text(d["hours"])
         messages.success(self.request, f"{logged} hours logged for {self.allocation.volunteer}.")
-        return self.back_to_case(self.allocation.case_id)
+        return self.back_to_case(anchor="volunteer")
 
 
 # --- The volunteer's own pages ------------------------------------------------------------

@@ -133,7 +133,7 @@ def test_the_visit_page_logs_hours_and_shows_them(client):
 def test_a_vcc_logs_hours_from_the_case(client, vcc_user):
     allocation = AllocationFactory()
     client.force_login(vcc_user)
-    url = reverse("volunteers:log_hours", args=[allocation.pk])
+    url = reverse("volunteers:log_hours", args=[allocation.case_id, allocation.pk])
     assert escape(allocation.volunteer) in client.get(url).content.decode()
     response = client.post(url, {"date": _yesterday().isoformat(), "hours": "3"})
     assert response.status_code == 302

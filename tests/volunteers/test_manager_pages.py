@@ -159,7 +159,9 @@ def test_the_case_panel_shows_the_volunteer_hours_and_buttons(client, vcc_user):
     assert escape(allocation.volunteer) in page and "3.5" in page
     assert "End the allocation" in page and "Allocate a volunteer" not in page
 
-    response = client.post(reverse("volunteers:end_allocation", args=[allocation.pk]))
+    response = client.post(
+        reverse("volunteers:end_allocation", args=[allocation.case_id, allocation.pk])
+    )
     assert response.status_code == 302
     page = client.get(case_url).content.decode()
     assert "Allocate a volunteer" in page and "Earlier volunteers (1)" in page
@@ -214,7 +216,7 @@ def test_another_vcc_cannot_allocate_on_a_restricted_case(client, vcc_user):
     client.force_login(user_with_role(Role.VCC))
     assert client.get(reverse("volunteers:allocate", args=[case.pk])).status_code == 404
     assert client.post(
-        reverse("volunteers:end_allocation", args=[allocation.pk])
+        reverse("volunteers:end_allocation", args=[allocation.case_id, allocation.pk])
     ).status_code == 404
     allocation.refresh_from_db()
     assert allocation.active
@@ -226,7 +228,7 @@ def test_ending_an_allocation_is_confirmed_with_a_reason(client, vcc_user):
         case__person__first_name="Ann",
     )
     client.force_login(vcc_user)
-    url = reverse("volunteers:end_allocation", args=[allocation.pk])
+    url = reverse("volunteers:end_allocation", args=[allocation.case_id, allocation.pk])
     page = client.get(url).content.decode()
     assert "End Vic Helper's support of Ann?" in page
     assert allocation.volunteer.allocations.get().active  # a GET changes nothing

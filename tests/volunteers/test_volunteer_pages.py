@@ -122,7 +122,7 @@ def test_another_volunteer_gets_404(client, visit):
         lambda v: reverse("cases:audit", args=[v.case.pk]),
         lambda v: reverse("volunteers:pool"),
         lambda v: reverse("volunteers:allocate", args=[v.case.pk]),
-        lambda v: reverse("volunteers:log_hours", args=[v.allocation.pk]),
+        lambda v: reverse("volunteers:log_hours", args=[v.allocation.case_id, v.allocation.pk]),
     ],
     ids=["case list", "case page", "audit", "pool", "allocate", "staff hours"],
 )
