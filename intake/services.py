@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.models import ApiClient, User
 from cases.choices import CaseSource
 from cases.deadlines import contact_due_at
-from cases.models import Case
+from cases.models import Case, Crime
 from cases.services import open_case
 from cases.workflow import status_after_triage
 from contact.services import start_contact
@@ -77,6 +77,52 @@ def ivna_received(via: str) -> str:
     return f"Referral received: police IVNA ({via})."
 
 
+def _already_received(known: Crime | None, police_person_id: str) -> Case | None:
+    """The case this crime and police person id already opened: a retry from the crime
+    system, answered with the same case and nothing written."""
+    if known is None or not police_person_id:
+        return None
+    existing = (
+        Case.objects.filter(crime=known, person__police_person_id=police_person_id)
+        .select_related("person")
+        .first()
+    )
+    if existing is not None:
+        existing.crime = known
+    return existing
+
+
+def _store_ivna(
+    *,
+    case: Case,
+    answers: AssessmentAnswers,
+    decision: TriageDecision,
+    by: User,
+    via: str,
+    high_risk_before: bool,
+) -> Ivna:
+    """The officer's answers as they were given, with the route and the rules that chose it."""
+    return Ivna.objects.create(
+        case=case,
+        priority_categories=sorted(set(answers.priority_categories)),
+        dash_risk=answers.dash_risk,
+        dash_yes_count=answers.dash_yes_count,
+        needs_support=answers.needs_support,
+        supported_elsewhere=answers.supported_elsewhere,
+        mash_referral=answers.mash_referral,
+        safe_to_write=answers.safe_to_write,
+        consent_to_contact=answers.consent_to_contact,
+        notes=answers.notes,
+        route=decision.route,
+        enhanced_entitlement=decision.enhanced_entitlement,
+        triage_rules=list(decision.matched_rules),
+        triage_rules_version=decision.rules_version,
+        earlier_high_risk_referral=high_risk_before,
+        recorded_by=by,
+        submitted_via=via,
+    )
+
+
 @transaction.atomic
 def record_ivna(
     *,
@@ -99,17 +145,9 @@ def record_ivna(
             reference=crime_in.reference, police_person_id=victim_in.police_person_id
         )
         known = known_crime(crime_in.reference)
-        if known is not None and victim_in.police_person_id:
-            existing = (
-                Case.objects.filter(
-                    crime=known, person__police_person_id=victim_in.police_person_id
-                )
-                .select_related("person")
-                .first()
-            )
-            if existing is not None:
-                existing.crime = known
-                return IntakeResult(case=existing, created=False)
+        existing = _already_received(known, victim_in.police_person_id)
+        if existing is not None:
+            return IntakeResult(case=existing, created=False)
 
         person, new_person = match_person(victim=victim_in, safe_to_write=answers.safe_to_write)
         crime = match_crime(details=crime_in, known=known)
@@ -149,25 +187,8 @@ def record_ivna(
                 route=decision.route, enhanced=decision.enhanced_entitlement, received_at=now
             ),
         )
-        Ivna.objects.create(
-            case=case,
-            priority_categories=sorted(set(answers.priority_categories)),
-            dash_risk=answers.dash_risk,
-            dash_yes_count=answers.dash_yes_count,
-            needs_support=answers.needs_support,
-            supported_elsewhere=answers.supported_elsewhere,
-            mash_referral=answers.mash_referral,
-            safe_to_write=answers.safe_to_write,
-            consent_to_contact=answers.consent_to_contact,
-            notes=answers.notes,
-            route=decision.route,
-            enhanced_entitlement=decision.enhanced_entitlement,
-            triage_rules=list(decision.matched_rules),
-            triage_rules_version=decision.rules_version,
-            earlier_high_risk_referral=high_risk_before,
-            recorded_by=by,
-            submitted_via=via,
-        )
+        _store_ivna(case=case, answers=answers, decision=decision, by=by, via=via,
+                    high_risk_before=high_risk_before)
         check_repeat_victim(case=case, new_person=new_person)
         start_contact(case=case, new=True)
     return IntakeResult(case=case, created=True, decision=decision)

@@ -138,6 +138,45 @@ def _crime_for(details: InboundTransfer, reference: str, now: datetime) -> Crime
     )
 
 
+def _already_received(*, key: str, reference: str) -> Transfer | None:
+    """The transfer in this sender and reference already opened (senders retry)."""
+    return (
+        Transfer.objects.filter(
+            direction=TransferDirection.IN, organisation_key=key, their_reference=reference
+        )
+        .select_related("case")
+        .first()
+    )
+
+
+def _store_transfer(
+    *,
+    case: Case,
+    details: InboundTransfer,
+    name: str,
+    key: str,
+    reference: str,
+    by: User,
+    via: str,
+) -> Transfer:
+    """What the sender told the hub, kept with the case it opened."""
+    return Transfer.objects.create(
+        case=case,
+        direction=TransferDirection.IN,
+        organisation=details.organisation,
+        organisation_name=name,
+        organisation_key=key,
+        their_reference=reference,
+        contact_name=details.contact_name.strip(),
+        contact_email=details.contact_email.strip(),
+        contact_phone=details.contact_phone.strip(),
+        notes=details.notes.strip(),
+        at=case.referred_at,
+        by=by,
+        via=via,
+    )
+
+
 @transaction.atomic
 def record_transfer_in(
     *,
@@ -163,13 +202,7 @@ def record_transfer_in(
         context["api_client"] = api_client.name
     with pghistory.context(**context):
         lock_transfer(key=key, reference=reference)
-        existing = (
-            Transfer.objects.filter(
-                direction=TransferDirection.IN, organisation_key=key, their_reference=reference
-            )
-            .select_related("case")
-            .first()
-        )
+        existing = _already_received(key=key, reference=reference)
         if existing is not None:
             return TransferResult(case=existing.case, transfer=existing, created=False)
 
@@ -209,20 +242,8 @@ def record_transfer_in(
                 route=Route.HUB_CONTACT, enhanced=enhanced, received_at=now
             ),
         )
-        transfer = Transfer.objects.create(
-            case=case,
-            direction=TransferDirection.IN,
-            organisation=details.organisation,
-            organisation_name=name,
-            organisation_key=key,
-            their_reference=reference,
-            contact_name=details.contact_name.strip(),
-            contact_email=details.contact_email.strip(),
-            contact_phone=details.contact_phone.strip(),
-            notes=details.notes.strip(),
-            at=now,
-            by=by,
-            via=via,
+        transfer = _store_transfer(
+            case=case, details=details, name=name, key=key, reference=reference, by=by, via=via
         )
         check_repeat_victim(case=case, new_person=new_person)
         start_contact(case=case, new=True)
