@@ -58,7 +58,7 @@ from tests.permissions import (
     refused_to,
 )
 from tests.support import builders as support
-from tests.volunteers.factories import AllocationFactory, VolunteerFactory
+from tests.factories import AllocationFactory, VolunteerFactory
 from volunteers.models import Volunteer, VolunteerAllocation, VolunteerHours
 
 PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory

@@ -16,7 +16,7 @@ from pypdf import PdfReader
 
 from assessments.models import ConsentToShare, Dvna, DvnaNeed
 from cases.models import Case, CaseTransition, Person, SelfReferral
-from contact.models import ContactAttempt, ContactNote, Letter
+from contact.models import ContactAttempt, ContactNote
 from referrals.models import Referral, SupportService, Transfer
 from support.models import (
     Closure,
@@ -26,8 +26,15 @@ from support.models import (
     Review,
     SurveyResponse,
 )
-from tests.factories import CaseFactory, CrimeFactory, IvnaFactory, PersonFactory
-from tests.volunteers.factories import AllocationFactory, HoursFactory
+from tests.factories import (
+    AllocationFactory,
+    CaseFactory,
+    CrimeFactory,
+    HoursFactory,
+    IvnaFactory,
+    LetterFactory,
+    PersonFactory,
+)
 
 # Everything below that identifies the victim contains one of these.
 SECRETS = (
@@ -126,10 +133,10 @@ def make_victim(vcc, *, n: int = 1) -> Victim:
     SurveyResponse.objects.create(case=case, recorded_by=vcc, treated_with_respect=5,
                                   helped_to_cope="yes", would_recommend=True,
                                   comments="ZQX thank you, from Zebedee")
-    Letter.objects.create(case=case, kind="introductory", channel="post", status="sent",
-                          pdf=b"%PDF-1.4 Dear Zebedee Quillfeather, 7 Secret Lane",
-                          text="Dear Zebedee Quillfeather", sent_at=timezone.now(),
-                          error="ZQX earlier failure")
+    LetterFactory(case=case, kind="introductory", channel="post", status="sent",
+                  pdf=b"%PDF-1.4 Dear Zebedee Quillfeather, 7 Secret Lane",
+                  text="Dear Zebedee Quillfeather", sent_at=timezone.now(),
+                  error="ZQX earlier failure")
     ContactAttempt.objects.create(case=case, made_at=timezone.now(), made_by=vcc,
                                   number_used="07700900555", band="evening",
                                   outcome="contacted", notes="ZQX spoke to Zebedee")

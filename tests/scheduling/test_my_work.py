@@ -10,9 +10,8 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from cases.models import Case
-from contact.models import Letter
 from scheduling.services import schedule
-from tests.factories import CaseFactory, PersonFactory, user_with_role
+from tests.factories import CaseFactory, LetterFactory, PersonFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -73,8 +72,8 @@ def test_a_vcc_cannot_take_someone_elses_case(client, vcc_user):
 def test_letters_to_approve_are_approved_for_the_post_room(client, vcc_user):
     case = CaseFactory(person=PersonFactory(email="", address_line1="1 High St",
                                             postcode="PE13 1AA"))
-    letter = Letter.objects.create(case=case, kind="introductory", channel="post",
-                                   status="rendered", rendered_at=timezone.now(), pdf=b"%PDF")
+    letter = LetterFactory(case=case, kind="introductory", channel="post",
+                           status="rendered", rendered_at=timezone.now(), pdf=b"%PDF")
     client.force_login(vcc_user)
     page = client.get(reverse("scheduling:my_work")).content.decode()
     assert 'data-testid="count-letters">1<' in page

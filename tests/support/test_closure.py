@@ -174,8 +174,8 @@ def test_no_survey_before_closure(client, vcc_user, case):
 
 def test_closing_ends_the_volunteer_allocation(vcc_user):
     from support.services import close_case
+    from tests.factories import AllocationFactory
     from tests.support.builders import supported_case
-    from tests.volunteers.factories import AllocationFactory
     from volunteers.models import VolunteerAllocation
 
     case = supported_case(vcc_user)

@@ -9,8 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.roles import Role
-from tests.factories import CaseFactory, user_with_role
-from tests.volunteers.factories import AllocationFactory, VolunteerFactory
+from tests.factories import AllocationFactory, CaseFactory, VolunteerFactory, user_with_role
 from volunteers.models import VolunteerAllocation
 from volunteers.services import VolunteerError, allocate_volunteer, end_allocation
 

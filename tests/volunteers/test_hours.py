@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from tests.volunteers.factories import AllocationFactory, HoursFactory, VolunteerFactory
+from tests.factories import AllocationFactory, HoursFactory, VolunteerFactory
 from volunteers.models import VolunteerHours
 from volunteers.services import VolunteerError, end_allocation, log_hours
 
