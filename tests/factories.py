@@ -345,5 +345,38 @@ def ivna_payload(**overrides) -> dict:
     return body
 
 
+def ivna_form_data(**overrides) -> dict:
+    """A valid body for the police IVNA form (assessments:ivna_new); None drops a field."""
+    offence = timezone.localdate() - timedelta(days=1)
+    data = {
+        "reference": "CF/55555/25",
+        "crime_type": "burglary",
+        "offence_date_0": str(offence.day),
+        "offence_date_1": str(offence.month),
+        "offence_date_2": str(offence.year),
+        "police_person_id": "N-777",
+        "first_name": "Brian",
+        "last_name": "Sample",
+        "date_of_birth_0": "3",
+        "date_of_birth_1": "2",
+        "date_of_birth_2": "1951",
+        "gender": "male",
+        "ethnicity": "white_british_irish",
+        "first_language": "en",
+        "interpreter_needed": "no",
+        "phone": "07700900456",
+        "district": "huntingdonshire",
+        "safe_to_call": "yes",
+        "may_leave_message": "no",
+        "mash_referral": "no",
+        "needs_support": "yes",
+        "supported_elsewhere": "no",
+        "safe_to_write": "yes",
+        "consent_to_contact": "yes",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
 _DELETE = object()
 DELETE = _DELETE
