@@ -14,6 +14,17 @@ from accounts.services import create_api_client
 from tests.factories import user_with_role
 
 
+def pytest_terminal_summary(terminalreporter, config):
+    """The test order's seed, at the end of every run (pytest-randomly shuffles the order each
+    run; its header line is hidden by -q): rerun a failure in the same order with it."""
+    if config.pluginmanager.hasplugin("randomly"):
+        seed = config.getoption("randomly_seed")
+        terminalreporter.write_line(
+            f"Test order shuffled by pytest-randomly: rerun it with -p randomly "
+            f"--randomly-seed={seed} (or keep file order with -p no:randomly)"
+        )
+
+
 @pytest.fixture(autouse=True)
 def _eager_celery(settings):
     # Unit tests run tasks in-process; the Redis tests opt back into the real broker.
