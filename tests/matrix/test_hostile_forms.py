@@ -19,6 +19,9 @@ found" page for an id that names nothing, or the 400 page), must not be a 5xx, a
 every table of the hub as it was. Then each text field at exactly its limit must not be a 5xx
 (the form and the database column agree on the limit), and last the valid body must save
 something: the walk reached the form, and the snapshot would have seen a save.
+
+The snapshot, the form reader and the hostile values are in tests/matrix/hostile_input.py; the
+matrix's objects (`world`) are built once for this module (tests/matrix/conftest.py).
 """
 
 from __future__ import annotations
