@@ -14,6 +14,32 @@ from accounts.services import create_api_client
 from tests.factories import user_with_role
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """Shuffled, but in Django's order: tests in a rolled-back transaction, then transactional
+    ones, then those without the database. A transactional test empties every table when it
+    ends, the rows the migrations seed too (the service directory, the retention schedule), so
+    a test that reads them must not come after one (Django's runner and pytest-django order
+    them so; pytest-randomly's shuffle, inside this wrapper, undoes it). The sort is stable: the
+    shuffled order stays within each group."""
+    result = yield
+    from pytest_django.plugin import pytest_collection_modifyitems as in_djangos_order
+
+    in_djangos_order(items)
+    return result
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """The test order's seed, at the end of every run (pytest-randomly shuffles the order each
+    run; its header line is hidden by -q): rerun a failure in the same order with it."""
+    if config.pluginmanager.hasplugin("randomly"):
+        seed = config.getoption("randomly_seed")
+        terminalreporter.write_line(
+            f"Test order shuffled by pytest-randomly: rerun it with -p randomly "
+            f"--randomly-seed={seed} (or keep file order with -p no:randomly)"
+        )
+
+
 @pytest.fixture(autouse=True)
 def _eager_celery(settings):
     # Unit tests run tasks in-process; the Redis tests opt back into the real broker.

@@ -1,18 +1,31 @@
-"""factory-boy factories for the hub's records."""
+"""factory-boy factories for the hub's records: the one place tests make rows directly.
+
+People, crimes and cases; IVNAs and DVNAs; letters, call attempts and notes; recovery plans
+and their actions; the service directory, consents and referrals; scheduled work; volunteers,
+their allocations and hours. A factory writes the row as it is, with no service's rules:
+tests of a workflow make its records through the services instead (tests/support/builders.py).
+"""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 import factory
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role, role_group
+from assessments.models import ConsentToShare, Dvna, DvnaNeed, PlanAction, RecoveryPlan
 from cases.choices import CaseSource, Route
 from cases.models import Case, Crime, Person
 from cases.workflow import status_after_triage
+from contact.models import Channel, ContactAttempt, ContactNote, Letter, LetterKind
+from directory.models import SupportService
 from intake.models import Ivna, SubmittedVia
+from referrals.models import Referral
+from scheduling.models import ItemKind, ScheduledItem
+from volunteers.models import Volunteer, VolunteerAllocation, VolunteerHours
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -86,6 +99,204 @@ class IvnaFactory(factory.django.DjangoModelFactory):
     submitted_via = SubmittedVia.WEB
 
 
+def _today() -> date:
+    return timezone.localdate()
+
+
+def _vcc():
+    return factory.SubFactory(UserFactory, role=Role.VCC)
+
+
+class DvnaFactory(factory.django.DjangoModelFactory):
+    """A DVNA row; `levels={"health": "high"}` adds a need row per area given."""
+
+    class Meta:
+        model = Dvna
+        skip_postgeneration_save = True
+
+    case = factory.SubFactory(CaseFactory, status="in_support")
+    number = 1
+    assessed_by = _vcc()
+    risk_from_offender = "low"
+    risk_of_self_harm = "none"
+    risk_of_harming_others = "none"
+    risk_of_wellbeing_deteriorating = "low"
+
+    @factory.post_generation
+    def levels(self, create, extracted, **kwargs):
+        if create and extracted:
+            for area, level in extracted.items():
+                DvnaNeed.objects.create(dvna=self, area=area, level=level)
+
+
+# -- Contact: letters, call attempts, notes -----------------------------------------------
+
+
+class LetterFactory(factory.django.DjangoModelFactory):
+    """A queued introductory letter by post (set status, pdf and the times for later ones)."""
+
+    class Meta:
+        model = Letter
+
+    case = factory.SubFactory(CaseFactory)
+    kind = LetterKind.INTRODUCTORY
+    channel = Channel.POST
+
+
+class ContactAttemptFactory(factory.django.DjangoModelFactory):
+    """A call that found no answer, yesterday morning."""
+
+    class Meta:
+        model = ContactAttempt
+
+    case = factory.SubFactory(CaseFactory, status="awaiting_contact")
+    made_at = factory.LazyFunction(
+        lambda: timezone.now().replace(hour=10, minute=30) - timedelta(days=1)
+    )
+    made_by = _vcc()
+    number_used = "07700900123"
+    band = "morning"
+    outcome = "no_answer"
+
+
+class ContactNoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ContactNote
+
+    case = factory.SubFactory(CaseFactory)
+    author = _vcc()
+    text = "A note"
+
+
+# -- Support: recovery plans and their actions --------------------------------------------
+
+
+class RecoveryPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RecoveryPlan
+
+    case = factory.SubFactory(CaseFactory, status="in_support")
+    agreed_by = _vcc()
+
+
+class PlanActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PlanAction
+
+    plan = factory.SubFactory(RecoveryPlanFactory)
+    kind = "phone_support"
+    description = "Weekly call"
+
+
+# -- The service directory, consent to share, referrals -----------------------------------
+
+
+class SupportServiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SupportService
+
+    name = factory.Sequence(lambda n: f"Support Service {n}")
+    referral_email = "referrals@service.example.org"
+
+
+class ConsentToShareFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ConsentToShare
+
+    case = factory.SubFactory(CaseFactory, status="in_support")
+    service = factory.SubFactory(SupportServiceFactory)
+    given = True
+    recorded_by = _vcc()
+
+
+class ReferralFactory(factory.django.DjangoModelFactory):
+    """A referral sent from a plan action to a service, with the victim's consent."""
+
+    class Meta:
+        model = Referral
+
+    action = factory.SubFactory(
+        PlanActionFactory, kind="specialist_referral", description="Advocacy",
+        service=factory.SelfAttribute("..service"),
+    )
+    case = factory.SelfAttribute("action.plan.case")
+    service = factory.SubFactory(SupportServiceFactory)
+    consent = factory.SubFactory(
+        ConsentToShareFactory, case=factory.SelfAttribute("..case"),
+        service=factory.SelfAttribute("..service"),
+        recorded_by=factory.SelfAttribute("..sent_by"),
+    )
+    shared_contact_details = True
+    shared_crime_details = False
+    shared_needs = True
+    sent_by = factory.SelfAttribute("action.plan.agreed_by")
+    document = b"%PDF-1.7"
+    emailed_to = factory.SelfAttribute("service.referral_email")
+
+
+# -- Scheduled work ------------------------------------------------------------------------
+
+
+class ScheduledItemFactory(factory.django.DjangoModelFactory):
+    """A first call falling due now."""
+
+    class Meta:
+        model = ScheduledItem
+
+    kind = ItemKind.FIRST_CONTACT
+    case = factory.SubFactory(CaseFactory, status="awaiting_contact")
+    due_at = factory.LazyFunction(timezone.now)
+
+
+def queued_email_letter(n: int = 0, *, prefix: str = "victim") -> tuple[Letter, ScheduledItem]:
+    """A case whose victim has an email address, its introductory letter queued through the
+    service (contact.services.queue_letter), and the scheduled item that will send it."""
+    from contact.services import queue_letter
+
+    case = CaseFactory(person=PersonFactory(email=f"{prefix}{n}@example.org"))
+    letter = queue_letter(case=case, kind="introductory")
+    assert letter is not None
+    return letter, ScheduledItem.objects.get(kind=ItemKind.SEND_LETTER, target_id=letter.pk)
+
+
+# -- Volunteers ----------------------------------------------------------------------------
+
+
+class VolunteerFactory(factory.django.DjangoModelFactory):
+    """An active, available volunteer accredited a month ago for a year."""
+
+    class Meta:
+        model = Volunteer
+
+    user = factory.SubFactory(UserFactory, role=Role.VOLUNTEER)
+    languages = factory.LazyFunction(lambda: ["en"])
+    districts = factory.LazyFunction(lambda: ["fenland"])
+    hours_per_week = Decimal("4")
+    trained_on = factory.LazyFunction(lambda: _today() - timedelta(days=60))
+    accredited_on = factory.LazyFunction(lambda: _today() - timedelta(days=30))
+    accreditation_expires_on = factory.LazyFunction(lambda: _today() + timedelta(days=335))
+
+
+class AllocationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = VolunteerAllocation
+
+    case = factory.SubFactory(CaseFactory)
+    volunteer = factory.SubFactory(VolunteerFactory)
+    allocated_by = _vcc()
+    allocated_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=14))
+
+
+class HoursFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = VolunteerHours
+
+    allocation = factory.SubFactory(AllocationFactory)
+    date = factory.LazyFunction(lambda: _today() - timedelta(days=1))
+    hours = Decimal("2")
+    logged_by = factory.SelfAttribute("allocation.volunteer.user")
+
+
 def ivna_payload(**overrides) -> dict:
     """A valid body for POST /api/v1/ivnas/, as in the API contract (DOMAIN.md)."""
     today = timezone.localdate()
@@ -133,6 +344,39 @@ def ivna_payload(**overrides) -> dict:
         else:
             body[section] = value
     return body
+
+
+def ivna_form_data(**overrides) -> dict:
+    """A valid body for the police IVNA form (intake:ivna_new); None drops a field."""
+    offence = timezone.localdate() - timedelta(days=1)
+    data = {
+        "reference": "CF/55555/25",
+        "crime_type": "burglary",
+        "offence_date_0": str(offence.day),
+        "offence_date_1": str(offence.month),
+        "offence_date_2": str(offence.year),
+        "police_person_id": "N-777",
+        "first_name": "Brian",
+        "last_name": "Sample",
+        "date_of_birth_0": "3",
+        "date_of_birth_1": "2",
+        "date_of_birth_2": "1951",
+        "gender": "male",
+        "ethnicity": "white_british_irish",
+        "first_language": "en",
+        "interpreter_needed": "no",
+        "phone": "07700900456",
+        "district": "huntingdonshire",
+        "safe_to_call": "yes",
+        "may_leave_message": "no",
+        "mash_referral": "no",
+        "needs_support": "yes",
+        "supported_elsewhere": "no",
+        "safe_to_write": "yes",
+        "consent_to_contact": "yes",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
 
 
 _DELETE = object()

@@ -8,12 +8,15 @@ turns the table into one pytest test per (view, actor), named like
 asserts the outcome: an allowed response must really show the thing (the case reference on the
 case page) and leave out what the actor may not open; a refused one must show none of it.
 
-A new view is one more `View` in tests/test_permission_matrix.py; the completeness test there
-fails until it has one.
+The entries live beside each app's tests (tests/<app>/permission_entries.py, each a list
+`VIEWS`) and are assembled in tests/permission_matrix.py. A new view is one more `View` in its
+app's list; the completeness test (tests/matrix/test_permission_matrix.py) fails until it has one.
+What several apps' entries share (actor groups, snapshots of records) is at the end here.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -326,3 +329,56 @@ def _assert_goes_to(location: str, to, *, path: str, where: str) -> None:
         return
     expected = to(path) if callable(to) else to
     assert location == expected, f"{where}: redirected to {location}, not {expected}"
+
+
+# --- Shared by the entries of several apps ------------------------------------------------
+
+PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory
+SIGNED_IN = (POLICE, VCC, MANAGER, VOLUNTEER, OPCC)
+NO_CASEWORK = {POLICE: FORBIDDEN, VOLUNTEER: FORBIDDEN, OPCC: FORBIDDEN}
+NOT_POLICE = {VCC: FORBIDDEN, MANAGER: FORBIDDEN, VOLUNTEER: FORBIDDEN, OPCC: FORBIDDEN}
+CASES = reverse("cases:list")
+WORK = reverse("scheduling:my_work")
+
+
+def casework_action(*, vcc: Outcome, manager: Outcome | None = None) -> dict:
+    """Casework actions on the restricted case: its VCC and managers may, another VCC finds
+    nothing."""
+    return {
+        ANONYMOUS: LOGIN,
+        **NO_CASEWORK,
+        VCC: vcc,
+        MANAGER: manager or vcc,
+        OTHER_VCC: NOT_FOUND,
+    }
+
+
+def blank_pdf() -> bytes:
+    from pypdf import PdfWriter
+
+    out = io.BytesIO()
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.write(out)
+    return out.getvalue()
+
+
+def letter_states() -> list:
+    from contact.models import Letter
+
+    return list(Letter.objects.order_by("pk").values_list("pk", "status", "sent_at"))
+
+
+def case_records() -> tuple[int, int, int]:
+    """What a refused IVNA submission must leave as it was."""
+    from accounts.models import User
+    from cases.models import Case
+    from intake.models import Ivna
+
+    return Case.objects.count(), Ivna.objects.count(), User.objects.count()
+
+
+def allocations() -> list:
+    from cases.models import Case
+
+    return list(Case.objects.order_by("pk").values_list("allocated_to", flat=True))

@@ -1,8 +1,10 @@
 """Real processes for tests that must prove behaviour across process and broker failures.
 
 - ``RedisServer``: a private ``redis-server`` on a free port (never the system one on 6379),
-  with no persistence, so a kill loses every queued message, as a crashed broker would.
-  ``stop()`` / ``start()`` / ``restart()`` keep the same port.
+  with no persistence, so a kill loses every queued message, as a crashed broker would; or,
+  given a ``data_dir``, with the production persistence (the fault runs, tests/faults).
+  ``stop()`` / ``start()`` / ``restart()`` keep the same port. It is the only code in the
+  tests that starts a redis-server; ``CeleryWorker`` the only one that starts a worker.
 - ``CeleryWorker``: ``celery -A hub worker`` in its own process group, pointed at the
   pytest-django test database, a broker URL and a directory for the file email backend.
   ``stop()`` kills the whole group (prefork children too); ``start()`` starts it again.
@@ -112,7 +114,13 @@ def _kill_group(process: subprocess.Popen, sig: int, timeout: float = 10.0) -> N
 
 
 class RedisServer:
-    """A throwaway redis-server. Data lives in memory only: a kill loses every message."""
+    """A throwaway redis-server.
+
+    Without ``data_dir`` data lives in memory only: a kill loses every message. With one, the
+    broker runs as production runs it (docker-compose.yml): an append-only file fsynced every
+    second and ``noeviction``, so a restart on the same port reloads what it had written (a
+    SIGKILL can still lose the last second), and two runs never share an append-only file.
+    """
 
     def __init__(
         self,
@@ -120,12 +128,16 @@ class RedisServer:
         *,
         binary: str | None = None,
         log_dir: Path | str | None = None,
+        data_dir: Path | str | None = None,
     ):
         self.binary = binary or require_redis_server()
         self.port = port or free_port()
         self.process: subprocess.Popen | None = None
         log_dir = Path(log_dir or tempfile.gettempdir())
         self.log_path = log_dir / f"redis-{self.port}.log"
+        self.data_dir = Path(data_dir) if data_dir is not None else None
+        if self.data_dir is not None:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
 
     @property
     def url(self) -> str:
@@ -143,20 +155,31 @@ class RedisServer:
         except OSError:
             return False
 
-    def start(self, timeout: float = 10.0) -> RedisServer:
-        if self.running:
-            return self
-        args = [
+    def _arguments(self) -> list[str]:
+        if self.data_dir is None:
+            persistence = ["--appendonly", "no", "--dir", tempfile.gettempdir()]
+        else:
+            persistence = [
+                "--appendonly", "yes",
+                "--appendfsync", "everysec",
+                "--aof-load-truncated", "yes",  # the default; a SIGKILL may cut the last write
+                "--dir", str(self.data_dir),
+            ]
+        return [
             self.binary,
             "--port", str(self.port),
             "--bind", "127.0.0.1",
             "--save", "",
-            "--appendonly", "no",
             "--maxmemory-policy", "noeviction",
             "--daemonize", "no",
             "--protected-mode", "yes",
-            "--dir", tempfile.gettempdir(),
+            *persistence,
         ]
+
+    def start(self, timeout: float = 20.0) -> RedisServer:
+        if self.running:
+            return self
+        args = self._arguments()
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(  # noqa: S603 - fixed arguments
                 args,
@@ -166,6 +189,7 @@ class RedisServer:
                 preexec_fn=_die_with_parent,
             )
         try:
+            # PING answers -LOADING until an append-only file is read back: wait for +PONG.
             wait_for(
                 lambda: self.ping() or self.process.poll() is not None,
                 timeout=timeout,

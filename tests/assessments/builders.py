@@ -93,7 +93,7 @@ def supported_case(vcc, *, levels_by_area=None, actions=None, review_in_days: in
     return case
 
 
-# -- For the permission matrix (tests/test_permission_matrix.py) ----------------------------
+# -- For the permission matrix (tests/support/permission_entries.py) ---------------------------
 
 
 def support_world(*, person, vcc) -> dict:

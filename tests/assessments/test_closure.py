@@ -175,7 +175,7 @@ def test_no_survey_before_closure(client, vcc_user, case):
 def test_closing_ends_the_volunteer_allocation(vcc_user):
     from assessments.support_services import close_case
     from tests.assessments.builders import supported_case
-    from tests.volunteers.factories import AllocationFactory
+    from tests.factories import AllocationFactory
     from volunteers.models import VolunteerAllocation
 
     case = supported_case(vcc_user)

@@ -31,14 +31,14 @@ def test_api_intake_records_who_created_each_record(police_api):
 
 
 def test_web_changes_record_the_user_and_what_changed(client, police_user):
-    from tests.intake.test_ivna_form import form_data
+    from tests.factories import ivna_form_data
 
     client.force_login(police_user)
-    client.post(reverse("intake:ivna_new"), form_data())
+    client.post(reverse("intake:ivna_new"), ivna_form_data())
     person = Person.objects.get()
     # The same person reported again with a new phone number: the change is recorded.
     client.post(
-        reverse("intake:ivna_new"), form_data(reference="CF/2/25", phone="07700900000")
+        reverse("intake:ivna_new"), ivna_form_data(reference="CF/2/25", phone="07700900000")
     )
     updates = [e for e in events_for(person) if e.pgh_label == "update"]
     assert any(e.pgh_diff.get("phone") == ["07700900456", "07700900000"] for e in updates)

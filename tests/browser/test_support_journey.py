@@ -23,8 +23,13 @@ from directory.models import SupportService
 from intake.selfreferral import MIN_FORM_SECONDS, rate_limit_key
 from referrals.models import Referral
 from scheduling.models import ScheduledItem
-from tests.factories import CaseFactory, IvnaFactory, PersonFactory, user_with_role
-from tests.volunteers.factories import VolunteerFactory
+from tests.factories import (
+    CaseFactory,
+    IvnaFactory,
+    PersonFactory,
+    VolunteerFactory,
+    user_with_role,
+)
 from volunteers.models import VolunteerAllocation
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

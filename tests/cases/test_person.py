@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
-from assessments.models import Dvna, RecoveryPlan
+from assessments.models import RecoveryPlan
 from audit.models import AccessLog
 from cases.services import flag_repeat_victim
-from tests.factories import CaseFactory, IvnaFactory, PersonFactory, user_with_role
+from tests.factories import CaseFactory, DvnaFactory, IvnaFactory, PersonFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -25,14 +25,8 @@ def person_url(person) -> str:
 
 
 def add_dvna(case, by, number=1):
-    return Dvna.objects.create(
-        case=case,
-        number=number,
-        assessed_by=by,
-        risk_from_offender="low",
-        risk_of_self_harm="none",
-        risk_of_harming_others="none",
-        risk_of_wellbeing_deteriorating="medium",
+    return DvnaFactory(
+        case=case, number=number, assessed_by=by, risk_of_wellbeing_deteriorating="medium"
     )
 
 

@@ -30,7 +30,7 @@ from contact.models import Channel, Letter, LetterKind, LetterStatus
 from contact.services import queue_letter
 from core.errors import DomainError
 from scheduling.services import WorkFailed, dispatch_due_items
-from tests.factories import CaseFactory, PersonFactory, ivna_payload, user_with_role
+from tests.factories import CaseFactory, LetterFactory, PersonFactory, ivna_payload, user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +55,7 @@ def make_person(**overrides):
 
 def make_letter(*, channel=Channel.POST, kind=LetterKind.INTRODUCTORY, language="en", **person):
     case = CaseFactory(person=make_person(**person))
-    return Letter.objects.create(case=case, kind=kind, channel=channel, language=language)
+    return LetterFactory(case=case, kind=kind, channel=channel, language=language)
 
 
 def pdf_text(pdf: bytes) -> str:

@@ -9,6 +9,7 @@ from django.urls import reverse
 from pghistory.models import Events
 
 from directory.models import SupportService
+from tests.factories import SupportServiceFactory
 
 pytestmark = pytest.mark.django_db
 DIRECTORY = reverse("directory:directory")
@@ -135,7 +136,7 @@ def test_the_directory_takes_the_same_queries_however_long(client, manager_user)
     client.force_login(manager_user)
     before = _directory_queries(client)
     for n in range(20):
-        SupportService.objects.create(
+        SupportServiceFactory(
             name=f"Service {n}", specialisms=["bereavement"], districts=["fenland"]
         )
     assert _directory_queries(client) == before

@@ -48,11 +48,10 @@ from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from contact.models import Letter, LetterStatus
-from contact.services import queue_letter
 from scheduling import services
-from scheduling.models import ItemKind, ItemRun, ItemState, ScheduledItem
+from scheduling.models import ItemRun, ItemState, ScheduledItem
 from scheduling.tasks import run_scheduled_item
-from tests.factories import CaseFactory, PersonFactory
+from tests.factories import queued_email_letter
 from tests.processes import emails_in, wait_for
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
@@ -237,17 +236,7 @@ class Dispatcher(threading.Thread):
 def queue_email_letters(count: int) -> list[ScheduledItem]:
     """`count` cases whose victims have email addresses, each with its introductory letter
     queued: one SEND_LETTER item per letter."""
-    letters = []
-    for n in range(count):
-        case = CaseFactory(person=PersonFactory(email=f"fault{n}@example.org"))
-        letters.append(queue_letter(case=case, kind="introductory"))
-    items = list(
-        ScheduledItem.objects.filter(
-            kind=ItemKind.SEND_LETTER, target_id__in=[letter.pk for letter in letters]
-        )
-    )
-    assert len(items) == count
-    return items
+    return [queued_email_letter(n, prefix="fault")[1] for n in range(count)]
 
 
 def spread_due_times(items, rng: random.Random, *, first, spread: float) -> None:

@@ -10,40 +10,9 @@ from django.utils import timezone
 
 from cases.models import Case, CaseTransition, Crime, Person
 from intake.models import Ivna
+from tests.factories import ivna_form_data
 
 pytestmark = pytest.mark.django_db
-
-
-def form_data(**overrides) -> dict:
-    offence = timezone.localdate() - timedelta(days=1)
-    data = {
-        "reference": "CF/55555/25",
-        "crime_type": "burglary",
-        "offence_date_0": str(offence.day),
-        "offence_date_1": str(offence.month),
-        "offence_date_2": str(offence.year),
-        "police_person_id": "N-777",
-        "first_name": "Brian",
-        "last_name": "Sample",
-        "date_of_birth_0": "3",
-        "date_of_birth_1": "2",
-        "date_of_birth_2": "1951",
-        "gender": "male",
-        "ethnicity": "white_british_irish",
-        "first_language": "en",
-        "interpreter_needed": "no",
-        "phone": "07700900456",
-        "district": "huntingdonshire",
-        "safe_to_call": "yes",
-        "may_leave_message": "no",
-        "mash_referral": "no",
-        "needs_support": "yes",
-        "supported_elsewhere": "no",
-        "safe_to_write": "yes",
-        "consent_to_contact": "yes",
-    }
-    data.update(overrides)
-    return {k: v for k, v in data.items() if v is not None}
 
 
 def counts():
@@ -52,7 +21,7 @@ def counts():
 
 def test_police_submit_an_ivna_and_see_the_route_and_case_reference(client, police_user):
     client.force_login(police_user)
-    response = client.post(reverse("intake:ivna_new"), form_data(), follow=True)
+    response = client.post(reverse("intake:ivna_new"), ivna_form_data(), follow=True)
     case = Case.objects.get()
     assert response.status_code == 200
     page = response.content.decode()
@@ -74,7 +43,7 @@ def test_a_child_victim_gets_enhanced_entitlement_from_the_form(client, police_u
     dob = offence.replace(year=offence.year - 12)
     client.post(
         reverse("intake:ivna_new"),
-        form_data(
+        ivna_form_data(
             needs_support="no",
             date_of_birth_0=str(dob.day),
             date_of_birth_1=str(dob.month),
@@ -90,7 +59,7 @@ def test_the_officer_is_told_what_is_missing_and_nothing_is_saved(client, police
     client.force_login(police_user)
     response = client.post(
         reverse("intake:ivna_new"),
-        form_data(reference="", last_name="", needs_support=None, district=""),
+        ivna_form_data(reference="", last_name="", needs_support=None, district=""),
     )
     page = response.content.decode()
     assert response.status_code == 200
@@ -119,7 +88,7 @@ def test_the_officer_is_told_what_is_missing_and_nothing_is_saved(client, police
 )
 def test_wrong_answers_get_a_message_and_save_nothing(client, police_user, overrides, message):
     client.force_login(police_user)
-    response = client.post(reverse("intake:ivna_new"), form_data(**overrides))
+    response = client.post(reverse("intake:ivna_new"), ivna_form_data(**overrides))
     assert response.status_code == 200
     assert message in response.content.decode()
     assert counts() == (0, 0, 0, 0, 0)
@@ -129,7 +98,7 @@ def test_the_services_cross_field_errors_are_shown_on_the_forms_fields(client, p
     client.force_login(police_user)
     response = client.post(
         reverse("intake:ivna_new"),
-        form_data(date_of_birth_2="2099", offence_date_2=str(timezone.localdate().year + 1)),
+        ivna_form_data(date_of_birth_2="2099", offence_date_2=str(timezone.localdate().year + 1)),
     )
     assert response.context["form"].errors == {
         # The form has one date for the crime: both of the service's messages about it.
@@ -144,7 +113,7 @@ def test_the_services_cross_field_errors_are_shown_on_the_forms_fields(client, p
 
 def test_an_oversize_answer_is_refused(client, police_user):
     client.force_login(police_user)
-    response = client.post(reverse("intake:ivna_new"), form_data(notes="x" * 5000))
+    response = client.post(reverse("intake:ivna_new"), ivna_form_data(notes="x" * 5000))
     assert "Ensure this value has at most 4000 characters" in response.content.decode()
     assert counts() == (0, 0, 0, 0, 0)
 
@@ -156,11 +125,11 @@ def test_police_see_only_their_own_submissions(client, police_user):
     other = user_with_role(Role.POLICE, username="other-officer")
     client.force_login(other)
     client.post(
-        reverse("intake:ivna_new"), form_data(reference="CF/1/25", last_name="Zed-Quinn")
+        reverse("intake:ivna_new"), ivna_form_data(reference="CF/1/25", last_name="Zed-Quinn")
     )
     client.force_login(police_user)
     client.post(
-        reverse("intake:ivna_new"), form_data(reference="CF/2/25", police_person_id="N-2")
+        reverse("intake:ivna_new"), ivna_form_data(reference="CF/2/25", police_person_id="N-2")
     )
     page = client.get(reverse("intake:my_submissions")).content.decode()
     assert "CF/2/25" in page

@@ -26,12 +26,19 @@ from assessments.models import (
     SurveyResponse,
 )
 from cases.models import Case, CaseTransition, Person
-from contact.models import ContactAttempt, ContactNote, ContactOutcome, Letter
+from contact.models import ContactAttempt, ContactNote, ContactOutcome
 from directory.models import SupportService
 from intake.models import SelfReferral, Transfer
 from referrals.models import Referral
-from tests.factories import CaseFactory, CrimeFactory, IvnaFactory, PersonFactory
-from tests.volunteers.factories import AllocationFactory, HoursFactory
+from tests.factories import (
+    AllocationFactory,
+    CaseFactory,
+    CrimeFactory,
+    HoursFactory,
+    IvnaFactory,
+    LetterFactory,
+    PersonFactory,
+)
 
 # Everything below that identifies the victim contains one of these.
 SECRETS = (
@@ -131,10 +138,10 @@ def make_victim(vcc, *, n: int = 1) -> Victim:
     SurveyResponse.objects.create(case=case, recorded_by=vcc, treated_with_respect=5,
                                   helped_to_cope="yes", would_recommend=True,
                                   comments="ZQX thank you, from Zebedee")
-    Letter.objects.create(case=case, kind="introductory", channel="post", status="sent",
-                          pdf=b"%PDF-1.4 Dear Zebedee Quillfeather, 7 Secret Lane",
-                          text="Dear Zebedee Quillfeather", sent_at=timezone.now(),
-                          error="ZQX earlier failure")
+    LetterFactory(case=case, kind="introductory", channel="post", status="sent",
+                  pdf=b"%PDF-1.4 Dear Zebedee Quillfeather, 7 Secret Lane",
+                  text="Dear Zebedee Quillfeather", sent_at=timezone.now(),
+                  error="ZQX earlier failure")
     ContactAttempt.objects.create(case=case, made_at=timezone.now(), made_by=vcc,
                                   number_used="07700900555", band="evening",
                                   outcome="contacted", notes="ZQX spoke to Zebedee")

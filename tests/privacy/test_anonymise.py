@@ -16,7 +16,7 @@ from privacy import services
 from privacy.models import AnonymisedCase, AnonymisedPerson, LegalHold
 from referrals.models import Referral
 from reporting.flow import Period, compute_flow
-from tests.factories import CaseFactory, CrimeFactory, IvnaFactory, PersonFactory
+from tests.factories import CaseFactory, CrimeFactory, IvnaFactory, LetterFactory, PersonFactory
 from tests.privacy.conftest import make_victim, secrets_in_database
 from volunteers.models import Volunteer
 
@@ -111,9 +111,9 @@ def _flow_world(vcc):
             case = CaseFactory(route=route, contact_outcome=outcome, supported_elsewhere=elsewhere,
                                responded_to_letter=responded, source=source,
                                person__district=district, outcome_detail="ZQX words")
-            Letter.objects.create(case=case, kind="introductory", channel="post",
-                                  status="sent" if route != "high_risk" else "queued",
-                                  text="Dear ZQX")
+            LetterFactory(case=case, kind="introductory", channel="post",
+                          status="sent" if route != "high_risk" else "queued",
+                          text="Dear ZQX")
             cases.append(case)
     # A repeat victim: two cases, one person (unique victims must stay the same).
     person = PersonFactory(district="fenland")

@@ -11,9 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import AccessLog
-from contact.models import ContactNote, Letter
+from contact.models import ContactNote
 from privacy.models import DataSubjectRequest
-from tests.factories import CaseFactory
+from tests.factories import CaseFactory, LetterFactory
 from tests.privacy.conftest import make_victim, pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -154,7 +154,7 @@ def test_queries_do_not_grow_with_the_cases(client, manager_user, victim):
     for _ in range(4):
         case = CaseFactory(person=victim.person)
         ContactNote.objects.create(case=case, author=manager_user, text="Another note")
-        Letter.objects.create(case=case, kind="introductory", channel="email", text="Dear Z")
+        LetterFactory(case=case, kind="introductory", channel="email", text="Dear Z")
     assert queries() == few
 
 

@@ -7,9 +7,17 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from assessments.models import ConsentToShare, Dvna, DvnaNeed, PlanAction, RecoveryPlan
+from assessments.models import ConsentToShare, DvnaNeed, PlanAction, RecoveryPlan
 from directory.models import SupportService
-from tests.factories import CaseFactory, CrimeFactory, PersonFactory
+from tests.factories import (
+    CaseFactory,
+    CrimeFactory,
+    DvnaFactory,
+    PersonFactory,
+    PlanActionFactory,
+    RecoveryPlanFactory,
+    SupportServiceFactory,
+)
 
 
 def pdf_text(pdf: bytes) -> str:
@@ -19,7 +27,7 @@ def pdf_text(pdf: bytes) -> str:
 
 @pytest.fixture
 def service(db) -> SupportService:
-    return SupportService.objects.create(
+    return SupportServiceFactory(
         name="Fenland Advocacy Service",
         referral_email="referrals@advocacy.example.org",
         how_to_refer="Referral document by secure email.",
@@ -45,14 +53,10 @@ def case(db, vcc_user):
         reference="CF/55555/25", crime_type="burglary", markers=["domestic_abuse"]
     )
     case = CaseFactory(person=person, crime=crime, status="in_support", allocated_to=vcc_user)
-    dvna = Dvna.objects.create(
+    dvna = DvnaFactory(
         case=case,
-        number=1,
         assessed_by=vcc_user,
         risk_from_offender="medium",
-        risk_of_self_harm="none",
-        risk_of_harming_others="none",
-        risk_of_wellbeing_deteriorating="low",
         communication_needs="Prefers text messages first.",
     )
     DvnaNeed.objects.create(
@@ -64,12 +68,12 @@ def case(db, vcc_user):
 
 @pytest.fixture
 def plan(case, vcc_user) -> RecoveryPlan:
-    return RecoveryPlan.objects.create(case=case, agreed_by=vcc_user)
+    return RecoveryPlanFactory(case=case, agreed_by=vcc_user)
 
 
 @pytest.fixture
 def action(plan, service) -> PlanAction:
-    return PlanAction.objects.create(
+    return PlanActionFactory(
         plan=plan,
         kind="specialist_referral",
         need_areas=["accommodation"],

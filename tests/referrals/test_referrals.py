@@ -16,12 +16,11 @@ from django.utils import timezone
 from assessments.models import PlanAction
 from audit.models import AccessLog
 from core.errors import DomainError
-from directory.models import SupportService
 from referrals import services
 from referrals.models import Referral, ReferralStatus
 from scheduling.models import ItemKind, ItemState, ScheduledItem
 from scheduling.services import run_item
-from tests.factories import CaseFactory, user_with_role
+from tests.factories import CaseFactory, SupportServiceFactory, user_with_role
 from tests.referrals.conftest import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +77,7 @@ def test_consent_refused_by_the_victim_is_named(client, vcc_user, case, action, 
 def test_consent_to_another_service_does_not_count(
     client, vcc_user, case, action, give_consent
 ):
-    other = SupportService.objects.create(name="Another service")
+    other = SupportServiceFactory(name="Another service")
     give_consent(to=other)
     client.force_login(vcc_user)
     client.post(refer_url(case, action))
@@ -414,7 +413,7 @@ def test_the_panel_takes_the_same_queries_for_one_referral_or_many(
     client.force_login(vcc_user)
     one = _case_page_queries(client, case)
     for n in range(3):
-        other = SupportService.objects.create(name=f"Service {n}", referral_email="s@example.org")
+        other = SupportServiceFactory(name=f"Service {n}", referral_email="s@example.org")
         give_consent(to=other)
         more = PlanAction.objects.create(
             plan=plan, kind="community_signposting", description="Group", service=other

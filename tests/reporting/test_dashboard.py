@@ -22,7 +22,7 @@ from django.utils import timezone
 from audit.models import AccessLog
 from cases.models import Case
 from casework.filters import CaseFilter
-from contact.models import ContactOutcome, Letter
+from contact.models import ContactOutcome
 from reporting import selectors
 from reporting.csv import safe_cell, write_rows
 from reporting.flow import COUNTING_RULES_VERSION, FLOW_KEYS, Period, compute_flow
@@ -32,7 +32,7 @@ from reporting.selectors import (
     dashboard_figures,
     last_full_months,
 )
-from tests.factories import CaseFactory, CrimeFactory, PersonFactory, user_with_role
+from tests.factories import CaseFactory, CrimeFactory, LetterFactory, PersonFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
@@ -72,7 +72,7 @@ def make_cases(count: int, *, offset: int = 0) -> None:
             restricted=pick.random() < 0.1,
         )
         if pick.random() < 0.6:
-            Letter.objects.create(case=case, kind="introductory", channel="email", status="sent")
+            LetterFactory(case=case, kind="introductory", channel="email", status="sent")
 
 
 def edge_cases() -> tuple[Case, Case, Case]:

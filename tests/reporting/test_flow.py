@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cases.models import Case
-from contact.models import ContactOutcome, Letter
+from contact.models import ContactOutcome
 from reporting.flow import LEAVES, Period, compute_flow, leaf_filter
-from tests.factories import CaseFactory, PersonFactory
+from tests.factories import CaseFactory, LetterFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
@@ -53,8 +53,8 @@ def build(histories: list[dict]) -> None:
             source=h["source"], referred_at=when, status=h["status"],
         )
         if h["letter"]:
-            Letter.objects.create(case=case, kind="introductory", channel="email",
-                                  status=h["letter"])
+            LetterFactory(case=case, kind="introductory", channel="email",
+                          status=h["letter"])
 
 
 @settings(max_examples=60, deadline=None,

@@ -24,15 +24,12 @@ from assessments.models import (
     Closure,
     ClosureOutcome,
     ConsentToShare,
-    Dvna,
-    DvnaNeed,
     PlanAction,
     RecoveryPlan,
 )
 from cases.choices import age_band
 from cases.models import Case
 from contact.models import ContactOutcome
-from directory.models import SupportService
 from referrals.models import Referral
 from reporting.flow import COUNTING_RULES_VERSION, compute_flow
 from reporting.models import QuarterlyReturnSnapshot
@@ -47,7 +44,13 @@ from reporting.returns import (
     suppress,
     with_age_at_referral,
 )
-from tests.factories import CaseFactory, CrimeFactory, PersonFactory
+from tests.factories import (
+    CaseFactory,
+    CrimeFactory,
+    DvnaFactory,
+    PersonFactory,
+    SupportServiceFactory,
+)
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/returns/quarterly/"
@@ -203,14 +206,7 @@ def test_age_band_in_sql_follows_age_band(born, referred_at):
 
 
 def dvna(case, user, number=1, **levels):
-    assessment = Dvna.objects.create(
-        case=case, number=number, assessed_by=user, risk_from_offender="low",
-        risk_of_self_harm="none", risk_of_harming_others="none",
-        risk_of_wellbeing_deteriorating="low",
-    )
-    for area, level in levels.items():
-        DvnaNeed.objects.create(dvna=assessment, area=area, level=level)
-    return assessment
+    return DvnaFactory(case=case, number=number, assessed_by=user, levels=levels)
 
 
 def test_need_areas_count_each_case_once_at_medium_or_high(vcc_user):
@@ -239,8 +235,8 @@ def refer(case, service, user):
 
 
 def test_referral_destinations_by_service_name(vcc_user):
-    advocacy = SupportService.objects.create(name="Fenland Advocacy")
-    housing = SupportService.objects.create(name="Housing Help")
+    advocacy = SupportServiceFactory(name="Fenland Advocacy")
+    housing = SupportServiceFactory(name="Housing Help")
     for case in cases(6):
         refer(case, advocacy, vcc_user)
     refer(cases(1)[0], housing, vcc_user)
@@ -277,7 +273,7 @@ def _count_queries(fn) -> int:
 
 
 def test_a_fixed_number_of_queries_whatever_the_size(vcc_user, django_assert_num_queries):
-    service = SupportService.objects.create(name="Victim Support")
+    service = SupportServiceFactory(name="Victim Support")
     with django_assert_num_queries(10):
         quarterly_return(**PAST)
     accepted = cases(30, route="hub_contact", contact_outcome=ContactOutcome.ACCEPTED)
@@ -393,7 +389,7 @@ def test_csv_by_accept_header_or_format(opcc_api, how):
 
 
 def test_csv_cells_cannot_run_as_formulas(opcc_api, vcc_user):
-    service = SupportService.objects.create(name='=HYPERLINK("http://evil.example","x")')
+    service = SupportServiceFactory(name='=HYPERLINK("http://evil.example","x")')
     for case in cases(5):
         refer(case, service, vcc_user)
     rows = _csv(opcc_api.get(URL, {**PAST, "format": "csv"}))

@@ -18,18 +18,9 @@ from scheduling import services
 from scheduling.models import ItemKind, ItemRun, ItemState, ScheduledItem
 from scheduling.services import DISPATCH_LEASE, dispatch_due_items, run_item, schedule
 from scheduling.tasks import run_scheduled_item
-from tests.factories import CaseFactory, PersonFactory
+from tests.factories import CaseFactory, queued_email_letter
 
 pytestmark = pytest.mark.django_db
-
-
-def email_letter(n: int = 0) -> tuple[Letter, ScheduledItem]:
-    """A real case whose victim has an email address, and its queued introductory letter."""
-    case = CaseFactory(person=PersonFactory(email=f"victim{n}@example.org"))
-    letter = queue_letter(case=case, kind="introductory")
-    assert letter is not None
-    item = ScheduledItem.objects.get(kind=ItemKind.SEND_LETTER, target_id=letter.pk)
-    return letter, item
 
 
 def offered() -> list[int]:
@@ -109,7 +100,7 @@ def test_two_transactions_scheduling_the_same_key_make_one_row():
 
 
 def test_queue_letter_schedules_one_send_however_often_it_is_called():
-    letter, item = email_letter()
+    letter, item = queued_email_letter()
     assert queue_letter(case=letter.case, kind="introductory").pk == letter.pk
     assert ScheduledItem.objects.filter(target_id=letter.pk).count() == 1
     assert item.state == ItemState.DUE
@@ -118,7 +109,7 @@ def test_queue_letter_schedules_one_send_however_often_it_is_called():
 
 def test_dispatch_offers_only_due_machine_items():
     now = timezone.now()
-    _, due_letter = email_letter()
+    _, due_letter = queued_email_letter()
     case = due_letter.case
     due_follow_up = schedule(
         kind=ItemKind.FOLLOW_UP_LETTER, case=case, due_at=now - timedelta(minutes=1)
@@ -138,7 +129,7 @@ def test_dispatch_offers_only_due_machine_items():
 
 
 def test_an_offered_item_is_offered_again_only_after_the_lease():
-    _, item = email_letter()
+    _, item = queued_email_letter()
     assert offered() == [item.pk]
     assert offered() == []  # offered, not yet run: the lease holds it back
 
@@ -156,7 +147,7 @@ def test_an_offered_item_is_offered_again_only_after_the_lease():
 
 
 def test_running_an_item_twice_sends_one_letter():
-    letter, item = email_letter()
+    letter, item = queued_email_letter()
     mail.outbox.clear()
 
     assert run_item(item.pk) is True
@@ -174,7 +165,7 @@ def test_running_an_item_twice_sends_one_letter():
 
 
 def test_dispatching_and_delivering_twice_sends_one_letter():
-    letters = [email_letter(n)[0] for n in range(3)]
+    letters = [queued_email_letter(n)[0] for n in range(3)]
     mail.outbox.clear()
 
     assert dispatch_due_items() == 3  # eager: each task runs as it is offered
@@ -193,7 +184,7 @@ def test_dispatching_and_delivering_twice_sends_one_letter():
 
 
 def test_a_letter_already_sent_is_not_sent_again():
-    letter, item = email_letter()
+    letter, item = queued_email_letter()
     Letter.objects.filter(pk=letter.pk).update(status=LetterStatus.SENT)
     mail.outbox.clear()
 
@@ -204,7 +195,7 @@ def test_a_letter_already_sent_is_not_sent_again():
 
 
 def test_a_failing_run_leaves_the_item_due_with_its_error(monkeypatch):
-    _, item = email_letter()
+    _, item = queued_email_letter()
 
     def broken(item):
         ScheduledItem.objects.filter(pk=item.pk).update(runs=99)  # rolled back with the run
@@ -222,7 +213,7 @@ def test_a_failing_run_leaves_the_item_due_with_its_error(monkeypatch):
 
 
 def test_an_item_without_a_handler_fails_without_a_run(monkeypatch):
-    _, item = email_letter()
+    _, item = queued_email_letter()
     monkeypatch.delitem(services.HANDLERS, ItemKind.SEND_LETTER)
 
     assert run_item(item.pk) is False
@@ -233,7 +224,7 @@ def test_an_item_without_a_handler_fails_without_a_run(monkeypatch):
 
 
 def test_broker_down_withdraws_the_offer_and_the_next_dispatch_retries():
-    items = [email_letter(n)[1] for n in range(3)]
+    items = [queued_email_letter(n)[1] for n in range(3)]
     sent: list[int] = []
 
     def broker_down_after_one(item_id):
@@ -254,7 +245,7 @@ def test_broker_down_withdraws_the_offer_and_the_next_dispatch_retries():
 
 
 def test_broker_down_for_every_send_leaves_all_items_due():
-    items = [email_letter(n)[1] for n in range(2)]
+    items = [queued_email_letter(n)[1] for n in range(2)]
 
     def broker_down(item_id):
         raise OperationalError("Connection refused")
@@ -267,7 +258,7 @@ def test_broker_down_for_every_send_leaves_all_items_due():
 # The command closes stale connections each round, which needs real commits (autocommit).
 @pytest.mark.django_db(transaction=True)
 def test_run_scheduler_once_runs_due_items():
-    letter, item = email_letter()
+    letter, item = queued_email_letter()
     future = schedule(
         kind=ItemKind.SEND_LETTER,
         case=letter.case,

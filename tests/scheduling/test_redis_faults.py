@@ -20,11 +20,10 @@ import redis
 from django.utils import timezone
 
 from contact.models import Letter, LetterStatus
-from contact.services import queue_letter
-from scheduling.models import ItemKind, ItemRun, ItemState, ScheduledItem
+from scheduling.models import ItemRun, ItemState, ScheduledItem
 from scheduling.services import DISPATCH_LEASE, dispatch_due_items
 from scheduling.tasks import run_scheduled_item
-from tests.factories import CaseFactory, PersonFactory
+from tests.factories import queued_email_letter
 from tests.processes import emails_in, wait_for
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
@@ -35,11 +34,7 @@ TASK_SUCCEEDED = re.compile(r"Task scheduling\.tasks\.run_scheduled_item\[\S+\] 
 
 def email_letters(count: int, *, due_at=None) -> list[ScheduledItem]:
     """Real cases with email addresses and their queued introductory letters' items."""
-    items = []
-    for n in range(count):
-        case = CaseFactory(person=PersonFactory(email=f"victim{n}@example.org"))
-        letter = queue_letter(case=case, kind="introductory")
-        items.append(ScheduledItem.objects.get(kind=ItemKind.SEND_LETTER, target_id=letter.pk))
+    items = [queued_email_letter(n)[1] for n in range(count)]
     if due_at is not None:
         ScheduledItem.objects.filter(pk__in=[i.pk for i in items]).update(due_at=due_at)
     return items

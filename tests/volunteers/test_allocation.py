@@ -10,8 +10,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from core.errors import DomainError
-from tests.factories import CaseFactory, user_with_role
-from tests.volunteers.factories import AllocationFactory, VolunteerFactory
+from tests.factories import AllocationFactory, CaseFactory, VolunteerFactory, user_with_role
 from volunteers.models import VolunteerAllocation
 from volunteers.services import allocate_volunteer, end_allocation
 

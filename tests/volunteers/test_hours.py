@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from core.errors import DomainError
-from tests.volunteers.factories import AllocationFactory, HoursFactory, VolunteerFactory
+from tests.factories import AllocationFactory, HoursFactory, VolunteerFactory
 from volunteers.models import VolunteerHours
 from volunteers.services import end_allocation, log_hours
 

@@ -15,8 +15,14 @@ from django.utils.html import escape
 from accounts.models import User
 from accounts.roles import Role, role_of
 from audit.models import AccessLog
-from tests.factories import CaseFactory, PersonFactory, user_with_role
-from tests.volunteers.factories import AllocationFactory, HoursFactory, VolunteerFactory
+from tests.factories import (
+    AllocationFactory,
+    CaseFactory,
+    HoursFactory,
+    PersonFactory,
+    VolunteerFactory,
+    user_with_role,
+)
 from volunteers.models import Volunteer, VolunteerAllocation
 
 pytestmark = pytest.mark.django_db

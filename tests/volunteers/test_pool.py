@@ -9,8 +9,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import CaseFactory, PersonFactory
-from tests.volunteers.factories import AllocationFactory, HoursFactory, VolunteerFactory
+from tests.factories import (
+    AllocationFactory,
+    CaseFactory,
+    HoursFactory,
+    PersonFactory,
+    VolunteerFactory,
+)
 from volunteers.services import pool_against_specification
 
 pytestmark = pytest.mark.django_db

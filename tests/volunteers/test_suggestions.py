@@ -10,8 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cases.models import Case
-from tests.factories import CaseFactory, PersonFactory
-from tests.volunteers.factories import AllocationFactory, VolunteerFactory
+from tests.factories import AllocationFactory, CaseFactory, PersonFactory, VolunteerFactory
 from volunteers.services import suggest_volunteers
 
 pytestmark = pytest.mark.django_db

@@ -14,8 +14,13 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from audit.models import AccessLog
-from tests.factories import CaseFactory, IvnaFactory, PersonFactory
-from tests.volunteers.factories import AllocationFactory, VolunteerFactory
+from tests.factories import (
+    AllocationFactory,
+    CaseFactory,
+    IvnaFactory,
+    PersonFactory,
+    VolunteerFactory,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -1,9 +1,9 @@
 """Permission-matrix entries for restricted cases and the audit pages (audit/urls.py).
 
-Spliced into tests/test_permission_matrix.py's MATRIX. The rules: breaking the glass is for a
-casework user facing a restricted case they may not open (to the allocated VCC and managers
-there is nothing to break: back to the case); naming users, restricting a case and ending
-access are for hub managers; "who looked at this person?" is for hub managers.
+Assembled with every other app's in tests/matrix/entries.py (MATRIX). The rules: breaking the
+glass is for a casework user facing a restricted case they may not open (to the allocated VCC
+and managers there is nothing to break: back to the case); naming users, restricting a case and
+ending access are for hub managers; "who looked at this person?" is for hub managers.
 """
 
 from __future__ import annotations
@@ -19,11 +19,9 @@ from tests.permissions import (
     FORBIDDEN,
     LOGIN,
     MANAGER,
-    OPCC,
+    NO_CASEWORK,
     OTHER_VCC,
-    POLICE,
     VCC,
-    VOLUNTEER,
     Outcome,
     View,
     allowed,
@@ -31,7 +29,6 @@ from tests.permissions import (
     ref,
 )
 
-NO_CASEWORK = {POLICE: FORBIDDEN, VOLUNTEER: FORBIDDEN, OPCC: FORBIDDEN}
 CASE_PAGE = re.compile(r"/cases/\d+/")
 CASE_ACCESS = re.compile(r"/cases/\d+/access/")
 REASON = "The victim rang the hub line and the allocated co-ordinator is away today."
@@ -82,7 +79,7 @@ def _managers_only(manager: Outcome) -> dict:
             OTHER_VCC: FORBIDDEN}
 
 
-AUDIT_VIEWS = [
+VIEWS = [
     View(
         "audit:break_glass",
         method="post",

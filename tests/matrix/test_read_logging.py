@@ -32,12 +32,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from audit.models import AccessAction, AccessLog
-from tests import test_permission_matrix as matrix
 from tests.factories import ivna_payload
-from tests.test_permission_matrix import MATRIX, _methods, _url_patterns
-
-# The permission matrix's fixture objects (the `world` the URLs are built from).
-world = matrix.world
+from tests.matrix.entries import MATRIX, methods, url_patterns
 
 # Where victims' records are shown: every view under these is a read unless exempted below.
 VICTIM_PATHS = ("/cases/", "/people/", "/work/", "/letters/", "/ivnas/", "/volunteers/")
@@ -98,8 +94,8 @@ def _sample_path(name: str, args: int) -> str:
 
 
 def _answers_get(pattern) -> bool:
-    methods = _methods(pattern.callback)
-    return not methods or "get" in methods  # a function view: assume it answers GET
+    answers = methods(pattern.callback)
+    return not answers or "get" in answers  # a function view: assume it answers GET
 
 
 def _classify() -> tuple[dict[str, str], dict[str, str], list[str]]:
@@ -107,7 +103,7 @@ def _classify() -> tuple[dict[str, str], dict[str, str], list[str]]:
     reads: dict[str, str] = {}
     exempt: dict[str, str] = {}
     problems: list[str] = []
-    for name, pattern in _url_patterns():
+    for name, pattern in url_patterns():
         if name is None or not _answers_get(pattern):
             continue
         path = _sample_path(name, len(getattr(pattern.pattern, "converters", {})))
@@ -167,7 +163,7 @@ def walk_world(world):
 def test_every_view_is_classified():
     reads, exempt, problems = _classify()
     assert not problems, "; ".join(problems)
-    routed = {name for name, _ in _url_patterns()}
+    routed = {name for name, _ in url_patterns()}
     stale = sorted((set(EXEMPT) | set(READS) | set(KNOWN_GAPS)) - routed)
     assert not stale, f"no such URL pattern any more: {stale}"
     assert {"cases:detail", "cases:list", "people:detail", "audit:person_access"} <= set(reads)

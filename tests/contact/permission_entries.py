@@ -1,0 +1,178 @@
+"""Permission-matrix entries for letters, the post room and contact work on a case.
+
+Assembled with every other app's in tests/matrix/entries.py (MATRIX).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from contact.letters import NO_LETTERS_TO_PRINT
+from contact.models import ContactAttempt, ContactNote
+from tests.permissions import (
+    ANONYMOUS,
+    LOGIN,
+    MANAGER,
+    NO_CASEWORK,
+    NOT_FOUND,
+    OTHER_VCC,
+    VCC,
+    View,
+    allocations,
+    allowed,
+    casework_action,
+    letter_states,
+    redirects,
+    ref,
+)
+
+
+def _call(world) -> dict:
+    yesterday = timezone.localdate() - timedelta(days=1)
+    return {
+        "made_on": yesterday.isoformat(),
+        "made_at_time": "10:30",
+        "number_used": "07700900123",
+        "outcome": "no_answer",
+    }
+
+
+def _attempts() -> int:
+    return ContactAttempt.objects.count()
+
+
+def _notes() -> int:
+    return ContactNote.objects.count()
+
+
+VIEWS = [
+    # --- letters: a letter's PDF and the post room, for casework users ---
+    View(
+        "letters:download",
+        of="letter",
+        expect={
+            ANONYMOUS: LOGIN,
+            **NO_CASEWORK,
+            VCC: allowed("%PDF"),
+            MANAGER: allowed("%PDF"),
+            OTHER_VCC: allowed("%PDF"),
+        },
+    ),
+    View(
+        "letters:download",
+        of="restricted_letter",
+        label="restricted",
+        expect={
+            ANONYMOUS: LOGIN,
+            **NO_CASEWORK,
+            VCC: allowed("%PDF"),
+            MANAGER: allowed("%PDF"),
+            OTHER_VCC: NOT_FOUND,
+        },
+    ),
+    View(
+        "letters:post_room",
+        expect={
+            ANONYMOUS: LOGIN,
+            **NO_CASEWORK,
+            VCC: allowed("Post room", "Print today"),
+            MANAGER: allowed("Post room", "Print today"),
+            # The only letter waiting is a restricted case's: not theirs to print.
+            OTHER_VCC: allowed("Post room", excludes=["Print today"]),
+        },
+    ),
+    View(
+        "letters:print_run",
+        method="post",
+        unchanged=letter_states,
+        expect={
+            ANONYMOUS: LOGIN,
+            **NO_CASEWORK,
+            VCC: allowed("%PDF"),
+            MANAGER: allowed("%PDF"),
+            OTHER_VCC: redirects(reverse("letters:post_room"), NO_LETTERS_TO_PRINT),
+        },
+    ),
+    View(
+        "letters:day_batch",
+        of="today",
+        expect={
+            ANONYMOUS: LOGIN,
+            **NO_CASEWORK,
+            VCC: allowed("%PDF"),
+            MANAGER: allowed("%PDF"),
+            OTHER_VCC: allowed("%PDF"),
+        },
+    ),
+    # --- contact work on a case (the restricted one: its VCC and managers only) ---
+    View(
+        "contact:record_attempt",
+        of="restricted",
+        expect=casework_action(vcc=allowed("Record a call", ref("restricted"))),
+    ),
+    View(
+        "contact:record_attempt",
+        method="post",
+        of="restricted",
+        data=_call,
+        unchanged=_attempts,
+        expect=casework_action(vcc=redirects(re.compile(r"/cases/\d+/"), "no answer")),
+    ),
+    View(
+        "contact:record_outcome",
+        of="restricted",
+        expect=casework_action(vcc=allowed("Record the outcome of contact")),
+    ),
+    View(
+        "contact:record_outcome",
+        method="post",
+        of="restricted",
+        data=lambda w: {"outcome": "accepted"},
+        expect=casework_action(
+            vcc=allowed("Record the call on which the victim was contacted first")
+        ),
+    ),
+    View(
+        "contact:add_note",
+        of="restricted",
+        expect=casework_action(vcc=allowed("Add a note", ref("restricted"))),
+    ),
+    View(
+        "contact:add_note",
+        method="post",
+        of="restricted",
+        data=lambda w: {"text": "Rang the school"},
+        unchanged=_notes,
+        expect=casework_action(vcc=redirects(re.compile(r"/cases/\d+/"), "Rang the school")),
+    ),
+    View(
+        "contact:got_in_touch",
+        method="post",
+        of="restricted",
+        expect=casework_action(
+            vcc=redirects(re.compile(r"/cases/\d+/"), "already open for contact")
+        ),
+    ),
+    View(
+        "contact:retry_letter",
+        method="post",
+        of="restricted, restricted_letter",
+        expect=casework_action(
+            vcc=redirects(re.compile(r"/cases/\d+/"), "Only a failed letter")
+        ),
+    ),
+    View(
+        "cases:allocate",
+        method="post",
+        of="restricted",
+        data=lambda w: {"to": "me"},
+        unchanged=allocations,
+        expect=casework_action(
+            vcc=redirects(re.compile(r"/cases/\d+/"), "allocated to"),
+        ),
+    ),
+]

@@ -1,0 +1,97 @@
+"""The objects the permission matrix's URLs are built from (its `world`), made once per test
+module (tests/matrix/conftest.py) and rolled back to after every test."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from django.utils import timezone
+
+from accounts.roles import Role
+from accounts.services import create_api_client
+from tests.assessments import builders as support
+from tests.factories import (
+    AllocationFactory,
+    CaseFactory,
+    IvnaFactory,
+    LetterFactory,
+    PersonFactory,
+    PlanActionFactory,
+    RecoveryPlanFactory,
+    ReferralFactory,
+    SupportServiceFactory,
+    VolunteerFactory,
+    user_with_role,
+)
+from tests.permissions import blank_pdf
+
+# The signed-in actors (tests.permissions: Actor.user names these), with the usernames the
+# role fixtures of tests/conftest.py give them.
+ROLE_USERS = {
+    "police_user": (Role.POLICE, "officer"),
+    "vcc_user": (Role.VCC, "vcc1"),
+    "manager_user": (Role.MANAGER, "manager1"),
+    "volunteer_user": (Role.VOLUNTEER, "volunteer1"),
+    "opcc_user": (Role.OPCC, "opcc1"),
+}
+
+
+def build_world() -> SimpleNamespace:
+    """One person with two cases: `case`, an ordinary case from an IVNA this officer
+    (`police_user`) submitted, and `restricted`, restricted and allocated to `vcc_user`; and
+    `other_case`, from an IVNA another officer submitted. Any other VCC must not see
+    `restricted`, even in the person's history on the page of `case`.
+    """
+    users = {name: user_with_role(role, username=username)
+             for name, (role, username) in ROLE_USERS.items()}
+    police_user, vcc_user = users["police_user"], users["vcc_user"]
+    person = PersonFactory()
+    case = IvnaFactory(recorded_by=police_user, case__person=person).case
+    restricted = CaseFactory(person=person, restricted=True, allocated_to=vcc_user)
+    other_case = IvnaFactory().case
+    # Letters: the ordinary case's was printed today; the restricted case's waits to be.
+    now = timezone.now()
+    letter = LetterFactory(
+        case=case, kind="introductory", channel="post", pdf=blank_pdf(), status="sent",
+        rendered_at=now, approved_at=now, sent_at=now,
+    )
+    restricted_letter = LetterFactory(
+        case=restricted, kind="introductory", channel="post", pdf=blank_pdf(),
+        status="rendered", rendered_at=now, approved_at=now,
+    )
+    # Volunteers: `volunteer_user` visits the victim of `restricted` (`allocation`).
+    volunteer = VolunteerFactory(user=users["volunteer_user"])
+    allocation = AllocationFactory(case=restricted, volunteer=volunteer, allocated_by=vcc_user)
+    # The machine clients' API keys: the force's crime system and the OPCC.
+    _, police_api_key = create_api_client(name="crime-system", role=Role.POLICE)
+    _, opcc_api_key = create_api_client(name="opcc-analyst", role=Role.OPCC)
+    return SimpleNamespace(
+        **users,
+        police_api_key=police_api_key, opcc_api_key=opcc_api_key,
+        **_referral_world(restricted=restricted, vcc=vcc_user),
+        # Support: `supported`, restricted to `vcc_user`, in support with DVNA 1 and a plan.
+        **support.support_world(person=person, vcc=vcc_user),
+        volunteer=volunteer, allocation=allocation,
+        case=case, restricted=restricted, other_case=other_case, vcc=vcc_user, letter=letter,
+        restricted_letter=restricted_letter, today=timezone.localdate(),
+        # A closed case is still the hub's casework (history matters for repeat victims).
+        closed=CaseFactory(status="closed", closed_at=timezone.now()),
+    )
+
+
+def _referral_world(*, restricted, vcc) -> dict:
+    """Referrals and transfers: a directory service the restricted case's victim consented
+    to share with, a plan action waiting to be referred to it, and a referral already sent."""
+    service = SupportServiceFactory(
+        name="Matrix Advocacy Service", referral_email="referrals@matrix.example.org"
+    )
+    plan = RecoveryPlanFactory(case=restricted, agreed_by=vcc)
+    referral_action = PlanActionFactory(
+        plan=plan, kind="specialist_referral", description="Advocacy", service=service
+    )
+    referral = ReferralFactory(
+        action__plan=plan, action__kind="community_signposting", action__description="Group",
+        service=service, sent_by=vcc, document=blank_pdf(),
+    )
+    return {"referral_service": service, "referral_action": referral_action,
+            "referral": referral}
