@@ -2,7 +2,7 @@
 
 Most tests share one generated year of 400 victims (made once for the module, rolled back
 at the end). The 3,000-victim check of the 2015 figures runs with HUB_SLOW_TESTS=1. That the
-same seed gives the same rows needs a database without that year: tests/hub/test_demodata_seed.py.
+same seed gives the same rows needs a database without that year: tests/demo/test_year_seed.py.
 """
 
 from __future__ import annotations

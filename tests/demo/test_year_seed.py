@@ -1,6 +1,6 @@
-"""Demo data (hub/demodata.py): the same seed gives the same rows, in any process.
+"""Demo data (demo/year): the same seed gives the same rows, in any process.
 
-Apart from tests/hub/test_demodata.py, whose module-wide generated year would be in the
+Apart from tests/demo/test_year.py, whose module-wide generated year would be in the
 database (the generator refuses to run twice), whichever order the tests run in.
 """
 
@@ -100,7 +100,8 @@ django.setup()
 from datetime import datetime
 from zoneinfo import ZoneInfo
 from accounts.models import User
-from hub import demodata as d
+from cases.models import Case
+from demo import year as d
 
 class Ids:
     n = 0
@@ -121,7 +122,7 @@ rows = d.build_rows(gen, people, Ids())
 digest = hashlib.sha256()
 for model, objs in sorted(rows.by_model.items(), key=lambda item: item[0].__name__):
     digest.update("\\n".join(d.CopyWriter(model).lines(objs)).encode())
-print(len(rows.by_model[d.Case]), digest.hexdigest())
+print(len(rows.by_model[Case]), digest.hexdigest())
 """
 
 
