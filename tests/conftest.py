@@ -78,29 +78,35 @@ def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def _name(first: str, last: str) -> dict:
+    # Fixed, unusual names: a name drawn at random (Faker, seeded per test by pytest-randomly)
+    # could be one a test looks for on a page, and fail one seed in many.
+    return {"first_name": first, "last_name": last}
+
+
 @pytest.fixture
 def police_user(db):
-    return user_with_role(Role.POLICE, username="officer")
+    return user_with_role(Role.POLICE, username="officer", **_name("Olwen", "Pryce-Officer"))
 
 
 @pytest.fixture
 def vcc_user(db):
-    return user_with_role(Role.VCC, username="vcc1")
+    return user_with_role(Role.VCC, username="vcc1", **_name("Verity", "Callow-Caseworker"))
 
 
 @pytest.fixture
 def manager_user(db):
-    return user_with_role(Role.MANAGER, username="manager1")
+    return user_with_role(Role.MANAGER, username="manager1", **_name("Morwenna", "Hale-Manager"))
 
 
 @pytest.fixture
 def volunteer_user(db):
-    return user_with_role(Role.VOLUNTEER, username="volunteer1")
+    return user_with_role(Role.VOLUNTEER, username="volunteer1", **_name("Valda", "Volunteer-Test"))
 
 
 @pytest.fixture
 def opcc_user(db):
-    return user_with_role(Role.OPCC, username="opcc1")
+    return user_with_role(Role.OPCC, username="opcc1", **_name("Odette", "Analyst-Test"))
 
 
 def _token_client(role: str, name: str) -> APIClient:
