@@ -64,6 +64,13 @@ class Marker(models.TextChoices):
     ARSON_ENDANGER_LIFE = "arson_endanger_life", "Arson with intent to endanger life"
     WOUNDING_GBH_INTENT = "wounding_gbh_intent", "Wounding or GBH with intent"
     HOMICIDE_BEREAVED = "homicide_bereaved", "Bereaved by homicide"
+    # The Home Office main code "sexual offences" covers exposure and rape alike; the officer
+    # says which is serious, as the Public Protection Department takes those (service
+    # specification, Appendix 2). See docs/triage.md.
+    SERIOUS_SEXUAL_OFFENCE = (
+        "serious_sexual_offence",
+        "Serious sexual offence (rape or assault by penetration)",
+    )
 
 
 class CaseSource(models.TextChoices):

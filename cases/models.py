@@ -185,7 +185,8 @@ class Case(models.Model):
     responded_to_letter = models.BooleanField(default=False)
     repeat_victim = models.BooleanField(
         default=False,
-        help_text="The person had a case closed in the 12 months before this one was opened.",
+        help_text="The person had another case, whatever its status, referred in the 12 months "
+        "before this one (cases.selectors.earlier_cases).",
     )
     closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

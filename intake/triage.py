@@ -3,8 +3,10 @@
 Sources: DOMAIN.md "IVNA and triage"; the 2016 update, section 5 and its footnote 6 (serious
 crimes); the service specification (Appendix 2: "identify victims who are entitled to an
 enhanced service, particularly those who are victims of a serious crime, who are vulnerable,
-intimidated or persistently targeted"). The table is printed in docs/triage.md; a test keeps
-the two in step.
+intimidated or persistently targeted"; and "carry out a Detailed Victim Needs Assessment for
+victims of high risk domestic violence, serious sexual offences, child and adult abuse within
+the Public Protection Department", rules P1 to P3). docs/triage.md is generated from this
+table (`manage.py triage_doc`); a test keeps the two in step.
 
 Rules are read top to bottom. The first rule that matches decides the route. Enhanced
 entitlement (Victims' Code) is worked out separately: a high-risk victim can be entitled too.
@@ -19,7 +21,7 @@ from datetime import date
 from cases.choices import CrimeType, Marker, Route
 from cases.deadlines import contact_working_days
 
-RULES_VERSION = "2025.1"
+RULES_VERSION = "2026.1"
 
 # Serious crime (footnote 6 of the 2016 update): domestic violence, hate crime, terrorism,
 # sexual offences, human trafficking, attempted murder, kidnap, false imprisonment, arson
@@ -41,6 +43,7 @@ SERIOUS_CRIME_MARKERS = frozenset(
         Marker.CHILD_ABUSE,
         Marker.CHILD_SEXUAL_EXPLOITATION,
         Marker.HOMICIDE_BEREAVED,
+        Marker.SERIOUS_SEXUAL_OFFENCE,
     }
 )
 # Markers that put the victim in another priority category.
@@ -49,6 +52,13 @@ PERSISTENTLY_TARGETED_MARKERS = frozenset({Marker.STALKING_HARASSMENT})
 # DASH applies to domestic abuse, stalking and harassment.
 DASH_MARKERS = frozenset({Marker.DOMESTIC_ABUSE, Marker.STALKING_HARASSMENT})
 DASH_HIGH_RISK_YES_COUNT = 14
+# The Public Protection Department does the DVNA for serious sexual offences, child abuse and
+# adult abuse (service specification, Appendix 2): these victims are managed by the MASH /
+# PPD whether or not the officer ticked the MASH referral. "Serious" is the officer's marker:
+# the Home Office main code "sexual offences" covers exposure and rape alike.
+PPD_SEXUAL_MARKERS = frozenset({Marker.SERIOUS_SEXUAL_OFFENCE})
+PPD_CHILD_MARKERS = frozenset({Marker.CHILD_ABUSE, Marker.CHILD_SEXUAL_EXPLOITATION})
+PPD_ADULT_MARKERS = frozenset({Marker.SAFEGUARDING_VULNERABLE_ADULTS})
 ADULT_AGE = 18
 
 
@@ -114,6 +124,24 @@ RULES: tuple[Rule, ...] = (
         Route.HIGH_RISK,
     ),
     Rule(
+        "P1",
+        "Serious sexual offence (rape or assault by penetration): the officer's marker",
+        lambda a: bool(a.markers & PPD_SEXUAL_MARKERS),
+        Route.HIGH_RISK,
+    ),
+    Rule(
+        "P2",
+        "Child abuse or child sexual exploitation marker",
+        lambda a: bool(a.markers & PPD_CHILD_MARKERS),
+        Route.HIGH_RISK,
+    ),
+    Rule(
+        "P3",
+        "Adult abuse: safeguarding of vulnerable adults marker",
+        lambda a: bool(a.markers & PPD_ADULT_MARKERS),
+        Route.HIGH_RISK,
+    ),
+    Rule(
         "E1",
         "Officer ticked a priority category (serious crime, persistently targeted, "
         "vulnerable, intimidated, bereaved)",
@@ -139,7 +167,8 @@ RULES: tuple[Rule, ...] = (
         "E4",
         "Serious crime by marker (domestic abuse, hate crime, terrorism, human trafficking, "
         "attempted murder, kidnap, false imprisonment, arson endangering life, wounding or "
-        "GBH with intent, child abuse, child sexual exploitation, bereaved by homicide)",
+        "GBH with intent, child abuse, child sexual exploitation, bereaved by homicide, serious "
+        "sexual offence)",
         lambda a: bool(a.markers & SERIOUS_CRIME_MARKERS),
         Route.HUB_CONTACT,
         enhanced=True,

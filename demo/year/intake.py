@@ -15,9 +15,10 @@ from collections import Counter
 from datetime import datetime, timedelta
 from itertools import accumulate
 
-from cases.choices import CaseSource, Marker, Route
+from cases.choices import CaseSource, CrimeType, Marker, Route
 from cases.deadlines import contact_due_at
 from cases.models import Case, Crime
+from cases.selectors import REPEAT_WINDOW_DAYS
 from cases.workflow import CaseStatus, status_after_triage
 from contact.models import LetterKind
 from core.working_days import end_of_working_day
@@ -54,6 +55,10 @@ S = CaseStatus
 VULNERABLE_SHARE = 0.31
 # Already supported by another service, of those routed for hub contact.
 SUPPORTED_ELSEWHERE = {"serious": 0.10, "other": 0.03}
+# Of the victims of sexual offences, those of rape or assault by penetration: the officer marks
+# them serious and triage routes them to Public Protection (rule P1). Rape is about a third
+# of recorded sexual offences in England and Wales (ONS, year ending March 2016).
+SERIOUS_SEXUAL_SHARE = 0.35
 NOTE_MARKERS = (Marker.DOMESTIC_ABUSE, Marker.SAFEGUARDING_VULNERABLE_ADULTS, Marker.HATE_CRIME)
 
 
@@ -196,6 +201,8 @@ class Intake(Timeline):
         reported = referred - timedelta(minutes=rng.randint(5, 90))
         if self.local(reported).date() < offence:
             reported = referred
+        if cp.crime_type == CrimeType.SEXUAL_OFFENCES and rng.random() < SERIOUS_SEXUAL_SHARE:
+            cp.markers.add(Marker.SERIOUS_SEXUAL_OFFENCE)
         self.crime_no += 1
         cp.crime = Crime(
             reference=f"{CRIME_REF_PREFIX}{self.crime_no:07d}/{self.year % 100:02d}",
@@ -296,19 +303,21 @@ class Intake(Timeline):
 
     def simulate(self, rows: Rows, pp: PersonPlan) -> None:
         """Every case of a person, in referral order: its intake, then what followed."""
-        last_closed: datetime | None = None
+        last_referred: datetime | None = None
         for cp in pp.cases:
             case = cp.case
             t = case.referred_at
-            # cases.services.flag_repeat_victim: a case closed in the last twelve months.
-            if last_closed is not None and (t - last_closed).days <= 365 and last_closed < t:
+            # cases.services.flag_repeat_victim: any earlier case of the person referred in
+            # the twelve months before this one, whatever its status.
+            if last_referred is not None and t - last_referred <= timedelta(
+                days=REPEAT_WINDOW_DAYS
+            ):
                 case.repeat_victim = True
             if cp.crime is None:
                 self._self_referral(rows, cp)
             else:
                 self._police_referral(rows, cp)
-            if case.closed_at is not None:
-                last_closed = case.closed_at
+            last_referred = t
         pp.person.safe_to_write = pp.safe_to_write
         pp.person.updated_at = max(cp.case.updated_at for cp in pp.cases)
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from intake.triage import RULES, IvnaAnswers, triage
+from intake.triage import RULES, RULES_VERSION, IvnaAnswers, triage
+from intake.triage_doc import render
 
 OFFENCE = date(2025, 3, 1)
 
@@ -44,6 +45,17 @@ def answers(**kwargs) -> IvnaAnswers:
         ),
         (answers(mash_referral=True), "high_risk", "H4", False),
         (answers(mash_referral=True, priority_categories=["vulnerable"]), "high_risk", "H4", True),
+        # Public Protection (service specification, Appendix 2): no MASH tick needed.
+        (
+            answers(crime_type="sexual_offences", markers=["serious_sexual_offence"]),
+            "high_risk",
+            "P1",
+            True,
+        ),
+        (answers(markers=["serious_sexual_offence"]), "high_risk", "P1", True),
+        (answers(markers=["child_abuse"]), "high_risk", "P2", True),
+        (answers(markers=["child_sexual_exploitation"]), "high_risk", "P2", True),
+        (answers(markers=["safeguarding_vulnerable_adults"]), "high_risk", "P3", True),
         # Enhanced entitlement: hub contact.
         (answers(priority_categories=["vulnerable"]), "hub_contact", "E1", True),
         (answers(priority_categories=["intimidated"]), "hub_contact", "E1", True),
@@ -51,12 +63,11 @@ def answers(**kwargs) -> IvnaAnswers:
         (answers(priority_categories=["serious_crime"]), "hub_contact", "E1", True),
         (answers(priority_categories=["bereaved"]), "hub_contact", "E1", True),
         (answers(date_of_birth=date(2010, 1, 1)), "hub_contact", "E2", True),
+        # A sexual offence the officer did not mark serious (e.g. exposure) stays with the hub.
         (answers(crime_type="sexual_offences"), "hub_contact", "E3", True),
         (answers(markers=["domestic_abuse"]), "hub_contact", "E4", True),
         (answers(markers=["hate_crime"]), "hub_contact", "E4", True),
-        (answers(markers=["child_sexual_exploitation"]), "hub_contact", "E4", True),
         (answers(markers=["wounding_gbh_intent"]), "hub_contact", "E4", True),
-        (answers(markers=["safeguarding_vulnerable_adults"]), "hub_contact", "E5", True),
         (answers(markers=["stalking_harassment"]), "hub_contact", "E5", True),
         # Professional judgement alone: hub contact, not enhanced.
         (answers(needs_support=True), "hub_contact", "S1", False),
@@ -127,3 +138,18 @@ def test_the_documented_table_is_the_rule_table():
     assert [(r.id, r.description, r.route, "yes" if r.enhanced else "no") for r in RULES] == [
         (rid, desc, route, enh) for rid, desc, route, enh in rows
     ]
+
+
+def test_docs_triage_md_is_generated_from_the_rule_table():
+    """docs/triage.md is `manage.py triage_doc`'s output: any change to RULES, its version
+    or the Public Protection note needs the file written again."""
+    text = (Path(__file__).resolve().parents[2] / "docs" / "triage.md").read_text()
+    assert text == render()
+    assert f"Rules version: `{RULES_VERSION}`" in text
+    assert "serious_sexual_offence" in text
+
+
+def test_public_protection_rules_keep_the_enhanced_entitlement_they_match():
+    decision = triage(answers(crime_type="sexual_offences", markers=["serious_sexual_offence"]))
+    assert decision.matched_rules == ("P1", "E3", "E4")
+    assert decision.contact_within_working_days is None  # the hub does not phone
