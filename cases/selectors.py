@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
-from cases.models import Case
+from cases.models import Case, Person
+
+# A repeat victim: another case of the person in the 12 months before this one (issue 11).
+REPEAT_WINDOW_DAYS = 365
 
 
 def search_cases(cases: QuerySet[Case], term: str) -> QuerySet[Case]:
@@ -40,3 +45,18 @@ def caseworkers() -> QuerySet[User]:
         .distinct()
         .order_by("first_name", "last_name", "username")
     )
+
+
+def earlier_cases(case: Case) -> QuerySet[Case]:
+    """The person's other cases referred in the 12 months up to this case's referral,
+    whatever their status (open, closed, restricted): what makes a repeat victim. One
+    query; the case page counts it once, lists show the stored flag (Case.repeat_victim)."""
+    since = case.referred_at - timedelta(days=REPEAT_WINDOW_DAYS)
+    return Case.objects.filter(
+        person_id=case.person_id, referred_at__gte=since, referred_at__lte=case.referred_at
+    ).exclude(pk=case.pk)
+
+
+def has_restricted_case(person: Person) -> bool:
+    """Whether any case of the person is restricted (a new case of theirs starts so)."""
+    return Case.objects.filter(person=person, restricted=True).exists()

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from cases.models import Case, CaseTransition
+from cases.selectors import earlier_cases, has_restricted_case
 from cases.workflow import ENDED_STATUSES, TRANSITIONS, CaseStatus, allowed_moves
 from core.errors import ILLEGAL_TRANSITION, DomainError
 
@@ -50,8 +51,15 @@ def transition_case(*, case: Case, to: str, by: User | None, reason: str = "") -
     return case
 
 
+RESTRICTED_FROM_START = (
+    "Restricted from the start: this person has a restricted case, so their details are "
+    "shown only to those who may open it."
+)
+
+
 def open_case(
-    *, to: str, by: User | None, received: str, reason: str, **fields: Any
+    *, to: str, by: User | None, received: str, reason: str, new_person: bool = False,
+    **fields: Any,
 ) -> Case:
     """Create a new case already in its first status, with both rows of its timeline: how
     the referral reached the hub ("received") and the move out of it (the triage).
@@ -60,12 +68,27 @@ def open_case(
     move the state machine allows out of "received" (cases.workflow.TRANSITIONS). A case
     that exists only in this transaction needs no lock and no second write for that move
     (transition_case): one INSERT of the case in its first status, one of both rows.
+
+    Rule (issue 11): a person with any restricted case has every new case restricted from
+    the start, or the new case would show the restricted case's address and phone to every
+    VCC; the timeline's first row says why. Every way in (IVNA, transfer in, self-referral)
+    opens its case here, so none can miss it. `new_person`: the person was created in this
+    transaction (intake.matching.match_person), so has no other case and nothing is asked.
     """
     if to not in TRANSITIONS[CaseStatus.RECEIVED]:
         raise DomainError(
             f"A new case cannot start as '{CaseStatus(to).label}'.", code=ILLEGAL_TRANSITION
         )
     now = fields.setdefault("referred_at", timezone.now())
+    person = fields.get("person")
+    if (
+        person is not None
+        and not new_person
+        and not fields.get("restricted")
+        and has_restricted_case(person)
+    ):
+        fields["restricted"] = True
+        received = f"{received} {RESTRICTED_FROM_START}"
     if to in ENDED_STATUSES:
         fields.setdefault("closed_at", now)
     case = Case.objects.create(status=to, **fields)
@@ -123,21 +146,12 @@ def reallocate_open_cases(*, from_user: User, to_user: User | None, by: User) ->
     )
 
 
-REPEAT_WINDOW_DAYS = 365
-
-
 def flag_repeat_victim(*, case: Case) -> bool:
-    """Flag a new case whose person had a case closed in the last 12 months, so nobody has
-    to tell their story twice (2012 needs assessment, section 8; repeat victimisation is
-    common, most of all in domestic abuse)."""
-    from datetime import timedelta
-
-    since = timezone.now() - timedelta(days=REPEAT_WINDOW_DAYS)
-    repeat = (
-        Case.objects.filter(person_id=case.person_id, closed_at__gte=since)
-        .exclude(pk=case.pk)
-        .exists()
-    )
+    """Flag a new case whose person had any other case, whatever its status, referred in the
+    12 months before it (cases.selectors.earlier_cases), so nobody has to tell their story
+    twice (2012 needs assessment, section 8; repeat victimisation is common, most of all in
+    domestic abuse; issue 11: an open case counts as much as a closed one)."""
+    repeat = earlier_cases(case).exists()
     if repeat and not case.repeat_victim:
         case.repeat_victim = True
         case.save(update_fields=["repeat_victim", "updated_at"])

@@ -15,7 +15,7 @@ from audit.models import AccessAction, AccessLog
 from audit.selectors import casework_for, other_cases_of
 from audit.services import record_access
 from audit.views import restricted_notice
-from cases.selectors import case_list_rows, caseworkers, search_cases
+from cases.selectors import case_list_rows, caseworkers, earlier_cases, search_cases
 from cases.services import allocate_case
 from casework.filters import CaseFilter
 from contact.selectors import contact_log
@@ -117,6 +117,7 @@ class CaseDetailView(CaseScopedMixin, TemplateView):
             can_allocate=can_allocate,
             team=list(caseworkers()) if can_allocate else [],
             other_cases=other_cases_of(case, user),
+            earlier_cases=earlier_cases(case).count(),
             can_see_audit=user.has_perm("cases.view_case_audit"),
         )
         return context

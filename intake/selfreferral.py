@@ -184,6 +184,7 @@ def record_self_referral(*, answers: SelfReferralAnswers) -> Case:
         )
         now = timezone.now()
         case = open_case(
+            new_person=new_person,
             to=CaseStatus.AWAITING_CONTACT,
             by=None,
             received=RECEIVED,

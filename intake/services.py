@@ -170,6 +170,7 @@ def record_ivna(
         )
         now = timezone.now()
         case = open_case(
+            new_person=new_person,
             to=status_after_triage(
                 route=decision.route, supported_elsewhere=answers.supported_elsewhere
             ),

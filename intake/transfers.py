@@ -227,6 +227,7 @@ def record_transfer_in(
         enhanced = decision.enhanced_entitlement
         name = sender_name(details)
         case = open_case(
+            new_person=new_person,
             to=CaseStatus.AWAITING_CONTACT,
             by=by,
             received=f"Referral received: transfer from {name} (their reference {reference}).",

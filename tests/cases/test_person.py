@@ -152,15 +152,21 @@ def test_the_number_of_queries_does_not_grow_with_the_cases(client, vcc_user):
 # --- The case page and the case list -----------------------------------------------------
 
 
-def test_the_case_page_links_to_the_person_and_shows_the_repeat_flag(client, vcc_user):
-    repeat = CaseFactory(repeat_victim=True)
+def test_the_case_page_links_to_the_person_and_says_how_many_earlier_cases(client, vcc_user):
+    person = PersonFactory()
+    for days, status in ((200, "closed"), (40, "awaiting_contact"), (400, "closed")):
+        earlier = CaseFactory(person=person, status=status)
+        earlier.referred_at = timezone.now() - timedelta(days=days)
+        earlier.save(update_fields=["referred_at"])
+    repeat = CaseFactory(person=person, repeat_victim=True)
     first = CaseFactory()
     client.force_login(vcc_user)
 
     page = client.get(reverse("cases:detail", args=[repeat.pk])).content.decode()
     assert f'href="{person_url(repeat.person)}"' in page
     assert "See everything for this person" in page
-    assert "Repeat victim: a case closed in the last 12 months" in page
+    # The open case counts as much as the closed one; the one 400 days before does not.
+    assert "Repeat victim: 2 earlier cases in the 12 months before this one" in page
 
     page = client.get(reverse("cases:detail", args=[first.pk])).content.decode()
     assert "See everything for this person" in page
@@ -180,14 +186,16 @@ def test_the_case_list_tags_repeat_victims(client, vcc_user):
 # --- flag_repeat_victim ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("closed_days_ago", "repeat"), [(30, True), (335, True), (395, False)])
-def test_a_new_case_is_flagged_when_the_person_had_a_case_closed_in_the_last_12_months(
-    closed_days_ago, repeat
+@pytest.mark.parametrize("status", ["awaiting_contact", "letter_only", "high_risk", "closed"])
+@pytest.mark.parametrize(("referred_days_ago", "repeat"), [(30, True), (335, True), (395, False)])
+def test_a_new_case_is_flagged_when_the_person_had_any_case_in_the_last_12_months(
+    referred_days_ago, repeat, status
 ):
+    """Issue 11: every earlier case counts, whatever its status (today: only closed ones)."""
     person = PersonFactory()
-    earlier = CaseFactory(person=person, status="closed")
-    earlier.closed_at = timezone.now() - timedelta(days=closed_days_ago)  # 1, 11, 13 months
-    earlier.save(update_fields=["closed_at"])
+    earlier = CaseFactory(person=person, status=status)
+    earlier.referred_at = timezone.now() - timedelta(days=referred_days_ago)  # 1, 11, 13 months
+    earlier.save(update_fields=["referred_at"])
     new = CaseFactory(person=person)
 
     assert flag_repeat_victim(case=new) is repeat
@@ -195,11 +203,12 @@ def test_a_new_case_is_flagged_when_the_person_had_a_case_closed_in_the_last_12_
     assert new.repeat_victim is repeat
 
 
-def test_an_open_earlier_case_or_another_persons_closed_case_is_not_a_repeat():
+def test_another_persons_case_or_a_later_case_is_not_a_repeat():
     person = PersonFactory()
-    CaseFactory(person=person)  # still open
-    closed_elsewhere = CaseFactory(status="closed")
-    closed_elsewhere.closed_at = timezone.now() - timedelta(days=10)
-    closed_elsewhere.save(update_fields=["closed_at"])
+    CaseFactory(status="closed")  # someone else's
     new = CaseFactory(person=person)
+    later = CaseFactory(person=person)
+    later.referred_at = new.referred_at + timedelta(days=3)
+    later.save(update_fields=["referred_at"])
     assert flag_repeat_victim(case=new) is False
+    assert flag_repeat_victim(case=later) is True
