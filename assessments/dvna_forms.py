@@ -96,11 +96,10 @@ class DvnaForm(forms.Form):
             self.fields[f"consent_{pk}"] = forms.BooleanField(
                 label=f"Consent to share with {service.name}", required=False
             )
-            for prefix, model_field, label in SHARE_FLAGS:
+            # Nothing is ticked ready: what may be shared is the victim's to say (issue 11).
+            for prefix, _, label in SHARE_FLAGS:
                 self.fields[f"{prefix}_{pk}"] = forms.BooleanField(
-                    label=f"{label} ({service.name})",
-                    required=False,
-                    initial=model_field != "share_crime_details",
+                    label=f"{label} ({service.name})", required=False
                 )
         if editing:
             self.fields["version"].required = True

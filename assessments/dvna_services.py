@@ -42,9 +42,10 @@ DASH_TO_LEVEL = {DashRisk.STANDARD: Level.LOW, DashRisk.MEDIUM: Level.MEDIUM,
 class ConsentAnswer:
     service_id: int
     given: bool
-    share_contact_details: bool = True
+    # Nothing is shared that the victim did not agree to (issue 11: no assumed answers).
+    share_contact_details: bool = False
     share_crime_details: bool = False
-    share_needs: bool = True
+    share_needs: bool = False
 
 
 @dataclass(frozen=True)

@@ -183,6 +183,11 @@ class Case(models.Model):
         blank=True, help_text="The reason for declining, or what the victim was signposted to."
     )
     responded_to_letter = models.BooleanField(default=False)
+    declined_contact_at_ivna = models.BooleanField(
+        default=False,
+        help_text="The victim did not agree to be contacted by the hub at the IVNA (or the "
+        "answer was not given): the hub does not phone or write to them.",
+    )
     repeat_victim = models.BooleanField(
         default=False,
         help_text="The person had another case, whatever its status, referred in the 12 months "

@@ -49,6 +49,7 @@ TRANSITIONS: dict[str, dict[str, str]] = {
         S.HIGH_RISK: "triaged high risk: managed by MASH / Public Protection",
         S.AWAITING_CONTACT: "triaged for hub contact",
         S.SUPPORTED_ELSEWHERE: "triaged for hub contact, already supported by another service",
+        S.CLOSED: "declined contact at the IVNA: closed, the hub does not contact the victim",
     },
     S.LETTER_ONLY: {
         S.AWAITING_CONTACT: f"{REOPENED}: victim came back to the hub after the letter",

@@ -48,17 +48,26 @@ class IvnaForm(VictimFieldsForm):
             "max_value": "The DASH checklist has 27 questions: enter 27 or fewer",
         },
     )
+    # Every answer below is the officer's to give: none is pre-selected (issue 11).
     mash_referral = yes_no(
-        "Have you referred the victim to the MASH or Public Protection?", initial="no"
+        "Have you referred the victim to the MASH or Public Protection?",
+        required_message="Select whether you have referred the victim to the MASH or "
+        "Public Protection",
     )
     needs_support = yes_no(
         "In your professional judgement, does the victim need support?",
-        error_messages={"required": "Select whether the victim needs support"},
+        required_message="Select whether the victim needs support",
     )
     supported_elsewhere = yes_no(
-        "Is the victim already supported by another service?", initial="no"
+        "Is the victim already supported by another service?",
+        required_message="Select whether the victim is already supported by another service",
     )
-    consent_to_contact = yes_no("Does the victim agree to be contacted by the hub?", initial="yes")
+    consent_to_contact = yes_no(
+        "Does the victim agree to be contacted by the hub?",
+        help_text="Answer no if the victim does not want the hub to contact them: the hub "
+        "will then not phone or write to them, and the case is recorded and closed.",
+        required_message="Select whether the victim agrees to be contacted by the hub",
+    )
     notes = forms.CharField(
         label="Notes for the hub", max_length=4000, required=False, widget=forms.Textarea
     )

@@ -58,8 +58,17 @@ class Ivna(models.Model):
     mash_referral = models.BooleanField(
         default=False, help_text="Referred to the MASH / Public Protection by the officer."
     )
-    safe_to_write = models.BooleanField(default=True)
-    consent_to_contact = models.BooleanField(default=True)
+    # None: the answer was not given (the API allows leaving these out). Unknown is treated
+    # as no wherever it is acted on (issue 11): not safe to write, no consent to contact.
+    safe_to_write = models.BooleanField(
+        null=True, blank=True,
+        help_text="Is it safe to write to the victim? None: not given, treated as no.",
+    )
+    consent_to_contact = models.BooleanField(
+        null=True, blank=True,
+        help_text="Does the victim agree to be contacted by the hub? None: not given, "
+        "treated as no.",
+    )
     notes = models.TextField(blank=True)
 
     # The triage outcome, kept with the answers it came from.

@@ -10,11 +10,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import ApiClient, User
-from cases.choices import CaseSource
+from cases.choices import CaseSource, Route
 from cases.deadlines import contact_due_at
-from cases.models import Case, Crime
+from cases.models import Case, Crime, Person
 from cases.services import open_case
-from cases.workflow import status_after_triage
+from cases.workflow import TRANSITIONS, CaseStatus, status_after_triage
 from contact.services import start_contact
 from core.errors import DomainError
 from intake.checks import date_errors
@@ -40,8 +40,9 @@ class AssessmentAnswers:
     dash_yes_count: int | None = None
     supported_elsewhere: bool = False
     mash_referral: bool = False
-    safe_to_write: bool = True
-    consent_to_contact: bool = True
+    # None: not given (the API may leave them out): unknown, treated as no (issue 11).
+    safe_to_write: bool | None = None
+    consent_to_contact: bool | None = None
     notes: str = ""
 
 
@@ -70,6 +71,52 @@ def check_ivna(submission: IvnaSubmission, *, today: date | None = None) -> None
     )
     if errors:
         raise DomainError("The IVNA's answers do not hold together.", fields=errors)
+
+
+# Why a case that declined contact at the IVNA has no introductory letter.
+DECLINED_AT_IVNA = (
+    "The victim did not agree to be contacted by the hub at the IVNA (or was not asked): "
+    "the police told them the hub will not contact them."
+)
+
+
+def declined_contact_at_ivna(answers: AssessmentAnswers) -> bool:
+    """Rule: the hub contacts a victim from an IVNA only when the officer recorded that the
+    victim agrees; an answer not given is a no (issue 11)."""
+    return answers.consent_to_contact is not True
+
+
+def status_after_ivna(*, decision: TriageDecision, answers: AssessmentAnswers) -> str:
+    """Where a new IVNA case goes: the triage's status, unless the victim declined contact.
+
+    Rule: a victim who declined contact at the IVNA is not phoned or written to by the hub:
+    the case is recorded and closed at once (a leaf of the flow of its own). A victim
+    triaged high risk stays high risk: safeguarding by the MASH / Public Protection is not
+    the hub's contact, and they manage the victim (docs/triage.md).
+    """
+    if declined_contact_at_ivna(answers) and decision.route != Route.HIGH_RISK:
+        return CaseStatus.CLOSED
+    return status_after_triage(
+        route=decision.route, supported_elsewhere=answers.supported_elsewhere
+    )
+
+
+def ivna_opened_reason(*, to: str, decision: TriageDecision) -> str:
+    """What the case's timeline says of the move out of "received": the triage, and for a
+    case closed at once, that the victim declined contact."""
+    if to == CaseStatus.CLOSED:
+        return f"{TRANSITIONS[CaseStatus.RECEIVED][to].capitalize()}. {decision.reason}"
+    return decision.reason
+
+
+def _start_or_withhold_contact(*, case: Case) -> None:
+    """The introductory letter and first call (contact.services.start_contact), or, for a
+    victim who declined contact at the IVNA, neither: the case says why no letter went."""
+    if case.declined_contact_at_ivna:
+        case.no_letter_reason = DECLINED_AT_IVNA
+        case.save(update_fields=["no_letter_reason", "updated_at"])
+        return
+    start_contact(case=case, new=True)
 
 
 def ivna_received(via: str) -> str:
@@ -123,6 +170,41 @@ def _store_ivna(
     )
 
 
+def _open_ivna_case(
+    *,
+    person: Person,
+    crime: Crime,
+    decision: TriageDecision,
+    answers: AssessmentAnswers,
+    by: User,
+    via: str,
+    new_person: bool,
+) -> Case:
+    """The case in its first status (status_after_ivna), its timeline saying why."""
+    now = timezone.now()
+    to = status_after_ivna(decision=decision, answers=answers)
+    declined = declined_contact_at_ivna(answers)
+    return open_case(
+        new_person=new_person,
+        to=to,
+        by=by,
+        received=ivna_received(via),
+        reason=ivna_opened_reason(to=to, decision=decision),
+        person=person,
+        crime=crime,
+        source=CaseSource.POLICE_IVNA,
+        route=decision.route,
+        enhanced_entitlement=decision.enhanced_entitlement,
+        supported_elsewhere=answers.supported_elsewhere,
+        declined_contact_at_ivna=declined,
+        referred_at=now,
+        # No contact is due from a victim the hub will not contact.
+        contact_due_at=None if declined else contact_due_at(
+            route=decision.route, enhanced=decision.enhanced_entitlement, received_at=now
+        ),
+    )
+
+
 @transaction.atomic
 def record_ivna(
     *,
@@ -149,7 +231,10 @@ def record_ivna(
         if existing is not None:
             return IntakeResult(case=existing, created=False)
 
-        person, new_person = match_person(victim=victim_in, safe_to_write=answers.safe_to_write)
+        # Unknown is not safe to write (issue 11).
+        person, new_person = match_person(
+            victim=victim_in, safe_to_write=answers.safe_to_write is True
+        )
         crime = match_crime(details=crime_in, known=known)
         high_risk_before = earlier_high_risk(
             person=person, new_person=new_person, offence_date=crime_in.offence_date
@@ -168,28 +253,12 @@ def record_ivna(
                 earlier_high_risk_referral=high_risk_before,
             )
         )
-        now = timezone.now()
-        case = open_case(
+        case = _open_ivna_case(
+            person=person, crime=crime, decision=decision, answers=answers, by=by, via=via,
             new_person=new_person,
-            to=status_after_triage(
-                route=decision.route, supported_elsewhere=answers.supported_elsewhere
-            ),
-            by=by,
-            received=ivna_received(via),
-            reason=decision.reason,
-            person=person,
-            crime=crime,
-            source=CaseSource.POLICE_IVNA,
-            route=decision.route,
-            enhanced_entitlement=decision.enhanced_entitlement,
-            supported_elsewhere=answers.supported_elsewhere,
-            referred_at=now,
-            contact_due_at=contact_due_at(
-                route=decision.route, enhanced=decision.enhanced_entitlement, received_at=now
-            ),
         )
         _store_ivna(case=case, answers=answers, decision=decision, by=by, via=via,
                     high_risk_before=high_risk_before)
         check_repeat_victim(case=case, new_person=new_person)
-        start_contact(case=case, new=True)
+        _start_or_withhold_contact(case=case)
     return IntakeResult(case=case, created=True, decision=decision)

@@ -70,6 +70,52 @@ only add up on a crime, so a second victim's IVNA cannot take it away.
 """
 
 
+SAFETY = """
+## Safety answers and consent to contact (issue 11)
+
+The triage decides the route; the officer's safety answers decide how, and whether, the hub
+makes contact. No safety or consent question on any form has a default answer: the officer
+(or VCC) chooses, and an unanswered question is a form error. In the IVNA API,
+`assessment.safe_to_write` and `assessment.consent_to_contact` are optional: an absent
+answer is *unknown*, kept on the IVNA as not given (NULL), and treated as **no**.
+
+- **Not safe to write** (or unknown): no letter or email goes; a new person is recorded as
+  not safe to write; the case says why no letter went.
+- **No consent to contact** (or unknown): the police have told the victim the hub will not
+  contact them, so the hub does not phone or write to them. The case is recorded and closed
+  at once (`received -> closed`, "declined contact at the IVNA"; no introductory letter, no
+  first call, `no_letter_reason` says why), and counted in the flow as its own leaf,
+  `declined_at_ivna` (docs/flow.md). The route in the API answer is still the triage's.
+- **Precedence**: a victim triaged **high_risk** stays high risk (case status "Managed by
+  MASH / Public Protection", counted in `high_risk`): safeguarding by the MASH / Public
+  Protection is not the hub's contact, and they manage the victim. The hub still does not
+  write to or phone them while they declined.
+"""
+
+AMENDMENTS = """
+## A corrected IVNA: re-triage (intake.amendments)
+
+The same crime reference and police person id sent again with the same answers is a retry:
+nothing is written. With different answers it is an amendment: a new version of the IVNA,
+with who and when, shown on the case page with what changed. The case is re-triaged by this
+table, and:
+
+- **Applied at once** (the hub does more for the victim's safety): a higher DASH risk, more
+  "yes" answers on the checklist, a MASH / Public Protection referral, a new priority
+  category, a new marker, the officer now judging that support is needed, and any
+  safe-contact answer made safer (a "no", or "not known", wins; a letter not yet sent is
+  held when writing becomes unsafe). The route only goes up by itself: letter only -> hub
+  contact -> high risk; enhanced entitlement is only gained.
+- **Proposed to a VCC** (accept or reject, with a reason, on the case page; "Check changes
+  from the police" on My work): everything else, such as a lower risk, a removed marker or
+  category, a safe-contact answer made less safe, new contact details or names, a
+  different crime type or offence date, new notes. Until a VCC accepts, the hub keeps what
+  it had: letters go to the confirmed address.
+- A new IVNA for a person the hub knows (another crime) never overwrites the person: the
+  safe-contact "no"s apply, the rest is proposed on the new case.
+"""
+
+
 def rule_rows() -> list[str]:
     rows = ["| rule | when | route | enhanced entitlement |", "| --- | --- | --- | --- |"]
     rows += [
@@ -88,5 +134,7 @@ def render() -> str:
             *rule_rows(),
             "",
             BODY.format(serious=serious.value, serious_label=serious.label),
+            SAFETY,
+            AMENDMENTS,
         ]
     )

@@ -19,11 +19,18 @@ def yes(value: str) -> bool:
     return value == "yes"
 
 
-def yes_no(label: str, *, initial: str | None = None, **kwargs) -> forms.ChoiceField:
-    """A yes-or-no question asked with radios; its answer is "yes" or "no" (see yes())."""
-    return forms.ChoiceField(
-        label=label, choices=YES_NO, initial=initial, widget=forms.RadioSelect, **kwargs
-    )
+def yes_no(label: str, *, required_message: str = "", **kwargs) -> forms.ChoiceField:
+    """A yes-or-no question asked with radios; its answer is "yes" or "no" (see yes()).
+
+    Never pre-selected (GOV.UK: "do not pre-select radio options"; issue 11): an answer
+    nobody gave must not pass as one, least of all on a safety question. A required question
+    says in the hub's words what to choose (`required_message`).
+    """
+    if required_message:
+        kwargs["error_messages"] = {
+            "required": required_message, **kwargs.get("error_messages", {})
+        }
+    return forms.ChoiceField(label=label, choices=YES_NO, widget=forms.RadioSelect, **kwargs)
 
 
 class ContactFieldsForm(forms.Form):
@@ -82,17 +89,26 @@ class VictimFieldsForm(ContactFieldsForm, CrimeFieldsForm):
         label="Ethnicity", choices=Ethnicity.choices, initial=Ethnicity.UNKNOWN
     )
     first_language = forms.ChoiceField(label="First language", choices=LANGUAGES, initial="en")
-    interpreter_needed = yes_no("Is an interpreter needed?", initial="no")
+    interpreter_needed = yes_no(
+        "Is an interpreter needed?", required_message="Select whether an interpreter is needed"
+    )
     district = forms.ChoiceField(
         label="District where the victim lives",
         error_messages={"required": "Choose the district where the victim lives"},
     )
-    safe_to_call = yes_no("Is it safe to phone the victim?", initial="yes")
-    may_leave_message = yes_no("May the hub leave a message?", initial="no")
+    # The safe-contact questions: asked, never assumed (issue 11).
+    safe_to_call = yes_no(
+        "Is it safe to phone the victim?",
+        required_message="Select whether it is safe to phone the victim",
+    )
+    may_leave_message = yes_no(
+        "May the hub leave a message?",
+        required_message="Select whether the hub may leave a message",
+    )
     safe_to_write = yes_no(
         "Is it safe to write to the victim?",
-        initial="yes",
         help_text="Answer no if, for example, the suspect lives at the same address.",
+        required_message="Select whether it is safe to write to the victim",
     )
 
     # The districts a victim may live in for this way in.

@@ -6,6 +6,7 @@ Every referral in the period falls in exactly one leaf:
     referred
     ├── letter_only            (responded_to_letter is a subset of it)
     ├── high_risk
+    ├── declined_at_ivna       declined contact at the IVNA: not contacted, closed
     └── vulnerable             routed to hub contact
         ├── supported_elsewhere
         ├── awaiting_contact
@@ -15,9 +16,13 @@ Every referral in the period falls in exactly one leaf:
             ├── signposted
             └── accepted
 
-The branch is the triage route; inside "vulnerable" the leaf is, in this order: already
-supported elsewhere; else the contact outcome recorded on the case (declined, signposted,
-accepted, no_contact); else awaiting contact. A case keeps its leaf when it later closes.
+The branch is the triage route, with one exception: a victim who declined contact at the
+IVNA (`Case.declined_contact_at_ivna`, an answer not given counts as declined) is in
+declined_at_ivna whatever the route, unless triaged high risk (the MASH / Public Protection
+manage them: they stay in high_risk). Inside "vulnerable" the leaf is, in this order:
+already supported elsewhere; else the contact outcome recorded on the case (declined,
+signposted, accepted, no_contact); else awaiting contact. A case keeps its leaf when it
+later closes (or, for declined_at_ivna, if the victim later gets in touch).
 """
 
 from __future__ import annotations
@@ -32,17 +37,22 @@ from cases.choices import CaseSource, Route
 from cases.models import Case
 from contact.models import ContactOutcome, Letter, LetterKind, LetterStatus
 
-COUNTING_RULES_VERSION = "flow-2025.1"
+# flow-2026.1: the leaf declined_at_ivna (issue 11).
+COUNTING_RULES_VERSION = "flow-2026.1"
 
-VULNERABLE = Q(route=Route.HUB_CONTACT)
+# Declined contact at the IVNA: its own leaf, except for high risk (status_after_ivna).
+DECLINED_AT_IVNA = Q(declined_contact_at_ivna=True) & ~Q(route=Route.HIGH_RISK)
+CONTACTABLE = Q(declined_contact_at_ivna=False)
+VULNERABLE = Q(route=Route.HUB_CONTACT) & CONTACTABLE
 ELSEWHERE = VULNERABLE & Q(supported_elsewhere=True)
 IN_CONTACT = VULNERABLE & Q(supported_elsewhere=False)
 
 # leaf -> the condition that puts a case in it (mutually exclusive, together exhaustive). The
 # leaves of contact are named after the contact outcome they count.
 LEAVES: dict[str, Q] = {
-    "letter_only": Q(route=Route.LETTER_ONLY),
+    "letter_only": Q(route=Route.LETTER_ONLY) & CONTACTABLE,
     "high_risk": Q(route=Route.HIGH_RISK),
+    "declined_at_ivna": DECLINED_AT_IVNA,
     "supported_elsewhere": ELSEWHERE,
     "declined": IN_CONTACT & Q(contact_outcome=ContactOutcome.DECLINED),
     "signposted": IN_CONTACT & Q(contact_outcome=ContactOutcome.SIGNPOSTED),
@@ -64,6 +74,7 @@ FLOW_KEYS = (
     "letter_only",
     "responded_to_letter",
     "high_risk",
+    "declined_at_ivna",
     "vulnerable",
     "supported_elsewhere",
     "awaiting_contact",
@@ -124,6 +135,7 @@ class Flow:
     letter_only: int
     responded_to_letter: int
     high_risk: int
+    declined_at_ivna: int
     vulnerable: int
     supported_elsewhere: int
     awaiting_contact: int
@@ -142,7 +154,8 @@ class Flow:
     def leaves_add_up(self) -> bool:
         vulnerable = sum(getattr(self, leaf) for leaf in VULNERABLE_LEAVES)
         return (
-            self.letter_only + self.high_risk + self.vulnerable == self.referred
+            self.letter_only + self.high_risk + self.declined_at_ivna + self.vulnerable
+            == self.referred
             and vulnerable == self.vulnerable
             and self.declined + self.signposted + self.accepted == self.contacted
             and self.responded_to_letter <= self.letter_only
@@ -174,6 +187,7 @@ def compute_flow(period: Period, district: str | None = None) -> Flow:
         letter_only=counts["letter_only"],
         responded_to_letter=counts["responded_to_letter"],
         high_risk=counts["high_risk"],
+        declined_at_ivna=counts["declined_at_ivna"],
         vulnerable=vulnerable,
         supported_elsewhere=counts["supported_elsewhere"],
         awaiting_contact=counts["awaiting_contact"],

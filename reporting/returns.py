@@ -76,8 +76,10 @@ BREAKDOWN_KEYS = (
     "outcome",
     "contact_outcome",
 )
-# The flow's leaves named after each contact outcome, in the return's order.
+# The flow's leaves named after each contact outcome, in the return's order: first the
+# victims who declined contact at the IVNA (the hub never contacted them).
 CONTACT_OUTCOMES = (
+    "declined_at_ivna",
     ContactOutcome.NO_CONTACT.value,
     ContactOutcome.DECLINED.value,
     ContactOutcome.SIGNPOSTED.value,
@@ -361,7 +363,8 @@ def by_contact_outcome(flow: Mapping[str, object]) -> dict:
     values = {key: int(flow[key]) for key in CONTACT_OUTCOMES}
     return _breakdown(
         "By contact outcome",
-        "Hub-contact referrals in the quarter not supported elsewhere, by the outcome of "
+        "Referrals in the quarter who declined contact at the IVNA (not contacted, unless "
+        "high risk), then hub-contact referrals not supported elsewhere, by the outcome of "
         "contact (the flow's leaves; those still awaiting contact are not shown).",
         values,
         CONTACT_OUTCOME_LABELS,

@@ -30,6 +30,7 @@ FLOW_LABELS: dict[str, str] = {
     "letter_only": "Letter only",
     "responded_to_letter": "Responded to the letter",
     "high_risk": "High risk (MASH / Public Protection)",
+    "declined_at_ivna": "Declined contact at the IVNA",
     "vulnerable": "Vulnerable (hub contact)",
     "supported_elsewhere": "Supported elsewhere",
     "awaiting_contact": "Awaiting contact",

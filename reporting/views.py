@@ -45,6 +45,7 @@ FLOW_BOXES = {
     "letter_only": ("referred", "letter"),
     "responded_to_letter": ("letter_only", "subset"),
     "high_risk": ("referred", "risk"),
+    "declined_at_ivna": ("referred", "leaf"),
     "vulnerable": ("referred", "contact"),
     "supported_elsewhere": ("vulnerable", "leaf"),
     "awaiting_contact": ("vulnerable", "leaf"),
@@ -58,6 +59,7 @@ FLOW_BOXES = {
 DIAGRAM_LABELS = {
     "responded_to_letter": "Responded",
     "high_risk": "High risk",
+    "declined_at_ivna": "Declined contact",
     "vulnerable": "Vulnerable",
 }
 SHARE_OF = {"referred": "referred", "letter_only": "letter only", "vulnerable": "vulnerable"}

@@ -379,5 +379,38 @@ def ivna_form_data(**overrides) -> dict:
     return {k: v for k, v in data.items() if v is not None}
 
 
+def transfer_in_form(**overrides) -> dict:
+    """A valid body for the transfer-in form (intake:transfer_in)."""
+    offence = timezone.localdate() - timedelta(days=10)
+    data = {
+        "organisation": "british_transport_police",
+        "organisation_name": "",
+        "their_reference": "BTP-2500123",
+        "contact_name": "PC Rail",
+        "crime_type": "robbery",
+        "offence_date_0": str(offence.day),
+        "offence_date_1": str(offence.month),
+        "offence_date_2": str(offence.year),
+        "first_name": "Piotr",
+        "last_name": "Nowak",
+        "gender": "male",
+        "ethnicity": "white_other",
+        "first_language": "pl",
+        "interpreter_needed": "yes",
+        "phone": "07700900999",
+        "email": "piotr@example.org",
+        "address_line1": "5 Station Road",
+        "town": "Peterborough",
+        "postcode": "pe1 1aa",
+        "district": "peterborough",
+        "safe_to_call": "yes",
+        "may_leave_message": "no",
+        "safe_to_write": "yes",
+        "notes": "Robbed on a train at Peterborough station.",
+    }
+    data.update(overrides)
+    return data
+
+
 _DELETE = object()
 DELETE = _DELETE

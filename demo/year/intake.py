@@ -19,7 +19,7 @@ from cases.choices import CaseSource, CrimeType, Marker, Route
 from cases.deadlines import contact_due_at
 from cases.models import Case, Crime
 from cases.selectors import REPEAT_WINDOW_DAYS
-from cases.workflow import CaseStatus, status_after_triage
+from cases.workflow import CaseStatus
 from contact.models import LetterKind
 from core.working_days import end_of_working_day
 from demo.year.history import Timeline
@@ -45,7 +45,14 @@ from intake.matching import high_risk_window_start
 from intake.models import AskedBy, Ivna, SelfReferral, SubmittedVia
 from intake.selfreferral import RECEIVED as SELF_REFERRAL_RECEIVED
 from intake.selfreferral import ROUTED as SELF_REFERRAL_ROUTED
-from intake.services import ivna_received
+from intake.services import (
+    DECLINED_AT_IVNA,
+    AssessmentAnswers,
+    declined_contact_at_ivna,
+    ivna_opened_reason,
+    ivna_received,
+    status_after_ivna,
+)
 from intake.triage import SERIOUS_CRIME_MARKERS, SERIOUS_CRIME_TYPES, IvnaAnswers, triage
 
 S = CaseStatus
@@ -226,7 +233,9 @@ class Intake(Timeline):
         m = cp.markers
         answers = {"priority_categories": set(), "dash_risk": "", "dash_yes_count": None,
                    "mash_referral": False, "needs_support": False, "safe_to_write": True,
-                   "supported_elsewhere": False, "consent_to_contact": rng.random() < 0.97}
+                   "supported_elsewhere": False,
+                   # About one victim in fifty does not want the hub to contact them.
+                   "consent_to_contact": rng.random() < 0.98}
         if m & {Marker.DOMESTIC_ABUSE, Marker.STALKING_HARASSMENT}:
             risk = choice(rng, (("standard", 45), ("medium", 43), ("high", 12)))
             answers["dash_risk"] = risk
@@ -336,8 +345,13 @@ class Intake(Timeline):
         case.route = d.route
         case.enhanced_entitlement = d.enhanced_entitlement
         case.supported_elsewhere = supported_elsewhere
+        given = AssessmentAnswers(
+            needs_support=a["needs_support"], supported_elsewhere=supported_elsewhere,
+            safe_to_write=a["safe_to_write"], consent_to_contact=a["consent_to_contact"],
+        )
+        declined = case.declined_contact_at_ivna = declined_contact_at_ivna(given)
         days = d.contact_within_working_days
-        case.contact_due_at = end_of_working_day(t, days) if days else None
+        case.contact_due_at = end_of_working_day(t, days) if days and not declined else None
         officer = rng.choice(self.staff.officers)
         via = SubmittedVia.API if rng.random() < 0.85 else SubmittedVia.WEB
         notes_key = next((m for m in NOTE_MARKERS if m in cp.markers), None)
@@ -353,9 +367,13 @@ class Intake(Timeline):
             submitted_via=via, recorded_at=t,
         ))
         self.move(rows, cp, S.RECEIVED, t, officer, ivna_received(via))
-        self.move(rows, cp, status_after_triage(
-            route=d.route, supported_elsewhere=supported_elsewhere),
-            t + timedelta(seconds=1), officer, d.reason)
+        to = status_after_ivna(decision=d, answers=given)
+        self.move(rows, cp, to, t + timedelta(seconds=1), officer,
+                  ivna_opened_reason(to=to, decision=d))
+        if declined:
+            # Not phoned or written to: closed at once, or left with the MASH (high risk).
+            case.no_letter_reason = DECLINED_AT_IVNA
+            return
         self.letter(rows, cp, LetterKind.INTRODUCTORY, t + timedelta(seconds=2))
         self.after_triage(rows, cp)
 

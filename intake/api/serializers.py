@@ -113,8 +113,19 @@ class AssessmentSerializer(StrictSerializer):
     supported_elsewhere = serializers.BooleanField(required=False, default=False)
     needs_support = serializers.BooleanField()
     mash_referral = serializers.BooleanField(required=False, default=False)
-    safe_to_write = serializers.BooleanField(required=False, default=True)
-    consent_to_contact = serializers.BooleanField(required=False, default=True)
+    # No defaults: a safety answer left out is unknown, and unknown is treated as no
+    # (issue 11). The IVNA keeps it as not given (None).
+    safe_to_write = serializers.BooleanField(
+        required=False,
+        help_text="Is it safe to write to the victim? Optional: absent means unknown, and "
+        "unknown is treated as no (the hub does not write).",
+    )
+    consent_to_contact = serializers.BooleanField(
+        required=False,
+        help_text="Does the victim agree to be contacted by the hub? Optional: absent means "
+        "unknown, and unknown is treated as no (the hub does not phone or write; the case is "
+        "recorded and closed, counted as declined_at_ivna).",
+    )
     notes = serializers.CharField(max_length=4000, required=False, allow_blank=True)
 
 
@@ -142,8 +153,8 @@ class IvnaSerializer(StrictSerializer):
                 dash_yes_count=answers.get("dash_yes_count"),
                 supported_elsewhere=answers.get("supported_elsewhere", False),
                 mash_referral=answers.get("mash_referral", False),
-                safe_to_write=answers.get("safe_to_write", True),
-                consent_to_contact=answers.get("consent_to_contact", True),
+                safe_to_write=answers.get("safe_to_write"),
+                consent_to_contact=answers.get("consent_to_contact"),
                 notes=answers.get("notes", ""),
             ),
         )

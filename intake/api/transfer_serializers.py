@@ -36,7 +36,11 @@ class TransferVictimSerializer(VictimSerializer):
     police_person_id = None
     safe_to_call = serializers.BooleanField(required=False)
     may_leave_message = serializers.BooleanField(required=False)
-    safe_to_write = serializers.BooleanField(required=False, default=True)
+    safe_to_write = serializers.BooleanField(
+        required=False,
+        help_text="Is it safe to write to the victim? Optional: absent means unknown, and "
+        "unknown is treated as no (issue 11).",
+    )
 
 
 class SenderContactSerializer(StrictSerializer):
@@ -75,7 +79,8 @@ class TransferSerializer(StrictSerializer):
             reported_at=crime.get("reported_at"),
             markers=list(crime.get("markers", [])),
             priority_categories=list(data.get("priority_categories", [])),
-            safe_to_write=victim.get("safe_to_write", True),
+            # Unknown is not safe to write (issue 11).
+            safe_to_write=victim.get("safe_to_write") is True,
             contact_name=contact.get("name", ""),
             contact_email=contact.get("email", ""),
             contact_phone=contact.get("phone", ""),

@@ -46,6 +46,10 @@ class FlowSerializer(serializers.Serializer):
     letter_only = serializers.IntegerField()
     responded_to_letter = serializers.IntegerField()
     high_risk = serializers.IntegerField()
+    declined_at_ivna = serializers.IntegerField(
+        help_text="Declined contact at the IVNA (or not asked): not contacted by the hub, "
+        "closed at intake. High-risk victims stay in high_risk."
+    )
     vulnerable = serializers.IntegerField()
     supported_elsewhere = serializers.IntegerField()
     awaiting_contact = serializers.IntegerField()
@@ -126,6 +130,10 @@ class ReturnFlowSerializer(serializers.Serializer):
     letter_only = serializers.IntegerField()
     responded_to_letter = serializers.IntegerField()
     high_risk = serializers.IntegerField()
+    declined_at_ivna = serializers.IntegerField(
+        help_text="Declined contact at the IVNA (or not asked): not contacted by the hub, "
+        "closed at intake. High-risk victims stay in high_risk."
+    )
     vulnerable = serializers.IntegerField()
     supported_elsewhere = serializers.IntegerField()
     awaiting_contact = serializers.IntegerField()

@@ -52,6 +52,12 @@ def test_police_submit_an_ivna_and_a_vcc_opens_the_case(live_server, page, scree
     page.select_option("#id_district", "fenland")
     page.check("input[name=dash_risk][value=medium]")
     page.check("input[name=needs_support][value=yes]")
+    # Every safety and consent answer is the officer's to give: none is ticked ready.
+    for name, value in (("interpreter_needed", "no"), ("safe_to_call", "yes"),
+                        ("may_leave_message", "no"), ("safe_to_write", "yes"),
+                        ("mash_referral", "no"), ("supported_elsewhere", "no"),
+                        ("consent_to_contact", "yes")):
+        page.check(f"input[name={name}][value={value}]")
     screenshot("03-ivna-filled")
     page.get_by_role("button", name="Submit IVNA").click()
 

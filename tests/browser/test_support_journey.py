@@ -132,8 +132,10 @@ def test_accepted_case_through_dvna_plan_referral_volunteer_review_and_closure(
     page.fill("#id_risk_notes", "The offender is not known to her.")
     # Consent to share with the crisis centre, including her needs (not the crime details).
     page.check(f"#id_consent_{centre.pk}")
+    # Nothing is ticked ready (issue 11): the VCC ticks what the victim agreed to.
+    assert not page.locator(f"#id_share_contact_{centre.pk}").is_checked()
+    page.check(f"#id_share_contact_{centre.pk}")
     page.check(f"#id_share_needs_{centre.pk}")
-    assert page.locator(f"#id_share_contact_{centre.pk}").is_checked()
     assert not page.locator(f"#id_share_crime_{centre.pk}").is_checked()
     page.fill("#id_summary", "Wants specialist counselling and someone to go out with.")
     shot("20-dvna")

@@ -70,6 +70,7 @@ MOVES: dict[tuple[str, str], tuple[str, ...]] = {
     (S.RECEIVED, S.HIGH_RISK): (IVNA,),
     (S.RECEIVED, S.AWAITING_CONTACT): (IVNA, SELF_REFERRAL, TRANSFER_IN),
     (S.RECEIVED, S.SUPPORTED_ELSEWHERE): (IVNA,),
+    (S.RECEIVED, S.CLOSED): (IVNA,),  # declined contact at the IVNA
     (S.LETTER_ONLY, S.AWAITING_CONTACT): (GOT_IN_TOUCH,),
     (S.LETTER_ONLY, S.CLOSED): (LATER,),  # closing a case never in support
     (S.LETTER_ONLY, S.TRANSFERRED_OUT): (TRANSFER_OUT,),

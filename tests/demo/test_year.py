@@ -38,7 +38,7 @@ from demo.year import (
 )
 from intake import selfreferral
 from intake.models import Ivna, SelfReferral
-from intake.services import ivna_received
+from intake.services import DECLINED_AT_IVNA, ivna_opened_reason, ivna_received
 from intake.triage import IvnaAnswers, TriageDecision, triage
 from reporting.flow import Period, compute_flow
 from scheduling.models import ItemState, ScheduledItem
@@ -177,6 +177,23 @@ def test_the_flow_lands_near_2015(year):
     assert flow.letters_sent > flow.referred * 0.9
 
 
+def test_about_one_victim_in_fifty_declines_contact_and_is_never_contacted(year):
+    """The officer's answer is given on every demo IVNA; a "no" is acted on as
+    intake.services.record_ivna acts on it (issue 11)."""
+    ivnas = Ivna.objects.select_related("case")
+    assert not ivnas.filter(consent_to_contact__isnull=True).exists()
+    declined = [i.case for i in ivnas if i.consent_to_contact is False]
+    assert 0.005 < len(declined) / ivnas.count() < 0.05
+    for case in declined:
+        assert case.declined_contact_at_ivna
+        assert case.status == (
+            CaseStatus.HIGH_RISK if case.route == Route.HIGH_RISK else CaseStatus.CLOSED)
+        assert not case.letters.exists() and not case.attempts.exists()
+    flow = compute_flow(YEAR_PERIOD)
+    assert flow.declined_at_ivna == len([c for c in declined if c.route != Route.HIGH_RISK])
+    assert flow.declined_at_ivna > 0
+
+
 def test_every_status_is_reached_by_its_transitions(year):
     chains = defaultdict(list)
     for row in CaseTransition.objects.order_by("case_id", "at", "pk").values_list(
@@ -207,6 +224,7 @@ SERVICE_MOVES = {
     (CaseStatus.RECEIVED, CaseStatus.HIGH_RISK),  # record_ivna
     (CaseStatus.RECEIVED, CaseStatus.AWAITING_CONTACT),  # record_ivna, record_self_referral
     (CaseStatus.RECEIVED, CaseStatus.SUPPORTED_ELSEWHERE),  # record_ivna
+    (CaseStatus.RECEIVED, CaseStatus.CLOSED),  # record_ivna: declined contact at the IVNA
     (CaseStatus.LETTER_ONLY, CaseStatus.AWAITING_CONTACT),  # record_victim_got_in_touch
     (CaseStatus.NO_CONTACT, CaseStatus.AWAITING_CONTACT),  # record_victim_got_in_touch
     (CaseStatus.AWAITING_CONTACT, CaseStatus.NO_CONTACT),  # record_contact_attempt
@@ -230,8 +248,9 @@ def _service_reason(row: CaseTransition) -> str:
         if case.source == CaseSource.SELF_REFERRAL:
             return selfreferral.ROUTED
         ivna = case.ivna
-        return TriageDecision(route=ivna.route, deciding_rule=ivna.triage_rules[0],
-                              enhanced_entitlement=ivna.enhanced_entitlement).reason
+        return ivna_opened_reason(to=row.to_status, decision=TriageDecision(
+            route=ivna.route, deciding_rule=ivna.triage_rules[0],
+            enhanced_entitlement=ivna.enhanced_entitlement))
     if row.to_status == CaseStatus.AWAITING_CONTACT:
         return got_in_touch_reason(row.from_status)
     if move == (CaseStatus.AWAITING_CONTACT, CaseStatus.NO_CONTACT):
@@ -301,6 +320,8 @@ def test_letters_go_to_every_victim_it_is_safe_to_write_to(year):
     for case in Case.objects.all():
         if case.pk in intro:
             assert case.no_letter_reason == ""
+        elif case.declined_contact_at_ivna:
+            assert case.no_letter_reason == DECLINED_AT_IVNA
         else:
             assert case.no_letter_reason == "Not safe to write to the victim."
     assert Letter.objects.filter(kind=LetterKind.NO_CONTACT).exists()

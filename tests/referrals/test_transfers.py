@@ -17,7 +17,7 @@ from contact.services import start_contact
 from core.working_days import end_of_working_day
 from intake.models import Transfer
 from scheduling.models import ItemState, ScheduledItem
-from tests.factories import CaseFactory, PersonFactory
+from tests.factories import CaseFactory, PersonFactory, transfer_in_form
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/transfers/"
@@ -112,36 +112,6 @@ def test_a_closed_case_cannot_be_transferred(client, vcc_user):
 # -- In, in the browser ------------------------------------------------------------------
 
 
-def transfer_in_form(**overrides) -> dict:
-    offence = timezone.localdate() - timedelta(days=10)
-    data = {
-        "organisation": "british_transport_police",
-        "organisation_name": "",
-        "their_reference": "BTP-2500123",
-        "contact_name": "PC Rail",
-        "crime_type": "robbery",
-        "offence_date_0": str(offence.day),
-        "offence_date_1": str(offence.month),
-        "offence_date_2": str(offence.year),
-        "first_name": "Piotr",
-        "last_name": "Nowak",
-        "gender": "male",
-        "ethnicity": "white_other",
-        "first_language": "pl",
-        "interpreter_needed": "yes",
-        "phone": "07700900999",
-        "email": "piotr@example.org",
-        "address_line1": "5 Station Road",
-        "town": "Peterborough",
-        "postcode": "pe1 1aa",
-        "district": "peterborough",
-        "safe_to_call": "yes",
-        "may_leave_message": "no",
-        "safe_to_write": "yes",
-        "notes": "Robbed on a train at Peterborough station.",
-    }
-    data.update(overrides)
-    return data
 
 
 def test_a_manager_records_a_transfer_in(client, manager_user):

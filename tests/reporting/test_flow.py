@@ -32,6 +32,7 @@ history = st.fixed_dictionaries(
         "status": st.sampled_from(["awaiting_contact", "closed", "in_support", "no_contact"]),
         "letter": st.sampled_from([None, "sent", "rendered", "failed"]),
         "same_person_as_previous": st.booleans(),
+        "declined_at_ivna": st.booleans(),
     }
 )
 
@@ -51,6 +52,7 @@ def build(histories: list[dict]) -> None:
             person=person, route=h["route"], supported_elsewhere=h["supported_elsewhere"],
             contact_outcome=h["contact_outcome"], responded_to_letter=h["responded_to_letter"],
             source=h["source"], referred_at=when, status=h["status"],
+            declined_contact_at_ivna=h.get("declined_at_ivna", False),
         )
         if h["letter"]:
             LetterFactory(case=case, kind="introductory", channel="email",
@@ -104,15 +106,30 @@ def test_flow_matches_a_hand_count():
         dict(route="high_risk", supported_elsewhere=False, contact_outcome="",
              responded_to_letter=False, source="police_ivna", district="cambridge", day=95,
              status="awaiting_contact", letter=None, same_person_as_previous=False),
+        # Declined contact at the IVNA: its own leaf whatever the route, but high risk.
+        dict(route="hub_contact", supported_elsewhere=False, contact_outcome="",
+             responded_to_letter=False, source="police_ivna", district="fenland", day=7,
+             status="closed", letter=None, same_person_as_previous=False,
+             declined_at_ivna=True),
+        dict(route="letter_only", supported_elsewhere=False, contact_outcome="",
+             responded_to_letter=False, source="police_ivna", district="cambridge", day=8,
+             status="closed", letter=None, same_person_as_previous=False,
+             declined_at_ivna=True),
+        dict(route="high_risk", supported_elsewhere=False, contact_outcome="",
+             responded_to_letter=False, source="police_ivna", district="cambridge", day=9,
+             status="high_risk", letter=None, same_person_as_previous=False,
+             declined_at_ivna=True),
     ])
     flow = compute_flow(PERIOD)
     assert flow.as_dict() == {
-        "referred": 4, "unique_victims": 3, "letter_only": 1, "responded_to_letter": 1,
-        "high_risk": 0, "vulnerable": 3, "supported_elsewhere": 1, "awaiting_contact": 0,
-        "no_contact": 1, "contacted": 1, "declined": 0, "signposted": 0, "accepted": 1,
-        "self_referred": 1, "letters_sent": 2, "supported_rate": round(1 / 3, 4),
+        "referred": 7, "unique_victims": 6, "letter_only": 1, "responded_to_letter": 1,
+        "high_risk": 1, "declined_at_ivna": 2, "vulnerable": 3, "supported_elsewhere": 1,
+        "awaiting_contact": 0, "no_contact": 1, "contacted": 1, "declined": 0,
+        "signposted": 0, "accepted": 1, "self_referred": 1, "letters_sent": 2,
+        "supported_rate": round(1 / 3, 4),
     }
-    assert compute_flow(PERIOD, "fenland").referred == 2
+    assert flow.leaves_add_up()
+    assert compute_flow(PERIOD, "fenland").referred == 3
 
 
 def test_flow_takes_two_queries_whatever_the_size(django_assert_num_queries):

@@ -256,14 +256,17 @@ def test_outcomes_at_closure_by_area_and_contact_outcomes(vcc_user):
         ClosureOutcome.objects.create(closure=closure, area="health", outcome="better")
         ClosureOutcome.objects.create(closure=closure, area="finance", outcome="same")
     cases(5, route="hub_contact", contact_outcome=ContactOutcome.DECLINED)
+    cases(5, route="letter_only", status="closed", declined_contact_at_ivna=True)
     body = quarterly_return(**PAST)
     outcome = cells(body, "outcome")
     assert outcome["health:better"] == 6
     assert outcome["finance:same"] == 6
     assert outcome["health:worse"] == 0
     contact = cells(body, "contact_outcome")
-    assert contact == {"no_contact": 0, "declined": 5, "signposted": 0, "accepted": 6}
+    assert contact == {"declined_at_ivna": 5, "no_contact": 0, "declined": 5,
+                       "signposted": 0, "accepted": 6}
     assert contact["declined"] == body["flow"]["declined"]
+    assert contact["declined_at_ivna"] == body["flow"]["declined_at_ivna"]
 
 
 def _count_queries(fn) -> int:

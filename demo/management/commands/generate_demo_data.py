@@ -92,6 +92,7 @@ def format_flow(flow, victims: int) -> str:
         f"  ├── letter_only        {flow.letter_only:>8,}",
         f"  │   └── responded      {flow.responded_to_letter:>8,}",
         f"  ├── high_risk          {flow.high_risk:>8,}",
+        f"  ├── declined_at_ivna   {flow.declined_at_ivna:>8,}",
         f"  └── vulnerable         {flow.vulnerable:>8,}   ({vulnerable_share:.1%} of referrals)",
         f"      ├── supported_elsewhere {flow.supported_elsewhere:>5,}",
         f"      ├── awaiting_contact    {flow.awaiting_contact:>5,}",
