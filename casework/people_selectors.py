@@ -19,14 +19,16 @@ def possible_matches(person: Person, user: User) -> list[Person]:
     visible = casework_for(user).filter(person_id=OuterRef("pk"))
     counted = visible.order_by().values("person_id").annotate(n=Count("pk")).values("n")[:1]
     latest = visible.order_by("-referred_at", "-pk").values("pk")[:1]
-    people = list(
+    people: list[Person] = list(
         candidates_for(person)
         .filter(Exists(visible))
         .annotate(case_count=Subquery(counted), latest_case_id=Subquery(latest))
         .order_by("created_at", "pk")
     )
     for candidate in people:
-        candidate.latest_reference = Case(pk=candidate.latest_case_id).reference
+        candidate.latest_reference = Case(  # type: ignore[attr-defined]
+            pk=candidate.latest_case_id  # type: ignore[attr-defined]
+        ).reference
     return people
 
 
@@ -45,7 +47,7 @@ def merges_into(person: Person, user: User) -> list[PersonMerge]:
         .order_by("-at", "-pk")
     )
     for merge in merges:
-        merge.can_undo = may_undo(user, merge)
+        merge.can_undo = may_undo(user, merge)  # type: ignore[attr-defined]
     return merges
 
 
