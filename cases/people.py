@@ -179,7 +179,9 @@ def merge_people(
     keep, merge = locked[keep.pk], locked[merge.pk]
     _check_merge(keep=keep, merge=merge, by=by, reason=reason)
     take = [name for name in take if name in offered_details(keep, merge)]
-    with pghistory.context(user=by.pk, reason=f"Person records merged: {reason}"):
+    # The context names the change, not the words of the reason (kept on the merge, where
+    # anonymisation can scrub them).
+    with pghistory.context(user=by.pk, reason="Person records merged"):
         record = PersonMerge.objects.create(
             kept=keep, merged=merge, by=by, reason=reason,
             kept_before=_snapshot(keep), merged_before=_snapshot(merge), taken_fields=take,
@@ -254,7 +256,7 @@ def undo_merge(*, merge: PersonMerge, by: User, reason: str = "") -> PersonMerge
     merged = Person.objects.select_for_update().get(pk=record.merged_id)
     if is_merged(keep):
         raise DomainError("The kept record has since been merged into another: undo that first.")
-    with pghistory.context(user=by.pk, reason=f"Person merge undone: {reason}".strip(": ")):
+    with pghistory.context(user=by.pk, reason="Person merge undone"):
         cases = list(Case.objects.select_for_update().filter(person=keep).order_by("pk"))
         moved = [c for c in cases if c.pk in record.moved_case_ids]
         Case.objects.filter(pk__in=[c.pk for c in moved]).update(
