@@ -32,7 +32,9 @@ class Person(models.Model):
     """A victim (or a family member, guardian or carer who is supported as a victim).
 
     Business victims are not persons and are not recorded here. A person is matched by the
-    police person id when the crime system gives one, so repeat victims have one record.
+    police person id when the crime system gives one, so repeat victims have one record;
+    other records of the same victim are offered as possible matches and merged by a VCC or
+    manager (cases.people).
     """
 
     police_person_id = models.CharField(max_length=50, unique=True, null=True, blank=True)
