@@ -7,6 +7,7 @@ import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models.functions import Upper
 from django.utils import timezone
@@ -31,7 +32,9 @@ class Person(models.Model):
     """A victim (or a family member, guardian or carer who is supported as a victim).
 
     Business victims are not persons and are not recorded here. A person is matched by the
-    police person id when the crime system gives one, so repeat victims have one record.
+    police person id when the crime system gives one, so repeat victims have one record;
+    other records of the same victim are offered as possible matches and merged by a VCC or
+    manager (cases.people).
     """
 
     police_person_id = models.CharField(max_length=50, unique=True, null=True, blank=True)
@@ -73,6 +76,12 @@ class Person(models.Model):
         default=list,
         blank=True,
         help_text="Numbers the victim said must never be called (e.g. a shared phone).",
+    )
+
+    # Set when a VCC or manager merged this record into another (cases.people.merge_people):
+    # kept, not deleted, so the merge can be undone; hidden from possible matches and lists.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_people"
     )
 
     created_at = models.DateTimeField(default=timezone.now)
@@ -256,3 +265,33 @@ class CaseTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.from_status or '-'} -> {self.to_status}"
+
+
+class PersonMerge(models.Model):
+    """Two person records found to be one victim: who merged them, when and why, the cases
+    moved, the case flags changed and both records as they were (cases.people.merge_people),
+    and the undo, if any (cases.people.undo_merge)."""
+
+    kept = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_kept")
+    merged = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges_merged")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField()
+    moved_case_ids = ArrayField(models.IntegerField(), default=list)
+    taken_fields = ArrayField(models.CharField(max_length=50), default=list, blank=True)
+    # {case id: {flag: value before the merge}} for each flag the merge changed.
+    case_flags_before = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
+    kept_before = models.JSONField(encoder=DjangoJSONEncoder)
+    merged_before = models.JSONField(encoder=DjangoJSONEncoder)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    undo_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Person {self.merged_id} merged into {self.kept_id}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from casework import views
+from casework import merge_views, views
 
 app_name = "cases"
 urlpatterns = [
@@ -8,4 +8,8 @@ urlpatterns = [
     path("<int:case_pk>/", views.CaseDetailView.as_view(), name="detail"),
     path("<int:case_pk>/audit/", views.CaseAuditView.as_view(), name="audit"),
     path("<int:case_pk>/allocate/", views.AllocateView.as_view(), name="allocate"),
+    path("<int:case_pk>/merge/<int:person_pk>/", merge_views.MergePeopleView.as_view(),
+         name="merge_person"),
+    path("<int:case_pk>/merges/<int:merge_pk>/undo/", merge_views.UndoMergeView.as_view(),
+         name="undo_merge"),
 ]

@@ -18,6 +18,7 @@ from audit.views import restricted_notice
 from cases.selectors import case_list_rows, caseworkers, earlier_cases, search_cases
 from cases.services import allocate_case
 from casework.filters import CaseFilter
+from casework.people_selectors import merges_into, possible_matches
 from contact.selectors import contact_log
 from contact.services import can_call, can_record_outcome, can_reopen, propose_next_attempt
 from core.errors import DomainError
@@ -99,6 +100,7 @@ class CaseDetailView(CaseScopedMixin, TemplateView):
         case = self.case
         ivna = getattr(case, "ivna", None)
         can_allocate = user.has_perm("cases.allocate_case")
+        can_work = user.has_perm("cases.work_case")
         context.update(
             case=case,
             person=case.person,
@@ -110,7 +112,7 @@ class CaseDetailView(CaseScopedMixin, TemplateView):
             letters=case.letters.defer("pdf", "text").order_by("created_at"),
             attempts=list(case.attempts.all()),
             next_slot=propose_next_attempt(case),
-            can_work=user.has_perm("cases.work_case"),
+            can_work=can_work,
             can_call=can_call(case),
             can_record_outcome=can_record_outcome(case),
             can_reopen=can_reopen(case),
@@ -118,6 +120,8 @@ class CaseDetailView(CaseScopedMixin, TemplateView):
             team=list(caseworkers()) if can_allocate else [],
             other_cases=other_cases_of(case, user),
             earlier_cases=earlier_cases(case).count(),
+            possible_matches=possible_matches(case.person, user) if can_work else [],
+            merges=merges_into(case.person, user) if can_work else [],
             can_see_audit=user.has_perm("cases.view_case_audit"),
         )
         return context

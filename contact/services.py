@@ -231,6 +231,9 @@ def _since_reopened(case: Case, attempts: list[ContactAttempt]) -> list[ContactA
     fresh round of three."""
     entered = (
         case.transitions.filter(to_status=CaseStatus.AWAITING_CONTACT)
+        # A line on the timeline that leaves the status as it was (a merge of person
+        # records: cases.people) is no re-entry.
+        .exclude(from_status=CaseStatus.AWAITING_CONTACT)
         .order_by("-at")
         .values_list("at", flat=True)
         .first()

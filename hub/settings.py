@@ -321,6 +321,8 @@ LOGGING = {
 # Hub-specific settings.
 HUB_NAME = env("HUB_NAME", "Victims' Hub")
 HUB_CASE_LIST_PAGE_SIZE = 25
+# How long a merge of two person records can be undone (cases.people.undo_merge), in days.
+PERSON_MERGE_UNDO_DAYS = int(env("HUB_PERSON_MERGE_UNDO_DAYS", "30"))
 
 
 def _contact_bands(raw: str) -> dict[str, tuple[str, str]]:

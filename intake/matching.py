@@ -74,8 +74,9 @@ def match_person(*, victim: VictimDetails, safe_to_write: bool = True) -> tuple[
     record. Only the force's own systems give a police person id, so a transfer (the
     sender's ids are not ours) and a self-referral (nothing typed on a public page may
     attach a stranger to someone else's history) always make a new person; a VCC links
-    records once they have spoken. A known person takes the newest details given (history
-    keeps the old ones); "not safe to write" is kept once said.
+    records once they have spoken (possible matches and merges: cases.people). A known
+    person takes the newest details given (history keeps the old ones); "not safe to
+    write" is kept once said.
     """
     given = _given(victim)
     if not safe_to_write:
@@ -84,6 +85,9 @@ def match_person(*, victim: VictimDetails, safe_to_write: bool = True) -> tuple[
         person = Person.objects.select_for_update().filter(
             police_person_id=victim.police_person_id
         ).first()
+        # A record merged into another (cases.people.merge_people) answers for the kept one.
+        while person is not None and person.merged_into_id is not None:
+            person = Person.objects.select_for_update().get(pk=person.merged_into_id)
         if person is not None:
             _update_person(person, given)
             return person, False

@@ -36,7 +36,7 @@ from assessments.models import (
     SurveyResponse,
 )
 from cases.choices import age_band
-from cases.models import Case, CaseTransition, Crime, Person
+from cases.models import Case, CaseTransition, Crime, Person, PersonMerge
 from cases.workflow import TRANSITIONS
 from contact.models import ContactAttempt, ContactNote, Letter
 from core.errors import LEGAL_HOLD, DomainError
@@ -253,6 +253,13 @@ def _anonymise_person(person: Person, *, by: User | None, because: str) -> None:
     DataSubjectRequest.objects.filter(person=person).update(detail="")
     LegalHold.objects.filter(person=person).update(detail="", lift_reason="")
     AnonymisedPerson.objects.create(person=person, by=by, because=because)
+    # Records merged into this one (cases.people) hold the same victim's details, and a
+    # merge keeps both records as they were: they go too.
+    PersonMerge.objects.filter(Q(kept=person) | Q(merged=person)).update(
+        reason="", undo_reason="", kept_before={}, merged_before={}
+    )
+    for merged in Person.objects.filter(merged_into=person, anonymisation__isnull=True):
+        _anonymise_person(merged, by=by, because=because)
 
 
 @transaction.atomic

@@ -6,6 +6,8 @@ Assembled with every other app's in tests/matrix/entries.py (MATRIX).
 
 from __future__ import annotations
 
+import re
+
 from tests.audit.permission_entries import restricted_notice
 from tests.permissions import (
     ANONYMOUS,
@@ -14,6 +16,7 @@ from tests.permissions import (
     LOGIN,
     MANAGER,
     NO_CASEWORK,
+    NOT_FOUND,
     OTHER_VCC,
     VCC,
     View,
@@ -21,6 +24,9 @@ from tests.permissions import (
     redirects,
     ref,
 )
+
+# After a merge or an undo: back to the case page.
+CASE_PAGE = re.compile(r"/cases/\d+/")
 
 VIEWS = [
     # --- casework: VCCs and managers ---
@@ -108,4 +114,94 @@ VIEWS = [
             OTHER_VCC: allowed(ref("case"), excludes=[ref("restricted")]),
         },
     ),
+    # --- possible matches and merges of person records (cases.people) ---
+    View(
+        # Both records' cases open to every VCC: any VCC or manager may merge them.
+        "cases:merge_person",
+        of="other_case, twin_case.person",
+        expect={
+            ANONYMOUS: LOGIN,
+            **NO_CASEWORK,
+            VCC: allowed(ref("other_case"), "Merge person records"),
+            MANAGER: allowed(ref("other_case"), "Merge person records"),
+            OTHER_VCC: allowed(ref("other_case"), "Merge person records"),
+        },
+    ),
+    View(
+        "cases:merge_person",
+        method="post",
+        of="other_case, twin_case.person",
+        data=lambda w: {"reason": "Same victim: confirmed on the phone", "confirm": "on"},
+        expect={
+            ANONYMOUS: LOGIN,
+            **NO_CASEWORK,
+            VCC: redirects(CASE_PAGE, "Merged"),
+            MANAGER: redirects(CASE_PAGE, "Merged"),
+            OTHER_VCC: redirects(CASE_PAGE, "Merged"),
+        },
+        unchanged=lambda: merges(),
+    ),
+    View(
+        # The case's person has a restricted case: only a manager may merge; a VCC who may
+        # not open it does not find the match at all.
+        "cases:merge_person",
+        of="case, restricted_twin_case.person",
+        label="restricted",
+        expect={
+            ANONYMOUS: LOGIN,
+            **NO_CASEWORK,
+            VCC: FORBIDDEN,
+            MANAGER: allowed(ref("case"), "restricted case"),
+            OTHER_VCC: NOT_FOUND,
+        },
+    ),
+    View(
+        "cases:merge_person",
+        method="post",
+        of="case, restricted_twin_case.person",
+        label="restricted",
+        data=lambda w: {"reason": "Same victim: confirmed on the phone", "confirm": "on"},
+        expect={
+            ANONYMOUS: LOGIN,
+            **NO_CASEWORK,
+            VCC: FORBIDDEN,
+            MANAGER: redirects(CASE_PAGE, "Merged"),
+            OTHER_VCC: NOT_FOUND,
+        },
+        unchanged=lambda: merges(),
+    ),
+    View(
+        # Undone by a manager or the VCC who merged.
+        "cases:undo_merge",
+        of="merged_case, merge_record",
+        expect={
+            ANONYMOUS: LOGIN,
+            **NO_CASEWORK,
+            VCC: allowed(ref("merged_case"), "Undo the merge"),
+            MANAGER: allowed(ref("merged_case"), "Undo the merge"),
+            OTHER_VCC: FORBIDDEN,
+        },
+    ),
+    View(
+        "cases:undo_merge",
+        method="post",
+        of="merged_case, merge_record",
+        data=lambda w: {"reason": "The victim says the other case is not theirs"},
+        expect={
+            ANONYMOUS: LOGIN,
+            **NO_CASEWORK,
+            VCC: redirects(CASE_PAGE, "Merge undone"),
+            MANAGER: redirects(CASE_PAGE, "Merge undone"),
+            OTHER_VCC: FORBIDDEN,
+        },
+        unchanged=lambda: merges(),
+    ),
 ]
+
+
+def merges() -> list:
+    """What a refused merge or undo must leave as it was."""
+    from cases.models import Case, PersonMerge
+
+    return [list(PersonMerge.objects.order_by("pk").values_list("pk", "undone_at")),
+            list(Case.objects.order_by("pk").values_list("pk", "person_id", "restricted"))]

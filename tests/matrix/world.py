@@ -67,6 +67,7 @@ def build_world() -> SimpleNamespace:
     _, opcc_api_key = create_api_client(name="opcc-analyst", role=Role.OPCC)
     return SimpleNamespace(
         **users,
+        **_people_world(case=case, other_case=other_case, vcc=vcc_user),
         police_api_key=police_api_key, opcc_api_key=opcc_api_key,
         **_referral_world(restricted=restricted, vcc=vcc_user),
         # Support: `supported`, restricted to `vcc_user`, in support with DVNA 1 and a plan.
@@ -95,3 +96,27 @@ def _referral_world(*, restricted, vcc) -> dict:
     )
     return {"referral_service": service, "referral_action": referral_action,
             "referral": referral}
+
+
+def _twin_case(of):
+    """A case of another record with the same name and date of birth as `of`'s person, and no
+    police person id: a possible match (cases.people.candidates_for)."""
+    twin = PersonFactory(police_person_id=None, first_name=of.person.first_name,
+                         last_name=of.person.last_name, date_of_birth=of.person.date_of_birth)
+    return CaseFactory(person=twin)
+
+
+def _people_world(*, case, other_case, vcc) -> dict:
+    """Merges of person records: `twin_case`, a possible match of `other_case`'s person;
+    `restricted_twin_case`, one of `case`'s person (who has the restricted case); and
+    `merge_record`, a merge `vcc` made into the person of `merged_case`."""
+    from cases.people import merge_people
+
+    kept = CaseFactory(person=PersonFactory(police_person_id=None))
+    gone = CaseFactory(person=PersonFactory(
+        police_person_id=None, first_name=kept.person.first_name,
+        last_name=kept.person.last_name, date_of_birth=kept.person.date_of_birth))
+    record = merge_people(keep=kept.person, merge=gone.person, by=vcc,
+                          reason="Same victim: confirmed on the phone")
+    return {"twin_case": _twin_case(other_case), "restricted_twin_case": _twin_case(case),
+            "merged_case": kept, "merge_record": record}

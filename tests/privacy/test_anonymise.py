@@ -239,3 +239,21 @@ def test_the_return_keeps_the_age_band_of_an_anonymised_case(manager_user):
         anonymise_case(case=case, by=manager_user, reason="retention")
     after = quarterly_return(2025, 1)["breakdowns"]["age_band"]
     assert before["cells"] == after["cells"]
+
+
+def test_a_record_merged_into_the_victims_goes_with_them(victim, manager_user):
+    """A merge keeps the merged record and both records as they were (cases.people): when
+    the victim's last case is anonymised, none of it may survive."""
+    from cases.people import merge_people
+
+    twin = PersonFactory(police_person_id=None, first_name="Zebedee", last_name="Quillfeather",
+                         date_of_birth=date(1979, 3, 14), phone="07700900666",
+                         address_line1="2 Secret Lane", postcode="PE13 9ZZ")
+    CaseFactory(person=twin)
+    merge_people(keep=victim.person, merge=twin, by=manager_user,
+                 reason="Zebedee Quillfeather rang: same person", take=["address_line1"])
+    for case in Case.objects.filter(person=victim.person):
+        services.anonymise_case(case=case, by=manager_user, reason="erasure")
+
+    assert secrets_in_database() == []
+    assert AnonymisedPerson.objects.filter(person=twin).exists()
