@@ -198,6 +198,9 @@ class Transfer(models.Model):
 
     class Meta:
         ordering = ["case", "at", "pk"]
+        permissions = [
+            ("send_transfers", "Can send victims transferred in from another area (API)"),
+        ]
         constraints = [
             # The same sending organisation and reference is the same transfer (retries).
             models.UniqueConstraint(
