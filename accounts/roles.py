@@ -17,6 +17,10 @@ class Role(models.TextChoices):
     MANAGER = "manager", "Hub manager"
     VOLUNTEER = "volunteer", "Community Support Volunteer"
     OPCC = "opcc", "OPCC analyst"
+    # A machine client only: another force, Action Fraud or British Transport Police sending
+    # victims who live here. Separate from the force's own crime system (police): it may
+    # send transfers and nothing else, and the crime system may not send transfers.
+    TRANSFER_SENDER = "transfer_sender", "Transfer sender (another force, Action Fraud, BTP)"
 
 
 _VCC = [
@@ -26,6 +30,7 @@ _VCC = [
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.POLICE: ["intake.submit_ivna"],
+    Role.TRANSFER_SENDER: ["intake.send_transfers"],
     Role.VCC: _VCC,
     Role.MANAGER: _VCC
     + [

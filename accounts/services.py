@@ -11,7 +11,7 @@ from accounts.models import ApiClient, User, hash_key
 from accounts.roles import Role, role_group
 from core.errors import DomainError
 
-API_CLIENT_ROLES = (Role.POLICE, Role.OPCC)
+API_CLIENT_ROLES = (Role.POLICE, Role.TRANSFER_SENDER, Role.OPCC)
 
 
 @transaction.atomic

@@ -53,6 +53,7 @@ TRANSITIONS: dict[str, dict[str, str]] = {
     },
     S.LETTER_ONLY: {
         S.AWAITING_CONTACT: f"{REOPENED}: victim came back to the hub after the letter",
+        S.HIGH_RISK: "escalated to MASH / Public Protection",
         S.CLOSED: "closed",
         S.TRANSFERRED_OUT: "transferred to another area",
     },

@@ -116,3 +116,42 @@ class NoteForm(forms.Form):
             Field.checkbox("restricted", small=True),
             Submit("add_note", "Add the note", css_class="govuk-button--secondary"),
         )
+
+
+def _yes_no(label: str) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": f"Answer the question: {label}"},
+    )
+
+
+class SafeContactForm(forms.Form):
+    """A VCC changes the victim's safe-contact answers, always with a reason. The radios show
+    what the hub has recorded now (no answer is assumed: they are the victim's answers)."""
+
+    ANSWERS = ("safe_to_call", "may_leave_message", "safe_to_write")
+    safe_to_call = _yes_no("Is it safe to phone the victim?")
+    may_leave_message = _yes_no("May the hub leave a message?")
+    safe_to_write = _yes_no("Is it safe to write to the victim?")
+    reason = forms.CharField(
+        label="Why are you changing this?",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: the victim told me on the phone the suspect has moved out.",
+        error_messages={"required": "Give the reason for the change"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            *(Field.radios(name, inline=True, small=True) for name in self.ANSWERS),
+            Field.textarea("reason", rows=3),
+            Submit("submit", "Save safe contact"),
+        )
+
+    def answers(self) -> dict[str, bool]:
+        return {name: self.cleaned_data[name] for name in self.ANSWERS}

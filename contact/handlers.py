@@ -26,6 +26,8 @@ def send_letter_item(item: ScheduledItem) -> None:
     from contact.letters import send_letter
 
     letter = Letter.objects.select_for_update().filter(pk=item.target_id).first()
-    if letter is None or letter.status in (LetterStatus.SENT,):
-        return  # deleted, or already sent: sending twice is what we must never do
+    if letter is None or letter.status in (LetterStatus.SENT, LetterStatus.HELD):
+        # deleted, or already sent (sending twice is what we must never do), or held
+        # because writing stopped being safe (contact.services.hold_letters)
+        return
     send_letter(letter)

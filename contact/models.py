@@ -24,6 +24,7 @@ class LetterStatus(models.TextChoices):
     RENDERED = "rendered", "Rendered"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
+    HELD = "held", "Held: not safe to write"
 
 
 # The PDF and text are not copied into the history on every status change.

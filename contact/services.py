@@ -521,10 +521,16 @@ def approve_letters(*, letters: Iterable[Letter], by: User) -> int:
 
 @transaction.atomic
 def retry_letter(*, letter: Letter, by: User) -> Letter:
-    """A failed letter is rendered and sent again."""
+    """A failed letter is rendered and sent again; so is a held one, once writing is safe
+    again (the send itself checks that: contact.letters.send_letter)."""
     letter = Letter.objects.select_for_update().get(pk=letter.pk)
-    if letter.status != LetterStatus.FAILED:
-        raise DomainError("Only a failed letter can be sent again.")
+    if letter.status not in (LetterStatus.FAILED, LetterStatus.HELD):
+        raise DomainError("Only a failed or held letter can be sent again.")
+    if letter.status == LetterStatus.HELD and not letter.case.person.safe_to_write:
+        raise DomainError(
+            "This letter is held because it is not safe to write to the victim: record "
+            "that it is safe again (safe contact, with a reason) before sending it."
+        )
     letter.status = LetterStatus.QUEUED
     letter.error = ""
     letter.save(update_fields=["status", "error"])

@@ -8,6 +8,7 @@ urlpatterns = [
     path("<int:case_pk>/outcome/", views.RecordOutcomeView.as_view(), name="record_outcome"),
     path("<int:case_pk>/notes/new/", views.AddNoteView.as_view(), name="add_note"),
     path("<int:case_pk>/got-in-touch/", views.VictimGotInTouchView.as_view(), name="got_in_touch"),
+    path("<int:case_pk>/safe-contact/", views.SafeContactView.as_view(), name="safe_contact"),
     path(
         "<int:case_pk>/letters/<int:letter_pk>/retry/",
         views.RetryLetterView.as_view(),

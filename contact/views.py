@@ -9,8 +9,9 @@ from django.views.generic import FormView, View
 from accounts.roles import is_manager
 from audit.case_views import CaseWorkMixin
 from contact import services
-from contact.forms import ContactAttemptForm, ContactOutcomeForm, NoteForm
+from contact.forms import ContactAttemptForm, ContactOutcomeForm, NoteForm, SafeContactForm
 from contact.models import Letter
+from contact.safe_contact import change_safe_contact
 from core.errors import DomainError
 from core.forms import add_error_to_form
 
@@ -128,4 +129,37 @@ class RetryLetterView(CaseWorkMixin, View):
             messages.error(request, error.message)
         else:
             messages.success(request, "The letter will be sent again.")
+        return self.back_to_case()
+
+
+class SafeContactView(CaseWorkMixin, FormView):
+    """Change the victim's safe-contact answers from their case, with a reason (intake can
+    only make contact safer; making it less safe is a VCC's decision)."""
+
+    template_name = "contact/safe_contact.html"
+    form_class = SafeContactForm
+
+    def get_initial(self):
+        person = self.case.person
+        return {
+            name: "yes" if getattr(person, name) else "no" for name in SafeContactForm.ANSWERS
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        self.log_read("change safe contact")
+        return context
+
+    def form_valid(self, form):
+        try:
+            changes = change_safe_contact(
+                case=self.case, by=self.request.user, answers=form.answers(),
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as error:
+            add_error_to_form(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, "Safe contact changed. " + "; ".join(str(c) for c in changes) + "."
+        )
         return self.back_to_case()

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from cases.choices import Route
 from cases.models import Case, Crime, Person
 from cases.services import flag_repeat_victim
+from contact.safe_contact import lower_from_intake
 
 # An earlier high-risk referral counts in triage when it was within a year of the offence
 # (service specification, triage rules).
@@ -67,19 +68,24 @@ def _given(victim: VictimDetails) -> dict:
     return given
 
 
-def match_person(*, victim: VictimDetails, safe_to_write: bool = True) -> tuple[Person, bool]:
+def match_person(
+    *, victim: VictimDetails, safe_to_write: bool | None = True
+) -> tuple[Person, bool]:
     """The person a referral is about, and whether they are new (no earlier cases).
 
     Rule: the same police person id is the same person; anything else is a new person
     record. Only the force's own systems give a police person id, so a transfer (the
     sender's ids are not ours) and a self-referral (nothing typed on a public page may
     attach a stranger to someone else's history) always make a new person; a VCC links
-    records once they have spoken (possible matches and merges: cases.people). A known
-    person takes the newest details given (history keeps the old ones); "not safe to
-    write" is kept once said.
+    records once they have spoken (possible matches and merges: cases.people).
+
+    A known person's record is never overwritten by intake: a safe-contact "no" is applied
+    at once (contact only gets safer by itself; a letter not yet sent is held), and every
+    other detail that differs is proposed on the new case for a VCC to confirm
+    (intake.amendments.propose_person_changes). `safe_to_write` None is "not known": no.
     """
     given = _given(victim)
-    if not safe_to_write:
+    if safe_to_write is not True:
         given["safe_to_write"] = False
     if victim.police_person_id:
         person = Person.objects.select_for_update().filter(
@@ -89,21 +95,17 @@ def match_person(*, victim: VictimDetails, safe_to_write: bool = True) -> tuple[
         while person is not None and person.merged_into_id is not None:
             person = Person.objects.select_for_update().get(pk=person.merged_into_id)
         if person is not None:
-            _update_person(person, given)
+            lower_from_intake(
+                person=person,
+                answers={
+                    "safe_to_call": victim.safe_to_call,
+                    "may_leave_message": victim.may_leave_message,
+                    "safe_to_write": None if safe_to_write is True else False,
+                },
+                reason="A new referral from the police says it is not safe to write.",
+            )
             return person, False
     return Person.objects.create(police_person_id=victim.police_person_id or None, **given), True
-
-
-def _update_person(person: Person, given: dict) -> None:
-    changed = []
-    for name, value in given.items():
-        if name in ("gender", "ethnicity") and value == "unknown":
-            continue
-        if getattr(person, name) != value:
-            setattr(person, name, value)
-            changed.append(name)
-    if changed:
-        person.save(update_fields=[*changed, "updated_at"])
 
 
 def known_crime(reference: str) -> Crime | None:

@@ -207,6 +207,9 @@ class Transfer(models.Model):
 
     class Meta:
         ordering = ["case", "at", "pk"]
+        permissions = [
+            ("send_transfers", "Can send victims transferred in from another area (API)"),
+        ]
         constraints = [
             # The same sending organisation and reference is the same transfer (retries).
             models.UniqueConstraint(
@@ -226,3 +229,78 @@ class Transfer(models.Model):
     @property
     def contact_lines(self) -> list[str]:
         return [v for v in (self.contact_name, self.contact_email, self.contact_phone) if v]
+
+
+class IvnaVersion(models.Model):
+    """Every IVNA the police sent for a case, as it was sent: version 1 opened the case, each
+    later one with different answers is an amendment (intake.amendments).
+
+    `answers` is the submission as the hub compares it (intake.amendments.snapshot);
+    `changes` lists what differs from the version before, each with what the hub did with it
+    (applied by itself, or waiting for a VCC: ProposedChange). Versions are never rewritten:
+    what the police said stays readable beside what the hub decided.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="ivna_versions")
+    number = models.PositiveSmallIntegerField()
+    answers = models.JSONField()
+    changes = models.JSONField(default=list, blank=True)
+    route_before = models.CharField(max_length=20, choices=Route.choices, blank=True)
+    route_after = models.CharField(max_length=20, choices=Route.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_via = models.CharField(max_length=10, choices=SubmittedVia.choices)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["case", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "number"], name="one_ivna_version_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"IVNA version {self.number} for case {self.case_id}"
+
+    @property
+    def is_amendment(self) -> bool:
+        return self.number > 1
+
+
+class ChangeState(models.TextChoices):
+    PENDING = "pending", "Waiting for a decision"
+    ACCEPTED = "accepted", "Accepted"
+    REJECTED = "rejected", "Rejected"
+
+
+class ProposedChange(models.Model):
+    """A change the police sent that the hub does not make by itself: contact details, a
+    safe-contact answer made less safe, a lower risk, anything that is not risk going up or
+    contact getting safer. A VCC accepts or rejects it, with a reason (intake.amendments).
+    Until then the hub keeps what it knew (letters go to the confirmed address)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="proposed_changes")
+    version = models.ForeignKey(
+        IvnaVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="proposals"
+    )
+    key = models.CharField(max_length=60, help_text="e.g. victim.phone, assessment.dash_risk")
+    label = models.CharField(max_length=120)
+    current = models.JSONField(null=True, blank=True)
+    proposed = models.JSONField(null=True, blank=True)
+    state = models.CharField(
+        max_length=10, choices=ChangeState.choices, default=ChangeState.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["case", "created_at", "pk"]
+        indexes = [models.Index(fields=["case", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.key} on case {self.case_id}: {self.state}"

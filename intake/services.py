@@ -17,6 +17,12 @@ from cases.services import open_case
 from cases.workflow import TRANSITIONS, CaseStatus, status_after_triage
 from contact.services import start_contact
 from core.errors import DomainError
+from intake.amendments import (
+    Amendment,
+    propose_person_changes,
+    record_amendment,
+    record_first_version,
+)
 from intake.checks import date_errors
 from intake.locks import lock_crime_and_person
 from intake.matching import (
@@ -58,6 +64,12 @@ class IntakeResult:
     case: Case
     created: bool
     decision: TriageDecision | None = None
+    # The same crime and person again with different answers (intake.amendments).
+    amendment: Amendment | None = None
+
+    @property
+    def amended(self) -> bool:
+        return self.amendment is not None
 
 
 def check_ivna(submission: IvnaSubmission, *, today: date | None = None) -> None:
@@ -217,8 +229,10 @@ def record_ivna(
 
     Rules: the IVNA is mandatory for every victim and decides the route by one rule table
     (service specification; intake.triage). The same crime reference and police person
-    id again returns the existing case and creates nothing (crime systems retry). A second
-    crime for the same police person id attaches to the same person.
+    id again returns the existing case: with the same answers nothing is written (crime
+    systems retry); with different answers it is an amendment (intake.amendments). A second
+    crime for the same police person id attaches to the same person, whose record intake
+    never overwrites (intake.matching.match_person).
     """
     check_ivna(submission)
     crime_in, victim_in, answers = submission.crime, submission.victim, submission.assessment
@@ -229,7 +243,8 @@ def record_ivna(
         known = known_crime(crime_in.reference)
         existing = _already_received(known, victim_in.police_person_id)
         if existing is not None:
-            return IntakeResult(case=existing, created=False)
+            amendment = record_amendment(case=existing, submission=submission, by=by, via=via)
+            return IntakeResult(case=existing, created=False, amendment=amendment)
 
         # Unknown is not safe to write (issue 11).
         person, new_person = match_person(
@@ -259,6 +274,9 @@ def record_ivna(
         )
         _store_ivna(case=case, answers=answers, decision=decision, by=by, via=via,
                     high_risk_before=high_risk_before)
+        version = record_first_version(case=case, submission=submission, by=by, via=via)
+        if not new_person:
+            propose_person_changes(case=case, victim=victim_in, version=version)
         check_repeat_victim(case=case, new_person=new_person)
         _start_or_withhold_contact(case=case)
     return IntakeResult(case=case, created=True, decision=decision)

@@ -9,4 +9,10 @@ urlpatterns = [
     path("ivnas/<int:case_id>/submitted/", views.IvnaSubmittedView.as_view(), name="submitted"),
     # A victim transferred in by another force, Action Fraud or British Transport Police
     path("transfers/new/", views.TransferInView.as_view(), name="transfer_in"),
+    # A VCC decides a change the police sent on an amended IVNA
+    path(
+        "cases/<int:case_pk>/police-changes/<int:change_pk>/",
+        views.DecideChangeView.as_view(),
+        name="decide_change",
+    ),
 ]

@@ -1,18 +1,21 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView, TemplateView, View
 
+from audit.case_views import CaseWorkMixin
 from audit.models import AccessAction
 from audit.services import record_access
 from core.errors import DomainError
 from core.forms import add_error_to_form
 from intake import transfers
+from intake.amendments import decide_change
 from intake.forms import IvnaForm
-from intake.models import SubmittedVia, TransferVia
+from intake.models import ProposedChange, SubmittedVia, TransferVia
 from intake.selectors import ivnas_submitted_by
 from intake.services import record_ivna
 from intake.transfer_forms import TransferInForm
@@ -32,6 +35,18 @@ class IvnaCreateView(PermissionRequiredMixin, FormView):
         except DomainError as error:
             add_error_to_form(form, error, names=form.SERVICE_ERROR_FIELDS)
             return self.form_invalid(form)
+        if result.amended:
+            messages.success(
+                self.request,
+                f"This crime and victim were already with the hub: your changes were added to "
+                f"the existing case {result.case.reference} as a new version of the IVNA.",
+            )
+        elif not result.created:
+            messages.info(
+                self.request,
+                f"This IVNA was already with the hub, with the same answers: case "
+                f"{result.case.reference}. Nothing was changed.",
+            )
         return redirect("intake:submitted", case_id=result.case.pk)
 
 
@@ -54,6 +69,7 @@ class IvnaSubmittedView(PermissionRequiredMixin, TemplateView):
         context.update(
             ivna=ivna,
             case=ivna.case,
+            version=ivna.case.ivna_versions.order_by("-number").first(),
             rule=rule_description(ivna.triage_rules[0]) if ivna.triage_rules else "",
         )
         return context
@@ -110,3 +126,41 @@ class TransferInView(PermissionRequiredMixin, FormView):
                 f"This transfer was already recorded: case {result.case.reference}.",
             )
         return redirect("cases:detail", case_pk=result.case.pk)
+
+
+class DecideChangeForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("accept", "Accept"), ("reject", "Reject")],
+        error_messages={
+            "required": "Choose Accept or Reject",
+            "invalid_choice": "Choose Accept or Reject",
+        },
+    )
+    reason = forms.CharField(label="Reason", max_length=1000, required=False)
+
+
+class DecideChangeView(CaseWorkMixin, View):
+    """A VCC accepts or rejects one change the police sent (intake.amendments)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        change = get_object_or_404(ProposedChange, pk=kwargs["change_pk"], case=self.case)
+        form = DecideChangeForm(request.POST)
+        if not form.is_valid():
+            problems = " ".join(str(e) for errors in form.errors.values() for e in errors)
+            messages.error(request, f"{change.label}: {problems}")
+            return self.back_to_case()
+        decision = form.cleaned_data["decision"]
+        try:
+            decide_change(
+                change=change, accept=decision == "accept", by=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as error:
+            messages.error(request, f"{change.label}: {error.message}")
+        else:
+            messages.success(
+                request, f"{change.label}: the change from the police was {decision}ed."
+            )
+        return self.back_to_case()

@@ -18,6 +18,7 @@ class ItemKind(models.TextChoices):
     PLAN_REVIEW = "plan_review", "Recovery plan review"
     REFERRAL_CHASE = "referral_chase", "Chase a referral"
     SURVEY = "survey", "Satisfaction survey"
+    CHECK_POLICE_CHANGES = "check_police_changes", "Check changes from the police"
 
 
 # Kinds that a person works from "My work"; the rest are run by the dispatcher.
@@ -29,6 +30,7 @@ HUMAN_KINDS = frozenset(
         ItemKind.PLAN_REVIEW,
         ItemKind.REFERRAL_CHASE,
         ItemKind.SURVEY,
+        ItemKind.CHECK_POLICE_CHANGES,
     }
 )
 

@@ -123,6 +123,12 @@ def police_api(db) -> APIClient:
 
 
 @pytest.fixture
+def transfer_api(db) -> APIClient:
+    """Another force's (or Action Fraud's, BTP's) system: a transfer sender."""
+    return _token_client(Role.TRANSFER_SENDER, "transfer-sender")
+
+
+@pytest.fixture
 def opcc_api(db) -> APIClient:
     return _token_client(Role.OPCC, "opcc-analyst")
 

@@ -164,3 +164,8 @@ class IvnaResultSerializer(serializers.Serializer):
     case_id = serializers.IntegerField()
     victim_id = serializers.IntegerField()
     route = serializers.ChoiceField(choices=Route.choices)
+    amended = serializers.BooleanField(
+        required=False,
+        help_text="Present (true) when the IVNA was sent again with different answers: "
+        "stored as a new version of the case's IVNA.",
+    )

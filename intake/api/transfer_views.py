@@ -17,13 +17,14 @@ from intake.transfers import record_transfer_in
 
 
 class CanSendTransfers(BasePermission):
-    """Police clients: the force's own systems, and the Action Fraud, British Transport
-    Police and other forces' systems the hub gives a police-role token."""
+    """Transfer senders: the Action Fraud, British Transport Police and other forces'
+    systems, each with a token of the transfer-sender role (accounts.roles), which the
+    force's own crime system (police role) does not have."""
 
     message = "This client may not send transfers."
 
     def has_permission(self, request, view):
-        return request.user.has_perm("intake.submit_ivna")
+        return request.user.has_perm("intake.send_transfers")
 
 
 class TransferCreateView(IntakeApiView):

@@ -49,7 +49,12 @@ class IvnaCreateView(IntakeApiView):
         responses={
             201: OpenApiResponse(IvnaResultSerializer, description="IVNA stored, case opened"),
             200: OpenApiResponse(
-                IvnaResultSerializer, description="Already received: the same case, unchanged"
+                IvnaResultSerializer,
+                description=(
+                    "Already received: the same case. Unchanged when the answers are the "
+                    "same (a retry); with different answers an amendment (`amended`: true), "
+                    "and `route` is the case's route after re-triage."
+                ),
             ),
             **error_responses(400, 401, 403, 406, 413, 415),
         },
@@ -70,4 +75,6 @@ class IvnaCreateView(IntakeApiView):
             "victim_id": result.case.person_id,
             "route": result.case.route,
         }
+        if result.amended:
+            body["amended"] = True
         return Response(body, status=status.HTTP_201_CREATED if result.created else 200)

@@ -31,11 +31,11 @@ from accounts.services import create_api_client
 # the right token, and the other role's token is proved to be refused.
 OPERATION_ROLES: dict[str, str] = {
     "POST /api/v1/ivnas/": Role.POLICE,
-    "POST /api/v1/transfers/": Role.POLICE,
+    "POST /api/v1/transfers/": Role.TRANSFER_SENDER,
     "GET /api/v1/performance/flow/": Role.OPCC,
     "GET /api/v1/returns/quarterly/": Role.OPCC,
 }
-MACHINE_ROLES = (Role.POLICE, Role.OPCC)
+MACHINE_ROLES = (Role.POLICE, Role.TRANSFER_SENDER, Role.OPCC)
 
 # Every answer: no server error, and exactly as the schema documents it.
 CHECKS = [
@@ -93,17 +93,20 @@ def pytest_runtest_makereport(item, call):
 @dataclass(frozen=True)
 class Tokens:
     police: str
+    transfer: str
     opcc: str
 
     def for_role(self, role: str) -> str:
-        return {Role.POLICE: self.police, Role.OPCC: self.opcc}[role]
+        return {Role.POLICE: self.police, Role.TRANSFER_SENDER: self.transfer,
+                Role.OPCC: self.opcc}[role]
 
 
 @pytest.fixture
 def tokens(db) -> Tokens:
     _, police = create_api_client(name="fuzz-crime-system", role=Role.POLICE)
+    _, transfer = create_api_client(name="fuzz-transfer-sender", role=Role.TRANSFER_SENDER)
     _, opcc = create_api_client(name="fuzz-opcc", role=Role.OPCC)
-    return Tokens(police=police, opcc=opcc)
+    return Tokens(police=police, transfer=transfer, opcc=opcc)
 
 
 def auth_header(key: str) -> dict[str, str]:

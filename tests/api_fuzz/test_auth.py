@@ -73,7 +73,8 @@ def credentials(db):
     # A member of staff of each role who has typed the password but not the authenticator
     # code: the session exists, but is only half signed in.
     half_signed_in = {}
-    for role, staff_role in ((Role.POLICE, Role.POLICE), (Role.OPCC, Role.MANAGER)):
+    for role, staff_role in ((Role.POLICE, Role.POLICE), (Role.TRANSFER_SENDER, Role.POLICE),
+                             (Role.OPCC, Role.MANAGER)):
         user_with_role(staff_role, username=f"half-{role}")
         browser = Client()
         signed_in = browser.post("/sign-in/", {"username": f"half-{role}", "password": PASSWORD})

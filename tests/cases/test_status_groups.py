@@ -64,6 +64,7 @@ OUTCOME = "contact.services.record_contact_outcome"
 GOT_IN_TOUCH = "contact.services.record_victim_got_in_touch"
 AGREE_PLAN = "assessments.support_services.agree_plan"
 CLOSE_SUPPORT = "assessments.support_services.close_case"
+DECIDE_CHANGE = "intake.amendments.decide_change"
 
 MOVES: dict[tuple[str, str], tuple[str, ...]] = {
     (S.RECEIVED, S.LETTER_ONLY): (IVNA,),
@@ -71,7 +72,10 @@ MOVES: dict[tuple[str, str], tuple[str, ...]] = {
     (S.RECEIVED, S.AWAITING_CONTACT): (IVNA, SELF_REFERRAL, TRANSFER_IN),
     (S.RECEIVED, S.SUPPORTED_ELSEWHERE): (IVNA,),
     (S.RECEIVED, S.CLOSED): (IVNA,),  # declined contact at the IVNA
-    (S.LETTER_ONLY, S.AWAITING_CONTACT): (GOT_IN_TOUCH,),
+    # An amended IVNA re-triages the case: its route only goes up by itself
+    # (intake.amendments, called by record_ivna), or when a VCC accepts the police's change.
+    (S.LETTER_ONLY, S.AWAITING_CONTACT): (GOT_IN_TOUCH, IVNA, DECIDE_CHANGE),
+    (S.LETTER_ONLY, S.HIGH_RISK): (IVNA, DECIDE_CHANGE),
     (S.LETTER_ONLY, S.CLOSED): (LATER,),  # closing a case never in support
     (S.LETTER_ONLY, S.TRANSFERRED_OUT): (TRANSFER_OUT,),
     (S.HIGH_RISK, S.AWAITING_CONTACT): (LATER,),  # step-down from high risk
@@ -81,7 +85,7 @@ MOVES: dict[tuple[str, str], tuple[str, ...]] = {
     (S.AWAITING_CONTACT, S.SIGNPOSTED): (OUTCOME,),
     (S.AWAITING_CONTACT, S.ACCEPTED): (OUTCOME,),
     (S.AWAITING_CONTACT, S.SUPPORTED_ELSEWHERE): (LATER,),  # found supported elsewhere
-    (S.AWAITING_CONTACT, S.HIGH_RISK): (LATER,),  # escalation
+    (S.AWAITING_CONTACT, S.HIGH_RISK): (IVNA, DECIDE_CHANGE),  # escalation: LATER too
     (S.AWAITING_CONTACT, S.TRANSFERRED_OUT): (TRANSFER_OUT,),
     (S.AWAITING_CONTACT, S.CLOSED): (LATER,),
     (S.SUPPORTED_ELSEWHERE, S.CLOSED): (LATER,),
@@ -94,10 +98,10 @@ MOVES: dict[tuple[str, str], tuple[str, ...]] = {
     (S.DECLINED, S.CLOSED): (LATER,),
     (S.SIGNPOSTED, S.CLOSED): (LATER,),
     (S.ACCEPTED, S.IN_SUPPORT): (AGREE_PLAN,),
-    (S.ACCEPTED, S.HIGH_RISK): (LATER,),
+    (S.ACCEPTED, S.HIGH_RISK): (IVNA, DECIDE_CHANGE),
     (S.ACCEPTED, S.TRANSFERRED_OUT): (TRANSFER_OUT,),
     (S.ACCEPTED, S.CLOSED): (CLOSE_SUPPORT,),
-    (S.IN_SUPPORT, S.HIGH_RISK): (LATER,),
+    (S.IN_SUPPORT, S.HIGH_RISK): (IVNA, DECIDE_CHANGE),
     (S.IN_SUPPORT, S.TRANSFERRED_OUT): (TRANSFER_OUT,),
     (S.IN_SUPPORT, S.CLOSED): (CLOSE_SUPPORT,),
     (S.CLOSED, S.AWAITING_CONTACT): (GOT_IN_TOUCH,),
@@ -163,7 +167,8 @@ def test_open_and_ended_split_the_statuses_and_every_open_case_can_end():
 
 
 def test_reopening_is_exactly_what_the_got_in_touch_service_does_and_leads_to_calls():
-    made_by_service = {frm for (frm, _), paths in MOVES.items() if GOT_IN_TOUCH in paths}
+    made_by_service = {frm for (frm, to), paths in MOVES.items()
+                       if GOT_IN_TOUCH in paths and to == S.AWAITING_CONTACT}
     assert made_by_service == REOPENABLE_STATUSES
     assert REOPENABLE_STATUSES == {S.LETTER_ONLY, S.NO_CONTACT, S.DECLINED, S.CLOSED}
     for status in REOPENABLE_STATUSES:

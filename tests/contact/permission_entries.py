@@ -11,6 +11,7 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
+from cases.models import Person
 from contact.letters import NO_LETTERS_TO_PRINT
 from contact.models import ContactAttempt, ContactNote
 from tests.permissions import (
@@ -43,6 +44,10 @@ def _call(world) -> dict:
 
 def _attempts() -> int:
     return ContactAttempt.objects.count()
+
+
+def _safe_contact() -> list:
+    return list(Person.objects.order_by("pk").values_list("pk", "safe_to_call"))
 
 
 def _notes() -> int:
@@ -162,7 +167,23 @@ VIEWS = [
         method="post",
         of="restricted, restricted_letter",
         expect=casework_action(
-            vcc=redirects(re.compile(r"/cases/\d+/"), "Only a failed letter")
+            vcc=redirects(re.compile(r"/cases/\d+/"), "Only a failed or held letter")
+        ),
+    ),
+    View(
+        "contact:safe_contact",
+        of="restricted",
+        expect=casework_action(vcc=allowed("Safe contact", ref("restricted"))),
+    ),
+    View(
+        "contact:safe_contact",
+        method="post",
+        of="restricted",
+        data=lambda w: {"safe_to_call": "no", "may_leave_message": "no",
+                        "safe_to_write": "yes", "reason": "A shared phone"},
+        unchanged=_safe_contact,
+        expect=casework_action(
+            vcc=redirects(re.compile(r"/cases/\d+/"), "Safe contact changed")
         ),
     ),
     View(

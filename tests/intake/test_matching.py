@@ -14,7 +14,9 @@ from tests.factories import PersonFactory
 OFFENCE = date(2025, 3, 1)
 
 
-def test_the_same_police_person_id_is_the_same_person_with_the_newest_details(db):
+def test_the_same_police_person_id_is_the_same_person_and_only_safety_changes_apply(db):
+    """Intake never overwrites what the hub knows of a person: a safe-contact "no" applies
+    at once; the new phone is proposed on the case (intake.amendments), not applied."""
     known = PersonFactory(police_person_id="P-1", phone="01632 960001")
     person, new = match_person(
         victim=VictimDetails(
@@ -28,7 +30,7 @@ def test_the_same_police_person_id_is_the_same_person_with_the_newest_details(db
     )
     known.refresh_from_db()
     assert (person.pk, new) == (known.pk, False)
-    assert known.phone == "01632 960002"
+    assert known.phone == "01632 960001"
     assert known.gender == "female"  # "unknown" never overwrites what the hub knows
     assert known.safe_to_write is False
 

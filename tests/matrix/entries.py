@@ -17,6 +17,7 @@ from tests.audit import permission_entries as audit
 from tests.cases import permission_entries as cases
 from tests.contact import permission_entries as contact
 from tests.hub import permission_entries as hub
+from tests.intake import permission_entries as intake
 from tests.permissions import PermissionMatrix
 from tests.privacy import permission_entries as privacy
 from tests.referrals import permission_entries as referrals
@@ -25,7 +26,7 @@ from tests.scheduling import permission_entries as scheduling
 from tests.volunteers import permission_entries as volunteers
 
 ENTRIES = (hub, cases, assessments, reporting, contact, support, scheduling, volunteers,
-           referrals, privacy, audit)
+           referrals, privacy, audit, intake)
 
 MATRIX = PermissionMatrix([view for module in ENTRIES for view in module.VIEWS])
 

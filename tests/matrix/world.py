@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from accounts.services import create_api_client
+from intake.models import ProposedChange
 from tests.assessments import builders as support
 from tests.factories import (
     AllocationFactory,
@@ -48,6 +49,11 @@ def build_world() -> SimpleNamespace:
     person = PersonFactory()
     case = IvnaFactory(recorded_by=police_user, case__person=person).case
     restricted = CaseFactory(person=person, restricted=True, allocated_to=vcc_user)
+    # A change the police sent on an amended IVNA, waiting for the restricted case's VCC.
+    police_change = ProposedChange.objects.create(
+        case=restricted, key="victim.phone", label="Phone number", current="07700900123",
+        proposed="07700900999",
+    )
     other_case = IvnaFactory().case
     # Letters: the ordinary case's was printed today; the restricted case's waits to be.
     now = timezone.now()
@@ -75,6 +81,7 @@ def build_world() -> SimpleNamespace:
         volunteer=volunteer, allocation=allocation,
         case=case, restricted=restricted, other_case=other_case, vcc=vcc_user, letter=letter,
         restricted_letter=restricted_letter, today=timezone.localdate(),
+        police_change=police_change,
         # A closed case is still the hub's casework (history matters for repeat victims).
         closed=CaseFactory(status="closed", closed_at=timezone.now()),
     )

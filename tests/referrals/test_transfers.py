@@ -232,8 +232,8 @@ def _counts():
         Transfer.objects.count()
 
 
-def test_the_api_opens_a_case(police_api):
-    response = police_api.post(API, transfer_payload(), format="json")
+def test_the_api_opens_a_case(transfer_api):
+    response = transfer_api.post(API, transfer_payload(), format="json")
 
     assert response.status_code == 201, response.json()
     body = response.json()
@@ -251,10 +251,10 @@ def test_the_api_opens_a_case(police_api):
     assert ScheduledItem.objects.filter(case=case, kind="first_contact").exists()
 
 
-def test_the_same_sender_and_reference_again_answers_200_and_creates_nothing(police_api):
-    first = police_api.post(API, transfer_payload(), format="json").json()
+def test_the_same_sender_and_reference_again_answers_200_and_creates_nothing(transfer_api):
+    first = transfer_api.post(API, transfer_payload(), format="json").json()
     before = _counts()
-    again = police_api.post(
+    again = transfer_api.post(
         API,
         transfer_payload(reference="nfrc250312345", sending_organisation={
             "kind": "action_fraud", "name": "Action Fraud (NFIB)"}),
@@ -265,15 +265,15 @@ def test_the_same_sender_and_reference_again_answers_200_and_creates_nothing(pol
     assert _counts() == before
 
 
-def test_another_force_is_known_by_its_name(police_api):
+def test_another_force_is_known_by_its_name(transfer_api):
     met = {"kind": "other_force", "name": "Metropolitan Police Service"}
-    first = police_api.post(API, transfer_payload(sending_organisation=met), format="json")
-    same = police_api.post(
+    first = transfer_api.post(API, transfer_payload(sending_organisation=met), format="json")
+    same = transfer_api.post(
         API,
         transfer_payload(sending_organisation={**met, "name": "metropolitan  police service"}),
         format="json",
     )
-    other = police_api.post(
+    other = transfer_api.post(
         API,
         transfer_payload(sending_organisation={**met, "name": "Norfolk Constabulary"}),
         format="json",
@@ -317,9 +317,9 @@ def test_another_force_is_known_by_its_name(police_api):
     ids=["no-reference", "bad-sender", "force-without-name", "out-of-area", "future-offence",
          "unknown-field", "bad-crime-type"],
 )
-def test_errors_are_per_field_and_nothing_is_saved(police_api, overrides, errors):
+def test_errors_are_per_field_and_nothing_is_saved(transfer_api, overrides, errors):
     before = _counts()
-    response = police_api.post(API, transfer_payload(**overrides), format="json")
+    response = transfer_api.post(API, transfer_payload(**overrides), format="json")
     assert response.status_code == 400
     assert response.json() == errors
     assert _counts() == before
@@ -335,4 +335,16 @@ def test_no_credentials_is_401(db):
     response = APIClient().post(API, transfer_payload(), format="json")
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == "Token"
+    assert not Case.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_crime_system_may_not_send_transfers_nor_a_sender_ivnas(police_api, transfer_api):
+    """A transfer sender has a role of its own: the force's crime system (police role)
+    cannot send transfers, and a transfer sender cannot submit IVNAs."""
+    from tests.factories import ivna_payload
+
+    refused = police_api.post(API, transfer_payload(), format="json")
+    assert refused.status_code == 403
+    assert transfer_api.post("/api/v1/ivnas/", ivna_payload(), format="json").status_code == 403
     assert not Case.objects.exists()
