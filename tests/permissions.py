@@ -76,9 +76,12 @@ VCC = Actor("vcc", user="vcc_user")
 MANAGER = Actor("manager", user="manager_user")
 VOLUNTEER = Actor("volunteer", user="volunteer_user")
 OPCC = Actor("opcc", user="opcc_user")
-# The machine clients: the force's crime system and the OPCC, each with an API token.
+# The machine clients: the force's crime system, a transfer sender and the OPCC, each with an
+# API token.
 POLICE_API = Actor("police_api", api_client="police_api")
 OPCC_API = Actor("opcc_api", api_client="opcc_api")
+# Another force's, Action Fraud's or BTP's system: a transfer sender (sends transfers only).
+TRANSFER_API = Actor("transfer_api", api_client="transfer_api")
 # The role but not the object: a second VCC (no restricted case is allocated to them) and a
 # second officer (who submitted none of the IVNAs in the fixtures).
 OTHER_VCC = Actor("other_vcc", role=Role.VCC)
@@ -88,7 +91,7 @@ OTHER_VOLUNTEER = Actor("other_volunteer", role=Role.VOLUNTEER)
 
 # Every entry must say what happens to each of these.
 EVERYONE = (ANONYMOUS, POLICE, VCC, MANAGER, VOLUNTEER, OPCC)
-TOKEN_CLIENTS = (POLICE_API, OPCC_API)
+TOKEN_CLIENTS = (POLICE_API, TRANSFER_API, OPCC_API)
 
 
 # --- What they should get -----------------------------------------------------------------

@@ -18,6 +18,7 @@ from tests.permissions import (
     OTHER_POLICE,
     POLICE,
     POLICE_API,
+    TRANSFER_API,
     UNAUTHORIZED,
     View,
     allowed,
@@ -105,6 +106,7 @@ VIEWS = [
             POLICE: allowed('"case_id"', '"route"', status=201),
             POLICE_API: allowed('"case_id"', '"route"', status=201),
             **NOT_POLICE,
+            TRANSFER_API: FORBIDDEN,  # a transfer sender sends transfers only
             OPCC_API: FORBIDDEN,
         },
     ),

@@ -18,6 +18,7 @@ from tests.permissions import (
     POLICE,
     POLICE_API,
     SIGNED_IN,
+    TRANSFER_API,
     UNAUTHORIZED,
     VCC,
     VOLUNTEER,
@@ -172,7 +173,7 @@ VIEWS = [
             ANONYMOUS: UNAUTHORIZED,
             **{
                 a: allowed("/api/v1/ivnas/")
-                for a in (*SIGNED_IN, POLICE_API, OPCC_API)
+                for a in (*SIGNED_IN, POLICE_API, TRANSFER_API, OPCC_API)
             },
         },
     ),
@@ -183,7 +184,7 @@ VIEWS = [
             **{
                 # The split view: Swagger UI's start-up script is a file (CSP: no inline).
                 a: allowed("swagger-ui", "?script=")
-                for a in (*SIGNED_IN, POLICE_API, OPCC_API)
+                for a in (*SIGNED_IN, POLICE_API, TRANSFER_API, OPCC_API)
             },
         },
     ),

@@ -212,12 +212,12 @@ def test_the_walk_covers_the_victim_pages():
             "privacy:subject_access", "audit:person_access", "audit:case_access"} <= walked
 
 
-def test_api_writes_answer_with_ids_only(police_api, db):
+def test_api_writes_answer_with_ids_only(police_api, transfer_api, db):
     """The API returns no person: its POSTs answer with ids (and the route) only."""
     ivna = police_api.post(reverse("api-ivna-create"), ivna_payload(), format="json")
     assert ivna.status_code == 201
     assert set(ivna.json()) == {"case_id", "victim_id", "route"}
-    transfer = police_api.post(
+    transfer = transfer_api.post(
         reverse("api-transfer-create"),
         {
             "sending_organisation": {"kind": "action_fraud"},

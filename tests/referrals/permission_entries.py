@@ -21,6 +21,7 @@ from tests.permissions import (
     OTHER_VCC,
     POLICE,
     POLICE_API,
+    TRANSFER_API,
     UNAUTHORIZED,
     VCC,
     View,
@@ -286,8 +287,11 @@ VIEWS = [
         unchanged=_transfers,
         expect={
             ANONYMOUS: UNAUTHORIZED,
-            POLICE: allowed('"case_id"', '"victim_id"', status=201),
-            POLICE_API: allowed('"case_id"', '"victim_id"', status=201),
+            # A transfer sender's token only: the force's own crime system (and its staff)
+            # submit IVNAs, not transfers (issue 11).
+            POLICE: FORBIDDEN,
+            POLICE_API: FORBIDDEN,
+            TRANSFER_API: allowed('"case_id"', '"victim_id"', status=201),
             **NOT_POLICE,
             OPCC_API: FORBIDDEN,
         },
