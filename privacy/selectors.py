@@ -232,6 +232,8 @@ def person_cases(person: Person) -> list[Case]:
         )
         .prefetch_related(
             "transitions",
+            "ivna_versions",
+            "proposed_changes",
             Prefetch("dvnas", queryset=Dvna.objects.prefetch_related("needs")),
             "consents__service",
             "recovery_plan__actions",
@@ -313,6 +315,8 @@ def _bundle_case(case: Case, rows: _Rows) -> dict:
     item["reference"] = case.reference
     item["crime"] = rows.row(case.crime)
     item["ivna"] = rows.row(_one(case, "ivna"))
+    item["ivna_versions"] = rows.rows(case.ivna_versions.all())
+    item["changes_from_the_police"] = rows.rows(case.proposed_changes.all())
     item["self_referral"] = rows.row(_one(case, "self_referral"))
     item["timeline"] = rows.rows(case.transitions.all())
     item["dvnas"] = [
@@ -413,6 +417,8 @@ def subject_access_bundle(person: Person) -> dict:
 SECTION_TITLES = {
     "crime": "The crime",
     "ivna": "Initial Victim Needs Assessment (by the police)",
+    "ivna_versions": "IVNA versions, as the police sent them",
+    "changes_from_the_police": "Changes from the police, and what the hub decided",
     "self_referral": "Self-referral",
     "timeline": "Timeline",
     "dvnas": "Detailed Victim Needs Assessment",

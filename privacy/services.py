@@ -41,7 +41,7 @@ from cases.workflow import TRANSITIONS
 from contact.models import ContactAttempt, ContactNote, Letter
 from core.errors import LEGAL_HOLD, DomainError
 from directory.models import SupportService
-from intake.models import Ivna, SelfReferral, Transfer
+from intake.models import Ivna, IvnaVersion, ProposedChange, SelfReferral, Transfer
 from privacy.models import (
     AnonymisedBecause,
     AnonymisedCase,
@@ -113,6 +113,10 @@ CASE_TEXT: list[tuple[type[models.Model], dict[str, object]]] = [
     (ContactNote, {"text": ""}),
     (Referral, {"document": b"", "decline_reason": "", "email_error": ""}),
     (Transfer, {"notes": ""}),
+    # Every IVNA sent for the case as it was sent (the victim's details in it), and the
+    # changes the police proposed: what changed stays a count of versions, not the words.
+    (IvnaVersion, {"answers": {}, "changes": []}),
+    (ProposedChange, {"current": None, "proposed": None, "reason": ""}),
     (Review, {"notes": ""}),
     (Closure, {"reason_detail": "", "notes": ""}),
     (SurveyResponse, {"comments": ""}),
@@ -147,6 +151,10 @@ NESTED_TEXT: list[tuple[type[models.Model], type[models.Model], str, dict[str, o
 NOTHING_TO_REMOVE = (ConsentToShare, RecoveryPlan, ClosureOutcome)
 # Tracked models that hold no victim's data: the directory, volunteers' profiles, the schedule.
 NOT_VICTIM_DATA = (SupportService, Volunteer, RetentionRule)
+# Records of a case that are handled on their own in anonymise_case (the timeline's reasons,
+# the schedule's errors, holds' words) or are the anonymisation itself.
+CASE_RECORDS_HANDLED_APART = ("cases.CaseTransition", "scheduling.ScheduledItem",
+                              "privacy.LegalHold", "privacy.AnonymisedCase")
 
 
 def event_models(model: type[models.Model]) -> set[type[models.Model]]:

@@ -261,3 +261,25 @@ def test_consent_withdrawn_after_the_victim_accepted_support_waits_for_a_vcc(pol
     assert ProposedChange.objects.filter(
         case=case, key="assessment.consent_to_contact", proposed=False
     ).exists()
+
+
+@pytest.mark.django_db
+def test_every_ivna_version_is_in_the_subject_access_bundle_and_goes_with_anonymisation(
+    police_api, manager_user
+):
+    from privacy.selectors import subject_access_bundle
+    from privacy.services import anonymise_case
+
+    post(police_api, ivna_payload())
+    post(police_api, ivna_payload(victim__phone="07700900999"))
+    case = Case.objects.get()
+
+    bundle = subject_access_bundle(case.person)
+    (item,) = bundle["cases"]
+    assert [v["number"] for v in item["ivna_versions"]] == [1, 2]
+    assert item["changes_from_the_police"][0]["proposed"] == "07700900999"
+
+    anonymise_case(case=case, by=manager_user, reason="erasure")
+
+    assert all(v.answers == {} for v in IvnaVersion.objects.filter(case=case))
+    assert not ProposedChange.objects.filter(case=case, proposed__isnull=False).exists()
