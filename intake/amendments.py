@@ -371,8 +371,14 @@ def _queue_check(case: Case, version_pk: int | None) -> None:
 
 def apply_rise_in_risk(*, case: Case, ivna: Ivna, by: User, why: str) -> tuple[bool, Route]:
     """Re-triage the case and raise its route and entitlement where the rules now say so.
-    Returns whether the route went up, and the route re-triage gave."""
+    Returns whether the route went up, and the route re-triage gave. The IVNA keeps the
+    triage of its answers as they now stand (the rules that matched, and their version)."""
     decision = _retriage(case, ivna)
+    ivna.route, ivna.triage_rules = decision.route, list(decision.matched_rules)
+    ivna.triage_rules_version = decision.rules_version
+    ivna.enhanced_entitlement = ivna.enhanced_entitlement or decision.enhanced_entitlement
+    ivna.save(update_fields=["route", "triage_rules", "triage_rules_version",
+                             "enhanced_entitlement"])
     _gain_entitlement(case, decision)
     return _raise_route(case, decision, by, why), Route(decision.route)
 

@@ -38,7 +38,8 @@ def test_a_higher_dash_risk_is_an_amendment_that_moves_the_case_to_high_risk(pol
     assert again.json() == {**first, "route": "high_risk", "amended": True}
     case.refresh_from_db()
     assert (case.route, case.status) == ("high_risk", CaseStatus.HIGH_RISK)
-    assert Ivna.objects.get(case=case).dash_risk == "high"
+    ivna = Ivna.objects.get(case=case)
+    assert ivna.dash_risk == "high" and ivna.triage_rules[0] == "H1"  # the IVNA as it stands
     assert not due(case, ItemKind.FIRST_CONTACT)  # the hub does not phone: MASH manages
     versions = list(IvnaVersion.objects.filter(case=case).order_by("number"))
     assert [v.number for v in versions] == [1, 2]
