@@ -20,7 +20,8 @@ def end_of_today() -> datetime:
 
 def work_due(user: User) -> QuerySet[ScheduledItem]:
     """Person-work due by the end of today on cases this user may see, oldest first.
-    Work on open cases, plus the satisfaction survey, which falls due after closure."""
+    Work on open cases, plus what falls due whatever the case's status: the satisfaction
+    survey (after closure) and changes from the police to check (on any case)."""
     return (
         ScheduledItem.objects.filter(
             state=ItemState.DUE,
@@ -28,7 +29,10 @@ def work_due(user: User) -> QuerySet[ScheduledItem]:
             due_at__lte=end_of_today(),
             case__in=casework_for(user),
         )
-        .filter(Q(case__status__in=OPEN_STATUSES) | Q(kind=ItemKind.SURVEY))
+        .filter(
+            Q(case__status__in=OPEN_STATUSES)
+            | Q(kind__in=(ItemKind.SURVEY, ItemKind.CHECK_POLICE_CHANGES))
+        )
         .select_related("case", "case__person", "case__crime", "case__allocated_to")
         .order_by("due_at", "pk")
     )

@@ -36,12 +36,13 @@ def test_web_changes_record_the_user_and_what_changed(client, police_user):
     client.force_login(police_user)
     client.post(reverse("intake:ivna_new"), ivna_form_data())
     person = Person.objects.get()
-    # The same person reported again with a new phone number: the change is recorded.
+    # The same person reported again, now not safe to phone: intake applies a "no" at once
+    # (a new phone number would only be proposed: intake.amendments), and it is recorded.
     client.post(
-        reverse("intake:ivna_new"), ivna_form_data(reference="CF/2/25", phone="07700900000")
+        reverse("intake:ivna_new"), ivna_form_data(reference="CF/2/25", safe_to_call="no")
     )
     updates = [e for e in events_for(person) if e.pgh_label == "update"]
-    assert any(e.pgh_diff.get("phone") == ["07700900456", "07700900000"] for e in updates)
+    assert any(e.pgh_diff.get("safe_to_call") == [True, False] for e in updates)
     assert all(int(e.pgh_context["user"]) == police_user.pk for e in updates)
 
 

@@ -45,7 +45,10 @@ def test_ivna_post_is_documented_with_the_token_scheme(schema):
 
     assert {"200", "201", "400"} <= set(operation["responses"])
     created = operation["responses"]["201"]["content"]["application/json"]["schema"]
-    assert set(_resolve(schema, created)["properties"]) == {"case_id", "victim_id", "route"}
+    result = _resolve(schema, created)
+    # `amended` is there only on a 200 for an amendment (issue 11).
+    assert set(result["properties"]) == {"case_id", "victim_id", "route", "amended"}
+    assert set(result["required"]) == {"case_id", "victim_id", "route"}
 
 
 def test_ivna_request_body_follows_the_contract(schema):

@@ -284,3 +284,16 @@ def test_every_ivna_version_is_in_the_subject_access_bundle_and_goes_with_anonym
 
     assert all(v.answers == {} for v in IvnaVersion.objects.filter(case=case))
     assert not ProposedChange.objects.filter(case=case, proposed__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_changes_to_check_are_on_my_work_even_on_a_closed_case(police_api, client, vcc_user):
+    post(police_api, ivna_payload(assessment__consent_to_contact=False))
+    case = Case.objects.get()
+    assert case.status == CaseStatus.CLOSED
+    post(police_api, ivna_payload(assessment__consent_to_contact=False,
+                                  victim__phone="07700900999"))
+
+    client.force_login(vcc_user)
+    page = client.get(reverse("scheduling:my_work")).content.decode()
+    assert "Check changes from the police" in page and case.reference in page
