@@ -40,8 +40,14 @@ SHOWN = (
 
 
 def _shown(person: Person, name: str):
+    """A detail as the case page words it: labels for choices and languages, Yes or No."""
+    if name == "first_language":
+        return person.first_language_label
     display = getattr(person, f"get_{name}_display", None)
-    return display() if display else getattr(person, name)
+    value = display() if display else getattr(person, name)
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return value
 
 
 class MergePeopleView(CaseWorkMixin, FormView):
