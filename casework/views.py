@@ -19,8 +19,14 @@ from cases.selectors import case_list_rows, caseworkers, earlier_cases, search_c
 from cases.services import allocate_case
 from casework.filters import CaseFilter
 from casework.people_selectors import merges_into, possible_matches
-from contact.selectors import contact_log
-from contact.services import can_call, can_record_outcome, can_reopen, propose_next_attempt
+from contact.selectors import contact_log, invite_expires_at
+from contact.services import (
+    can_call,
+    can_record_outcome,
+    can_reopen,
+    contact_path,
+    propose_next_attempt,
+)
 from core.errors import DomainError
 from intake.triage import rule_description
 
@@ -114,6 +120,8 @@ class CaseDetailView(CaseScopedMixin, TemplateView):
             next_slot=propose_next_attempt(case),
             can_work=can_work,
             can_call=can_call(case),
+            contact_path=contact_path(case) if can_call(case) else None,
+            invite_expires_at=invite_expires_at(case) if can_call(case) else None,
             can_record_outcome=can_record_outcome(case),
             can_reopen=can_reopen(case),
             can_allocate=can_allocate,

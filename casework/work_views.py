@@ -12,6 +12,7 @@ from audit.models import AccessAction
 from audit.services import record_access
 from cases.services import reallocate_open_cases
 from casework import work_selectors as selectors
+from contact.selectors import cases_a_manager_decides
 from contact.services import approve_letters
 from core.errors import DomainError
 
@@ -76,8 +77,18 @@ class TeamView(PermissionRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         team = list(selectors.team_load())
+        unreachable = cases_a_manager_decides(self.request.user)
+        if unreachable:
+            record_access(
+                request=self.request,
+                action=AccessAction.LIST,
+                case_ids=[c.pk for c in unreachable],
+                person_ids=[c.person_id for c in unreachable],
+                detail="team page: victims the hub cannot reach",
+            )
         context.update(
             team=team,
+            unreachable=unreachable,
             unallocated=selectors.unallocated_load(),
             victims_code_overdue=selectors.victims_code_overdue(),
         )

@@ -31,3 +31,13 @@ def send_letter_item(item: ScheduledItem) -> None:
         # because writing stopped being safe (contact.services.hold_letters)
         return
     send_letter(letter)
+
+
+@handler(ItemKind.INVITE_EXPIRED)
+def invite_expired_item(item: ScheduledItem) -> None:
+    """A victim invited by letter to call has not: no contact, with the follow-up letter
+    (contact.services.close_unanswered_invite decides whether it still applies)."""
+    from contact.services import close_unanswered_invite
+
+    if item.case_id is not None:
+        close_unanswered_invite(case_pk=item.case_id, invited_at=item.created_at)

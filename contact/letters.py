@@ -77,6 +77,7 @@ SUBJECTS = {
     (LetterKind.INTRODUCTORY, "pl"): "Bezpłatne wsparcie z Victims' Hub",
     (LetterKind.NO_CONTACT, "en"): "We tried to call you – Victims' Hub",
     (LetterKind.NO_CONTACT, "pl"): "Próbowaliśmy się do Ciebie dodzwonić – Victims' Hub",
+    (LetterKind.INVITE_TO_CALL, "en"): "Please get in touch – Victims' Hub",
 }
 
 NO_LETTERS_TO_PRINT = "There are no approved letters waiting to be printed."

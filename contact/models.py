@@ -12,6 +12,7 @@ from cases.choices import ContactBand
 class LetterKind(models.TextChoices):
     INTRODUCTORY = "introductory", "Introductory letter"
     NO_CONTACT = "no_contact", "Follow-up letter (no contact made)"
+    INVITE_TO_CALL = "invite_to_call", "Letter inviting the victim to call"
 
 
 class Channel(models.TextChoices):

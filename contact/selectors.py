@@ -5,9 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import Q
+
 from accounts.models import User
 from accounts.roles import is_manager
+from audit.selectors import casework_for
 from cases.models import Case
+from cases.workflow import CALLING_STATUSES
+from contact.services import ContactPath, contact_path
+from scheduling.models import ItemKind, ItemState
 
 
 @dataclass
@@ -78,3 +84,33 @@ def contact_log(case: Case, user: User) -> list[LogEntry]:
             )
         )
     return sorted(entries, key=lambda e: e.at, reverse=True)
+
+
+def cases_a_manager_decides(user: User, limit: int = 200) -> list[Case]:
+    """Cases awaiting contact whose victim the hub can neither phone nor write to
+    (contact.services.contact_path): each waits for a manager's decision. The query keeps
+    the cases the hub may not be able to phone; the predicate decides."""
+    maybe = (
+        casework_for(user)
+        .filter(status__in=CALLING_STATUSES)
+        .filter(
+            Q(person__safe_to_call=False)
+            | Q(person__phone="")
+            | ~Q(person__safe_contact_bands=[])
+        )
+        .select_related("person", "allocated_to")
+        .order_by("created_at", "pk")
+    )
+    return [c for c in maybe[: limit * 5] if contact_path(c) == ContactPath.MANAGER_DECISION][
+        :limit
+    ]
+
+
+def invite_expires_at(case: Case) -> datetime | None:
+    """When a victim invited by letter to call is taken to be no contact, if that is due."""
+    return (
+        case.scheduled.filter(kind=ItemKind.INVITE_EXPIRED, state=ItemState.DUE)
+        .order_by("-due_at")
+        .values_list("due_at", flat=True)
+        .first()
+    )

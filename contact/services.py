@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import cast
 
 from django.conf import settings
@@ -29,6 +30,14 @@ from cases.workflow import (
     REOPENABLE_STATUSES,
     CaseStatus,
 )
+from contact.calling_times import (  # noqa: F401 (the calling times, asked of services)
+    Slot,
+    band_label,
+    band_of,
+    bands,
+    calling_hours,
+    next_slot,
+)
 from contact.models import (
     FAILED_OUTCOMES,
     AttemptOutcome,
@@ -41,7 +50,7 @@ from contact.models import (
     LetterStatus,
 )
 from core.errors import NON_FIELD, DomainError
-from core.working_days import is_working_day
+from core.working_days import end_of_working_day
 from scheduling.models import ItemKind
 from scheduling.services import cancel_items, complete_human_items, schedule
 
@@ -51,35 +60,6 @@ ATTEMPT_KINDS = (ItemKind.FIRST_CONTACT, ItemKind.NEXT_ATTEMPT)
 def _attempt_refused(problems: list[str]) -> DomainError:
     """The attempt breaks the contact rules: one message for each way it does."""
     return DomainError(" ".join(problems), fields={NON_FIELD: problems})
-
-
-# -- Parts of the day ---------------------------------------------------------------------
-
-
-def bands() -> list[tuple[str, time, time]]:
-    """The calling bands from settings, in order: (name, start, end)."""
-    parsed = []
-    for name, (start, end) in settings.HUB_CONTACT_BANDS.items():
-        parsed.append((name, time.fromisoformat(start), time.fromisoformat(end)))
-    return sorted(parsed, key=lambda band: band[1])
-
-
-def band_of(moment: datetime) -> str | None:
-    local = timezone.localtime(moment).time()
-    for name, start, end in bands():
-        if start <= local < end:
-            return name
-    return None
-
-
-def band_label(name: str) -> str:
-    return {"morning": "the morning", "afternoon": "the afternoon", "evening": "the evening"}.get(
-        name, name
-    )
-
-
-def _calling_hours() -> str:
-    return ", ".join(f"{n} {s:%H:%M}–{e:%H:%M}" for n, s, e in bands())
 
 
 # -- The introductory letter and first contact -------------------------------------------
@@ -114,7 +94,7 @@ def letter_channel(person: Person) -> str | None:
 
 def letter_item_kind(kind: str) -> str:
     """The scheduled work that renders and sends a letter of this kind."""
-    return ItemKind.SEND_LETTER if kind == LetterKind.INTRODUCTORY else ItemKind.FOLLOW_UP_LETTER
+    return ItemKind.FOLLOW_UP_LETTER if kind == LetterKind.NO_CONTACT else ItemKind.SEND_LETTER
 
 
 def letter_key(letter_pk: int) -> str:
@@ -166,22 +146,83 @@ def queue_letter(*, case: Case, kind: str, new_case: bool = False) -> Letter | N
     return letter
 
 
+def invite_expiry_key(case_pk: int, transitions: int) -> str:
+    return f"invite_expired:{case_pk}:{transitions}"
+
+
+class ContactPath(StrEnum):
+    """How the hub reaches a victim it is to contact (contact_path)."""
+
+    CALL = "call"
+    INVITE_BY_LETTER = "invite_by_letter"
+    MANAGER_DECISION = "manager_decision"
+
+
+def distinct_attempts_possible(person: Person) -> int:
+    """How many calls at differing parts of the day the victim's safe times allow."""
+    names = [name for name, _, _ in bands()]
+    if not person.safe_contact_bands:
+        return len(names)
+    return len(set(names) & set(person.safe_contact_bands))
+
+
+def contact_path(case: Case) -> ContactPath:
+    """How the hub is to reach the victim.
+
+    Rule (issue 12): the hub phones a victim who is safe to call, has a phone, and whose
+    safe times allow the three attempts at differing times (service specification).
+    Otherwise it writes (where safe, to an address or email it has) inviting them to call;
+    a victim who can be neither phoned nor written to is a manager's decision.
+    """
+    person = case.person
+    if (
+        person.safe_to_call
+        and person.phone.strip()
+        and distinct_attempts_possible(person) >= settings.HUB_MAX_FAILED_ATTEMPTS
+    ):
+        return ContactPath.CALL
+    if person.safe_to_write and letter_channel(person) is not None:
+        return ContactPath.INVITE_BY_LETTER
+    return ContactPath.MANAGER_DECISION
+
+
+def invite_response_due(start: datetime | None = None) -> datetime:
+    """When a victim invited by letter to call is taken to be no contact."""
+    return end_of_working_day(
+        start or timezone.now(), settings.HUB_INVITE_RESPONSE_WORKING_DAYS
+    )
+
+
 def start_contact(*, case: Case, new: bool = False) -> None:
-    """What a new case sets going: the introductory letter, and the first call if the hub
-    is to contact the victim (Victims' Code: due within one or five working days).
+    """What a new case sets going: the introductory letter, and then by the contact path
+    (contact_path): the first call (Victims' Code: due within one or five working days);
+    or a letter inviting the victim to call, with no contact after a set number of working
+    days if they do not (contact.handlers); or nothing more, for a manager to decide
+    (the team page lists these cases).
 
     `new`: the case was just opened with cases.services.open_case (no letter yet, the two
     rows of its timeline), which spares the lookups.
     """
     queue_letter(case=case, kind=LetterKind.INTRODUCTORY, new_case=new)
-    if can_call(case):
-        rows = 2 if new else case.transitions.count()
+    if not can_call(case):
+        return
+    rows = 2 if new else case.transitions.count()
+    path = contact_path(case)
+    if path == ContactPath.CALL:
         schedule(
             kind=ItemKind.FIRST_CONTACT,
             case=case,
             due_at=timezone.now(),
             deadline_at=case.contact_due_at,
             dedupe_key=first_contact_key(case.pk, rows),
+        )
+    elif path == ContactPath.INVITE_BY_LETTER:
+        queue_letter(case=case, kind=LetterKind.INVITE_TO_CALL, new_case=new)
+        schedule(
+            kind=ItemKind.INVITE_EXPIRED,
+            case=case,
+            due_at=invite_response_due(),
+            dedupe_key=invite_expiry_key(case.pk, rows),
         )
 
 
@@ -211,25 +252,13 @@ def can_reopen(case: Case) -> bool:
 # -- Phone attempts ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Slot:
-    day: date
-    band: str
-    start: datetime
-    end: datetime
-
-    def __str__(self) -> str:
-        return f"{self.day:%A %-d %B}, {self.band} ({self.start:%H:%M}–{self.end:%H:%M})"
-
-
 def _attempts(case: Case) -> list[ContactAttempt]:
     return list(case.attempts.order_by("made_at", "pk"))
 
 
-def _since_reopened(case: Case, attempts: list[ContactAttempt]) -> list[ContactAttempt]:
-    """Attempts since the case last (re)entered awaiting contact: a re-opened case starts a
-    fresh round of three."""
-    entered = (
+def _entered_awaiting_contact(case: Case) -> datetime | None:
+    """When the case last (re)entered awaiting contact."""
+    return (
         case.transitions.filter(to_status=CaseStatus.AWAITING_CONTACT)
         # A line on the timeline that leaves the status as it was (a merge of person
         # records: cases.people) is no re-entry.
@@ -238,6 +267,12 @@ def _since_reopened(case: Case, attempts: list[ContactAttempt]) -> list[ContactA
         .values_list("at", flat=True)
         .first()
     )
+
+
+def _since_reopened(case: Case, attempts: list[ContactAttempt]) -> list[ContactAttempt]:
+    """Attempts since the case last (re)entered awaiting contact: a re-opened case starts a
+    fresh round of three."""
+    entered = _entered_awaiting_contact(case)
     if entered is None:
         return attempts
     return [a for a in attempts if a.created_at >= entered]
@@ -259,6 +294,10 @@ def attempt_problems(
         )
     if made_at > now + timedelta(minutes=5):
         problems.append("The time of the call cannot be in the future.")
+    if outcome not in FAILED_OUTCOMES:
+        # The victim was reached (they rang back, or answered): recorded at any time. The
+        # pacing and safe-time rules are about when the hub dials, so they bind failed calls.
+        return list(dict.fromkeys(problems))
     if not person.safe_to_call:
         problems.append("The victim said it is not safe to phone them.")
     normalised = number.replace(" ", "")
@@ -267,15 +306,14 @@ def attempt_problems(
     band = band_of(made_at)
     local = timezone.localtime(made_at)
     if band is None:
-        problems.append(f"{local:%H:%M} is outside calling hours ({_calling_hours()}).")
+        problems.append(f"{local:%H:%M} is outside calling hours ({calling_hours()}).")
     elif person.safe_contact_bands and band not in person.safe_contact_bands:
         safe = " or ".join(band_label(b) for b in person.safe_contact_bands)
         problems.append(f"The victim said it is only safe to call in {safe}.")
     if outcome == AttemptOutcome.VOICEMAIL and not person.may_leave_message:
         problems.append("The victim said no message may be left.")
-    earlier = _since_reopened(case, _attempts(case))
-    failed = [a for a in earlier if a.failed]
-    if len(failed) >= settings.HUB_MAX_FAILED_ATTEMPTS:
+    earlier = [a for a in _since_reopened(case, _attempts(case)) if a.failed]
+    if len(earlier) >= settings.HUB_MAX_FAILED_ATTEMPTS:
         problems.append("Three attempts have already been made on this case.")
     for attempt in earlier:
         previous = timezone.localtime(attempt.made_at)
@@ -299,8 +337,8 @@ def propose_next_attempt(case: Case, *, after: datetime | None = None) -> Slot |
     person = case.person
     if not person.safe_to_call or not can_call(case):
         return None
-    earlier = _since_reopened(case, _attempts(case))
-    if len([a for a in earlier if a.failed]) >= settings.HUB_MAX_FAILED_ATTEMPTS:
+    earlier = [a for a in _since_reopened(case, _attempts(case)) if a.failed]
+    if len(earlier) >= settings.HUB_MAX_FAILED_ATTEMPTS:
         return None
     return next_slot(
         after=after,
@@ -310,28 +348,15 @@ def propose_next_attempt(case: Case, *, after: datetime | None = None) -> Slot |
     )
 
 
-def next_slot(
-    *, after: datetime, tried_bands: set[str], tried_days: set[date], safe_bands: list[str]
-) -> Slot | None:
-    """The first slot after `after` on a working day not yet tried, in a part of the day not
-    yet tried and inside the victim's safe times (empty: any). None if there is none."""
-    open_bands = [
-        b for b in bands()
-        if b[0] not in tried_bands and (not safe_bands or b[0] in safe_bands)
-    ]
-    if not open_bands:
-        return None
-    day = timezone.localtime(after).date()
-    tz = timezone.get_current_timezone()
-    for _ in range(30):
-        if is_working_day(day) and day not in tried_days:
-            for name, start, end in open_bands:
-                slot_end = datetime.combine(day, end, tzinfo=tz)
-                if slot_end > after:
-                    slot_start = max(datetime.combine(day, start, tzinfo=tz), after)
-                    return Slot(day=day, band=name, start=slot_start, end=slot_end)
-        day += timedelta(days=1)
-    return None
+@dataclass(frozen=True)
+class AttemptRecorded:
+    """A call recorded, and what the hub did next (`summary`: the confirmation's words)."""
+
+    attempt: ContactAttempt
+    summary: str
+
+
+ORDINALS = {1: "First", 2: "Second", 3: "Third"}
 
 
 @transaction.atomic
@@ -344,14 +369,15 @@ def record_contact_attempt(
     by: User,
     notes: str = "",
     override_reason: str = "",
-) -> ContactAttempt:
+) -> AttemptRecorded:
     """Record a phone attempt, if the rules allow it, and set the next step going.
 
     Rules: three attempts at differing times and days (service specification): never twice
     on one day or in one part of the day; never outside the victim's safe times or on a
-    number they said was unsafe. A manager may override, giving a reason that is kept.
-    After the third failed attempt the case moves to no_contact and the follow-up letter is
-    queued by itself.
+    number they said was unsafe. These bind failed calls: a victim reached (who rang back,
+    or answered) is recorded as contacted at any time (issue 12). A manager may override,
+    giving a reason that is kept. After the third failed attempt the case moves to
+    no_contact and the follow-up letter is queued by itself.
     """
     case = Case.objects.select_for_update().select_related("person").get(pk=case.pk)
     problems = attempt_problems(case=case, made_at=made_at, number=number_used, outcome=outcome)
@@ -374,29 +400,72 @@ def record_contact_attempt(
         override_reason=override_reason if problems else "",
     )
     complete_human_items(case=case, kinds=ATTEMPT_KINDS, by=by)
-    if outcome in FAILED_OUTCOMES:
-        failed = [a for a in _since_reopened(case, _attempts(case)) if a.failed]
-        if len(failed) >= settings.HUB_MAX_FAILED_ATTEMPTS:
-            case.contact_outcome = ContactOutcome.NO_CONTACT
-            case.save(update_fields=["contact_outcome", "updated_at"])
-            transition_case(
-                case=case,
-                to=CaseStatus.NO_CONTACT,
-                by=by,
-                reason=NO_CONTACT_REASON,
-            )
-            queue_letter(case=case, kind=LetterKind.NO_CONTACT)
-        else:
-            slot = propose_next_attempt(case, after=made_at + timedelta(minutes=1))
-            if slot is not None:
-                schedule(
-                    kind=ItemKind.NEXT_ATTEMPT,
-                    case=case,
-                    due_at=slot.start,
-                    deadline_at=slot.end,
-                    dedupe_key=next_attempt_key(case.pk, attempt.pk),
-                )
-    return attempt
+    if outcome not in FAILED_OUTCOMES:
+        return AttemptRecorded(
+            attempt, "Call recorded: the victim was contacted. Record their decision next."
+        )
+    failed = [a for a in _since_reopened(case, _attempts(case)) if a.failed]
+    ordinal = ORDINALS.get(len(failed), f"Attempt {len(failed)}:")
+    if len(failed) >= settings.HUB_MAX_FAILED_ATTEMPTS:
+        letter = move_to_no_contact(case=case, by=by, reason=NO_CONTACT_REASON)
+        return AttemptRecorded(
+            attempt,
+            f"{ordinal} attempt recorded. The case is now '{CaseStatus.NO_CONTACT.label}'; "
+            + follow_up_words(letter),
+        )
+    slot = propose_next_attempt(case, after=made_at + timedelta(minutes=1))
+    if slot is None:
+        return AttemptRecorded(
+            attempt,
+            f"{ordinal} attempt recorded. The rules leave no further slot: "
+            "a manager decides the next step.",
+        )
+    schedule(
+        kind=ItemKind.NEXT_ATTEMPT,
+        case=case,
+        due_at=slot.start,
+        deadline_at=slot.end,
+        dedupe_key=next_attempt_key(case.pk, attempt.pk),
+    )
+    return AttemptRecorded(attempt, f"{ordinal} attempt recorded. Next attempt: {slot}.")
+
+
+def follow_up_words(letter: Letter | None) -> str:
+    if letter is None:
+        return "no follow-up letter can go (not safe to write, or no address or email)."
+    return "a follow-up letter has been queued."
+
+
+def move_to_no_contact(*, case: Case, by: User | None, reason: str) -> Letter | None:
+    """The case moves to no contact and the follow-up letter is queued (where safe): after
+    three failed calls, or when a victim invited by letter to call has not (issue 12).
+    Returns the letter, None when none can go."""
+    case.contact_outcome = ContactOutcome.NO_CONTACT
+    case.save(update_fields=["contact_outcome", "updated_at"])
+    transition_case(case=case, to=CaseStatus.NO_CONTACT, by=by, reason=reason)
+    cancel_items(case=case, kinds=ATTEMPT_KINDS)
+    return queue_letter(case=case, kind=LetterKind.NO_CONTACT)
+
+
+NO_RESPONSE_TO_INVITE = (
+    "The victim did not get in touch after the letter inviting them to call: "
+    "no contact."
+)
+
+
+def close_unanswered_invite(*, case_pk: int, invited_at: datetime) -> Letter | None:
+    """The working days for a reply to the invitation have passed: if the case is still
+    awaiting contact in the round it was invited in (not re-opened since) and no call
+    reached the victim, it moves to no contact with the follow-up letter (where safe)."""
+    case = Case.objects.select_for_update().select_related("person").filter(pk=case_pk).first()
+    if case is None or case.status != CaseStatus.AWAITING_CONTACT:
+        return None
+    entered = _entered_awaiting_contact(case)
+    if entered is not None and entered > invited_at:
+        return None
+    if any(not a.failed for a in _since_reopened(case, _attempts(case))):
+        return None
+    return move_to_no_contact(case=case, by=None, reason=NO_RESPONSE_TO_INVITE)
 
 
 # -- Outcomes once contacted ---------------------------------------------------------------

@@ -34,16 +34,19 @@ class RecordAttemptView(CaseWorkMixin, FormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         self.log_read("record a call")
+        ivna = getattr(self.case, "ivna", None)
         context.update(
             attempts=self.case.attempts.select_related("made_by"),
             slot=services.propose_next_attempt(self.case),
             bands=services.bands(),
+            risk_markers=self.case.crime.marker_labels if self.case.crime_id else [],
+            officer_notes=ivna.notes if ivna is not None else "",
         )
         return context
 
     def form_valid(self, form):
         try:
-            services.record_contact_attempt(
+            recorded = services.record_contact_attempt(
                 case=self.case,
                 made_at=form.made_at,
                 number_used=form.cleaned_data["number_used"],
@@ -55,7 +58,7 @@ class RecordAttemptView(CaseWorkMixin, FormView):
         except DomainError as refused:
             add_error_to_form(form, refused)
             return self.form_invalid(form)
-        messages.success(self.request, "The call has been recorded.")
+        messages.success(self.request, recorded.summary)
         return self.back_to_case()
 
 

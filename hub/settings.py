@@ -339,6 +339,9 @@ HUB_CONTACT_BANDS = _contact_bands(
     env("HUB_CONTACT_BANDS", "morning=09:00-12:00,afternoon=12:00-17:00,evening=17:00-20:00")
 )
 HUB_MAX_FAILED_ATTEMPTS = 3
+# A victim the hub cannot phone is written to, inviting them to call; with no reply within
+# this many working days the case moves to no contact, with the follow-up letter.
+HUB_INVITE_RESPONSE_WORKING_DAYS = int(env("HUB_INVITE_RESPONSE_WORKING_DAYS", "10"))
 # Postal letters wait for a VCC's check of the address before the post room prints them.
 HUB_POSTAL_LETTERS_NEED_APPROVAL = env_bool("HUB_POSTAL_LETTERS_NEED_APPROVAL", True)
 HUB_ADDRESS = env(

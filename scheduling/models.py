@@ -11,6 +11,8 @@ class ItemKind(models.TextChoices):
     FOLLOW_UP_LETTER = "follow_up_letter", "Follow-up letter after no contact"
     REFERRAL_EMAIL = "referral_email", "Email a referral to its service"
     BREAK_GLASS_NOTICE = "break_glass_notice", "Email a manager of a break-glass access"
+    # A victim invited by letter to call has not, within the working days allowed.
+    INVITE_EXPIRED = "invite_expired", "No contact after the letter inviting a call"
     # Work a person does: shown on "My work" from its due time until it is done.
     FIRST_CONTACT = "first_contact", "First call"
     NEXT_ATTEMPT = "next_attempt", "Next call attempt"

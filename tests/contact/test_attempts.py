@@ -119,7 +119,7 @@ def test_a_manager_may_override_with_a_recorded_reason(case, vcc_user, manager_u
     with pytest.raises(DomainError, match="Only a hub manager"):
         attempt(case, MON_14, vcc_user, override_reason="Victim asked us to ring back")
     override = attempt(case, MON_14, manager_user, override_reason="Victim asked us to ring back")
-    assert override.override_reason == "Victim asked us to ring back"
+    assert override.attempt.override_reason == "Victim asked us to ring back"
     log = contact_log(case, vcc_user)
     assert any("Rules overridden: Victim asked us to ring back" in e.text for e in log)
 
