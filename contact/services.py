@@ -488,8 +488,16 @@ def outcome_reason(*, outcome: str, detail: str = "") -> str:
     }[outcome]
 
 
+@dataclass(frozen=True)
+class CaseMoved:
+    """A contact action done, and what the hub did next (`summary`: the confirmation)."""
+
+    case: Case
+    summary: str
+
+
 @transaction.atomic
-def record_contact_outcome(*, case: Case, outcome: str, by: User, detail: str = "") -> Case:
+def record_contact_outcome(*, case: Case, outcome: str, by: User, detail: str = "") -> CaseMoved:
     """Record what the victim decided once contacted: declined (with the reason),
     signposted (to what) or accepted support (on to the DVNA). Each is a case transition.
 
@@ -516,7 +524,9 @@ def record_contact_outcome(*, case: Case, outcome: str, by: User, detail: str = 
     case.outcome_detail = detail
     case.save(update_fields=["contact_outcome", "outcome_detail", "updated_at"])
     complete_human_items(case=case, kinds=ATTEMPT_KINDS, by=by)
-    return case
+    return CaseMoved(
+        case, f"Outcome recorded. The case is now '{CaseStatus(case.status).label}'."
+    )
 
 
 def got_in_touch_reason(status: str) -> str | None:
@@ -530,7 +540,7 @@ def got_in_touch_reason(status: str) -> str | None:
 
 
 @transaction.atomic
-def record_victim_got_in_touch(*, case: Case, by: User, note: str = "") -> Case:
+def record_victim_got_in_touch(*, case: Case, by: User, note: str = "") -> CaseMoved:
     """A victim who gets in touch later re-opens the case for contact: after the follow-up
     letter (no_contact), after the letter-only introduction (responded to the letter), or
     after declining or closure.
@@ -554,14 +564,19 @@ def record_victim_got_in_touch(*, case: Case, by: User, note: str = "") -> Case:
     if case.contact_outcome == ContactOutcome.NO_CONTACT:
         case.contact_outcome = ""
         case.save(update_fields=["contact_outcome", "updated_at"])
-    schedule(
+    call_back = schedule(
         kind=ItemKind.FIRST_CONTACT,
         case=case,
         due_at=timezone.now(),
         deadline_at=timezone.now() + CALL_BACK_WITHIN,
         dedupe_key=first_contact_key(case.pk, case.transitions.count()),
     )
-    return case
+    by_when = timezone.localtime(call_back.deadline_at or call_back.due_at)
+    return CaseMoved(
+        case,
+        f"The case is '{CaseStatus.AWAITING_CONTACT.label}' again; a call back is due by "
+        f"{by_when:%A %-d %B %H:%M}.",
+    )
 
 
 # -- Notes ------------------------------------------------------------------------------

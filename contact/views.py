@@ -73,7 +73,7 @@ class RecordOutcomeView(CaseWorkMixin, FormView):
 
     def form_valid(self, form):
         try:
-            services.record_contact_outcome(
+            moved = services.record_contact_outcome(
                 case=self.case,
                 outcome=form.cleaned_data["outcome"],
                 by=self.request.user,
@@ -82,7 +82,7 @@ class RecordOutcomeView(CaseWorkMixin, FormView):
         except DomainError as error:
             add_error_to_form(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, "The outcome has been recorded.")
+        messages.success(self.request, moved.summary)
         return self.back_to_case()
 
 
@@ -111,13 +111,13 @@ class VictimGotInTouchView(CaseWorkMixin, View):
 
     def post(self, request, *args, **kwargs):
         try:
-            services.record_victim_got_in_touch(
+            moved = services.record_victim_got_in_touch(
                 case=self.case, by=request.user, note=request.POST.get("note", "")[:1000]
             )
         except DomainError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, "The case is open for contact again.")
+            messages.success(request, moved.summary)
         return self.back_to_case()
 
 

@@ -45,7 +45,13 @@ def test_three_failed_calls_then_the_follow_up_letter(
         if number == 2:
             screenshot("10-record-call")
         page.get_by_role("button", name="Record the call").click()
-        assert "The call has been recorded." in page.content()
+        if number < 3:
+            assert f"{['First', 'Second'][number - 1]} attempt recorded. Next attempt: " in (
+                page.content()
+            )
+        else:
+            assert "Third attempt recorded. The case is now 'No contact" in page.content()
+            assert "a follow-up letter has been queued." in page.content()
 
     # The rules refuse a fourth call.
     assert page.locator("[data-testid=case-status]").inner_text() == (

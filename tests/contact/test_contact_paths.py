@@ -5,6 +5,7 @@ matters before dialling; each call's confirmation says what the hub did next."""
 from __future__ import annotations
 
 from datetime import datetime
+from html import unescape
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -196,6 +197,7 @@ def test_the_call_screen_shows_what_matters_before_dialling(client, vcc_user):
 def test_each_call_says_what_the_hub_did_next(vcc_user):
     case = awaiting(**WRITABLE)
     first = call(case, MON_10, vcc_user)
+    assert first.attempt.outcome == "no_answer"
     assert first.summary.startswith("First attempt recorded. Next attempt: ")
     call(case, TUE_14, vcc_user)
     third = call(case, WED_18, vcc_user)
@@ -213,3 +215,20 @@ def test_the_confirmation_is_shown_after_a_call(client, vcc_user):
         follow=True,
     )
     assert "First attempt recorded. Next attempt: " in response.content.decode()
+
+
+def test_the_outcome_and_a_victim_getting_in_touch_say_what_comes_next(client, vcc_user):
+    case = awaiting(**WRITABLE)
+    call(case, MON_10, vcc_user, outcome="contacted")
+    client.force_login(vcc_user)
+    response = client.post(
+        reverse("contact:record_outcome", args=[case.pk]),
+        {"outcome": "declined", "detail": "Has family support"},
+        follow=True,
+    )
+    assert "Outcome recorded. The case is now 'Declined support'." in unescape(
+        response.content.decode()
+    )
+    response = client.post(reverse("contact:got_in_touch", args=[case.pk]), follow=True)
+    page = unescape(response.content.decode())
+    assert "The case is 'Awaiting contact' again; a call back is due by " in page
