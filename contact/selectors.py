@@ -8,6 +8,8 @@ from datetime import datetime
 from accounts.models import User
 from accounts.roles import is_manager
 from cases.models import Case
+from contact.letter_checks import waiting_for_check
+from contact.models import Letter
 
 
 @dataclass
@@ -78,3 +80,17 @@ def contact_log(case: Case, user: User) -> list[LogEntry]:
             )
         )
     return sorted(entries, key=lambda e: e.at, reverse=True)
+
+
+def letters_with_checks(case: Case) -> list[Letter]:
+    """The case's letters, oldest first, each marked `awaiting_check` when it waits for a
+    VCC's safety check (contact.letter_checks, issue 12), with who approved or stopped it."""
+    letters = list(
+        case.letters.defer("pdf", "text")
+        .select_related("approved_by", "stopped_by")
+        .order_by("created_at")
+    )
+    for letter in letters:
+        letter.case = case
+        letter.awaiting_check = waiting_for_check(letter)
+    return letters
