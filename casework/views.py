@@ -19,7 +19,7 @@ from cases.selectors import case_list_rows, caseworkers, earlier_cases, search_c
 from cases.services import allocate_case
 from casework.filters import CaseFilter
 from casework.people_selectors import merges_into, possible_matches
-from contact.selectors import contact_log, invite_expires_at
+from contact.selectors import contact_log, invite_expires_at, letters_with_checks
 from contact.services import (
     can_call,
     can_record_outcome,
@@ -115,7 +115,7 @@ class CaseDetailView(CaseScopedMixin, TemplateView):
             triage_rules=[(r, rule_description(r)) for r in (ivna.triage_rules if ivna else [])],
             transitions=case.transitions.select_related("by").order_by("at", "pk"),
             contact_log=contact_log(case, user),
-            letters=case.letters.defer("pdf", "text").order_by("created_at"),
+            letters=letters_with_checks(case),
             attempts=list(case.attempts.all()),
             next_slot=propose_next_attempt(case),
             can_work=can_work,

@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.models import User
 from audit.selectors import casework_for
 from cases.workflow import OPEN_STATUSES
+from contact.letter_checks import needs_safety_check
 from contact.models import Channel, Letter, LetterStatus
 from scheduling.models import HUMAN_KINDS, ItemKind, ItemState, ScheduledItem
 
@@ -39,6 +40,8 @@ def work_due(user: User) -> QuerySet[ScheduledItem]:
 
 
 def letters_to_approve(user: User) -> QuerySet[Letter]:
+    """Postal letters rendered and waiting for a VCC's approval (the bulk approval refuses
+    the ones that need a safety check: contact.letter_checks)."""
     return (
         Letter.objects.filter(
             channel=Channel.POST,
@@ -46,9 +49,29 @@ def letters_to_approve(user: User) -> QuerySet[Letter]:
             approved_at__isnull=True,
             case__in=casework_for(user),
         )
-        .select_related("case", "case__person", "case__allocated_to")
+        .select_related("case", "case__person", "case__allocated_to", "case__crime")
         .order_by("created_at", "pk")
     )
+
+
+def letters_to_check(user: User, *, limit: int = 200) -> tuple[list[Letter], list[Letter]]:
+    """(letters to victims at risk waiting for their safety check, one by one, by post or
+    email; ordinary postal letters waiting for approval, which may be approved together)."""
+    waiting = list(
+        Letter.objects.filter(
+            status=LetterStatus.RENDERED,
+            approved_at__isnull=True,
+            case__in=casework_for(user),
+        )
+        .select_related("case", "case__person", "case__allocated_to", "case__crime")
+        .order_by("created_at", "pk")[:limit]
+    )
+    at_risk = [letter for letter in waiting if needs_safety_check(letter)]
+    ordinary = [
+        letter for letter in waiting
+        if letter.channel == Channel.POST and not needs_safety_check(letter)
+    ]
+    return at_risk, ordinary
 
 
 def team_load() -> QuerySet[User]:

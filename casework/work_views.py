@@ -19,7 +19,8 @@ from core.errors import DomainError
 
 class MyWorkView(PermissionRequiredMixin, TemplateView):
     """What is due and overdue, oldest first: my cases, then the unallocated queue, then
-    the postal letters waiting for a check."""
+    the letters waiting for a check: those to victims at risk one by one (issue 12), the
+    ordinary postal ones to approve together."""
 
     permission_required = ("cases.view_casework", "cases.work_case")
     template_name = "scheduling/my_work.html"
@@ -30,22 +31,26 @@ class MyWorkView(PermissionRequiredMixin, TemplateView):
         items = list(selectors.work_due(user)[:500])
         mine = [i for i in items if i.case.allocated_to_id == user.pk]
         queue = [i for i in items if i.case.allocated_to_id is None]
-        letters = list(selectors.letters_to_approve(user)[:200])
+        to_check, letters = selectors.letters_to_check(user)
         shown = mine + queue
-        case_ids = [i.case_id for i in shown] + [letter.case_id for letter in letters]
+        case_ids = [i.case_id for i in shown] + [
+            letter.case_id for letter in to_check + letters
+        ]
         if case_ids:
             record_access(
                 request=self.request,
                 action=AccessAction.LIST,
                 case_ids=case_ids,
                 person_ids=[i.case.person_id for i in shown]
-                + [letter.case.person_id for letter in letters],
+                + [letter.case.person_id for letter in to_check + letters],
                 detail="my work",
             )
         context.update(
             mine=mine,
             queue=queue,
             letters=letters,
+            to_check=to_check,
+            letters_count=len(letters) + len(to_check),
             overdue_count=sum(1 for i in shown if i.overdue),
         )
         return context
@@ -58,7 +63,11 @@ class ApproveLettersView(PermissionRequiredMixin, View):
     def post(self, request, *args, **kwargs):
         ids = [int(i) for i in request.POST.getlist("letter") if i.isdigit()]
         letters = selectors.letters_to_approve(request.user).filter(pk__in=ids)
-        count = approve_letters(letters=list(letters), by=request.user)
+        try:
+            count = approve_letters(letters=list(letters), by=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect("scheduling:my_work")
         if count:
             messages.success(
                 request, f"{count} letter{'s' if count != 1 else ''} approved for the post room."

@@ -155,3 +155,26 @@ class SafeContactForm(forms.Form):
 
     def answers(self) -> dict[str, bool]:
         return {name: self.cleaned_data[name] for name in self.ANSWERS}
+
+
+class StopLetterForm(forms.Form):
+    """Stop a letter at the safety check: the reason is required by the service
+    (contact.letter_checks.stop_letter), which says so on this field."""
+
+    reason = forms.CharField(
+        label="Why must this letter not be sent?",
+        help_text="For example: the victim's partner reads their email. This is kept with the "
+        "letter and shown on the case.",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.textarea("reason", rows=3),
+            Submit("stop", "Stop this letter", css_class="govuk-button--warning"),
+        )

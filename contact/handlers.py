@@ -12,7 +12,7 @@ def record_letter_failure(item: ScheduledItem, error: str, gave_up: bool) -> Non
     """The letter shows its last error (already free of personal data: contact.letters);
     once the retry policy gives up it is failed, for a VCC to send again."""
     letter = Letter.objects.select_for_update().filter(pk=item.target_id).first()
-    if letter is None or letter.status == LetterStatus.SENT:
+    if letter is None or letter.status in (LetterStatus.SENT, LetterStatus.STOPPED):
         return
     letter.error = error
     if gave_up:
@@ -26,9 +26,12 @@ def send_letter_item(item: ScheduledItem) -> None:
     from contact.letters import send_letter
 
     letter = Letter.objects.select_for_update().filter(pk=item.target_id).first()
-    if letter is None or letter.status in (LetterStatus.SENT, LetterStatus.HELD):
+    if letter is None or letter.status in (
+        LetterStatus.SENT, LetterStatus.HELD, LetterStatus.STOPPED
+    ):
         # deleted, or already sent (sending twice is what we must never do), or held
-        # because writing stopped being safe (contact.services.hold_letters)
+        # because writing stopped being safe (contact.services.hold_letters), or stopped by a
+        # VCC at the safety check (contact.letter_checks.stop_letter)
         return
     send_letter(letter)
 

@@ -14,7 +14,9 @@ Rules kept here:
 - A failure to render or send is retried by the one retry policy of scheduled work
   (scheduling.services); the letter shows the error (never personal data), and is marked
   failed for a VCC to send again when the policy gives up.
-- An email is sent once it is rendered; a postal letter waits to be approved (unless the
+- A letter or email to a victim at risk waits for a VCC's safety check, whatever the channel
+  (contact.letter_checks, issue 12).
+- An ordinary email is sent once it is rendered; a postal letter waits to be approved (unless the
   setting says postal letters need no approval) and is marked sent when the post room
   prints it.
 """
@@ -39,6 +41,7 @@ from weasyprint.urls import URLFetcher
 
 from accounts.models import User
 from audit.selectors import casework_for
+from contact.letter_checks import waiting_for_check
 from contact.models import Channel, Letter, LetterKind, LetterStatus
 from core.errors import DomainError
 from scheduling.outbound import hand_over
@@ -212,8 +215,12 @@ def send_letter(letter: Letter) -> None:
     render that failed, is tried again; a letter it is no longer safe (or possible) to send
     fails at once. The letter shows the last error, and is marked failed, for a VCC to send
     again, when the policy gives up (contact.handlers.record_letter_failure).
+
+    A letter to a victim at risk (contact.letter_checks.needs_safety_check) is rendered and
+    then waits, whatever its channel, until a VCC approves it on its check page; it is never
+    sent before, and a stopped letter never.
     """
-    if letter.status == LetterStatus.SENT:
+    if letter.status in (LetterStatus.SENT, LetterStatus.STOPPED):
         return
     person = letter.case.person
     problem = _why_not(letter, person)
@@ -222,10 +229,15 @@ def send_letter(letter: Letter) -> None:
     now = timezone.now()
     fields = ["status", "error", "pdf", "text", "rendered_at", "sent_at", "approved_at",
               "approved_by"]
+    held_for_check = waiting_for_check(letter)
     try:
         pdf, text = render_letter(letter)
         letter.pdf, letter.text, letter.rendered_at = pdf, text, now
         letter.status, letter.error = LetterStatus.RENDERED, ""
+        if held_for_check:
+            # Rendered for the VCC's check page, and sent only once approved (issue 12).
+            letter.save(update_fields=fields)
+            return
         if letter.channel == Channel.EMAIL:
             message = EmailMessage(
                 subject=subject_for(letter),

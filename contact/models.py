@@ -26,6 +26,8 @@ class LetterStatus(models.TextChoices):
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
     HELD = "held", "Held: not safe to write"
+    # A VCC stopped it at the safety check, with a reason (contact.letter_checks): never sent.
+    STOPPED = "stopped", "Stopped at the safety check"
 
 
 # The PDF and text are not copied into the history on every status change.
@@ -49,6 +51,12 @@ class Letter(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The safety check (issue 12): who stopped the letter, when and why.
+    stopped_at = models.DateTimeField(null=True, blank=True)
+    stopped_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    stop_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -69,6 +77,10 @@ class Letter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for case {self.case_id}"
+
+    # Set on the case's letters list and the check page: does it wait for the safety check?
+    # (contact.letter_checks.waiting_for_check; not stored, the rule may change its answer)
+    awaiting_check = False
 
     @property
     def filename(self) -> str:

@@ -12,6 +12,8 @@ from accounts.roles import is_manager
 from audit.selectors import casework_for
 from cases.models import Case
 from cases.workflow import CALLING_STATUSES
+from contact.letter_checks import waiting_for_check
+from contact.models import Letter
 from contact.services import ContactPath, contact_path
 from scheduling.models import ItemKind, ItemState
 
@@ -114,3 +116,17 @@ def invite_expires_at(case: Case) -> datetime | None:
         .values_list("due_at", flat=True)
         .first()
     )
+
+
+def letters_with_checks(case: Case) -> list[Letter]:
+    """The case's letters, oldest first, each marked `awaiting_check` when it waits for a
+    VCC's safety check (contact.letter_checks, issue 12), with who approved or stopped it."""
+    letters = list(
+        case.letters.defer("pdf", "text")
+        .select_related("approved_by", "stopped_by")
+        .order_by("created_at")
+    )
+    for letter in letters:
+        letter.case = case
+        letter.awaiting_check = waiting_for_check(letter)
+    return letters

@@ -38,6 +38,7 @@ from contact.calling_times import (  # noqa: F401 (the calling times, asked of s
     calling_hours,
     next_slot,
 )
+from contact.letter_checks import refuse_at_risk
 from contact.models import (
     FAILED_OUTCOMES,
     AttemptOutcome,
@@ -596,7 +597,12 @@ def add_note(*, case: Case, by: User, text: str, restricted: bool = False) -> Co
 
 @transaction.atomic
 def approve_letters(*, letters: Iterable[Letter], by: User) -> int:
-    """A VCC checks postal letters before the post room prints them."""
+    """A VCC checks postal letters before the post room prints them, several at once: for
+    ordinary letters only. A letter to a victim at risk is checked on its own (issue 12:
+    contact.letter_checks.approve_letter); selecting one here refuses the whole approval."""
+    letters = list(letters)
+    refuse_at_risk(Letter.objects.filter(pk__in=[letter.pk for letter in letters])
+                   .select_related("case", "case__crime"))
     ids = [letter.pk for letter in letters]
     return Letter.objects.filter(
         pk__in=ids, channel=Channel.POST, status=LetterStatus.RENDERED, approved_at__isnull=True

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from contact import views
+from contact import check_views, views
 
 app_name = "contact"
 urlpatterns = [
@@ -13,5 +13,15 @@ urlpatterns = [
         "<int:case_pk>/letters/<int:letter_pk>/retry/",
         views.RetryLetterView.as_view(),
         name="retry_letter",
+    ),
+    path(
+        "<int:case_pk>/letters/<int:letter_pk>/check/",
+        check_views.CheckLetterView.as_view(),
+        name="check_letter",
+    ),
+    path(
+        "<int:case_pk>/letters/<int:letter_pk>/check/approve/",
+        check_views.ApproveLetterView.as_view(),
+        name="approve_letter",
     ),
 ]

@@ -13,6 +13,7 @@ from functools import cache
 from accounts.models import User
 from cases.choices import Marker
 from cases.workflow import CaseStatus
+from contact.letter_checks import needs_safety_check
 from contact.models import (
     AttemptOutcome,
     Channel,
@@ -83,8 +84,14 @@ class Contact(Timeline):
         letter = rows.add(Letter(case=cp.case, kind=kind, channel=channel, created_at=at,
                                  language=language_of_letters(person.first_language)))
         rendered = at + timedelta(minutes=self.rng.randint(1, 3))
-        if channel == Channel.EMAIL:
+        if channel == Channel.EMAIL and not needs_safety_check(cp.case):
             sent, approved = rendered, None
+        elif channel == Channel.EMAIL:
+            # A victim at risk: the email waits for a VCC's safety check (issue 12), then the
+            # scheduled send takes it.
+            approved = self.office_moment(self.local(at).date() + timedelta(days=1),
+                                          9 * 60 + 30, 11 * 60 + 30)
+            sent = approved + timedelta(minutes=1)
         else:
             approved = self.office_moment(self.local(at).date() + timedelta(days=1),
                                           9 * 60 + 30, 11 * 60 + 30)

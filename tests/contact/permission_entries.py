@@ -170,6 +170,34 @@ VIEWS = [
             vcc=redirects(re.compile(r"/cases/\d+/"), "Only a failed or held letter")
         ),
     ),
+    # --- the safety check of one letter (issue 12); the matrix's letter is approved already ---
+    View(
+        "contact:check_letter",
+        of="restricted, restricted_letter",
+        expect=casework_action(
+            vcc=allowed("Check this letter before it is sent", ref("restricted"), "Dear ",
+                        "Stop this letter", excludes=["Approve and send"])
+        ),
+    ),
+    View(
+        "contact:check_letter",
+        method="post",
+        of="restricted, restricted_letter",
+        data=lambda w: {"reason": "Her partner opens her post"},
+        unchanged=letter_states,
+        expect=casework_action(
+            vcc=redirects(re.compile(r"/cases/\d+/#letters"), "The letter has been stopped")
+        ),
+    ),
+    View(
+        "contact:approve_letter",
+        method="post",
+        of="restricted, restricted_letter",
+        unchanged=letter_states,
+        expect=casework_action(
+            vcc=redirects(re.compile(r"/cases/\d+/#letters"), "already been approved")
+        ),
+    ),
     View(
         "contact:safe_contact",
         of="restricted",

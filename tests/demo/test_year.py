@@ -332,6 +332,19 @@ def test_letters_go_to_every_victim_it_is_safe_to_write_to(year):
                                             state=ItemState.DUE).exists()
 
 
+def test_emails_to_victims_at_risk_went_only_after_a_vcc_checked_them(year):
+    """Issue 12: as contact.letter_checks makes the hub do."""
+    from contact.letter_checks import needs_safety_check
+
+    emails = Letter.objects.filter(channel="email", status=LetterStatus.SENT).select_related(
+        "case", "case__crime")
+    at_risk = [e for e in emails if needs_safety_check(e)]
+    assert at_risk, "the year has victims at risk with an email address"
+    for email in at_risk:
+        assert email.approved_by is not None and email.approved_at <= email.sent_at
+    assert all(e.approved_by is None for e in emails if not needs_safety_check(e))
+
+
 def test_support_histories_are_complete(year):
     plans = RecoveryPlan.objects.select_related("case")
     assert plans.exists()

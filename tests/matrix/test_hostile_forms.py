@@ -67,6 +67,8 @@ NO_INPUT = {
     "logout": "signs the user out",
     "letters:print_run": "prints every approved letter waiting",
     "contact:retry_letter": "sends a failed letter again; the letter is in the URL",
+    "contact:approve_letter": "approves one letter at its safety check; the letter is in the "
+    "URL",
     "contact:got_in_touch": "re-opens the case; no page sends its optional `note` (cut to "
     "1,000 characters)",
     "referrals:create": "confirms a referral to the service the plan action names (a service "
