@@ -12,8 +12,8 @@ from audit.models import AccessAction
 from audit.services import record_access
 from cases.services import reallocate_open_cases
 from casework import work_selectors as selectors
+from contact.letter_checks import approve_letters
 from contact.selectors import cases_a_manager_decides
-from contact.services import approve_letters
 from core.errors import DomainError
 
 

@@ -8,7 +8,7 @@ or email it will go to and a preview of the letter; approving or stopping it is 
 the reason. A 'select all that look safe' is fine for ordinary cases, never for these."
 
 The rule is `needs_safety_check`; the send (contact.letters.send_letter), the bulk approval
-(contact.services.approve_letters), My work and the check page all ask it.
+(approve_letters below), My work and the check page all ask it.
 """
 
 from __future__ import annotations
@@ -158,3 +158,45 @@ def _why_no_decision(letter: Letter) -> str:
     if letter.approved_at is not None:
         return "This letter has already been approved."
     return f"This letter cannot be approved while it is {letter.get_status_display().lower()}."
+
+
+# -- A VCC acts on letters ----------------------------------------------------------------
+
+
+@transaction.atomic
+def approve_letters(*, letters: Iterable[Letter], by: User) -> int:
+    """A VCC checks postal letters before the post room prints them, several at once: for
+    ordinary letters only. A letter to a victim at risk is checked on its own (issue 12:
+    contact.letter_checks.approve_letter); selecting one here refuses the whole approval."""
+    letters = list(letters)
+    refuse_at_risk(Letter.objects.filter(pk__in=[letter.pk for letter in letters])
+                   .select_related("case", "case__crime"))
+    ids = [letter.pk for letter in letters]
+    return Letter.objects.filter(
+        pk__in=ids, channel=Channel.POST, status=LetterStatus.RENDERED, approved_at__isnull=True
+    ).update(approved_at=timezone.now(), approved_by=by)
+
+
+@transaction.atomic
+def retry_letter(*, letter: Letter, by: User) -> Letter:
+    """A failed letter is rendered and sent again; so is a held one, once writing is safe
+    again (the send itself checks that: contact.letters.send_letter)."""
+    letter = Letter.objects.select_for_update().get(pk=letter.pk)
+    if letter.status not in (LetterStatus.FAILED, LetterStatus.HELD):
+        raise DomainError("Only a failed or held letter can be sent again.")
+    if letter.status == LetterStatus.HELD and not letter.case.person.safe_to_write:
+        raise DomainError(
+            "This letter is held because it is not safe to write to the victim: record "
+            "that it is safe again (safe contact, with a reason) before sending it."
+        )
+    letter.status = LetterStatus.QUEUED
+    letter.error = ""
+    letter.save(update_fields=["status", "error"])
+    schedule(
+        kind=ItemKind.SEND_LETTER,
+        case=letter.case,
+        target_id=letter.pk,
+        due_at=timezone.now(),
+        dedupe_key=f"letter:{letter.pk}:retry:{timezone.now().timestamp():.0f}",
+    )
+    return letter

@@ -38,7 +38,7 @@ def yes_no(value: object) -> str:
 def hold_letters(*, person: Person, reason: str, case: Case | None = None) -> int:
     """Hold every letter to this person (on one case of theirs, if given) that has not gone
     yet, because writing is no longer safe or wanted: its sending is cancelled, and a VCC
-    sends it again only once it is (contact.services.retry_letter). Returns how many."""
+    sends it again only once it is (contact.letter_checks.retry_letter). Returns how many."""
     letters = Letter.objects.select_for_update().filter(
         case__person=person,
         status__in=(LetterStatus.QUEUED, LetterStatus.RENDERED, LetterStatus.FAILED),

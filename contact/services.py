@@ -9,7 +9,6 @@ established".
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -38,7 +37,6 @@ from contact.calling_times import (  # noqa: F401 (the calling times, asked of s
     calling_hours,
     next_slot,
 )
-from contact.letter_checks import refuse_at_risk
 from contact.models import (
     FAILED_OUTCOMES,
     AttemptOutcome,
@@ -48,7 +46,6 @@ from contact.models import (
     ContactOutcome,
     Letter,
     LetterKind,
-    LetterStatus,
 )
 from core.errors import NON_FIELD, DomainError
 from core.working_days import end_of_working_day
@@ -590,48 +587,6 @@ def add_note(*, case: Case, by: User, text: str, restricted: bool = False) -> Co
     if not text:
         raise DomainError("Write the note.", field="text")
     return ContactNote.objects.create(case=case, author=by, text=text, restricted=restricted)
-
-
-# -- Letters ----------------------------------------------------------------------------
-
-
-@transaction.atomic
-def approve_letters(*, letters: Iterable[Letter], by: User) -> int:
-    """A VCC checks postal letters before the post room prints them, several at once: for
-    ordinary letters only. A letter to a victim at risk is checked on its own (issue 12:
-    contact.letter_checks.approve_letter); selecting one here refuses the whole approval."""
-    letters = list(letters)
-    refuse_at_risk(Letter.objects.filter(pk__in=[letter.pk for letter in letters])
-                   .select_related("case", "case__crime"))
-    ids = [letter.pk for letter in letters]
-    return Letter.objects.filter(
-        pk__in=ids, channel=Channel.POST, status=LetterStatus.RENDERED, approved_at__isnull=True
-    ).update(approved_at=timezone.now(), approved_by=by)
-
-
-@transaction.atomic
-def retry_letter(*, letter: Letter, by: User) -> Letter:
-    """A failed letter is rendered and sent again; so is a held one, once writing is safe
-    again (the send itself checks that: contact.letters.send_letter)."""
-    letter = Letter.objects.select_for_update().get(pk=letter.pk)
-    if letter.status not in (LetterStatus.FAILED, LetterStatus.HELD):
-        raise DomainError("Only a failed or held letter can be sent again.")
-    if letter.status == LetterStatus.HELD and not letter.case.person.safe_to_write:
-        raise DomainError(
-            "This letter is held because it is not safe to write to the victim: record "
-            "that it is safe again (safe contact, with a reason) before sending it."
-        )
-    letter.status = LetterStatus.QUEUED
-    letter.error = ""
-    letter.save(update_fields=["status", "error"])
-    schedule(
-        kind=ItemKind.SEND_LETTER,
-        case=letter.case,
-        target_id=letter.pk,
-        due_at=timezone.now(),
-        dedupe_key=f"letter:{letter.pk}:retry:{timezone.now().timestamp():.0f}",
-    )
-    return letter
 
 
 def cancel_contact_work(*, case: Case) -> None:

@@ -8,7 +8,7 @@ from django.views.generic import FormView, View
 
 from accounts.roles import is_manager
 from audit.case_views import CaseWorkMixin
-from contact import services
+from contact import letter_checks, services
 from contact.forms import ContactAttemptForm, ContactOutcomeForm, NoteForm, SafeContactForm
 from contact.models import Letter
 from contact.safe_contact import change_safe_contact
@@ -127,7 +127,7 @@ class RetryLetterView(CaseWorkMixin, View):
     def post(self, request, *args, **kwargs):
         letter = get_object_or_404(Letter, pk=kwargs["letter_pk"], case=self.case)
         try:
-            services.retry_letter(letter=letter, by=request.user)
+            letter_checks.retry_letter(letter=letter, by=request.user)
         except DomainError as error:
             messages.error(request, error.message)
         else:

@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.choices import Marker, Route
-from contact.letter_checks import needs_safety_check
+from contact.letter_checks import approve_letters, needs_safety_check
 from contact.letters import postal_letters_waiting, send_letter
 from contact.models import Channel, Letter, LetterStatus
-from contact.services import approve_letters, queue_letter
+from contact.services import queue_letter
 from core.errors import DomainError
 from tests.factories import CaseFactory, CrimeFactory, IvnaFactory, PersonFactory, ivna_payload
 from tests.outbound import dispatch

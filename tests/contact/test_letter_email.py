@@ -8,8 +8,9 @@ import pytest
 from django.core import mail
 from django.db import transaction
 
+from contact.letter_checks import retry_letter
 from contact.models import Letter, LetterStatus
-from contact.services import queue_letter, retry_letter
+from contact.services import queue_letter
 from scheduling.models import ItemKind, ItemState
 from scheduling.services import MAX_FAILURES, run_item
 from tests.factories import CaseFactory, PersonFactory
