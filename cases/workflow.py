@@ -72,6 +72,7 @@ TRANSITIONS: dict[str, dict[str, str]] = {
         S.CLOSED: "closed",
     },
     S.SUPPORTED_ELSEWHERE: {
+        S.HIGH_RISK: "escalated to MASH / Public Protection",
         S.CLOSED: "closed",
     },
     S.NO_CONTACT: {
@@ -79,13 +80,17 @@ TRANSITIONS: dict[str, dict[str, str]] = {
         S.DECLINED: "victim got in touch: declined support",
         S.SIGNPOSTED: "victim got in touch: signposted",
         S.ACCEPTED: "victim got in touch: accepted support",
+        S.SUPPORTED_ELSEWHERE: "found to be supported by another service",
+        S.HIGH_RISK: "escalated to MASH / Public Protection",
         S.CLOSED: "closed",
     },
     S.DECLINED: {
         S.AWAITING_CONTACT: REOPENED,
+        S.HIGH_RISK: "escalated to MASH / Public Protection",
         S.CLOSED: "closed",
     },
     S.SIGNPOSTED: {
+        S.HIGH_RISK: "escalated to MASH / Public Protection",
         S.CLOSED: "closed",
     },
     S.ACCEPTED: {
@@ -144,6 +149,20 @@ SUPPORT_STATUSES = frozenset({S.ACCEPTED, S.IN_SUPPORT})
 PLAN_AGREED_FROM = _from(S.IN_SUPPORT)
 # ...and, once agreed, changes and is reviewed while support goes on under it.
 PLAN_IN_PLACE_STATUSES = SUPPORT_STATUSES - PLAN_AGREED_FROM
+# A VCC or manager escalates a case to MASH / Public Protection from any open status but
+# "received" (the IVNA's triage makes that move) and high risk itself
+# (contact.lifecycle.escalate_to_high_risk)...
+ESCALATE_FROM = _from(S.HIGH_RISK) - {S.RECEIVED}
+# ...and steps it down to the hub from these (the moves to awaiting contact that are not
+# re-openings: contact.lifecycle.step_down_to_hub).
+STEP_DOWN_FROM = _from(S.AWAITING_CONTACT) - REOPENABLE_STATUSES - {S.RECEIVED}
+# Found after intake to be supported by another service (an IDVA, a social worker):
+# contact.lifecycle.record_supported_elsewhere.
+FOUND_ELSEWHERE_FROM = _from(S.SUPPORTED_ELSEWHERE) - {S.RECEIVED}
+# A person closes a case the hub did not support: not in support (that closes with its
+# outcomes, assessments.support_services.close_case) and not being called (three attempts
+# end it in no contact first): contact.lifecycle.close_unsupported_case.
+CLOSE_UNSUPPORTED_FROM = _from(S.CLOSED) - SUPPORT_STATUSES - CALLING_STATUSES - {S.RECEIVED}
 
 
 def allowed_moves(status: str) -> dict[str, str]:

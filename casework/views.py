@@ -19,6 +19,12 @@ from cases.selectors import case_list_rows, caseworkers, earlier_cases, search_c
 from cases.services import allocate_case
 from casework.filters import CaseFilter
 from casework.people_selectors import merges_into, possible_matches
+from contact.lifecycle import (
+    can_close_unsupported,
+    can_escalate,
+    can_record_supported_elsewhere,
+    can_step_down,
+)
 from contact.selectors import contact_log, invite_expires_at, letters_with_checks
 from contact.services import (
     can_call,
@@ -124,6 +130,10 @@ class CaseDetailView(CaseScopedMixin, TemplateView):
             invite_expires_at=invite_expires_at(case) if can_call(case) else None,
             can_record_outcome=can_record_outcome(case),
             can_reopen=can_reopen(case),
+            can_escalate=can_escalate(case),
+            can_step_down=can_step_down(case),
+            can_record_supported_elsewhere=can_record_supported_elsewhere(case),
+            can_close_unsupported=can_close_unsupported(case),
             can_allocate=can_allocate,
             team=list(caseworkers()) if can_allocate else [],
             other_cases=other_cases_of(case, user),

@@ -178,3 +178,30 @@ class StopLetterForm(forms.Form):
             Field.textarea("reason", rows=3),
             Submit("stop", "Stop this letter", css_class="govuk-button--warning"),
         )
+
+
+class CaseMoveForm(forms.Form):
+    """A move on the case made by a person, always with the reason (contact.lifecycle); the
+    reason is checked by the service, which says so on this field. `service_label`: the move
+    names the service now supporting the victim."""
+
+    service = forms.CharField(max_length=200, required=False)
+    reason = forms.CharField(
+        label="Why?",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="This is kept on the case's timeline with your name.",
+    )
+
+    def __init__(self, *args, submit: str, service_label: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        fields = [Field.textarea("reason", rows=3)]
+        if service_label:
+            self.fields["service"].label = service_label
+            fields.insert(0, Field.text("service", field_width=20))
+        else:
+            del self.fields["service"]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(*fields, Submit("move", submit))

@@ -4,9 +4,10 @@
    job calls, or is removed from the table. MOVES lists, for every move, the service that
    makes it: a move added with no service fails `test_every_move_is_listed`; a service that
    no page, API view, task or handler calls fails
-   `test_every_service_is_called_from_a_page_or_a_job`. The moves the next issues build
-   (escalation to MASH / Public Protection, stepping down from it, "found supported
-   elsewhere" and closing cases never in support) are listed as LATER and stay for them.
+   `test_every_service_is_called_from_a_page_or_a_job`. Escalation to MASH / Public
+   Protection, stepping down from it, "found supported elsewhere" and closing cases the hub
+   did not support are made by contact.lifecycle (issue 12); the one move still LATER
+   (closing a case awaiting contact) waits for the scheduled closures.
 2. The groups of statuses in cases/workflow.py hold together with the table they come from,
    and the services' predicates (what a page shows) agree with what the services accept.
    They fail when the table changes in a way the rest of the hub cannot follow: a
@@ -65,6 +66,10 @@ GOT_IN_TOUCH = "contact.services.record_victim_got_in_touch"
 AGREE_PLAN = "assessments.support_services.agree_plan"
 CLOSE_SUPPORT = "assessments.support_services.close_case"
 DECIDE_CHANGE = "intake.amendments.decide_change"
+ESCALATE = "contact.lifecycle.escalate_to_high_risk"
+STEP_DOWN = "contact.lifecycle.step_down_to_hub"
+FOUND_ELSEWHERE = "contact.lifecycle.record_supported_elsewhere"
+CLOSE_UNSUPPORTED = "contact.lifecycle.close_unsupported_case"
 
 MOVES: dict[tuple[str, str], tuple[str, ...]] = {
     (S.RECEIVED, S.LETTER_ONLY): (IVNA,),
@@ -75,33 +80,38 @@ MOVES: dict[tuple[str, str], tuple[str, ...]] = {
     # An amended IVNA re-triages the case: its route only goes up by itself
     # (intake.amendments, called by record_ivna), or when a VCC accepts the police's change.
     (S.LETTER_ONLY, S.AWAITING_CONTACT): (GOT_IN_TOUCH, IVNA, DECIDE_CHANGE),
-    (S.LETTER_ONLY, S.HIGH_RISK): (IVNA, DECIDE_CHANGE),
-    (S.LETTER_ONLY, S.CLOSED): (LATER,),  # closing a case never in support
+    (S.LETTER_ONLY, S.HIGH_RISK): (IVNA, DECIDE_CHANGE, ESCALATE),
+    (S.LETTER_ONLY, S.CLOSED): (CLOSE_UNSUPPORTED,),
     (S.LETTER_ONLY, S.TRANSFERRED_OUT): (TRANSFER_OUT,),
-    (S.HIGH_RISK, S.AWAITING_CONTACT): (LATER,),  # step-down from high risk
-    (S.HIGH_RISK, S.CLOSED): (LATER,),
+    (S.HIGH_RISK, S.AWAITING_CONTACT): (STEP_DOWN,),
+    (S.HIGH_RISK, S.CLOSED): (CLOSE_UNSUPPORTED,),
     (S.AWAITING_CONTACT, S.NO_CONTACT): (ATTEMPT,),
     (S.AWAITING_CONTACT, S.DECLINED): (OUTCOME,),
     (S.AWAITING_CONTACT, S.SIGNPOSTED): (OUTCOME,),
     (S.AWAITING_CONTACT, S.ACCEPTED): (OUTCOME,),
-    (S.AWAITING_CONTACT, S.SUPPORTED_ELSEWHERE): (LATER,),  # found supported elsewhere
-    (S.AWAITING_CONTACT, S.HIGH_RISK): (IVNA, DECIDE_CHANGE),  # escalation: LATER too
+    (S.AWAITING_CONTACT, S.SUPPORTED_ELSEWHERE): (FOUND_ELSEWHERE,),
+    (S.AWAITING_CONTACT, S.HIGH_RISK): (IVNA, DECIDE_CHANGE, ESCALATE),
     (S.AWAITING_CONTACT, S.TRANSFERRED_OUT): (TRANSFER_OUT,),
-    (S.AWAITING_CONTACT, S.CLOSED): (LATER,),
-    (S.SUPPORTED_ELSEWHERE, S.CLOSED): (LATER,),
+    (S.AWAITING_CONTACT, S.CLOSED): (LATER,),  # scheduled closures
+    (S.SUPPORTED_ELSEWHERE, S.HIGH_RISK): (ESCALATE,),
+    (S.SUPPORTED_ELSEWHERE, S.CLOSED): (CLOSE_UNSUPPORTED,),
     (S.NO_CONTACT, S.AWAITING_CONTACT): (GOT_IN_TOUCH,),
     (S.NO_CONTACT, S.DECLINED): (OUTCOME,),
     (S.NO_CONTACT, S.SIGNPOSTED): (OUTCOME,),
     (S.NO_CONTACT, S.ACCEPTED): (OUTCOME,),
-    (S.NO_CONTACT, S.CLOSED): (LATER,),
+    (S.NO_CONTACT, S.SUPPORTED_ELSEWHERE): (FOUND_ELSEWHERE,),
+    (S.NO_CONTACT, S.HIGH_RISK): (ESCALATE,),
+    (S.NO_CONTACT, S.CLOSED): (CLOSE_UNSUPPORTED,),
     (S.DECLINED, S.AWAITING_CONTACT): (GOT_IN_TOUCH,),
-    (S.DECLINED, S.CLOSED): (LATER,),
-    (S.SIGNPOSTED, S.CLOSED): (LATER,),
+    (S.DECLINED, S.HIGH_RISK): (ESCALATE,),
+    (S.DECLINED, S.CLOSED): (CLOSE_UNSUPPORTED,),
+    (S.SIGNPOSTED, S.HIGH_RISK): (ESCALATE,),
+    (S.SIGNPOSTED, S.CLOSED): (CLOSE_UNSUPPORTED,),
     (S.ACCEPTED, S.IN_SUPPORT): (AGREE_PLAN,),
-    (S.ACCEPTED, S.HIGH_RISK): (IVNA, DECIDE_CHANGE),
+    (S.ACCEPTED, S.HIGH_RISK): (IVNA, DECIDE_CHANGE, ESCALATE),
     (S.ACCEPTED, S.TRANSFERRED_OUT): (TRANSFER_OUT,),
     (S.ACCEPTED, S.CLOSED): (CLOSE_SUPPORT,),
-    (S.IN_SUPPORT, S.HIGH_RISK): (IVNA, DECIDE_CHANGE),
+    (S.IN_SUPPORT, S.HIGH_RISK): (IVNA, DECIDE_CHANGE, ESCALATE),
     (S.IN_SUPPORT, S.TRANSFERRED_OUT): (TRANSFER_OUT,),
     (S.IN_SUPPORT, S.CLOSED): (CLOSE_SUPPORT,),
     (S.CLOSED, S.AWAITING_CONTACT): (GOT_IN_TOUCH,),

@@ -50,6 +50,12 @@ def _safe_contact() -> list:
     return list(Person.objects.order_by("pk").values_list("pk", "safe_to_call"))
 
 
+def _case_states() -> list:
+    from cases.models import Case
+
+    return list(Case.objects.order_by("pk").values_list("pk", "status", "route", "closed_at"))
+
+
 def _notes() -> int:
     return ContactNote.objects.count()
 
@@ -161,6 +167,67 @@ VIEWS = [
         expect=casework_action(
             vcc=redirects(re.compile(r"/cases/\d+/"), "already open for contact")
         ),
+    ),
+    # --- moves with a reason (issue 12); the restricted case is awaiting contact ---
+    View(
+        "contact:escalate",
+        of="restricted",
+        expect=casework_action(
+            vcc=allowed("Escalate to MASH / Public Protection", ref("restricted"))
+        ),
+    ),
+    View(
+        "contact:escalate",
+        method="post",
+        of="restricted",
+        data=lambda w: {"reason": "DVNA rated the risk from the offender high"},
+        unchanged=_case_states,
+        expect=casework_action(vcc=redirects(re.compile(r"/cases/\d+/"), "Escalated.")),
+    ),
+    View(
+        "contact:supported_elsewhere",
+        of="restricted",
+        expect=casework_action(
+            vcc=allowed("Which service is supporting the victim?", ref("restricted"))
+        ),
+    ),
+    View(
+        "contact:supported_elsewhere",
+        method="post",
+        of="restricted",
+        data=lambda w: {"service": "The IDVA service", "reason": "Her IDVA rang"},
+        unchanged=_case_states,
+        expect=casework_action(
+            vcc=redirects(re.compile(r"/cases/\d+/"), "The IDVA service")
+        ),
+    ),
+    View(
+        "contact:step_down",
+        of="restricted",
+        expect=casework_action(vcc=allowed("Step down to the hub", ref("restricted"))),
+    ),
+    View(
+        "contact:step_down",
+        method="post",
+        of="restricted",
+        data=lambda w: {"reason": "MASH closed their involvement"},
+        unchanged=_case_states,
+        expect=casework_action(
+            vcc=allowed("Only a case managed by MASH / Public Protection can be stepped down")
+        ),
+    ),
+    View(
+        "contact:close_case",
+        of="restricted",
+        expect=casework_action(vcc=allowed("Close the case", ref("restricted"))),
+    ),
+    View(
+        "contact:close_case",
+        method="post",
+        of="restricted",
+        data=lambda w: {"reason": "Declined"},
+        unchanged=_case_states,
+        expect=casework_action(vcc=allowed("This case cannot be closed here.")),
     ),
     View(
         "contact:retry_letter",

@@ -162,6 +162,12 @@ def _letter_not_approved(w) -> None:
     Letter.objects.filter(pk=w.restricted_letter.pk).update(approved_at=None)
 
 
+def _escalated(w) -> None:
+    from cases.models import Case
+
+    Case.objects.filter(pk=w.restricted.pk).update(status="high_risk", route="high_risk")
+
+
 READY = {
     "support:survey": _close_supported,  # asked after closure
     "referrals:transfer_out": _victim_moved_away,  # only a victim who lives outside
@@ -169,6 +175,8 @@ READY = {
     "volunteers:allocate": _allocation_ended,  # one volunteer at a time
     "support:plan_new": _plan_not_agreed,  # agreed once
     "scheduling:approve_letters": _letter_not_approved,  # approved once
+    "contact:step_down": _escalated,  # only from MASH / Public Protection
+    "contact:close_case": _escalated,  # not while the hub is calling the victim
 }
 
 

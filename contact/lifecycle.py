@@ -1,0 +1,160 @@
+"""The moves a VCC or manager makes on a case outside the contact round (issue 12, "the
+lifecycle, built end to end"): escalating to MASH / Public Protection and stepping down
+from it, finding the victim supported by another service after intake, and closing a case
+the hub did not support.
+
+Each is one service that locks the case, checks the move against the groups named in
+cases.workflow, moves it (cases.services.transition_case: the timeline row with who and
+why; closure sets `closed_at`, which starts the retention clock) and sets or cancels the
+work that follows.
+
+The hub flow (reporting.flow) counts a case by its route and its answers, not its status,
+so the leaves still add up after every move here:
+- escalation sets the route to high risk, so the case moves to the `high_risk` leaf, and
+  stepping down sets it to hub contact, so it moves back into `vulnerable` (to the leaf its
+  contact outcome, if any, names; else awaiting contact);
+- "found supported elsewhere" sets `supported_elsewhere`, so a hub-contact case moves to
+  the `supported_elsewhere` leaf;
+- closing changes neither: a case keeps its leaf when it closes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db import transaction
+
+from accounts.models import User
+from cases.choices import Route
+from cases.models import Case
+from cases.services import transition_case
+from cases.workflow import (
+    CLOSE_UNSUPPORTED_FROM,
+    ESCALATE_FROM,
+    FOUND_ELSEWHERE_FROM,
+    STEP_DOWN_FROM,
+    CaseStatus,
+)
+from contact.services import ATTEMPT_KINDS, CaseMoved, start_contact
+from core.errors import DomainError
+from scheduling.models import ItemKind
+from scheduling.services import cancel_items
+
+# The contact work a case leaves behind when the hub stops contacting the victim: the
+# calls, and the wait for a victim invited by letter to call.
+CONTACT_WORK = (*ATTEMPT_KINDS, ItemKind.INVITE_EXPIRED)
+
+
+def can_escalate(case: Case) -> bool:
+    """Rule: any open case can be passed to MASH / Public Protection (cases.workflow)."""
+    return case.status in ESCALATE_FROM
+
+
+def can_step_down(case: Case) -> bool:
+    return case.status in STEP_DOWN_FROM
+
+
+def can_record_supported_elsewhere(case: Case) -> bool:
+    return case.status in FOUND_ELSEWHERE_FROM
+
+
+def can_close_unsupported(case: Case) -> bool:
+    return case.status in CLOSE_UNSUPPORTED_FROM
+
+
+def _locked(case: Case, by: User, allowed: Callable[[Case], bool], refusal: str) -> Case:
+    """The case, locked, if `by` works cases and the move is allowed from its status now."""
+    if not by.has_perm("cases.work_case"):
+        raise DomainError("Only a Victim Care Co-ordinator or a hub manager can do this.")
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if not allowed(locked):
+        raise DomainError(f"{refusal} This case is '{CaseStatus(locked.status).label}'.")
+    return locked
+
+
+def _reason(reason: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise DomainError("Give the reason.", field="reason")
+    return reason
+
+
+@transaction.atomic
+def escalate_to_high_risk(*, case: Case, by: User, reason: str) -> CaseMoved:
+    """Pass a case to MASH / Public Protection (for example when a DVNA rates the risk from
+    the offender, or of self-harm, as high).
+
+    Rule (DOMAIN.md: high-risk victims are managed by MASH / Public Protection, not the
+    hub's contact round): from any open status, with the reason; the route becomes high
+    risk and the hub's calls stop."""
+    reason = _reason(reason)
+    locked = _locked(case, by, can_escalate, "Only an open case can be escalated.")
+    transition_case(case=locked, to=CaseStatus.HIGH_RISK, by=by,
+                    reason=f"Escalated to MASH / Public Protection: {reason}")
+    locked.route = Route.HIGH_RISK
+    locked.save(update_fields=["route", "updated_at"])
+    cancel_items(case=locked, kinds=CONTACT_WORK)
+    case.status, case.route = locked.status, locked.route
+    return CaseMoved(case, "Escalated. The case is now managed by MASH / Public Protection; "
+                           "the hub's calls to the victim have stopped.")
+
+
+@transaction.atomic
+def step_down_to_hub(*, case: Case, by: User, reason: str) -> CaseMoved:
+    """MASH / Public Protection hand a case back to the hub.
+
+    Rule: a stepped-down case is the hub's to contact again, from the start: awaiting
+    contact on the hub-contact route, with the first call (or the letter inviting a call)
+    set going as for a new case (contact.services.start_contact)."""
+    reason = _reason(reason)
+    locked = _locked(case, by, can_step_down,
+                     "Only a case managed by MASH / Public Protection can be stepped down.")
+    transition_case(case=locked, to=CaseStatus.AWAITING_CONTACT, by=by,
+                    reason=f"Stepped down from MASH / Public Protection to the hub: {reason}")
+    locked.route = Route.HUB_CONTACT
+    locked.save(update_fields=["route", "updated_at"])
+    start_contact(case=locked)
+    case.status, case.route = locked.status, locked.route
+    return CaseMoved(case, f"Stepped down. The case is '{CaseStatus.AWAITING_CONTACT.label}' "
+                           "and on the hub's list for a first call.")
+
+
+@transaction.atomic
+def record_supported_elsewhere(*, case: Case, by: User, service: str, reason: str) -> CaseMoved:
+    """The victim turns out, after intake, to be supported by another service (an IDVA, a
+    social worker already involved): the hub stops contacting them.
+
+    Rule: while the hub is trying to reach the victim (awaiting or no contact), with the
+    service named and the reason; the flow counts the case as supported elsewhere."""
+    service = service.strip()
+    if not service:
+        raise DomainError("Name the service supporting the victim.", field="service")
+    reason = _reason(reason)
+    locked = _locked(case, by, can_record_supported_elsewhere,
+                     "Only a case the hub is still trying to contact can be found supported "
+                     "elsewhere.")
+    transition_case(case=locked, to=CaseStatus.SUPPORTED_ELSEWHERE, by=by,
+                    reason=f"Found to be supported by {service}: {reason}")
+    locked.supported_elsewhere = True
+    locked.save(update_fields=["supported_elsewhere", "updated_at"])
+    cancel_items(case=locked, kinds=CONTACT_WORK)
+    case.status, case.supported_elsewhere = locked.status, True
+    return CaseMoved(case, f"Recorded. The case is now '{CaseStatus(locked.status).label}' "
+                           f"({service}); the hub's calls to the victim have stopped.")
+
+
+@transaction.atomic
+def close_unsupported_case(*, case: Case, by: User, reason: str) -> CaseMoved:
+    """Close a case the hub did not support by a person: declined, signposted, supported
+    elsewhere, managed by MASH / Public Protection, no contact or letter only.
+
+    Rule (issue 12: every case ends): with the reason; closing starts the retention clock
+    (`closed_at`, set by transition_case). Support closes with its outcomes instead
+    (assessments.support_services.close_case)."""
+    reason = _reason(reason)
+    locked = _locked(case, by, can_close_unsupported,
+                     "This case cannot be closed here.")
+    transition_case(case=locked, to=CaseStatus.CLOSED, by=by, reason=f"Closed: {reason}")
+    cancel_items(case=locked, kinds=CONTACT_WORK)
+    case.status, case.closed_at = locked.status, locked.closed_at
+    return CaseMoved(case, "The case is closed.")
