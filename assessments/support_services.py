@@ -242,6 +242,7 @@ def agree_plan(
     transition_case(case=locked, to=CaseStatus.IN_SUPPORT, by=by,
                     reason=plan_agreed_reason(actions=len(actions), first_review=first_review))
     _schedule_review(locked, first_review, plan_review_key(locked.pk, plan_version=1))
+    complete_human_items(case=locked, kinds=[ItemKind.DVNA], by=by)
     case.status = locked.status
     return plan
 
@@ -485,7 +486,8 @@ def close_case(
         case=locked, to=CaseStatus.CLOSED, by=by,
         reason=closure_reason(reason=reason, detail=reason_detail),
     )
-    cancel_items(case=locked, kinds=[ItemKind.PLAN_REVIEW, ItemKind.REFERRAL_CHASE])
+    cancel_items(case=locked, kinds=[ItemKind.PLAN_REVIEW, ItemKind.REFERRAL_CHASE,
+                                     ItemKind.DVNA])
     RecoveryPlan.objects.filter(case=locked).update(next_review_on=None)
     # Face-to-face support ends with the case: the volunteer is free for the next victim.
     from volunteers.models import VolunteerAllocation

@@ -12,8 +12,9 @@ from audit.models import AccessAction
 from audit.services import record_access
 from cases.services import reallocate_open_cases
 from casework import work_selectors as selectors
+from contact.invariant import latest_stall_check
 from contact.letter_checks import approve_letters
-from contact.selectors import cases_a_manager_decides
+from contact.selectors import cases_a_manager_decides, stalled_in
 from core.errors import DomainError
 
 
@@ -95,9 +96,13 @@ class TeamView(PermissionRequiredMixin, TemplateView):
                 person_ids=[c.person_id for c in unreachable],
                 detail="team page: victims the hub cannot reach",
             )
+        check = latest_stall_check()
+        stalled = stalled_in(check, self.request.user)
         context.update(
             team=team,
             unreachable=unreachable,
+            stall_check=check,
+            stalled=stalled,
             unallocated=selectors.unallocated_load(),
             victims_code_overdue=selectors.victims_code_overdue(),
         )

@@ -41,8 +41,9 @@ from scheduling.models import ItemKind
 from scheduling.services import cancel_items
 
 # The contact work a case leaves behind when the hub stops contacting the victim: the
-# calls, and the wait for a victim invited by letter to call.
-CONTACT_WORK = (*ATTEMPT_KINDS, ItemKind.INVITE_EXPIRED)
+# calls and the decision, the wait for a victim invited by letter to call, and the DVNA of
+# a victim who had just accepted support.
+CONTACT_WORK = (*ATTEMPT_KINDS, ItemKind.INVITE_EXPIRED, ItemKind.DVNA)
 
 
 def can_escalate(case: Case) -> bool:

@@ -5,17 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Q
-
 from accounts.models import User
 from accounts.roles import is_manager
 from audit.selectors import casework_for
 from cases.models import Case
-from cases.workflow import CALLING_STATUSES
+from contact.invariant import awaiting_a_manager
 from contact.letter_checks import waiting_for_check
 from contact.models import Letter
 from contact.services import ContactPath, contact_path
-from scheduling.models import ItemKind, ItemState
+from scheduling.models import ItemKind, ItemState, StallCheck
 
 
 @dataclass
@@ -89,23 +87,22 @@ def contact_log(case: Case, user: User) -> list[LogEntry]:
 
 
 def cases_a_manager_decides(user: User, limit: int = 200) -> list[Case]:
-    """Cases awaiting contact whose victim the hub can neither phone nor write to
-    (contact.services.contact_path): each waits for a manager's decision. The query keeps
-    the cases the hub may not be able to phone; the predicate decides."""
-    maybe = (
-        casework_for(user)
-        .filter(status__in=CALLING_STATUSES)
-        .filter(
-            Q(person__safe_to_call=False)
-            | Q(person__phone="")
-            | ~Q(person__safe_contact_bands=[])
-        )
+    """Cases the hub is to contact with no call and no invitation pending
+    (contact.invariant.awaiting_a_manager), oldest first: each waits for a manager's
+    decision. `why` says what stopped the round: a victim who can be neither phoned nor
+    written to (contact.services.contact_path), or calling rules that leave no attempt."""
+    cases = list(
+        awaiting_a_manager(casework_for(user))
         .select_related("person", "allocated_to")
-        .order_by("created_at", "pk")
+        .order_by("created_at", "pk")[:limit]
     )
-    return [c for c in maybe[: limit * 5] if contact_path(c) == ContactPath.MANAGER_DECISION][
-        :limit
-    ]
+    for case in cases:
+        case.why = (
+            "It is not safe or not possible to phone them, or to write to them."
+            if contact_path(case) == ContactPath.MANAGER_DECISION
+            else "The calling rules leave no further attempt."
+        )
+    return cases
 
 
 def invite_expires_at(case: Case) -> datetime | None:
@@ -130,3 +127,16 @@ def letters_with_checks(case: Case) -> list[Letter]:
         letter.case = case
         letter.awaiting_check = waiting_for_check(letter)
     return letters
+
+
+def stalled_in(check: StallCheck | None, user: User) -> list[Case]:
+    """The cases the latest daily check found with no next step (contact.invariant) that
+    this user may open, by reference and status only (the team page names nobody)."""
+    if check is None or not check.stalled_case_ids:
+        return []
+    return list(
+        casework_for(user)
+        .filter(pk__in=check.stalled_case_ids)
+        .select_related("allocated_to")
+        .order_by("pk")
+    )

@@ -47,12 +47,14 @@ from contact.models import (
     Letter,
     LetterKind,
 )
+from contact.next_steps import expect_decision, expect_dvna
 from core.errors import NON_FIELD, DomainError
 from core.working_days import end_of_working_day
 from scheduling.models import ItemKind
 from scheduling.services import cancel_items, complete_human_items, schedule
 
-ATTEMPT_KINDS = (ItemKind.FIRST_CONTACT, ItemKind.NEXT_ATTEMPT)
+# The person-work of a contact round: the calls, then the victim's decision once reached.
+ATTEMPT_KINDS = (ItemKind.FIRST_CONTACT, ItemKind.NEXT_ATTEMPT, ItemKind.RECORD_DECISION)
 
 
 def _attempt_refused(problems: list[str]) -> DomainError:
@@ -399,6 +401,7 @@ def record_contact_attempt(
     )
     complete_human_items(case=case, kinds=ATTEMPT_KINDS, by=by)
     if outcome not in FAILED_OUTCOMES:
+        expect_decision(case=case, attempt_pk=attempt.pk)
         return AttemptRecorded(
             attempt, "Call recorded: the victim was contacted. Record their decision next."
         )
@@ -522,6 +525,8 @@ def record_contact_outcome(*, case: Case, outcome: str, by: User, detail: str = 
     case.outcome_detail = detail
     case.save(update_fields=["contact_outcome", "outcome_detail", "updated_at"])
     complete_human_items(case=case, kinds=ATTEMPT_KINDS, by=by)
+    if outcome == ContactOutcome.ACCEPTED:
+        expect_dvna(case=case)
     return CaseMoved(
         case, f"Outcome recorded. The case is now '{CaseStatus(case.status).label}'."
     )

@@ -29,4 +29,12 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=2, minute=30),
         "options": {"expires": 3 * 60 * 60},
     },
+    # Daily at 06:00, before the hub opens: list every case not closed that has no next step
+    # on anyone's list (contact/invariant.py, docs/invariant.md); the team page shows what
+    # it found, which should be nothing. It only reads, so running twice does no harm.
+    "check-for-stalled-cases-daily": {
+        "task": "contact.tasks.check_for_stalled_cases",
+        "schedule": crontab(hour=6, minute=0),
+        "options": {"expires": 6 * 60 * 60},
+    },
 }

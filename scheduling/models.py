@@ -21,6 +21,10 @@ class ItemKind(models.TextChoices):
     REFERRAL_CHASE = "referral_chase", "Chase a referral"
     SURVEY = "survey", "Satisfaction survey"
     CHECK_POLICE_CHANGES = "check_police_changes", "Check changes from the police"
+    # The victim was reached on a call: what they decided is recorded next (issue 12).
+    RECORD_DECISION = "record_decision", "Record the victim's decision"
+    # The victim accepted support: the DVNA and the recovery plan are due (issue 12).
+    DVNA = "dvna", "Needs assessment (DVNA) and recovery plan"
 
 
 # Kinds that a person works from "My work"; the rest are run by the dispatcher.
@@ -33,6 +37,8 @@ HUMAN_KINDS = frozenset(
         ItemKind.REFERRAL_CHASE,
         ItemKind.SURVEY,
         ItemKind.CHECK_POLICE_CHANGES,
+        ItemKind.RECORD_DECISION,
+        ItemKind.DVNA,
     }
 )
 
@@ -115,3 +121,20 @@ class ItemRun(models.Model):
 
     def __str__(self) -> str:
         return f"run of item {self.item_id} at {self.ran_at:%Y-%m-%d %H:%M:%S}"
+
+
+class StallCheck(models.Model):
+    """One run of the daily check that every case not closed has a next step on someone's
+    list (docs/invariant.md; contact.invariant). It should find none; the team page shows
+    the latest run and the cases it found. Case ids only: nothing personal."""
+
+    ran_at = models.DateTimeField(default=timezone.now)
+    open_cases = models.PositiveIntegerField()
+    stalled_case_ids = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-ran_at"]
+        get_latest_by = "ran_at"
+
+    def __str__(self) -> str:
+        return f"stall check {self.ran_at:%Y-%m-%d %H:%M}: {len(self.stalled_case_ids)} stalled"

@@ -158,6 +158,8 @@ def test_the_team_page_lists_the_victims_a_manager_decides(client, manager_user)
     no_means = awaiting(phone="", **UNWRITABLE)
     invited = awaiting(safe_to_call=False, **WRITABLE)
     called = awaiting(**WRITABLE)
+    for case in (stuck, no_means, invited, called):
+        start_contact(case=case)  # the invitation and its wait, or the first call, or nothing
     client.force_login(manager_user)
     response = client.get(reverse("scheduling:team"))
     page = response.content.decode()

@@ -1,10 +1,16 @@
 import time
 
+from celery import current_app
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
 from scheduling.services import dispatch_due_items
 from scheduling.tasks import record_dispatcher_run
+
+# The daily jobs Celery beat runs in production (hub/celery.py), run here when this process
+# starts and every 24 hours after, by task name (scheduling imports no app above it).
+DAILY_TASKS = ("contact.tasks.check_for_stalled_cases",)
+DAY = 24 * 60 * 60
 
 
 class Command(BaseCommand):
@@ -18,8 +24,14 @@ class Command(BaseCommand):
         parser.add_argument("--once", action="store_true")
 
     def handle(self, *args, interval, once, **options):
+        last_daily: float | None = None
         while True:
             close_old_connections()
+            if last_daily is None or time.monotonic() - last_daily >= DAY:
+                current_app.loader.import_default_modules()  # the apps' tasks modules
+                for name in DAILY_TASKS:
+                    current_app.tasks[name].apply()
+                last_daily = time.monotonic()
             offered = dispatch_due_items()
             record_dispatcher_run()
             if offered:
