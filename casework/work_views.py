@@ -92,8 +92,8 @@ class TeamView(PermissionRequiredMixin, TemplateView):
             record_access(
                 request=self.request,
                 action=AccessAction.LIST,
-                case_ids=[c.pk for c in unreachable],
-                person_ids=[c.person_id for c in unreachable],
+                case_ids=[d.case.pk for d in unreachable],
+                person_ids=[d.case.person_id for d in unreachable],
                 detail="team page: victims the hub cannot reach",
             )
         check = latest_stall_check()

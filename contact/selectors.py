@@ -86,23 +86,33 @@ def contact_log(case: Case, user: User) -> list[LogEntry]:
     return sorted(entries, key=lambda e: e.at, reverse=True)
 
 
-def cases_a_manager_decides(user: User, limit: int = 200) -> list[Case]:
+@dataclass(frozen=True)
+class ManagerDecision:
+    """A case on the manager's decision list, and what stopped its contact round."""
+
+    case: Case
+    why: str
+
+
+def cases_a_manager_decides(user: User, limit: int = 200) -> list[ManagerDecision]:
     """Cases the hub is to contact with no call and no invitation pending
     (contact.invariant.awaiting_a_manager), oldest first: each waits for a manager's
-    decision. `why` says what stopped the round: a victim who can be neither phoned nor
-    written to (contact.services.contact_path), or calling rules that leave no attempt."""
-    cases = list(
+    decision, with what stopped the round: a victim who can be neither phoned nor written
+    to (contact.services.contact_path), or calling rules that leave no attempt."""
+    cases = (
         awaiting_a_manager(casework_for(user))
         .select_related("person", "allocated_to")
         .order_by("created_at", "pk")[:limit]
     )
-    for case in cases:
-        case.why = (
+    return [
+        ManagerDecision(
+            case,
             "It is not safe or not possible to phone them, or to write to them."
             if contact_path(case) == ContactPath.MANAGER_DECISION
-            else "The calling rules leave no further attempt."
+            else "The calling rules leave no further attempt.",
         )
-    return cases
+        for case in cases
+    ]
 
 
 def invite_expires_at(case: Case) -> datetime | None:
