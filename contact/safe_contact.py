@@ -16,8 +16,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from cases.models import Case, Person
+from contact.invariant import awaiting_a_manager
 from contact.models import Letter, LetterStatus
-from contact.services import add_note
+from contact.services import ContactPath, add_note, contact_path, start_contact
 from core.errors import DomainError
 from scheduling.models import ItemKind, ItemState, ScheduledItem
 
@@ -127,4 +128,18 @@ def change_safe_contact(
             + f". Reason: {reason}",
         )
     case.person = person
+    resume_contact(case)
     return changes
+
+
+def resume_contact(case: Case) -> bool:
+    """A victim on the manager's decision list (no call or invitation pending) whom the hub
+    may now phone, or write to, gets their contact round started: the first call, or the
+    letter inviting a call (issue 12: nobody left waiting on a list for a decision already
+    made). True if it started."""
+    if not awaiting_a_manager(Case.objects.filter(pk=case.pk)).exists():
+        return False
+    if contact_path(case) == ContactPath.MANAGER_DECISION:
+        return False
+    start_contact(case=case)
+    return True

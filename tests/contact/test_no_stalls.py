@@ -171,3 +171,21 @@ def test_the_check_runs_daily_in_production_and_in_the_embedded_run(monkeypatch)
     CaseFactory(status=S.SIGNPOSTED)
     call_command("run_scheduler", "--once")
     assert StallCheck.objects.get().stalled_case_ids != []
+
+
+def test_a_victim_made_safe_to_call_leaves_the_managers_list_with_a_first_call(vcc_user):
+    from cases.models import Case
+    from contact.safe_contact import change_safe_contact
+
+    case = awaiting(vcc_user, safe_to_call=False, safe_to_write=False)
+    assert awaiting_a_manager(Case.objects.filter(pk=case.pk)).exists()
+    change_safe_contact(case=case, by=vcc_user, answers={"safe_to_call": True},
+                        reason="Victim rang: safe to call on this number now")
+    assert not awaiting_a_manager(Case.objects.filter(pk=case.pk)).exists()
+    [first] = due(case, ItemKind.FIRST_CONTACT)
+    assert first in list(work_due(vcc_user))
+    # A change that still leaves the hub unable to phone or write keeps the case listed.
+    other = awaiting(vcc_user, safe_to_call=False, safe_to_write=False)
+    change_safe_contact(case=other, by=vcc_user, answers={"may_leave_message": True},
+                        reason="Messages are fine")
+    assert awaiting_a_manager(Case.objects.filter(pk=other.pk)).exists()
