@@ -23,9 +23,9 @@ def pending_device(user: User) -> TOTPDevice:
 
 
 def qr_code_data_uri(device: TOTPDevice) -> str:
-    """The otpauth:// URL as an SVG QR code in a data: URI (allowed by our CSP)."""
-    svg = segno.make(device.config_url, error="m").svg_inline(scale=5)
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    """The otpauth:// URL as an SVG QR code in a data: URI (allowed by our CSP). The SVG
+    carries its namespace: an <img> shows no SVG without one (issue 13)."""
+    return segno.make(device.config_url, error="m").svg_data_uri(scale=5)
 
 
 def secret_for_typing(device: TOTPDevice) -> str:
@@ -41,14 +41,21 @@ def confirm_device(*, request, device: TOTPDevice, token: str) -> bool:
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=device.user, confirmed=False).delete()
-    otp_login(request, device)
+    _verified(request, device)
     return True
+
+
+def _verified(request, device: TOTPDevice) -> None:
+    """The session passed the second factor: a new session key from here on, so a key seen
+    before the code was entered (fixation) opens nothing (issue 13)."""
+    request.session.cycle_key()
+    otp_login(request, device)
 
 
 def verify(*, request, token: str) -> bool:
     """Check a code against the user's confirmed authenticators."""
     for device in TOTPDevice.objects.filter(user=request.user, confirmed=True):
         if device.verify_token(token):
-            otp_login(request, device)
+            _verified(request, device)
             return True
     return False

@@ -118,6 +118,8 @@ MIDDLEWARE = [
 AUTHENTICATION_BACKENDS = [
     # Axes first: a locked-out username/address pair is refused before the password is checked.
     "axes.backends.AxesStandaloneBackend",
+    # Then password spraying: too many failed sign-ins from one address, across usernames.
+    "accounts.spraying.AddressThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Every staff account signs in with a password and a TOTP code from an authenticator app.
@@ -130,6 +132,10 @@ OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Victims' Hub")
 AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(env("AXES_COOLOFF_MINUTES", "30")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Failed sign-ins from one address across all usernames within the cool-off before every
+# sign-in from it is refused (password spraying: accounts/spraying.py). Higher than the
+# per-username limit, as a whole office may share one address.
+HUB_ADDRESS_FAILURE_LIMIT = int(env("HUB_ADDRESS_FAILURE_LIMIT", "20"))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = int(env("PROXY_COUNT", "0")) or None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import unquote
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -38,7 +40,10 @@ def test_first_sign_in_sets_up_the_app_then_casework_opens(client):
     user = user_with_role(Role.VCC, username="val")
     sign_in(client, "val")
     setup = client.get(reverse("accounts:two_factor_setup"))
-    assert 'src="data:image/svg+xml;base64,' in setup.content.decode()
+    src = setup.content.decode().split('alt="QR code')[0].rsplit('src="', 1)[1].split('"')[0]
+    assert src.startswith("data:image/svg+xml")
+    # An <img> draws no SVG without its namespace: the key was the only way in (issue 13).
+    assert "xmlns='http://www.w3.org/2000/svg'" in unquote(src)
     device = TOTPDevice.objects.get(user=user, confirmed=False)
     wrong = client.post(reverse("accounts:two_factor_setup"), {"token": "000000"})
     assert "That code is not right" in wrong.content.decode()
@@ -117,3 +122,42 @@ def test_api_tokens_are_not_asked_for_a_second_factor(police_api):
     from tests.factories import ivna_payload
 
     assert police_api.post("/api/v1/ivnas/", ivna_payload(), format="json").status_code == 201
+
+
+def test_verifying_the_second_factor_gives_the_session_a_new_key(client):
+    user = user_with_role(Role.VCC, username="val")
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    sign_in(client, "val")
+    before = client.session.session_key
+    client.post(reverse("accounts:two_factor"), {"token": code(device)})
+    assert client.session.session_key != before
+    assert client.get(reverse("cases:list")).status_code == 200
+    # Whoever held the key from before the code (fixation) holds nothing.
+    stale = Client()
+    stale.cookies["sessionid"] = before
+    assert stale.get(reverse("cases:list")).status_code == 302
+
+
+def test_enrolling_also_gives_the_session_a_new_key(client):
+    user = user_with_role(Role.VCC, username="val")
+    sign_in(client, "val")
+    client.get(reverse("accounts:two_factor_setup"))
+    before = client.session.session_key
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    client.post(reverse("accounts:two_factor_setup"), {"token": code(device)})
+    assert client.session.session_key != before
+    assert client.get(reverse("cases:list")).status_code == 200
+
+
+def test_password_spraying_from_one_address_is_refused_across_usernames(client, settings):
+    settings.HUB_ADDRESS_FAILURE_LIMIT = 6
+    for n in range(6):
+        user_with_role(Role.VCC, username=f"staff{n}")
+    # One wrong password each for six usernames: no single username is near its lockout.
+    for n in range(6):
+        assert sign_in(client, f"staff{n}", "Summer2026!", ip="10.9.9.9").status_code == 200
+    refused = sign_in(Client(), "staff0", ip="10.9.9.9")  # even the right password
+    assert refused.status_code == 429
+    assert "Too many attempts" in refused.content.decode()
+    # The same staff member from the office's own address signs in as normal.
+    assert sign_in(Client(), "staff0", ip="10.0.0.7").status_code == 302
