@@ -28,8 +28,10 @@ static_build/.built: node_modules/.installed static/scss/hub.scss scripts/copy_a
 
 install: $(VENV)/.installed static_build/.built
 
+# The local demo run, whatever database it uses (the embedded one, or DATABASE_URL):
+# HUB_EMBEDDED=1 keeps email on the console unless EMAIL_HOST is set (issue 13).
 run: install
-	$(BIN)/python -m hub.embedded -- $(BIN)/python manage.py runhub --port $(PORT)
+	HUB_EMBEDDED=1 $(BIN)/python -m hub.embedded -- $(BIN)/python manage.py runhub --port $(PORT)
 
 # mypy (the files are listed in pyproject.toml) loads hub.settings through the django-stubs
 # plugin; settings need a DATABASE_URL, and mypy never connects, so any address will do.

@@ -2,8 +2,19 @@ import os
 import subprocess
 import sys
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+
+
+def mail_destination() -> str:
+    """Where this run's email goes (letters by email, referrals, notices), in plain words."""
+    backend = settings.EMAIL_BACKEND.split(".")[-2]  # django.core.mail.backends.<name>.EmailBackend
+    if backend == "console":
+        return "Email is not sent: each email the hub sends is printed in this terminal."
+    if backend == "smtp":
+        return f"Email is sent through {settings.EMAIL_HOST}:{settings.EMAIL_PORT}."
+    return f"Email goes to Django's {backend} email backend."
 
 
 class Command(BaseCommand):
@@ -29,6 +40,7 @@ class Command(BaseCommand):
             [sys.executable, "manage.py", "run_scheduler"], env=os.environ.copy()
         )
         self.stdout.write(f"\nThe Victims' Hub is at http://127.0.0.1:{port}/ (Ctrl-C stops it)\n")
+        self.stdout.write(mail_destination() + "\n")
         try:
             call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
         finally:
