@@ -13,7 +13,6 @@ from __future__ import annotations
 from axes.helpers import get_client_ip_address
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.contrib.auth.backends import BaseBackend
 from django.core.exceptions import PermissionDenied
 from django.db.models import Sum
 from django.utils import timezone
@@ -27,10 +26,11 @@ def failures_from(address: str) -> int:
     return total or 0
 
 
-class AddressThrottleBackend(BaseBackend):
+class AddressThrottleBackend:
     """Checked after Axes and before the password: it never signs anyone in, it only
     refuses an address that has failed too often (Axes's middleware then answers with the
-    lockout page, as for a locked username)."""
+    lockout page, as for a locked username). It has no `get_user`, like Axes's own backend,
+    so no session is ever tied to it."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         if request is None:

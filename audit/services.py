@@ -69,7 +69,8 @@ def record_access(
 
 # A reason a manager can judge: "checking" is not one (issue: "by giving a reason").
 MIN_REASON_LENGTH = 10
-# The reason goes whole into the access log's `detail` (200 characters) with the grant id.
+# The reason is kept on the grant (shown on the case's audit page, blanked when the case is
+# anonymised), never in the access log, which outlives erasure: the log names the grant.
 MAX_BREAK_GLASS_REASON = 180
 
 
@@ -134,7 +135,7 @@ def break_glass(*, request: AuthenticatedRequest, case: Case, reason: str) -> Ca
         action=AccessAction.BREAK_GLASS,
         case_ids=[case.pk],
         person_ids=[case.person_id],
-        detail=f"grant {grant.pk}: {reason}",
+        detail=f"break-glass grant {grant.pk}",  # never the reason (issue 13)
     )
     notices = Notification.objects.bulk_create(
         [Notification(recipient=manager, grant=grant) for manager in active_managers()]
