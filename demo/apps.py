@@ -6,3 +6,6 @@ class DemoConfig(AppConfig):
     services' own rules so a workflow change is made once."""
 
     name = "demo"
+
+    def ready(self) -> None:
+        from demo import checks  # noqa: F401 - registers the deploy check

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role, role_group
+from core.errors import DomainError
 from intake.models import SubmittedVia
 from intake.services import (
     AssessmentAnswers,
@@ -29,8 +31,20 @@ DEMO_USERS = [
 ]
 
 
+DEMO_ONLY = (
+    "Demo logins are made only by the local demo run (make run): this hub is not one "
+    "(HUB_EMBEDDED is not set)."
+)
+
+
 def ensure_demo_users() -> list[tuple[str, str, str]]:
-    """One login per role; returns (username, password, role label)."""
+    """One login per role; returns (username, password, role label).
+
+    Rule (issue 13): the published demo password exists only in the local demo run
+    (`make run`, HUB_EMBEDDED); any other hub refuses to make these logins, and
+    `check --deploy` fails while any account has the demo password (demo/checks.py)."""
+    if not settings.HUB_EMBEDDED:
+        raise DomainError(DEMO_ONLY)
     logins = []
     for username, role, first, last in DEMO_USERS:
         user, created = User.objects.get_or_create(

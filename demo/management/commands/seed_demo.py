@@ -1,5 +1,6 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
+from core.errors import DomainError
 from demo.seed import ensure_demo_users, load_demo_cases
 from demo.volunteers import ensure_demo_volunteers
 
@@ -8,7 +9,10 @@ class Command(BaseCommand):
     help = "Create one demo login per role and a handful of demo cases (idempotent)."
 
     def handle(self, *args, **options):
-        logins = ensure_demo_users()
+        try:
+            logins = ensure_demo_users()
+        except DomainError as error:
+            raise CommandError(error.message) from error
         created = load_demo_cases()
         ensure_demo_volunteers()
         self.stdout.write(f"Demo cases created: {created}")
