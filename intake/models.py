@@ -194,6 +194,10 @@ class Transfer(models.Model):
         max_length=100, blank=True, help_text="The police area the victim lives in (out)."
     )
     their_reference = models.CharField(max_length=50, blank=True)
+    # Which victim of the sender's crime (a keyed digest of name and date of birth, never the
+    # name itself): the same victim again is a retry, another victim under the same reference
+    # is a new victim on the same transfer (issue 13). Blank on transfers out.
+    victim_key = models.CharField(max_length=64, blank=True, editable=False)
     contact_name = models.CharField(max_length=200, blank=True)
     contact_email = models.EmailField(blank=True)
     contact_phone = models.CharField(max_length=30, blank=True)
@@ -211,11 +215,12 @@ class Transfer(models.Model):
             ("send_transfers", "Can send victims transferred in from another area (API)"),
         ]
         constraints = [
-            # The same sending organisation and reference is the same transfer (retries).
+            # The same sending organisation, reference and victim is the same transfer
+            # (retries); a second victim under the reference is a transfer of their own.
             models.UniqueConstraint(
-                fields=["organisation_key", "their_reference"],
+                fields=["organisation_key", "their_reference", "victim_key"],
                 condition=models.Q(direction="in"),
-                name="one_inbound_transfer_per_reference",
+                name="one_inbound_transfer_per_victim",
             ),
         ]
 

@@ -11,6 +11,7 @@ from datetime import date, datetime
 import pghistory
 from django.db import transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from accounts.models import ApiClient, User
 from cases.choices import CaseSource, Route
@@ -138,11 +139,22 @@ def _crime_for(details: InboundTransfer, reference: str, now: datetime) -> Crime
     )
 
 
-def _already_received(*, key: str, reference: str) -> Transfer | None:
-    """The transfer in this sender and reference already opened (senders retry)."""
+def victim_key(victim: VictimDetails) -> str:
+    """Which victim of the sender's crime this is: a keyed digest of the name and date of
+    birth as sent (case and spacing aside), so the row holds no name (issue 13)."""
+    born = victim.date_of_birth.isoformat() if victim.date_of_birth else ""
+    parts = [" ".join(victim.first_name.split()).lower(),
+             " ".join(victim.last_name.split()).lower(), born]
+    return salted_hmac("intake.transfer.victim", "|".join(parts)).hexdigest()
+
+
+def _already_received(*, key: str, reference: str, victim: str) -> Transfer | None:
+    """The transfer in of this victim, from this sender under this reference, already
+    opened (senders retry)."""
     return (
         Transfer.objects.filter(
-            direction=TransferDirection.IN, organisation_key=key, their_reference=reference
+            direction=TransferDirection.IN, organisation_key=key, their_reference=reference,
+            victim_key=victim,
         )
         .select_related("case")
         .first()
@@ -158,10 +170,12 @@ def _store_transfer(
     reference: str,
     by: User,
     via: str,
+    victim: str,
 ) -> Transfer:
     """What the sender told the hub, kept with the case it opened."""
     return Transfer.objects.create(
         case=case,
+        victim_key=victim,
         direction=TransferDirection.IN,
         organisation=details.organisation,
         organisation_name=name,
@@ -191,8 +205,9 @@ def record_transfer_in(
     Rules: the hub contacts a transferred victim proactively (route hub contact; Victims'
     Code: within one working day with enhanced entitlement, otherwise five, the entitlement
     decided by the triage rules on what the sender gave); the introductory letter and the
-    first call are set going as for an IVNA; the same sending organisation and reference
-    again returns the case already opened and creates nothing (senders retry).
+    first call are set going as for an IVNA; the same sending organisation, reference and
+    victim again returns the case already opened and creates nothing (senders retry); another
+    victim under the same reference is a new case on the same crime (issue 13).
     """
     check_transfer_in(details)
     key = organisation_key(details.organisation, sender_name(details))
@@ -202,7 +217,8 @@ def record_transfer_in(
         context["api_client"] = api_client.name
     with pghistory.context(**context):
         lock_transfer(key=key, reference=reference)
-        existing = _already_received(key=key, reference=reference)
+        victim_digest = victim_key(details.victim)
+        existing = _already_received(key=key, reference=reference, victim=victim_digest)
         if existing is not None:
             return TransferResult(case=existing.case, transfer=existing, created=False)
 
@@ -244,7 +260,8 @@ def record_transfer_in(
             ),
         )
         transfer = _store_transfer(
-            case=case, details=details, name=name, key=key, reference=reference, by=by, via=via
+            case=case, details=details, name=name, key=key, reference=reference, by=by, via=via,
+            victim=victim_digest,
         )
         check_repeat_victim(case=case, new_person=new_person)
         start_contact(case=case, new=True)

@@ -348,3 +348,22 @@ def test_the_crime_system_may_not_send_transfers_nor_a_sender_ivnas(police_api, 
     assert refused.status_code == 403
     assert transfer_api.post("/api/v1/ivnas/", ivna_payload(), format="json").status_code == 403
     assert not Case.objects.exists()
+
+
+def test_a_second_victim_under_the_same_reference_is_a_new_victim_not_dropped(transfer_api):
+    """Issue 13: a sender's one crime with two victims (a couple defrauded together) sends
+    both under its reference; the second was answered 200 with the first's case and lost."""
+    first = transfer_api.post(API, transfer_payload(), format="json")
+    partner = transfer_payload(victim__first_name="John", victim__date_of_birth="1939-07-01")
+    second = transfer_api.post(API, partner, format="json")
+    assert (first.status_code, second.status_code) == (201, 201)
+    one, two = (Case.objects.get(pk=r.json()["case_id"]) for r in (first, second))
+    assert one.person_id != two.person_id
+    assert one.crime_id == two.crime_id  # the same crime, as the sender recorded it
+    # Each victim's retry is still a retry, whatever the spacing or case of their name.
+    retry = transfer_payload(victim__first_name=" JOHN ", victim__date_of_birth="1939-07-01")
+    again = transfer_api.post(API, retry, format="json")
+    assert again.status_code == 200 and again.json() == second.json()
+    assert Transfer.objects.count() == 2
+    # The row keeps no name: only a keyed digest says which victim it was.
+    assert "john" not in Transfer.objects.get(case=two).victim_key.lower()
