@@ -57,6 +57,17 @@ def close_after_working_days(status: str) -> int:
     return settings.HUB_CLOSE_AFTER_WORKING_DAYS[str(status)]
 
 
+def automatic_closure_reason(status: str) -> str:
+    """What the timeline says when a case closes by itself from `status`."""
+    return CLOSE_REASONS[status].format(days=close_after_working_days(status))
+
+
+def closure_payload(status: str, transitions: int) -> dict[str, Any]:
+    """What the CLOSE_CASE row keeps: the status and the count of timeline rows it was
+    scheduled for (never anything personal)."""
+    return {"status": str(status), "transitions": transitions}
+
+
 def closure_key(case_pk: int, transitions: int) -> str:
     """One closure per entry to a status: keyed by the number of rows of the case's timeline
     (a re-entry has more rows, so a new row; scheduling it again finds the first)."""
@@ -80,7 +91,7 @@ def schedule_closure(*, case: Case, transitions: int | None = None) -> Scheduled
         case=case,
         due_at=closes_at(case.status),
         dedupe_key=closure_key(case.pk, rows),
-        payload={"status": str(case.status), "transitions": rows},
+        payload=closure_payload(case.status, rows),
     )
 
 
@@ -106,9 +117,7 @@ def close_if_still_there(item: ScheduledItem) -> bool:
         return False
     if case.transitions.count() != rows:
         return False  # it moved on and came back: the later entry has its own row
-    days = close_after_working_days(status)
-    transition_case(case=case, to=S.CLOSED, by=None,
-                    reason=CLOSE_REASONS[status].format(days=days))
+    transition_case(case=case, to=S.CLOSED, by=None, reason=automatic_closure_reason(status))
     cancel_items(case=case, kinds=CONTACT_WORK)
     return True
 
