@@ -112,6 +112,8 @@ def close_if_still_there(item: ScheduledItem) -> bool:
     from contact.lifecycle import CONTACT_WORK
 
     status, rows = item.payload.get("status"), item.payload.get("transitions")
+    if item.case_id is None:
+        return False
     case = Case.objects.select_for_update().filter(pk=item.case_id).first()
     if case is None or status not in AUTO_CLOSE_STATUSES or case.status != status:
         return False

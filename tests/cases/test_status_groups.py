@@ -29,8 +29,10 @@ from django.utils import timezone
 from assessments.support_services import can_close_support, close_case
 from cases.workflow import (
     CALLING_STATUSES,
+    CLOSE_UNSUPPORTED_FROM,
     CONTACT_DECISION_STATUSES,
     ENDED_STATUSES,
+    MANAGER_CLOSE_FROM,
     OPEN_STATUSES,
     OUTCOME_STATUSES,
     PLAN_AGREED_FROM,
@@ -40,6 +42,7 @@ from cases.workflow import (
     TRANSITIONS,
     CaseStatus,
 )
+from contact.closures import AUTO_CLOSE_STATUSES
 from contact.models import CONTACT_DECISIONS, AttemptOutcome, ContactOutcome
 from contact.services import (
     DECISION_STATUS,
@@ -174,6 +177,18 @@ def test_open_and_ended_split_the_statuses_and_every_open_case_can_end():
     assert ENDED_STATUSES == {S.CLOSED, S.TRANSFERRED_OUT}
     for status in OPEN_STATUSES - {S.RECEIVED}:
         assert _reachable(status) & ENDED_STATUSES, f"{status} can never end"
+
+
+def test_every_open_status_has_someone_or_something_to_close_it():
+    """Issue 12, every case ends: support closes with its outcomes; a case the hub did not
+    support closes by a person or by itself after a set period; a case awaiting contact
+    by a hub manager (its calls end in no contact otherwise)."""
+    assert MANAGER_CLOSE_FROM == CALLING_STATUSES
+    assert AUTO_CLOSE_STATUSES == CLOSE_UNSUPPORTED_FROM
+    assert not MANAGER_CLOSE_FROM & CLOSE_UNSUPPORTED_FROM
+    assert OPEN_STATUSES - {S.RECEIVED} == (
+        CLOSE_UNSUPPORTED_FROM | MANAGER_CLOSE_FROM | SUPPORT_STATUSES
+    )
 
 
 def test_reopening_is_exactly_what_the_got_in_touch_service_does_and_leads_to_calls():
