@@ -297,3 +297,30 @@ def test_a_letter_only_victim_who_comes_back_is_counted_by_what_they_decide(
     assert (flow.referred, flow.letter_only, flow.vulnerable, flow.contacted) == (2, 1, 1, 1)
     assert getattr(flow, outcome) == 1
     assert flow.supported_rate == (1.0 if outcome == ContactOutcome.ACCEPTED else 0.0)
+
+
+# -- Cases opened before the rule ------------------------------------------------------------
+
+
+def test_cases_waiting_before_the_rule_get_their_closure_once():
+    """The data migration schedules the rows of cases already in such a status."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "contact.migrations.0006_schedule_closures_of_open_cases")
+    case = enter(S.LETTER_ONLY)
+    untouched = CaseFactory(status=S.ACCEPTED)
+    ScheduledItem.objects.filter(case=case).delete()  # as before the rule
+
+    migration.schedule_closures(apps, None)
+    migration.schedule_closures(apps, None)
+
+    [item] = closures(case)
+    assert timezone.localtime(item.due_at).date() == due_date(S.LETTER_ONLY)
+    assert item.payload == {"status": S.LETTER_ONLY, "transitions": 2}
+    assert not closures(untouched)
+    assert run_item(item.pk)
+    case.refresh_from_db()
+    assert case.status == S.CLOSED
