@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.models import User
 from cases.models import Case, CaseTransition
 from cases.selectors import earlier_cases, has_restricted_case
+from cases.signals import case_moved
 from cases.workflow import ENDED_STATUSES, TRANSITIONS, CaseStatus, allowed_moves
 from core.errors import ILLEGAL_TRANSITION, DomainError
 
@@ -19,7 +20,8 @@ def transition_case(*, case: Case, to: str, by: User | None, reason: str = "") -
     """Move a case to another status, if the state machine allows it, and record the move.
 
     Rule: statuses and their allowed moves are one table (cases.workflow.TRANSITIONS); every
-    move is stored with who, when, from, to and why (STYLE: "every change is a row").
+    move is stored with who, when, from, to and why (STYLE: "every change is a row"); the
+    apps above hear of it in the same transaction (cases.signals.case_moved).
     """
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if to not in TRANSITIONS.get(locked.status, {}):
@@ -29,10 +31,10 @@ def transition_case(*, case: Case, to: str, by: User | None, reason: str = "") -
             f"'{CaseStatus(to).label}'. Allowed: {allowed}.",
             code=ILLEGAL_TRANSITION,
         )
-    now = timezone.now()
+    now, frm = timezone.now(), locked.status
     CaseTransition.objects.create(
         case=locked,
-        from_status=locked.status,
+        from_status=frm,
         to_status=to,
         by=by,
         at=now,
@@ -48,6 +50,7 @@ def transition_case(*, case: Case, to: str, by: User | None, reason: str = "") -
         update.append("closed_at")
     locked.save(update_fields=update)
     case.status, case.closed_at = locked.status, locked.closed_at
+    case_moved.send(sender=Case, case=locked, from_status=frm, to_status=to, transitions=None)
     return case
 
 
@@ -98,6 +101,8 @@ def open_case(
         CaseTransition(case=case, from_status=CaseStatus.RECEIVED, to_status=to, by=by, at=now,
                        reason=reason or TRANSITIONS[CaseStatus.RECEIVED][to]),
     ])
+    case_moved.send(sender=Case, case=case, from_status=CaseStatus.RECEIVED, to_status=to,
+                    transitions=2)
     return case
 
 

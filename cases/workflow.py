@@ -163,6 +163,10 @@ FOUND_ELSEWHERE_FROM = _from(S.SUPPORTED_ELSEWHERE) - {S.RECEIVED}
 # outcomes, assessments.support_services.close_case) and not being called (three attempts
 # end it in no contact first): contact.lifecycle.close_unsupported_case.
 CLOSE_UNSUPPORTED_FROM = _from(S.CLOSED) - SUPPORT_STATUSES - CALLING_STATUSES - {S.RECEIVED}
+# A hub manager also closes a case the hub is still trying to contact, with the reason: the
+# victim can be neither phoned nor written to (contact.services.contact_path; the team page
+# lists these), so no call or letter will ever end it in no contact. A VCC may not.
+MANAGER_CLOSE_FROM = (_from(S.CLOSED) & CALLING_STATUSES) - CLOSE_UNSUPPORTED_FROM
 
 
 def allowed_moves(status: str) -> dict[str, str]:

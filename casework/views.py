@@ -19,6 +19,7 @@ from cases.selectors import case_list_rows, caseworkers, earlier_cases, search_c
 from cases.services import allocate_case
 from casework.filters import CaseFilter
 from casework.people_selectors import merges_into, possible_matches
+from contact.closures import automatic_closure_at
 from contact.lifecycle import (
     can_close_unsupported,
     can_escalate,
@@ -133,7 +134,8 @@ class CaseDetailView(CaseScopedMixin, TemplateView):
             can_escalate=can_escalate(case),
             can_step_down=can_step_down(case),
             can_record_supported_elsewhere=can_record_supported_elsewhere(case),
-            can_close_unsupported=can_close_unsupported(case),
+            can_close_unsupported=can_close_unsupported(case, user),
+            closes_automatically_at=automatic_closure_at(case),
             can_allocate=can_allocate,
             team=list(caseworkers()) if can_allocate else [],
             other_cases=other_cases_of(case, user),

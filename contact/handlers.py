@@ -44,3 +44,12 @@ def invite_expired_item(item: ScheduledItem) -> None:
 
     if item.case_id is not None:
         close_unanswered_invite(case_pk=item.case_id, invited_at=item.created_at)
+
+
+@handler(ItemKind.CLOSE_CASE)
+def close_case_item(item: ScheduledItem) -> None:
+    """A case the hub did not support has waited its set period: it closes if it is still
+    where the row found it (contact.closures.close_if_still_there decides)."""
+    from contact.closures import close_if_still_there
+
+    close_if_still_there(item)

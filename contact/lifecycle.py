@@ -25,6 +25,7 @@ from collections.abc import Callable
 from django.db import transaction
 
 from accounts.models import User
+from accounts.roles import is_manager
 from cases.choices import Route
 from cases.models import Case
 from cases.services import transition_case
@@ -32,6 +33,7 @@ from cases.workflow import (
     CLOSE_UNSUPPORTED_FROM,
     ESCALATE_FROM,
     FOUND_ELSEWHERE_FROM,
+    MANAGER_CLOSE_FROM,
     STEP_DOWN_FROM,
     CaseStatus,
 )
@@ -59,8 +61,18 @@ def can_record_supported_elsewhere(case: Case) -> bool:
     return case.status in FOUND_ELSEWHERE_FROM
 
 
-def can_close_unsupported(case: Case) -> bool:
-    return case.status in CLOSE_UNSUPPORTED_FROM
+def can_close_unsupported(case: Case, user: User | None = None) -> bool:
+    """Rule: a VCC or manager closes a case the hub did not support; a case still awaiting
+    contact only a hub manager closes (cases.workflow.MANAGER_CLOSE_FROM)."""
+    if case.status in CLOSE_UNSUPPORTED_FROM:
+        return True
+    return case.status in MANAGER_CLOSE_FROM and user is not None and is_manager(user)
+
+
+MANAGERS_ONLY = (
+    "Only a hub manager can close a case that is awaiting contact (when the victim can be "
+    "neither phoned nor written to)."
+)
 
 
 def _locked(case: Case, by: User, allowed: Callable[[Case], bool], refusal: str) -> Case:
@@ -147,14 +159,18 @@ def record_supported_elsewhere(*, case: Case, by: User, service: str, reason: st
 @transaction.atomic
 def close_unsupported_case(*, case: Case, by: User, reason: str) -> CaseMoved:
     """Close a case the hub did not support by a person: declined, signposted, supported
-    elsewhere, managed by MASH / Public Protection, no contact or letter only.
+    elsewhere, managed by MASH / Public Protection, no contact or letter only (each also
+    closes by itself after a set period: contact.closures); and, by a hub manager only, a
+    case awaiting contact whose victim can be reached by no means.
 
     Rule (issue 12: every case ends): with the reason; closing starts the retention clock
     (`closed_at`, set by transition_case). Support closes with its outcomes instead
     (assessments.support_services.close_case)."""
     reason = _reason(reason)
-    locked = _locked(case, by, can_close_unsupported,
+    locked = _locked(case, by, lambda c: c.status in CLOSE_UNSUPPORTED_FROM | MANAGER_CLOSE_FROM,
                      "This case cannot be closed here.")
+    if not can_close_unsupported(locked, by):
+        raise DomainError(MANAGERS_ONLY)
     transition_case(case=locked, to=CaseStatus.CLOSED, by=by, reason=f"Closed: {reason}")
     cancel_items(case=locked, kinds=CONTACT_WORK)
     case.status, case.closed_at = locked.status, locked.closed_at

@@ -348,6 +348,24 @@ HUB_MAX_FAILED_ATTEMPTS = 3
 # A victim the hub cannot phone is written to, inviting them to call; with no reply within
 # this many working days the case moves to no contact, with the follow-up letter.
 HUB_INVITE_RESPONSE_WORKING_DAYS = int(env("HUB_INVITE_RESPONSE_WORKING_DAYS", "10"))
+# Cases the hub did not support close by themselves (contact.closures, issue 12 "every case
+# ends"): this many working days after the case entered the status, unless it has moved on
+# (the victim got in touch, an outcome, an escalation...). Letter only: no response to the
+# letter; no contact: counted from the move to no contact, when the follow-up letter is
+# queued; declined, signposted, supported elsewhere: the hub's part is done, the wait lets a
+# victim change their mind; high risk: handed to MASH / Public Protection, the hub's record
+# closes unless they step the case down.
+HUB_CLOSE_AFTER_WORKING_DAYS = {
+    status: int(env(f"HUB_CLOSE_{status.upper()}_AFTER_WORKING_DAYS", str(days)))
+    for status, days in {
+        "letter_only": 20,
+        "no_contact": 20,
+        "declined": 10,
+        "signposted": 10,
+        "supported_elsewhere": 10,
+        "high_risk": 20,
+    }.items()
+}
 # Postal letters wait for a VCC's check of the address before the post room prints them.
 HUB_POSTAL_LETTERS_NEED_APPROVAL = env_bool("HUB_POSTAL_LETTERS_NEED_APPROVAL", True)
 HUB_ADDRESS = env(

@@ -26,7 +26,8 @@ class RetentionRule(models.Model):
     """One line of the retention schedule: which cases it covers and for how many years.
 
     A case is kept for `years` counted from its closure, or from its referral when it was
-    never closed (a letter-only case, for example). Rules are tried in `priority` order and
+    never closed (a case still open: cases the hub did not support close by themselves,
+    docs/lifecycle.md). Rules are tried in `priority` order and
     the first that matches a case sets its period, so the longer, more specific rules
     (domestic abuse, sexual offences, child victims) come before "letter only" and the
     catch-all. A rule with no criteria matches every case. Every edit is kept in the history.

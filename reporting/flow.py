@@ -5,6 +5,7 @@ Every referral in the period falls in exactly one leaf:
 
     referred
     ├── letter_only            (responded_to_letter is a subset of it)
+    │                          (came back and decided: counted by the decision, below)
     ├── high_risk
     ├── declined_at_ivna       declined contact at the IVNA: not contacted, closed
     └── vulnerable             routed to hub contact
@@ -16,10 +17,14 @@ Every referral in the period falls in exactly one leaf:
             ├── signposted
             └── accepted
 
-The branch is the triage route, with one exception: a victim who declined contact at the
+The branch is the triage route, with two exceptions: a victim who declined contact at the
 IVNA (`Case.declined_contact_at_ivna`, an answer not given counts as declined) is in
 declined_at_ivna whatever the route, unless triaged high risk (the MASH / Public Protection
-manage them: they stay in high_risk). Inside "vulnerable" the leaf is, in this order:
+manage them: they stay in high_risk); and a letter-only victim who came back to the hub and
+decided once contacted (declined, signposted, accepted) is counted by that decision, in
+"vulnerable" (issue 12: "a letter-only victim who later asks for help and accepts support
+counts as accepted"), so responded_to_letter counts those who came back and have not (yet)
+decided. Inside "vulnerable" the leaf is, in this order:
 already supported elsewhere; else the contact outcome recorded on the case (declined,
 signposted, accepted, no_contact); else awaiting contact. A case keeps its leaf when it
 later closes (or, for declined_at_ivna, if the victim later gets in touch).
@@ -38,19 +43,26 @@ from cases.models import Case
 from contact.models import ContactOutcome, Letter, LetterKind, LetterStatus
 
 # flow-2026.1: the leaf declined_at_ivna (issue 11).
-COUNTING_RULES_VERSION = "flow-2026.1"
+# flow-2026.2: a letter-only victim who came back and decided is counted by the decision.
+COUNTING_RULES_VERSION = "flow-2026.2"
 
 # Declined contact at the IVNA: its own leaf, except for high risk (status_after_ivna).
 DECLINED_AT_IVNA = Q(declined_contact_at_ivna=True) & ~Q(route=Route.HIGH_RISK)
 CONTACTABLE = Q(declined_contact_at_ivna=False)
-VULNERABLE = Q(route=Route.HUB_CONTACT) & CONTACTABLE
+# The victim's decision once contacted (the leaves of "contacted").
+DECIDED = Q(contact_outcome__in=(
+    ContactOutcome.DECLINED, ContactOutcome.SIGNPOSTED, ContactOutcome.ACCEPTED,
+))
+# Triaged letter only, came back to the hub and decided: counted by the decision.
+LETTER_THEN_DECIDED = Q(route=Route.LETTER_ONLY) & CONTACTABLE & DECIDED
+VULNERABLE = (Q(route=Route.HUB_CONTACT) & CONTACTABLE) | LETTER_THEN_DECIDED
 ELSEWHERE = VULNERABLE & Q(supported_elsewhere=True)
 IN_CONTACT = VULNERABLE & Q(supported_elsewhere=False)
 
 # leaf -> the condition that puts a case in it (mutually exclusive, together exhaustive). The
 # leaves of contact are named after the contact outcome they count.
 LEAVES: dict[str, Q] = {
-    "letter_only": Q(route=Route.LETTER_ONLY) & CONTACTABLE,
+    "letter_only": Q(route=Route.LETTER_ONLY) & CONTACTABLE & ~DECIDED,
     "high_risk": Q(route=Route.HIGH_RISK),
     "declined_at_ivna": DECLINED_AT_IVNA,
     "supported_elsewhere": ELSEWHERE,

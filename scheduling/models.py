@@ -13,6 +13,9 @@ class ItemKind(models.TextChoices):
     BREAK_GLASS_NOTICE = "break_glass_notice", "Email a manager of a break-glass access"
     # A victim invited by letter to call has not, within the working days allowed.
     INVITE_EXPIRED = "invite_expired", "No contact after the letter inviting a call"
+    # A case the hub did not support (letter only, no contact, declined...) closes after a
+    # set number of working days in that status (contact.closures).
+    CLOSE_CASE = "close_case", "Close a case the hub did not support, after a set period"
     # Work a person does: shown on "My work" from its due time until it is done.
     FIRST_CONTACT = "first_contact", "First call"
     NEXT_ATTEMPT = "next_attempt", "Next call attempt"

@@ -244,6 +244,7 @@ class Contact(Timeline):
                 self.contact(rows, cp, back, accept=0.5, got_in_touch=True)
                 return
         self.unsupported_case_left_open()
+        self.close_by_itself(rows, cp, t)
 
     # -- outcomes -------------------------------------------------------------------------
 
@@ -266,6 +267,7 @@ class Contact(Timeline):
         case.outcome_detail = detail
         self.move(rows, cp, to, t, vcc, outcome_reason(outcome=outcome, detail=detail))
         self.unsupported_case_left_open(lo_days=7, hi_days=28 if to == S.DECLINED else 21, at=t)
+        self.close_by_itself(rows, cp, t)
         if rng.random() < 0.4:
             rows.add(ContactNote(case=case, author=vcc, at=t + timedelta(minutes=2),
                                  text=f"Called the victim. {case.outcome_detail}"))

@@ -51,9 +51,9 @@ class Timeline(Clock):
 
     def due(self, rows: Rows, cp: CasePlan, kind: str, due_at: datetime, key: str,
             deadline_at: datetime | None = None, target: int | None = None,
-            created_at: datetime | None = None) -> None:
+            created_at: datetime | None = None, payload: dict | None = None) -> None:
         """Work still due at the "as of" moment, as scheduling.services.schedule leaves it
         (the key from the scheduling service's own key function)."""
         rows.add(ScheduledItem(kind=kind, case=cp.case, target_id=target, due_at=due_at,
-                               deadline_at=deadline_at, dedupe_key=key,
+                               deadline_at=deadline_at, dedupe_key=key, payload=payload or {},
                                created_at=created_at or min(due_at, self.as_of)))

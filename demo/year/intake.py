@@ -371,8 +371,11 @@ class Intake(Timeline):
         self.move(rows, cp, to, t + timedelta(seconds=1), officer,
                   ivna_opened_reason(to=to, decision=d))
         if declined:
-            # Not phoned or written to: closed at once, or left with the MASH (high risk).
+            # Not phoned or written to: closed at once, or left with the MASH (high risk),
+            # which closes by itself as every high-risk case does (contact.closures).
             case.no_letter_reason = DECLINED_AT_IVNA
+            if cp.status == S.HIGH_RISK:
+                self.close_by_itself(rows, cp, t + timedelta(seconds=1))
             return
         self.letter(rows, cp, LetterKind.INTRODUCTORY, t + timedelta(seconds=2))
         self.after_triage(rows, cp)

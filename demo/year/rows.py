@@ -7,6 +7,7 @@ context naming the run."""
 from __future__ import annotations
 
 import io
+import json
 from collections import Counter, defaultdict
 from collections.abc import Callable
 
@@ -115,6 +116,8 @@ class CopyWriter:
             return lambda v: "\\\\x" + bytes(v).hex()
         if kind in ("CharField", "TextField", "EmailField"):
             return lambda v: _copy_escape(v)
+        if kind == "JSONField":
+            return lambda v: _copy_escape(json.dumps(v))
         return str
 
     def lines(self, objs: list) -> list[str]:

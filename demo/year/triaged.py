@@ -1,16 +1,16 @@
-"""What follows triage in the demo year, route by route, and the moves it no longer makes.
+"""What follows triage in the demo year, route by route.
 
 A letter-only victim may come back after the letter (contact.services.
-record_victim_got_in_touch); a case for hub contact is called (demo.year.contact). No service
-yet closes a case the hub did not support (letter only, high risk, supported elsewhere, no
-contact, declined, signposted), nor steps a high-risk case down to the hub: issue 10 leaves
-those moves in the table for the issues that build them. The demo years before it made them
-here; it no longer does, and those cases stay in the status the services leave them in.
+record_victim_got_in_touch); a case for hub contact is called (demo.year.contact). A case
+the hub did not support (letter only, high risk, supported elsewhere, no contact, declined,
+signposted) closes by itself after the working days its status allows (contact.closures,
+`close_by_itself`): closed by nobody with the service's reason if that fell before the
+"as of" moment, else with its CLOSE_CASE row still due. No service steps a high-risk case
+down to the hub in the demo yet.
 
 So that the rest of the year comes out draw for draw as before (and its figures can be
-compared), the random draws those moves took are still taken and thrown away
-(`unsupported_case_left_open`, `_step_down_draws`). When a service makes the move, call its
-builder there instead.
+compared), the random draws the closing and step-down of earlier demo years took are still
+taken and thrown away (`unsupported_case_left_open`, `_step_down_draws`).
 """
 
 from __future__ import annotations
@@ -19,11 +19,13 @@ import copy
 from datetime import datetime, timedelta
 
 from cases.workflow import CaseStatus
+from contact.closures import automatic_closure_reason, closes_at, closure_key, closure_payload
 from contact.services import got_in_touch_reason
 from demo.year.contact import ACCEPT_BASE
 from demo.year.history import Timeline
 from demo.year.plans import CasePlan
 from demo.year.rows import Rows
+from scheduling.models import ItemKind
 
 S = CaseStatus
 
@@ -60,26 +62,42 @@ class Triaged(Timeline):
                     self.contact(rows, cp, back, accept=0.45, got_in_touch=True)
                     return
             self.unsupported_case_left_open(cp, closes_at=t + LETTER_ONLY_CLOSED_AFTER)
+            self.close_by_itself(rows, cp, t)
         elif cp.status == S.HIGH_RISK:
             if self.rng.random() < HIGH_RISK_STEP_DOWN:
                 down = self.later(t, 14, 60)
                 if down < self.as_of:
                     self._step_down_draws(cp, down)
+                    self.close_by_itself(rows, cp, t)
                     return
             self.unsupported_case_left_open(cp, at=t, lo_days=60, hi_days=120)
+            self.close_by_itself(rows, cp, t)
         elif cp.status == S.SUPPORTED_ELSEWHERE:
             case.allocated_to = self.vcc()
             self.unsupported_case_left_open(cp, at=t, lo_days=7, hi_days=21)
+            self.close_by_itself(rows, cp, t)
         elif cp.status == S.AWAITING_CONTACT:
             accept = ACCEPT_BASE + (0.05 if case.enhanced_entitlement else -0.05)
             self.contact(rows, cp, t, accept=accept)
 
+    def close_by_itself(self, rows: Rows, cp: CasePlan, entered: datetime) -> None:
+        """A case that entered a status the hub closes by itself at `entered`, as
+        contact.closures leaves it: closed (by nobody, with its reason) once the working
+        days have passed before the "as of" moment; else with its CLOSE_CASE row due."""
+        status, when = cp.status, closes_at(cp.status, entered)
+        if when < self.as_of:
+            self.move(rows, cp, S.CLOSED, when, None, automatic_closure_reason(status))
+        else:
+            self.due(rows, cp, ItemKind.CLOSE_CASE, when,
+                     closure_key(cp.case.pk, cp.n_transitions),
+                     payload=closure_payload(status, cp.n_transitions), created_at=entered)
+
     def unsupported_case_left_open(self, cp: CasePlan | None = None, *,
                                    at: datetime | None = None, lo_days: int = 0,
                                    hi_days: int = 0, closes_at: datetime | None = None) -> None:
-        """The case stays open: no service closes a case the hub did not support. Takes the
-        draws the closing of earlier demo years took (when it fell `lo_days` to `hi_days`
-        after `at`, or at `closes_at`; by a VCC drawn when nobody held the case)."""
+        """The draws the closing of a case the hub did not support took in earlier demo
+        years, thrown away (close_by_itself closes it now): when it fell `lo_days` to
+        `hi_days` after `at`, or at `closes_at`; by a VCC drawn when nobody held the case."""
         if closes_at is None and at is not None:
             closes_at = self.later(at, lo_days, hi_days)
         if cp is not None and closes_at is not None and closes_at < self.as_of \

@@ -6,8 +6,9 @@
    no page, API view, task or handler calls fails
    `test_every_service_is_called_from_a_page_or_a_job`. Escalation to MASH / Public
    Protection, stepping down from it, "found supported elsewhere" and closing cases the hub
-   did not support are made by contact.lifecycle (issue 12); the one move still LATER
-   (closing a case awaiting contact) waits for the scheduled closures.
+   did not support are made by contact.lifecycle (issue 12), which also lets a hub manager
+   close a case awaiting contact; cases the hub did not support also close by themselves
+   after a set period (contact.closures, a scheduled job). No move is left for later.
 2. The groups of statuses in cases/workflow.py hold together with the table they come from,
    and the services' predicates (what a page shows) agree with what the services accept.
    They fail when the table changes in a way the rest of the hub cannot follow: a
@@ -28,8 +29,10 @@ from django.utils import timezone
 from assessments.support_services import can_close_support, close_case
 from cases.workflow import (
     CALLING_STATUSES,
+    CLOSE_UNSUPPORTED_FROM,
     CONTACT_DECISION_STATUSES,
     ENDED_STATUSES,
+    MANAGER_CLOSE_FROM,
     OPEN_STATUSES,
     OUTCOME_STATUSES,
     PLAN_AGREED_FROM,
@@ -39,6 +42,7 @@ from cases.workflow import (
     TRANSITIONS,
     CaseStatus,
 )
+from contact.closures import AUTO_CLOSE_STATUSES
 from contact.models import CONTACT_DECISIONS, AttemptOutcome, ContactOutcome
 from contact.services import (
     DECISION_STATUS,
@@ -54,8 +58,6 @@ from tests.factories import CaseFactory
 S = CaseStatus
 ALL = frozenset(CaseStatus.values)
 
-LATER = "later"  # left in the table for the issue that builds it
-
 IVNA = "intake.services.record_ivna"
 SELF_REFERRAL = "intake.selfreferral.record_self_referral"
 TRANSFER_IN = "intake.transfers.record_transfer_in"
@@ -70,6 +72,7 @@ ESCALATE = "contact.lifecycle.escalate_to_high_risk"
 STEP_DOWN = "contact.lifecycle.step_down_to_hub"
 FOUND_ELSEWHERE = "contact.lifecycle.record_supported_elsewhere"
 CLOSE_UNSUPPORTED = "contact.lifecycle.close_unsupported_case"
+AUTO_CLOSE = "contact.closures.close_if_still_there"  # the CLOSE_CASE handler
 
 MOVES: dict[tuple[str, str], tuple[str, ...]] = {
     (S.RECEIVED, S.LETTER_ONLY): (IVNA,),
@@ -81,10 +84,10 @@ MOVES: dict[tuple[str, str], tuple[str, ...]] = {
     # (intake.amendments, called by record_ivna), or when a VCC accepts the police's change.
     (S.LETTER_ONLY, S.AWAITING_CONTACT): (GOT_IN_TOUCH, IVNA, DECIDE_CHANGE),
     (S.LETTER_ONLY, S.HIGH_RISK): (IVNA, DECIDE_CHANGE, ESCALATE),
-    (S.LETTER_ONLY, S.CLOSED): (CLOSE_UNSUPPORTED,),
+    (S.LETTER_ONLY, S.CLOSED): (CLOSE_UNSUPPORTED, AUTO_CLOSE),
     (S.LETTER_ONLY, S.TRANSFERRED_OUT): (TRANSFER_OUT,),
     (S.HIGH_RISK, S.AWAITING_CONTACT): (STEP_DOWN,),
-    (S.HIGH_RISK, S.CLOSED): (CLOSE_UNSUPPORTED,),
+    (S.HIGH_RISK, S.CLOSED): (CLOSE_UNSUPPORTED, AUTO_CLOSE),
     (S.AWAITING_CONTACT, S.NO_CONTACT): (ATTEMPT,),
     (S.AWAITING_CONTACT, S.DECLINED): (OUTCOME,),
     (S.AWAITING_CONTACT, S.SIGNPOSTED): (OUTCOME,),
@@ -92,21 +95,21 @@ MOVES: dict[tuple[str, str], tuple[str, ...]] = {
     (S.AWAITING_CONTACT, S.SUPPORTED_ELSEWHERE): (FOUND_ELSEWHERE,),
     (S.AWAITING_CONTACT, S.HIGH_RISK): (IVNA, DECIDE_CHANGE, ESCALATE),
     (S.AWAITING_CONTACT, S.TRANSFERRED_OUT): (TRANSFER_OUT,),
-    (S.AWAITING_CONTACT, S.CLOSED): (LATER,),  # scheduled closures
+    (S.AWAITING_CONTACT, S.CLOSED): (CLOSE_UNSUPPORTED,),  # by a hub manager only
     (S.SUPPORTED_ELSEWHERE, S.HIGH_RISK): (ESCALATE,),
-    (S.SUPPORTED_ELSEWHERE, S.CLOSED): (CLOSE_UNSUPPORTED,),
+    (S.SUPPORTED_ELSEWHERE, S.CLOSED): (CLOSE_UNSUPPORTED, AUTO_CLOSE),
     (S.NO_CONTACT, S.AWAITING_CONTACT): (GOT_IN_TOUCH,),
     (S.NO_CONTACT, S.DECLINED): (OUTCOME,),
     (S.NO_CONTACT, S.SIGNPOSTED): (OUTCOME,),
     (S.NO_CONTACT, S.ACCEPTED): (OUTCOME,),
     (S.NO_CONTACT, S.SUPPORTED_ELSEWHERE): (FOUND_ELSEWHERE,),
     (S.NO_CONTACT, S.HIGH_RISK): (ESCALATE,),
-    (S.NO_CONTACT, S.CLOSED): (CLOSE_UNSUPPORTED,),
+    (S.NO_CONTACT, S.CLOSED): (CLOSE_UNSUPPORTED, AUTO_CLOSE),
     (S.DECLINED, S.AWAITING_CONTACT): (GOT_IN_TOUCH,),
     (S.DECLINED, S.HIGH_RISK): (ESCALATE,),
-    (S.DECLINED, S.CLOSED): (CLOSE_UNSUPPORTED,),
+    (S.DECLINED, S.CLOSED): (CLOSE_UNSUPPORTED, AUTO_CLOSE),
     (S.SIGNPOSTED, S.HIGH_RISK): (ESCALATE,),
-    (S.SIGNPOSTED, S.CLOSED): (CLOSE_UNSUPPORTED,),
+    (S.SIGNPOSTED, S.CLOSED): (CLOSE_UNSUPPORTED, AUTO_CLOSE),
     (S.ACCEPTED, S.IN_SUPPORT): (AGREE_PLAN,),
     (S.ACCEPTED, S.HIGH_RISK): (IVNA, DECIDE_CHANGE, ESCALATE),
     (S.ACCEPTED, S.TRANSFERRED_OUT): (TRANSFER_OUT,),
@@ -151,7 +154,7 @@ def _entry_points() -> str:
 
 def test_every_service_is_called_from_a_page_or_a_job():
     source = _entry_points()
-    for path in sorted({p for paths in MOVES.values() for p in paths if p != LATER}):
+    for path in sorted({p for paths in MOVES.values() for p in paths}):
         assert callable(_service(path)), path
         name = path.rsplit(".", 1)[1]
         assert f"{name}(" in source, f"{path} makes a move but no page or job calls it"
@@ -174,6 +177,18 @@ def test_open_and_ended_split_the_statuses_and_every_open_case_can_end():
     assert ENDED_STATUSES == {S.CLOSED, S.TRANSFERRED_OUT}
     for status in OPEN_STATUSES - {S.RECEIVED}:
         assert _reachable(status) & ENDED_STATUSES, f"{status} can never end"
+
+
+def test_every_open_status_has_someone_or_something_to_close_it():
+    """Issue 12, every case ends: support closes with its outcomes; a case the hub did not
+    support closes by a person or by itself after a set period; a case awaiting contact
+    by a hub manager (its calls end in no contact otherwise)."""
+    assert MANAGER_CLOSE_FROM == CALLING_STATUSES
+    assert AUTO_CLOSE_STATUSES == CLOSE_UNSUPPORTED_FROM
+    assert not MANAGER_CLOSE_FROM & CLOSE_UNSUPPORTED_FROM
+    assert OPEN_STATUSES - {S.RECEIVED} == (
+        CLOSE_UNSUPPORTED_FROM | MANAGER_CLOSE_FROM | SUPPORT_STATUSES
+    )
 
 
 def test_reopening_is_exactly_what_the_got_in_touch_service_does_and_leads_to_calls():

@@ -227,7 +227,11 @@ VIEWS = [
         of="restricted",
         data=lambda w: {"reason": "Declined"},
         unchanged=_case_states,
-        expect=casework_action(vcc=allowed("This case cannot be closed here.")),
+        # The restricted case is awaiting contact: a hub manager closes it, a VCC may not.
+        expect=casework_action(
+            vcc=allowed("Only a hub manager can close a case that is awaiting contact"),
+            manager=redirects(re.compile(r"/cases/\d+/"), "The case is closed."),
+        ),
     ),
     View(
         "contact:retry_letter",
