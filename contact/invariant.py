@@ -5,8 +5,8 @@ one of:
 - a due item on the case (scheduling.ScheduledItem, state "due", whenever it falls due):
   person-work on a VCC's "My work" or the team queue (a call, the victim's decision, the
   DVNA, a plan review, a referral to chase, changes from the police to check), or a dated
-  job the machine runs (a letter to send, the end of the wait for a victim invited to call,
-  a scheduled closure);
+  job the machine runs (the end of the wait for a victim invited to call, a scheduled
+  closure). A message waiting to go (a letter, an email) is not a step in the case;
 - or, for a case the hub is to contact (awaiting contact) with no call and no invitation
   pending, a place on the manager's decision list on the team page (awaiting_a_manager):
   the victim can be neither phoned nor written to, or the calling rules leave no further
@@ -27,7 +27,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from cases.models import Case
 from cases.workflow import CALLING_STATUSES, OPEN_STATUSES
 from contact.services import ATTEMPT_KINDS
-from scheduling.models import ItemKind, ItemState, ScheduledItem, StallCheck
+from scheduling.models import OWED_KINDS, ItemKind, ItemState, ScheduledItem, StallCheck
 
 log = logging.getLogger(__name__)
 
@@ -49,13 +49,19 @@ def awaiting_a_manager(cases: QuerySet[Case]) -> QuerySet[Case]:
     return cases.filter(status__in=CALLING_STATUSES).exclude(_due(CONTACT_ROUND_KINDS))
 
 
+# Messages the hub sends (a letter, a referral's email, a notice to managers) go whatever
+# becomes of the case: none is a step in it, so none keeps a case from counting as stalled.
+MESSAGE_KINDS = (ItemKind.SEND_LETTER, ItemKind.FOLLOW_UP_LETTER, *OWED_KINDS)
+NEXT_STEP_KINDS = tuple(k for k in ItemKind.values if k not in MESSAGE_KINDS)
+
+
 def stalled(cases: QuerySet[Case] | None = None) -> QuerySet[Case]:
-    """Cases not closed with nothing due on anyone's list: each breaks the invariant."""
+    """Cases not closed with no next step due on anyone's list: each breaks the invariant."""
     cases = Case.objects.all() if cases is None else cases
     return (
         cases.filter(status__in=OPEN_STATUSES)
         .exclude(status__in=CALLING_STATUSES)  # on a VCC's list or the manager's, above
-        .exclude(_due())
+        .exclude(_due(NEXT_STEP_KINDS))
     )
 
 

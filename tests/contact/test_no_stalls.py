@@ -126,6 +126,13 @@ def test_an_open_case_with_nothing_due_breaks_the_invariant(status):
     assert list(stalled()) == []  # a dated next step, even far ahead, is a next step
 
 
+def test_a_message_waiting_to_go_is_not_a_next_step():
+    case = CaseFactory(status=S.ACCEPTED)
+    schedule(kind=ItemKind.SEND_LETTER, case=case, due_at=timezone.now(), target_id=1)
+    schedule(kind=ItemKind.REFERRAL_EMAIL, case=case, due_at=timezone.now(), target_id=1)
+    assert list(stalled()) == [case]  # the letter goes; nobody is doing the DVNA
+
+
 def test_closed_and_awaiting_cases_never_count_as_stalled(vcc_user):
     CaseFactory(status=S.CLOSED, closed_at=timezone.now())
     CaseFactory(status=S.TRANSFERRED_OUT, closed_at=timezone.now())
