@@ -244,3 +244,37 @@ def set_restricted(*, case: Case, restricted: bool, reason: str, by: User) -> bo
     with pghistory.context(user=by.pk, reason=reason):
         case.save(update_fields=["restricted", "updated_at"])
     return True
+
+
+def ending_grant_words(*, grant: CaseAccessGrant, case: Case) -> str:
+    """What the manager is told once a grant has ended: true whatever else gives the user
+    the case (issue 13: "can no longer open" was shown to a manager whose VCC still held the
+    case through its allocation)."""
+    from audit.selectors import casework_for
+
+    if casework_for(grant.user).filter(pk=case.pk).exists():
+        return (
+            f"The access has ended, but {grant.user} can still open case {case.reference}: "
+            "it is allocated to them. Reallocate the case to end their access."
+        )
+    return f"{grant.user} can no longer open case {case.reference}."
+
+
+@transaction.atomic
+def take_case(*, case: Case, by: User) -> Case:
+    """A VCC takes an unallocated case for themselves.
+
+    Rule (issue 13): a restricted case only by a VCC a manager has named on it. Breaking the
+    glass lets a VCC read the case for a few hours; taking it would keep it open to them
+    through the allocation after the grant ended."""
+    from accounts.roles import is_manager
+    from cases.services import allocate_case
+
+    named = CaseAccessGrant.objects.active().filter(case=case, user=by, kind=GrantKind.NAMED)
+    if (case.restricted and not is_manager(by) and case.allocated_to_id != by.pk
+            and not named.exists()):
+        raise DomainError(
+            f"Case {case.reference} is restricted: only someone a hub manager has named on it "
+            "can take it. Ask a hub manager to allocate it."
+        )
+    return allocate_case(case=case, to=by, by=by)

@@ -192,7 +192,7 @@ class RevokeGrantView(_ManagerCaseView, View):
         except DomainError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, f"{grant.user} can no longer open case {case.reference}.")
+            messages.success(request, services.ending_grant_words(grant=grant, case=case))
         return self.back(case)
 
 

@@ -13,7 +13,7 @@ from accounts.models import User
 from audit.case_views import CaseScopedMixin, CaseWorkMixin
 from audit.models import AccessAction, AccessLog
 from audit.selectors import casework_for, other_cases_of
-from audit.services import record_access
+from audit.services import record_access, take_case
 from audit.views import restricted_notice
 from cases.selectors import case_list_rows, caseworkers, earlier_cases, search_cases
 from cases.services import allocate_case
@@ -207,7 +207,10 @@ class AllocateView(CaseWorkMixin, View):
         else:
             to = get_object_or_404(User, pk=target if target.isdigit() else 0)
         try:
-            allocate_case(case=case, to=to, by=request.user)
+            if to == request.user:
+                take_case(case=case, by=request.user)
+            else:
+                allocate_case(case=case, to=to, by=request.user)
         except DomainError as error:
             messages.error(request, error.message)
         else:

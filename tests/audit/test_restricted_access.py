@@ -33,7 +33,7 @@ from audit.models import (
     Notification,
 )
 from audit.selectors import casework_for
-from audit.services import break_glass
+from audit.services import break_glass, name_user_on_case
 from cases.models import Case
 from core.errors import DomainError
 from scheduling.models import ItemKind, ItemState
@@ -445,3 +445,49 @@ def test_grants_keep_the_list_query_count_constant(client, other_vcc):
                                        reason=REASON, granted_by=manager)
         CaseFactory()
     assert queries() == few
+
+
+# --- Break-the-glass stays temporary (issue 13) ---------------------------------------------
+
+
+def test_breaking_the_glass_does_not_let_a_vcc_take_the_case(client, other_vcc, restricted):
+    restricted.allocated_to = None
+    restricted.save()
+    client.force_login(other_vcc)
+    _break(client, restricted)
+    assert _page(client, restricted).status_code == 200  # reading it: yes, while it lasts
+    response = client.post(reverse("cases:allocate", args=[restricted.pk]), {"to": "me"},
+                           follow=True)
+    assert "only someone a hub manager has named on it can take it" in (
+        response.content.decode().replace("&#x27;", "'"))
+    restricted.refresh_from_db()
+    assert restricted.allocated_to is None
+    # So when the grant ends, the access ends with it.
+    CaseAccessGrant.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
+    assert _page(client, restricted).status_code == 403
+
+
+def test_a_vcc_named_on_a_restricted_case_may_take_it(client, manager_user, other_vcc,
+                                                       restricted):
+    restricted.allocated_to = None
+    restricted.save()
+    name_user_on_case(case=restricted, user=other_vcc, reason="Covering the caseload in May",
+                      by=manager_user)
+    client.force_login(other_vcc)
+    client.post(reverse("cases:allocate", args=[restricted.pk]), {"to": "me"})
+    restricted.refresh_from_db()
+    assert restricted.allocated_to == other_vcc
+
+
+def test_ending_a_grant_tells_the_manager_the_truth(client, manager_user, other_vcc,
+                                                    restricted):
+    grant = name_user_on_case(case=restricted, user=other_vcc, reason="Covering in May",
+                              by=manager_user)
+    restricted.allocated_to = other_vcc  # the manager allocated it to them meanwhile
+    restricted.save()
+    client.force_login(manager_user)
+    response = client.post(reverse("audit:revoke_grant", args=[restricted.pk]),
+                           {"grant": grant.pk}, follow=True)
+    page = response.content.decode().replace("&#x27;", "'")
+    assert f"{other_vcc} can still open case {restricted.reference}" in page
+    assert "can no longer open" not in page
