@@ -86,6 +86,19 @@ def check_can_assess(case: Case) -> None:
         )
 
 
+def can_correct(dvna: Dvna, case: Case) -> bool:
+    """Rule: a DVNA is corrected while it may be redone (can_assess), and only in its own
+    support episode: an earlier episode's DVNA is a record (assessments.episodes)."""
+    return can_assess(case) and dvna.episode == current_episode(case)
+
+
+def check_can_correct(dvna: Dvna, case: Case) -> None:
+    check_can_assess(case)
+    if not can_correct(dvna, case):
+        raise DomainError(f"DVNA {dvna.number} is from an earlier support episode: it is a "
+                          "record and is not corrected. Record a new DVNA instead.")
+
+
 def _validate(answers: DvnaAnswers) -> None:
     errors: dict[str, str] = {}
     for area in NeedArea:
@@ -204,7 +217,7 @@ def update_dvna(*, dvna: Dvna, version: int, answers: DvnaAnswers, by: User) -> 
     in between: the save is refused, nothing is written, and the VCC is told to reload.
     """
     case = Case.objects.select_related("person").get(pk=dvna.case_id)
-    check_can_assess(case)
+    check_can_correct(dvna, case)
     _validate(answers)
     updated = Dvna.objects.filter(pk=dvna.pk, version=version).update(
         version=F("version") + 1, **_dvna_fields(answers)

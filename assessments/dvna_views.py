@@ -123,7 +123,7 @@ class DvnaDetailView(DvnaPageMixin, TemplateView):
                    services.RISKS],
             consents=ConsentToShare.objects.filter(case=self.case)
             .select_related("service", "recorded_by").order_by("service__name"),
-            can_correct=services.can_assess(self.case),
+            can_correct=services.can_correct(dvna, self.case),
         )
         return context
 
@@ -142,12 +142,18 @@ class DvnaEditView(DvnaPageMixin, FormView):
             )
         return self._dvna
 
+    def refuse_unless_assessable(self):
+        try:
+            services.check_can_correct(self.get_dvna(), self.case)
+        except DomainError as error:
+            messages.error(self.request, error.message)
+            return self.back_to_case()
+        return None
+
     def get(self, request, *args, **kwargs):
-        self.get_dvna()
         return self.refuse_unless_assessable() or super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
-        self.get_dvna()
         return self.refuse_unless_assessable() or super().post(request, *args, **kwargs)
 
     def get_initial(self):

@@ -17,9 +17,9 @@ case per episode (database constraints).
 
 from __future__ import annotations
 
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef, QuerySet
 
-from assessments.models import Closure
+from assessments.models import Closure, PlanAction, RecoveryPlan
 from cases.models import Case, CaseTransition
 from cases.workflow import SUPPORT_STATUSES, CaseStatus
 
@@ -39,3 +39,13 @@ def current_episode(case: Case) -> int:
     ).count()
     last_closed = Closure.objects.filter(case_id=case.pk).aggregate(n=Max("episode"))["n"] or 0
     return episode_number(status=case.status, acceptances=acceptances, last_closed=last_closed)
+
+
+def live_actions(actions: QuerySet[PlanAction]) -> QuerySet[PlanAction]:
+    """Plan actions of the support going on: not on the plan of an episode that was closed,
+    nor on a plan a later episode's plan replaced (an earlier episode's plan is a record:
+    its open actions are not waiting to be referred). One query, whatever the number."""
+    closed = Closure.objects.filter(case=OuterRef("plan__case"), episode=OuterRef("plan__episode"))
+    replaced = RecoveryPlan.objects.filter(case=OuterRef("plan__case"),
+                                           episode__gt=OuterRef("plan__episode"))
+    return actions.exclude(Exists(closed)).exclude(Exists(replaced))

@@ -49,7 +49,6 @@ CONTACT_WORK = (*ATTEMPT_KINDS, ItemKind.INVITE_EXPIRED)
 # already sent stay owed: the service has the victim's details and should answer. The plan,
 # its DVNAs and reviews stay as the record of the support episode; a victim stepped down who
 # accepts again starts a new episode (assessments.episodes).
-ESCALATION_CANCELS = (*CONTACT_WORK, *SUPPORT_WORK)
 
 
 def can_escalate(case: Case) -> bool:
@@ -94,7 +93,7 @@ def escalate_to_high_risk(*, case: Case, by: User, reason: str) -> CaseMoved:
     Rule (DOMAIN.md: high-risk victims are managed by MASH / Public Protection, not the
     hub's contact round): from any open status, with the reason; the route becomes high
     risk and the hub's calls stop; so does the support of a victim in support (the plan
-    reviews due are cancelled: ESCALATION_CANCELS)."""
+    reviews due are cancelled: scheduling.models.SUPPORT_WORK)."""
     reason = _reason(reason)
     locked = _locked(case, by, can_escalate, "Only an open case can be escalated.")
     in_support = locked.status in SUPPORT_STATUSES
@@ -102,10 +101,12 @@ def escalate_to_high_risk(*, case: Case, by: User, reason: str) -> CaseMoved:
                     reason=f"Escalated to MASH / Public Protection: {reason}")
     locked.route = Route.HIGH_RISK
     locked.save(update_fields=["route", "updated_at"])
-    cancel_items(case=locked, kinds=ESCALATION_CANCELS)
+    cancel_items(case=locked, kinds=CONTACT_WORK)
+    reviews = cancel_items(case=locked, kinds=SUPPORT_WORK)
     case.status, case.route = locked.status, locked.route
-    stopped = ("the hub's support has ended and its plan reviews are cancelled" if in_support
-               else "the hub's calls to the victim have stopped")
+    stopped = ("the hub's calls to the victim have stopped" if not in_support
+               else "the hub's support has ended" + (
+                   " and its plan reviews are cancelled" if reviews else ""))
     return CaseMoved(case, f"Escalated. The case is now managed by MASH / Public Protection; "
                            f"{stopped}.")
 

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from assessments.dvna_services import update_dvna
 from assessments.episodes import current_episode
 from assessments.models import Closure, ClosureOutcome, Dvna, RecoveryPlan
 from assessments.support_selectors import support_summary
@@ -20,6 +21,7 @@ from assessments.support_services import (
     record_survey,
 )
 from core.errors import DomainError
+from referrals.selectors import actions_to_refer
 from scheduling.models import ItemKind, ItemState, ScheduledItem
 from tests.assessments.builders import (
     action,
@@ -30,6 +32,7 @@ from tests.assessments.builders import (
     second_episode,
     supported_case,
 )
+from tests.factories import SupportServiceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -155,3 +158,27 @@ def test_the_support_panel_costs_the_same_queries_however_many_episodes(vcc_user
         counts.append(len(queries))
     assert counts[0] == counts[1]
 
+
+
+def test_an_earlier_episode_s_dvna_is_not_corrected(client, vcc_user):
+    case = second_episode(vcc_user, allocated_to=vcc_user)
+    first = Dvna.objects.get(case=case, number=1)
+    with pytest.raises(DomainError, match="earlier support episode"):
+        update_dvna(dvna=first, version=first.version, answers=answers(), by=vcc_user)
+    client.force_login(vcc_user)
+    page = client.get(reverse("dvna:detail", args=[case.pk, 1])).content.decode()
+    assert reverse("dvna:edit", args=[case.pk, 1]) not in page
+    assert reverse("dvna:edit", args=[case.pk, 2]) in client.get(
+        reverse("dvna:detail", args=[case.pk, 2])).content.decode()
+
+
+def test_an_earlier_plan_s_open_referral_actions_are_not_waiting_to_go(vcc_user):
+    service = SupportServiceFactory(name="Advocacy")
+    case = supported_case(vcc_user, actions=[
+        action(vcc_user, kind="specialist_referral", service=service, description="ISVA")])
+    assert [a.description for a in actions_to_refer(case)] == ["ISVA"]
+    close_case(case=case, reason="support_complete", by=vcc_user,
+               outcomes={"health": "better", "finance": "same"})
+    assert list(actions_to_refer(case)) == []
+    reaccept(case, vcc_user)
+    assert list(actions_to_refer(case)) == []
