@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assessments.dvna_services import update_dvna
+from assessments.dvna_services import record_dvna, update_dvna
 from assessments.episodes import current_episode
 from assessments.models import Closure, ClosureOutcome, Dvna, RecoveryPlan
 from assessments.support_selectors import support_summary
@@ -119,10 +119,7 @@ def test_the_earlier_episode_is_readable_after_the_reopening(vcc_user):
     assert earlier.plan is not None and len(earlier.reviews) == 1
     assert [(o.area, o.outcome) for o in earlier.outcomes] == [("health", "better"),
                                                                ("finance", "same")]
-    record_dvna_2 = answers(levels(social="high"))
-    from assessments.dvna_services import record_dvna
-
-    record_dvna(case=case, answers=record_dvna_2, by=vcc_user)
+    record_dvna(case=case, answers=answers(levels(social="high")), by=vcc_user)
     summary = support_summary(case)
     assert [d.number for d in summary.dvnas] == [2]
     # The second episode's needs are its own: only social is uncovered (no plan yet).
@@ -182,3 +179,21 @@ def test_an_earlier_plan_s_open_referral_actions_are_not_waiting_to_go(vcc_user)
     assert list(actions_to_refer(case)) == []
     reaccept(case, vcc_user)
     assert list(actions_to_refer(case)) == []
+
+
+def test_a_survey_still_due_is_cancelled_by_the_reopening_and_asked_after_the_next_closure(
+    vcc_user
+):
+    case = supported_case(vcc_user)
+    close_case(case=case, reason="support_complete", by=vcc_user,
+               outcomes={"health": "better", "finance": "same"})
+    first = ScheduledItem.objects.get(case=case, kind=ItemKind.SURVEY)
+    assert first.state == ItemState.DUE
+    reaccept(case, vcc_user)
+    first.refresh_from_db()
+    assert first.state == ItemState.CANCELLED
+    record_dvna(case=case, answers=answers(levels(health="low")), by=vcc_user)
+    agree_plan(case=case, actions=[action(vcc_user)], next_review_on=in_days(7), by=vcc_user)
+    close_case(case=case, reason="support_complete", by=vcc_user, outcomes={"health": "same"})
+    assert ScheduledItem.objects.filter(case=case, kind=ItemKind.SURVEY,
+                                        state=ItemState.DUE).count() == 1
