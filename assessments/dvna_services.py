@@ -18,9 +18,12 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from accounts.models import User
+from assessments.episodes import current_episode
 from assessments.models import ConsentToShare, Dvna, DvnaNeed, Level, NeedArea
+from assessments.support_services import latest_dvna
 from cases.models import Case
 from cases.workflow import SUPPORT_STATUSES, CaseStatus
+from contact.lifecycle import can_escalate
 from core.errors import STALE, DomainError
 from directory.models import SupportService
 from intake.models import DashRisk
@@ -81,6 +84,19 @@ def check_can_assess(case: Case) -> None:
             "A DVNA is recorded once the victim has accepted support, and until the case "
             f"closes. This case is '{CaseStatus(case.status).label}'."
         )
+
+
+def can_correct(dvna: Dvna, case: Case) -> bool:
+    """Rule: a DVNA is corrected while it may be redone (can_assess), and only in its own
+    support episode: an earlier episode's DVNA is a record (assessments.episodes)."""
+    return can_assess(case) and dvna.episode == current_episode(case)
+
+
+def check_can_correct(dvna: Dvna, case: Case) -> None:
+    check_can_assess(case)
+    if not can_correct(dvna, case):
+        raise DomainError(f"DVNA {dvna.number} is from an earlier support episode: it is a "
+                          "record and is not corrected. Record a new DVNA instead.")
 
 
 def _validate(answers: DvnaAnswers) -> None:
@@ -181,7 +197,7 @@ def record_dvna(*, case: Case, answers: DvnaAnswers, by: User) -> Dvna:
     _validate(answers)
     last = Dvna.objects.filter(case=locked).aggregate(n=Max("number"))["n"] or 0
     dvna = Dvna.objects.create(case=locked, number=last + 1, assessed_by=by,
-                               **_dvna_fields(answers))
+                               episode=current_episode(locked), **_dvna_fields(answers))
     DvnaNeed.objects.bulk_create(
         DvnaNeed(dvna=dvna, area=area, level=answers.levels[area],
                  notes=answers.notes.get(area, "").strip())
@@ -201,7 +217,7 @@ def update_dvna(*, dvna: Dvna, version: int, answers: DvnaAnswers, by: User) -> 
     in between: the save is refused, nothing is written, and the VCC is told to reload.
     """
     case = Case.objects.select_related("person").get(pk=dvna.case_id)
-    check_can_assess(case)
+    check_can_correct(dvna, case)
     _validate(answers)
     updated = Dvna.objects.filter(pk=dvna.pk, version=version).update(
         version=F("version") + 1, **_dvna_fields(answers)
@@ -282,3 +298,31 @@ def consent_initial(case: Case) -> dict:
         initial[f"share_crime_{pk}"] = consent.share_crime_details
         initial[f"share_needs_{pk}"] = consent.share_needs
     return initial
+
+
+# -- The DVNA offers escalation ------------------------------------------------------------
+
+# The risks that, rated high, make a case one for MASH / Public Protection rather than the
+# hub's support (issue 12: "when a DVNA rates risk from the offender or of self-harm as high:
+# the DVNA offers it").
+ESCALATION_RISKS = ("risk_from_offender", "risk_of_self_harm")
+
+
+def escalation_suggestion(case: Case, dvna: Dvna | None) -> str:
+    """Why escalation is suggested, as a reason for the escalate page to start with, or ""
+    when it is not: `dvna` (the latest of the current episode) rates the risk from the
+    offender or of self-harm as high and the case can still be escalated. The VCC decides;
+    nothing is escalated here."""
+    if dvna is None or not can_escalate(case):
+        return ""
+    high = [label.lower() for name, label in RISKS
+            if name in ESCALATION_RISKS and getattr(dvna, name) == Level.HIGH]
+    if not high:
+        return ""
+    return f"DVNA {dvna.number} rates the {' and the '.join(high)} as high."
+
+
+def dvna_suggests_escalation(case: Case) -> bool:
+    """Rule: the current DVNA rates the risk from the offender or of self-harm as high, and
+    the case is open: the hub offers escalation to MASH / Public Protection."""
+    return bool(escalation_suggestion(case, latest_dvna(case)))

@@ -12,7 +12,7 @@ from django.views.generic import FormView, TemplateView
 
 from assessments import dvna_services as services
 from assessments.dvna_forms import DvnaForm, active_services
-from assessments.models import ConsentToShare, Dvna, NeedArea
+from assessments.models import ConsentToShare, Dvna, NeedArea, RecoveryPlan
 from audit.case_views import CaseWorkMixin
 from cases.workflow import PLAN_AGREED_FROM
 from core.errors import DomainError
@@ -86,7 +86,18 @@ class DvnaCreateView(DvnaPageMixin, FormView):
             )
         except DomainError as error:
             return self.show_errors(form, error)
-        if self.case.status in PLAN_AGREED_FROM and dvna.number == 1:
+        suggestion = services.escalation_suggestion(self.case, dvna)
+        if suggestion:
+            # The VCC decides on the case page: escalate, or go on to the plan.
+            messages.warning(
+                self.request,
+                f"DVNA {dvna.number} has been saved. {suggestion} Consider escalating the "
+                "case to MASH / Public Protection.",
+            )
+            return self.back_to_case()
+        if self.case.status in PLAN_AGREED_FROM and not RecoveryPlan.objects.filter(
+            case=self.case, episode=dvna.episode
+        ).exists():
             messages.success(self.request, "The DVNA has been saved. Now agree the recovery plan.")
             return redirect("support:plan_new", case_pk=self.case.pk)
         messages.success(self.request, f"DVNA {dvna.number} has been saved.")
@@ -112,7 +123,7 @@ class DvnaDetailView(DvnaPageMixin, TemplateView):
                    services.RISKS],
             consents=ConsentToShare.objects.filter(case=self.case)
             .select_related("service", "recorded_by").order_by("service__name"),
-            can_correct=services.can_assess(self.case),
+            can_correct=services.can_correct(dvna, self.case),
         )
         return context
 
@@ -131,12 +142,18 @@ class DvnaEditView(DvnaPageMixin, FormView):
             )
         return self._dvna
 
+    def refuse_unless_assessable(self):
+        try:
+            services.check_can_correct(self.get_dvna(), self.case)
+        except DomainError as error:
+            messages.error(self.request, error.message)
+            return self.back_to_case()
+        return None
+
     def get(self, request, *args, **kwargs):
-        self.get_dvna()
         return self.refuse_unless_assessable() or super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
-        self.get_dvna()
         return self.refuse_unless_assessable() or super().post(request, *args, **kwargs)
 
     def get_initial(self):
@@ -164,5 +181,10 @@ class DvnaEditView(DvnaPageMixin, FormView):
             )
         except DomainError as error:
             return self.show_errors(form, error)
+        suggestion = services.escalation_suggestion(self.case, dvna)
+        if suggestion and dvna.number == getattr(services.latest_dvna(self.case), "number", None):
+            messages.warning(self.request, f"DVNA {dvna.number} has been corrected. {suggestion} "
+                             "Consider escalating the case to MASH / Public Protection.")
+            return self.back_to_case()
         messages.success(self.request, f"DVNA {dvna.number} has been corrected.")
         return redirect("dvna:detail", case_pk=self.case.pk, number=dvna.number)

@@ -44,6 +44,9 @@ class Dvna(models.Model):
 
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="dvnas")
     number = models.PositiveSmallIntegerField(help_text="1 for the first DVNA, 2 for the next.")
+    # The support episode (assessments.episodes): 1 for the first time the victim accepted
+    # support on the case, 2 after they came back and accepted again.
+    episode = models.PositiveSmallIntegerField(default=1)
     assessed_at = models.DateTimeField(default=timezone.now)
     assessed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="dvnas_done"
@@ -153,9 +156,12 @@ class ActionStatus(models.TextChoices):
 class RecoveryPlan(models.Model):
     """The plan agreed with the victim: tailored to the person, not the crime type."""
 
-    case = models.OneToOneField(
-        "cases.Case", on_delete=models.PROTECT, related_name="recovery_plan"
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, related_name="recovery_plans"
     )
+    # The support episode (assessments.episodes): 1 for the first time the victim accepted
+    # support on the case, 2 after they came back and accepted again.
+    episode = models.PositiveSmallIntegerField(default=1)
     agreed_at = models.DateTimeField(default=timezone.now)
     agreed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -163,8 +169,13 @@ class RecoveryPlan(models.Model):
     next_review_on = models.DateField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
 
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "episode"], name="one_plan_per_episode")
+        ]
+
     def __str__(self) -> str:
-        return f"Recovery plan for case {self.case_id}"
+        return f"Recovery plan for case {self.case_id} (episode {self.episode})"
 
 
 @pghistory.track()
@@ -210,6 +221,9 @@ class Review(models.Model):
     and reviews the plan; needs are reassessed as they change" (DOMAIN.md, flow step 7)."""
 
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="reviews")
+    # The support episode (assessments.episodes): 1 for the first time the victim accepted
+    # support on the case, 2 after they came back and accepted again.
+    episode = models.PositiveSmallIntegerField(default=1)
     reviewed_at = models.DateTimeField(default=timezone.now)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     wellbeing = models.CharField(
@@ -269,15 +283,23 @@ class Outcome(models.TextChoices):
 class Closure(models.Model):
     """The end of the hub's support on a case, with why and how the victim is."""
 
-    case = models.OneToOneField("cases.Case", on_delete=models.PROTECT, related_name="closure")
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="closures")
+    # The support episode (assessments.episodes): 1 for the first time the victim accepted
+    # support on the case, 2 after they came back and accepted again.
+    episode = models.PositiveSmallIntegerField(default=1)
     closed_at = models.DateTimeField(default=timezone.now)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reason = models.CharField(max_length=30, choices=ClosureReason.choices)
     reason_detail = models.CharField(max_length=500, blank=True)
     notes = models.TextField(blank=True)
 
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "episode"], name="one_closure_per_episode")
+        ]
+
     def __str__(self) -> str:
-        return f"Closure of case {self.case_id}"
+        return f"Closure of case {self.case_id} (episode {self.episode})"
 
 
 @pghistory.track()
@@ -309,9 +331,12 @@ class SurveyResponse(models.Model):
     """The victim's answers to the satisfaction survey after closure ("proportionate victim
     satisfaction surveys", service specification), or that they declined to answer."""
 
-    case = models.OneToOneField(
-        "cases.Case", on_delete=models.PROTECT, related_name="survey_response"
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, related_name="survey_responses"
     )
+    # The support episode (assessments.episodes): 1 for the first time the victim accepted
+    # support on the case, 2 after they came back and accepted again.
+    episode = models.PositiveSmallIntegerField(default=1)
     answered_at = models.DateTimeField(default=timezone.now)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -335,7 +360,8 @@ class SurveyResponse(models.Model):
                 )
                 & ~models.Q(helped_to_cope=""),
                 name="survey_answered_or_declined",
-            )
+            ),
+            models.UniqueConstraint(fields=["case", "episode"], name="one_survey_per_episode"),
         ]
 
     def __str__(self) -> str:

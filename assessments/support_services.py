@@ -20,6 +20,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
+from assessments.episodes import current_episode
 from assessments.models import (
     ActionKind,
     ActionStatus,
@@ -43,7 +44,7 @@ from cases.services import transition_case
 from cases.workflow import PLAN_AGREED_FROM, PLAN_IN_PLACE_STATUSES, SUPPORT_STATUSES, CaseStatus
 from core.errors import NON_FIELD, STALE, DomainError
 from directory.models import SupportService
-from scheduling.models import ItemKind
+from scheduling.models import SUPPORT_WORK, ItemKind
 from scheduling.services import cancel_items, complete_human_items, schedule
 
 # The kinds of action that name a service from the directory (a referral, Restorative
@@ -143,10 +144,13 @@ def _review_date_problem(on: date | None, *, required: bool) -> str | None:
 
 
 def plan_review_key(case_pk: int, *, plan_version: int | None = None,
-                    review_pk: int | None = None) -> str:
-    """The plan review due next: one per plan version (agreed or re-dated) or per review."""
+                    review_pk: int | None = None, episode: int = 1) -> str:
+    """The plan review due next: one per plan version (agreed or re-dated) of each support
+    episode, or per review."""
     if review_pk is not None:
         return f"plan_review:{case_pk}:review:{review_pk}"
+    if episode > 1:
+        return f"plan_review:{case_pk}:episode:{episode}:plan:{plan_version}"
     return f"plan_review:{case_pk}:plan:{plan_version}"
 
 
@@ -172,8 +176,15 @@ def closure_reason(*, reason: str, detail: str = "") -> str:
         f" ({detail})" if detail else "")
 
 
-def latest_dvna(case: Case) -> Dvna | None:
-    return Dvna.objects.filter(case=case).order_by("-number").first()
+def latest_dvna(case: Case, episode: int | None = None) -> Dvna | None:
+    """The latest DVNA of the case's current support episode (or of `episode`)."""
+    episode = current_episode(case) if episode is None else episode
+    return Dvna.objects.filter(case=case, episode=episode).order_by("-number").first()
+
+
+def current_plan(case: Case) -> RecoveryPlan | None:
+    """The recovery plan of the case's current support episode, if agreed."""
+    return RecoveryPlan.objects.filter(case=case, episode=current_episode(case)).first()
 
 
 # -- What the case allows ------------------------------------------------------------------
@@ -201,15 +212,18 @@ def can_close_support(case: Case) -> bool:
 
 
 def check_can_agree(case: Case) -> None:
-    """Rule: the plan is agreed after the DVNA with a victim who accepted support, once."""
+    """Rule: the plan is agreed after the DVNA with a victim who accepted support, once in
+    each support episode (a victim who comes back and accepts again gets a new DVNA and a
+    new plan: assessments.episodes)."""
     if not can_agree_plan(case):
         raise DomainError(
             "A recovery plan is agreed once the victim has accepted support and had a DVNA. "
             f"This case is '{CaseStatus(case.status).label}'."
         )
-    if RecoveryPlan.objects.filter(case=case).exists():
+    episode = current_episode(case)
+    if RecoveryPlan.objects.filter(case=case, episode=episode).exists():
         raise DomainError("This case already has a recovery plan.")
-    if not Dvna.objects.filter(case=case).exists():
+    if not Dvna.objects.filter(case=case, episode=episode).exists():
         raise DomainError("Record the DVNA first: the plan is agreed from it.")
 
 
@@ -236,12 +250,15 @@ def agree_plan(
     if errors:
         raise DomainError("The plan cannot be agreed yet.", fields=errors)
     first_review = cast(date, next_review_on)  # required: checked above
-    plan = RecoveryPlan.objects.create(case=locked, agreed_by=by, next_review_on=first_review)
+    episode = current_episode(locked)
+    plan = RecoveryPlan.objects.create(case=locked, agreed_by=by, next_review_on=first_review,
+                                       episode=episode)
     for details in actions:
         _create_action(plan, details)
     transition_case(case=locked, to=CaseStatus.IN_SUPPORT, by=by,
                     reason=plan_agreed_reason(actions=len(actions), first_review=first_review))
-    _schedule_review(locked, first_review, plan_review_key(locked.pk, plan_version=1))
+    _schedule_review(locked, first_review,
+                     plan_review_key(locked.pk, plan_version=1, episode=episode))
     complete_human_items(case=locked, kinds=[ItemKind.DVNA], by=by)
     case.status = locked.status
     return plan
@@ -267,12 +284,18 @@ def check_can_change_plan(case: Case) -> None:
             "The recovery plan changes only while the victim is in support. This case is "
             f"'{CaseStatus(case.status).label}'."
         )
-    if not RecoveryPlan.objects.filter(case=case).exists():
+    if current_plan(case) is None:
         raise DomainError("This case has no recovery plan yet.")
 
 
 def _check_open(plan: RecoveryPlan) -> None:
-    check_can_change_plan(Case.objects.get(pk=plan.case_id))
+    """The plan is the current episode's and support goes on under it: an earlier episode's
+    plan is a record."""
+    case = Case.objects.get(pk=plan.case_id)
+    check_can_change_plan(case)
+    if plan.episode != current_episode(case):
+        raise DomainError("This recovery plan is from an earlier support episode: it is a "
+                          "record and does not change.")
 
 
 @transaction.atomic
@@ -329,7 +352,8 @@ def change_review_date(
     plan.next_review_on = next_review_on
     cancel_items(case=plan.case, kinds=[ItemKind.PLAN_REVIEW])
     _schedule_review(plan.case, cast(date, next_review_on),  # required: checked above
-                     plan_review_key(plan.case_id, plan_version=new_version))
+                     plan_review_key(plan.case_id, plan_version=new_version,
+                                     episode=plan.episode))
     return plan
 
 
@@ -338,9 +362,7 @@ def change_review_date(
 
 def check_can_review(case: Case) -> None:
     """Rule: a review is of a recovery plan in place (the case is in support)."""
-    if not can_change_plan(case) or not RecoveryPlan.objects.filter(
-        case=case
-    ).exists():
+    if not can_change_plan(case) or current_plan(case) is None:
         raise DomainError(
             "A review is of a recovery plan in place: agree the recovery plan first."
         )
@@ -368,7 +390,7 @@ def record_review(
     """
     locked = Case.objects.select_for_update().get(pk=case.pk)
     check_can_review(locked)
-    plan = RecoveryPlan.objects.get(case=locked)
+    plan = cast(RecoveryPlan, current_plan(locked))  # checked above
     errors: dict[str, str] = {}
     if wellbeing not in Wellbeing.values:
         errors["wellbeing"] = "Select how the victim is"
@@ -385,7 +407,7 @@ def record_review(
         raise DomainError("The review cannot be recorded yet.", fields=errors)
     _bump_plan(plan, version)
     review = Review.objects.create(
-        case=locked, by=by, wellbeing=wellbeing, notes=notes.strip(),
+        case=locked, episode=plan.episode, by=by, wellbeing=wellbeing, notes=notes.strip(),
         next_review_on=next_review_on, reassessment_needed=reassessment_needed,
     )
     for pk, status in statuses.items():
@@ -415,15 +437,18 @@ def check_can_close(case: Case) -> None:
             "Only a case in support (or accepted for support) is closed here. This case is "
             f"'{CaseStatus(case.status).label}'."
         )
-    if Closure.objects.filter(case=case).exists():
-        raise DomainError("This case has been closed once already.")
+    if Closure.objects.filter(case=case, episode=current_episode(case)).exists():
+        raise DomainError("This support episode has been closed already.")
 
 
 def check_can_record_survey(case: Case) -> None:
-    """Rule: the survey is asked once, after support has been closed."""
-    if case.status != CaseStatus.CLOSED or not Closure.objects.filter(case=case).exists():
+    """Rule: the survey is asked once per support episode, after support has been closed."""
+    episode = current_episode(case)
+    if case.status != CaseStatus.CLOSED or not Closure.objects.filter(
+        case=case, episode=episode
+    ).exists():
         raise DomainError("The survey is asked once support has been closed.")
-    if SurveyResponse.objects.filter(case=case).exists():
+    if SurveyResponse.objects.filter(case=case, episode=episode).exists():
         raise DomainError("The survey answers have been recorded already.")
 
 
@@ -475,8 +500,9 @@ def close_case(
             )
     if errors:
         raise DomainError("The case cannot be closed yet.", fields=errors)
+    episode = current_episode(locked)
     closure = Closure.objects.create(
-        case=locked, by=by, reason=reason, reason_detail=reason_detail.strip(),
+        case=locked, episode=episode, by=by, reason=reason, reason_detail=reason_detail.strip(),
         notes=notes.strip(),
     )
     ClosureOutcome.objects.bulk_create(
@@ -486,9 +512,8 @@ def close_case(
         case=locked, to=CaseStatus.CLOSED, by=by,
         reason=closure_reason(reason=reason, detail=reason_detail),
     )
-    cancel_items(case=locked, kinds=[ItemKind.PLAN_REVIEW, ItemKind.REFERRAL_CHASE,
-                                     ItemKind.DVNA])
-    RecoveryPlan.objects.filter(case=locked).update(next_review_on=None)
+    cancel_items(case=locked, kinds=[*SUPPORT_WORK, ItemKind.REFERRAL_CHASE, ItemKind.DVNA])
+    RecoveryPlan.objects.filter(case=locked, episode=episode).update(next_review_on=None)
     # Face-to-face support ends with the case: the volunteer is free for the next victim.
     from volunteers.models import VolunteerAllocation
     from volunteers.services import end_allocation
@@ -538,6 +563,7 @@ def record_survey(
         raise DomainError("Record every answer, or that the victim declined.", fields=errors)
     response = SurveyResponse.objects.create(
         case=locked,
+        episode=current_episode(locked),
         recorded_by=by,
         declined=declined,
         treated_with_respect=None if declined else treated_with_respect,

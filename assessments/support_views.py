@@ -14,6 +14,7 @@ from django.views.generic import FormView, TemplateView
 
 from assessments import support_selectors as selectors
 from assessments import support_services as services
+from assessments.episodes import current_episode
 from assessments.models import PlanAction, RecoveryPlan
 from assessments.support_forms import (
     ActionForm,
@@ -34,10 +35,22 @@ class SupportMixin(CaseWorkMixin):
         add_error_to_form(form, error)
         return self.form_invalid(form)
 
+    @property
+    def episode(self) -> int:
+        """The case's current support episode (assessments.episodes)."""
+        if not hasattr(self, "_episode"):
+            self._episode = current_episode(self.case)
+        return self._episode
+
     def get_plan(self) -> RecoveryPlan:
+        """The current episode's plan: an earlier episode's is a record, read on the case
+        page."""
         if not hasattr(self, "_plan"):
-            self._plan = get_object_or_404(RecoveryPlan, case=self.case)
+            self._plan = get_object_or_404(RecoveryPlan, case=self.case, episode=self.episode)
         return self._plan
+
+    def current_dvnas(self):
+        return selectors.dvnas_with_needs(self.case, episode=self.episode)
 
     # A service check that says whether this page's step can be taken on the case now.
     check = None
@@ -71,9 +84,9 @@ class PlanView(SupportMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         plan = get_object_or_404(RecoveryPlan.objects.select_related("agreed_by"),
-                                 case=self.case)
+                                 case=self.case, episode=self.episode)
         self.log_read("recovery plan")
-        dvnas = selectors.dvnas_with_needs(self.case)
+        dvnas = self.current_dvnas()
         actions = selectors.plan_actions(plan)
         latest = dvnas[-1] if dvnas else None
         context.update(
@@ -93,7 +106,7 @@ class AgreePlanView(SupportMixin, TemplateView):
     check = staticmethod(services.check_can_agree)
 
     def refused(self):
-        if RecoveryPlan.objects.filter(case=self.case).exists():
+        if RecoveryPlan.objects.filter(case=self.case, episode=self.episode).exists():
             return redirect("support:plan", case_pk=self.case.pk)
         return super().refused()
 
@@ -144,7 +157,7 @@ class AgreePlanView(SupportMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         self.log_read("agree the recovery plan")
-        dvnas = selectors.dvnas_with_needs(self.case)
+        dvnas = self.current_dvnas()
         latest = dvnas[-1] if dvnas else None
         formset = context["formset"]
         context.update(
@@ -310,7 +323,7 @@ class ReviewCreateView(SupportMixin, FormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         self.log_read("record a review")
-        dvnas = selectors.dvnas_with_needs(self.case)
+        dvnas = self.current_dvnas()
         latest = dvnas[-1] if dvnas else None
         context.update(
             plan=self.get_plan(),
@@ -368,7 +381,7 @@ class CloseView(SupportMixin, FormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         self.log_read("close the case")
-        context["open_actions"] = selectors.open_actions(self.case)
+        context["open_actions"] = selectors.open_actions(self.case, self.episode)
         return context
 
     def form_valid(self, form):

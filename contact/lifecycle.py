@@ -35,17 +35,23 @@ from cases.workflow import (
     FOUND_ELSEWHERE_FROM,
     MANAGER_CLOSE_FROM,
     STEP_DOWN_FROM,
+    SUPPORT_STATUSES,
     CaseStatus,
 )
 from contact.services import ATTEMPT_KINDS, CaseMoved, start_contact
 from core.errors import DomainError
-from scheduling.models import ItemKind
+from scheduling.models import SUPPORT_WORK, ItemKind
 from scheduling.services import cancel_items
 
 # The contact work a case leaves behind when the hub stops contacting the victim: the
 # calls and the decision, the wait for a victim invited by letter to call, and the DVNA of
 # a victim who had just accepted support.
 CONTACT_WORK = (*ATTEMPT_KINDS, ItemKind.INVITE_EXPIRED, ItemKind.DVNA)
+# Escalation ends the hub's work with the victim, support too: the calls, and the plan
+# reviews of a victim in support (scheduling.models.SUPPORT_WORK). Chases of referrals
+# already sent stay owed: the service has the victim's details and should answer. The plan,
+# its DVNAs and reviews stay as the record of the support episode; a victim stepped down who
+# accepts again starts a new episode (assessments.episodes).
 
 
 def can_escalate(case: Case) -> bool:
@@ -99,17 +105,23 @@ def escalate_to_high_risk(*, case: Case, by: User, reason: str) -> CaseMoved:
 
     Rule (DOMAIN.md: high-risk victims are managed by MASH / Public Protection, not the
     hub's contact round): from any open status, with the reason; the route becomes high
-    risk and the hub's calls stop."""
+    risk and the hub's calls stop; so does the support of a victim in support (the plan
+    reviews due are cancelled: scheduling.models.SUPPORT_WORK)."""
     reason = _reason(reason)
     locked = _locked(case, by, can_escalate, "Only an open case can be escalated.")
+    in_support = locked.status in SUPPORT_STATUSES
     transition_case(case=locked, to=CaseStatus.HIGH_RISK, by=by,
                     reason=f"Escalated to MASH / Public Protection: {reason}")
     locked.route = Route.HIGH_RISK
     locked.save(update_fields=["route", "updated_at"])
     cancel_items(case=locked, kinds=CONTACT_WORK)
+    reviews = cancel_items(case=locked, kinds=SUPPORT_WORK)
     case.status, case.route = locked.status, locked.route
-    return CaseMoved(case, "Escalated. The case is now managed by MASH / Public Protection; "
-                           "the hub's calls to the victim have stopped.")
+    stopped = ("the hub's calls to the victim have stopped" if not in_support
+               else "the hub's support has ended" + (
+                   " and its plan reviews are cancelled" if reviews else ""))
+    return CaseMoved(case, f"Escalated. The case is now managed by MASH / Public Protection; "
+                           f"{stopped}.")
 
 
 @transaction.atomic

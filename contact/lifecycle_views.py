@@ -51,6 +51,12 @@ class EscalateView(CaseMoveView):
     heading = "Escalate to MASH / Public Protection"
     submit = "Escalate"
 
+    def get_initial(self):
+        """A reason suggested by the page that offered escalation (a DVNA rating a risk as
+        high), for the VCC to keep, change or replace: nothing is escalated until they
+        submit."""
+        return {"reason": self.request.GET.get("reason", "")[:1000]}
+
     def move(self, form):
         return lifecycle.escalate_to_high_risk(
             case=self.case, by=self.request.user, reason=form.cleaned_data["reason"]

@@ -18,7 +18,8 @@ from accounts.models import User
 from cases.models import Case, Person
 from contact.invariant import awaiting_a_manager
 from contact.models import Letter, LetterStatus
-from contact.services import ContactPath, add_note, contact_path, start_contact
+from contact.notes import add_note
+from contact.services import ContactPath, contact_path, start_contact
 from core.errors import DomainError
 from scheduling.models import ItemKind, ItemState, ScheduledItem
 

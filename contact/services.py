@@ -42,7 +42,6 @@ from contact.models import (
     AttemptOutcome,
     Channel,
     ContactAttempt,
-    ContactNote,
     ContactOutcome,
     Letter,
     LetterKind,
@@ -546,7 +545,7 @@ def got_in_touch_reason(status: str) -> str | None:
 def record_victim_got_in_touch(*, case: Case, by: User, note: str = "") -> CaseMoved:
     """A victim who gets in touch later re-opens the case for contact: after the follow-up
     letter (no_contact), after the letter-only introduction (responded to the letter), or
-    after declining or closure.
+    after declining or closure. A survey still due after a closure is cancelled.
 
     Rule: from the statuses whose move back to awaiting contact is a re-opening
     (can_reopen, cases.workflow.REOPENABLE_STATUSES)."""
@@ -567,6 +566,9 @@ def record_victim_got_in_touch(*, case: Case, by: User, note: str = "") -> CaseM
     if case.contact_outcome == ContactOutcome.NO_CONTACT:
         case.contact_outcome = ""
         case.save(update_fields=["contact_outcome", "updated_at"])
+    # A satisfaction survey still due asks about support that is now starting again: it is
+    # recorded only on a closed case, so it would wait on My work for ever.
+    cancel_items(case=case, kinds=[ItemKind.SURVEY])
     call_back = schedule(
         kind=ItemKind.FIRST_CONTACT,
         case=case,
@@ -580,18 +582,6 @@ def record_victim_got_in_touch(*, case: Case, by: User, note: str = "") -> CaseM
         f"The case is '{CaseStatus.AWAITING_CONTACT.label}' again; a call back is due by "
         f"{by_when:%A %-d %B %H:%M}.",
     )
-
-
-# -- Notes ------------------------------------------------------------------------------
-
-
-def add_note(*, case: Case, by: User, text: str, restricted: bool = False) -> ContactNote:
-    """Every contact is recorded on the case (service specification: "maintain details of
-    all contact with victims"). Restricted notes are shown to managers only."""
-    text = text.strip()
-    if not text:
-        raise DomainError("Write the note.", field="text")
-    return ContactNote.objects.create(case=case, author=by, text=text, restricted=restricted)
 
 
 def cancel_contact_work(*, case: Case) -> None:

@@ -11,6 +11,7 @@ from audit.case_views import CaseWorkMixin
 from contact import letter_checks, services
 from contact.forms import ContactAttemptForm, ContactOutcomeForm, NoteForm, SafeContactForm
 from contact.models import Letter
+from contact.notes import add_note
 from contact.safe_contact import change_safe_contact
 from core.errors import DomainError
 from core.forms import add_error_to_form
@@ -96,7 +97,7 @@ class AddNoteView(CaseWorkMixin, FormView):
         return context
 
     def form_valid(self, form):
-        services.add_note(
+        add_note(
             case=self.case,
             by=self.request.user,
             text=form.cleaned_data["text"],

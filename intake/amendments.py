@@ -34,8 +34,9 @@ from cases.deadlines import contact_due_at
 from cases.models import Case, Crime, Person
 from cases.services import transition_case
 from cases.workflow import CaseStatus, is_allowed
+from contact.notes import add_note
 from contact.safe_contact import change_safe_contact, hold_letters, lower_from_intake
-from contact.services import add_note, cancel_contact_work, start_contact
+from contact.services import cancel_contact_work, start_contact
 from core.errors import DomainError
 from intake.matching import VictimDetails
 from intake.models import ChangeState, Ivna, IvnaVersion, ProposedChange

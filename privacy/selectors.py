@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import reduce
 from operator import or_
-from typing import TYPE_CHECKING, Any, TypedDict, cast, overload
+from typing import TYPE_CHECKING, Any, TypedDict, overload
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -35,7 +35,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from accounts.models import User
-from assessments.models import Closure, Dvna, RecoveryPlan
+from assessments.models import Closure, Dvna, RecoveryPlan, SurveyResponse
 from audit.models import AccessLog
 from cases.models import Case, Person
 from contact.models import Letter
@@ -227,8 +227,7 @@ def person_cases(person: Person) -> list[Case]:
     return list(
         Case.objects.filter(person=person)
         .select_related(
-            "crime", "ivna", "self_referral", "recovery_plan", "closure", "survey_response",
-            "anonymisation",
+            "crime", "ivna", "self_referral", "anonymisation",
         )
         .prefetch_related(
             "transitions",
@@ -236,9 +235,12 @@ def person_cases(person: Person) -> list[Case]:
             "proposed_changes",
             Prefetch("dvnas", queryset=Dvna.objects.prefetch_related("needs")),
             "consents__service",
-            "recovery_plan__actions",
+            Prefetch("recovery_plans", queryset=RecoveryPlan.objects.order_by("episode")
+                     .prefetch_related("actions")),
             "reviews",
-            "closure__outcomes",
+            Prefetch("closures", queryset=Closure.objects.order_by("episode")
+                     .prefetch_related("outcomes")),
+            Prefetch("survey_responses", queryset=SurveyResponse.objects.order_by("episode")),
             Prefetch("letters", queryset=Letter.objects.defer("pdf").order_by("created_at")),
             "attempts",
             "notes",
@@ -326,16 +328,17 @@ def _bundle_case(case: Case, rows: _Rows) -> dict:
         {**rows.row(consent), "service_name": consent.service.name}
         for consent in case.consents.all()
     ]
-    plan = cast("RecoveryPlan | None", _one(case, "recovery_plan"))
-    item["recovery_plan"] = (
-        {**rows.row(plan), "actions": rows.rows(plan.actions.all())} if plan else None
-    )
+    # One of each per support episode (assessments.episodes), each row saying its episode.
+    item["recovery_plans"] = [
+        {**rows.row(plan), "actions": rows.rows(plan.actions.all())}
+        for plan in case.recovery_plans.all()
+    ]
     item["reviews"] = rows.rows(case.reviews.all())
-    closure = cast("Closure | None", _one(case, "closure"))
-    item["closure"] = (
-        {**rows.row(closure), "outcomes": rows.rows(closure.outcomes.all())} if closure else None
-    )
-    item["survey"] = rows.row(_one(case, "survey_response"))
+    item["closures"] = [
+        {**rows.row(closure), "outcomes": rows.rows(closure.outcomes.all())}
+        for closure in case.closures.all()
+    ]
+    item["surveys"] = rows.rows(case.survey_responses.all())
     item["letters"] = rows.rows(case.letters.all())
     item["contact_attempts"] = rows.rows(case.attempts.all())
     item["contact_notes"] = rows.rows(case.notes.all())
@@ -402,7 +405,8 @@ def subject_access_bundle(person: Person) -> dict:
         for user in User.objects.filter(pk__in=rows.user_ids)
     }
     return {
-        "format": "victims-hub-subject-access/1",
+        # 2: a plan, closure and survey per support episode (lists), not one per case.
+        "format": "victims-hub-subject-access/2",
         "generated_at": timezone.now(),
         "person": rows.row(person),
         "cases": bundle_cases,
@@ -424,12 +428,12 @@ SECTION_TITLES = {
     "dvnas": "Detailed Victim Needs Assessment",
     "needs": "Needs",
     "consents": "Consent to share",
-    "recovery_plan": "Recovery plan",
+    "recovery_plans": "Recovery plan",
     "actions": "Plan action",
     "reviews": "Review",
-    "closure": "Closure",
+    "closures": "Closure",
     "outcomes": "Outcome",
-    "survey": "Satisfaction survey",
+    "surveys": "Satisfaction survey",
     "letters": "Letter",
     "contact_attempts": "Phone call",
     "contact_notes": "Note",

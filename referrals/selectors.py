@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from assessments.episodes import live_actions
 from assessments.models import PlanAction
 from cases.models import Case
 from intake.models import Transfer
@@ -26,13 +27,14 @@ def transfers_of(case: Case) -> QuerySet[Transfer]:
 
 def actions_to_refer(case: Case) -> QuerySet[PlanAction]:
     """The case's plan actions that are referrals to a named service with no open referral
-    yet (the plan is built elsewhere; this is what is waiting to go)."""
+    yet (the plan is built elsewhere; this is what is waiting to go), on the plan of the
+    support going on (not an earlier support episode's: assessments.episodes)."""
     from referrals.services import REFERRAL_KINDS
 
     return (
-        PlanAction.objects.filter(
+        live_actions(PlanAction.objects.filter(
             plan__case=case, kind__in=REFERRAL_KINDS, status__in=["planned", "in_progress"]
-        )
+        ))
         .exclude(referrals__status__in=["sent", "accepted"])
         .select_related("service")
         .order_by("created_at", "pk")

@@ -27,6 +27,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import User
+from assessments.episodes import live_actions
 from assessments.models import ActionKind, ConsentToShare, Dvna, Level, NeedArea, PlanAction
 from cases.models import Case, Person
 from cases.services import transition_case
@@ -98,6 +99,11 @@ def referral_problems(
         problems.append(
             f"The case is '{CaseStatus(case.status).label}': re-open it before making a "
             "referral."
+        )
+    if action.pk and not live_actions(PlanAction.objects.filter(pk=action.pk)).exists():
+        problems.append(
+            "This action is on the plan of an earlier support episode, which is a record: "
+            "add it to the current plan to refer it."
         )
     if action.kind not in REFERRAL_KINDS:
         problems.append(

@@ -25,12 +25,13 @@ from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Case as SqlCase
-from django.db.models import Count, F, Func, IntegerField, QuerySet, Value, When
+from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, QuerySet, Value, When
 from django.db.models.functions import Coalesce, NullIf, TruncDate
 from django.utils import timezone
 
 from assessments.models import (
     SIGNIFICANT_LEVELS,
+    Closure,
     ClosureOutcome,
     DvnaNeed,
     NeedArea,
@@ -342,8 +343,14 @@ def by_referral_destination(cases: QuerySet[Case]) -> dict:
 
 
 def by_outcome(cases: QuerySet[Case]) -> dict:
+    """A case supported more than once (support episodes: assessments.episodes) counts once:
+    the outcomes of its latest closure, how the victim was when the hub last closed support.
+    Earlier closures' outcomes are superseded, not added."""
+    later = Closure.objects.filter(case=OuterRef("closure__case"),
+                                   episode__gt=OuterRef("closure__episode"))
     rows = (
         ClosureOutcome.objects.filter(closure__case__in=cases)
+        .exclude(Exists(later))
         .values("area", "outcome")
         .annotate(n=Count("pk"))
         .order_by()
@@ -352,7 +359,8 @@ def by_outcome(cases: QuerySet[Case]) -> dict:
     return _breakdown(
         "By outcome at closure",
         "Closed cases among the quarter's referrals: one count per area of need assessed at "
-        "closure, by outcome (better able to cope, the same, worse, not known).",
+        "closure, by outcome (better able to cope, the same, worse, not known); a case "
+        "supported again after closure counts its latest closure.",
         _in_order(found, OUTCOME_KEYS),
         OUTCOME_LABELS,
     )

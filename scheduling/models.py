@@ -46,6 +46,13 @@ HUMAN_KINDS = frozenset(
 )
 
 
+# The person-work of support under a recovery plan: cancelled when support ends, by closure
+# (assessments.support_services.close_case) or by escalation to MASH / Public Protection
+# (contact.lifecycle). Chases of referrals already sent are not in it: escalation leaves them
+# owed (the service has the victim's details and should answer), closure cancels them.
+SUPPORT_WORK = (ItemKind.PLAN_REVIEW, ItemKind.FOLLOW_UP)
+
+
 # Emails telling a service or a manager of something already done (a referral made, the
 # glass broken): owed whatever becomes of the case, so moving it on does not cancel them.
 OWED_KINDS = frozenset({ItemKind.REFERRAL_EMAIL, ItemKind.BREAK_GLASS_NOTICE})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 from django.utils import timezone
 
-from assessments.dvna_services import can_assess
+from assessments.dvna_services import can_assess, escalation_suggestion
 from assessments.models import Level, NeedArea
 from assessments.support_selectors import support_summary
 from assessments.support_services import (
@@ -69,15 +69,15 @@ def language_label(code: str) -> str:
     return dict(LANGUAGES).get(code, code)
 
 
-def _ever_accepted(context, case) -> bool:
-    """Has the case ever been accepted for support? Read from the status history the case
-    page has already fetched (a queryset caches its rows, so the page's own loop over it
-    costs nothing more); otherwise asked of the database."""
+def _acceptances(context, case) -> int | None:
+    """How many times the case was accepted for support (the support episodes begun). Read
+    from the status history the case page has already fetched (a queryset caches its rows,
+    so the page's own loop over it costs nothing more); otherwise asked of the database."""
     transitions = context.get("transitions")
     if transitions is None:
-        return CaseTransition.objects.filter(case=case, to_status=CaseStatus.ACCEPTED).exists()
-    return any(
-        t.case_id == case.pk and t.to_status == CaseStatus.ACCEPTED for t in transitions
+        return CaseTransition.objects.filter(case=case, to_status=CaseStatus.ACCEPTED).count()
+    return sum(
+        1 for t in transitions if t.case_id == case.pk and t.to_status == CaseStatus.ACCEPTED
     )
 
 
@@ -87,7 +87,8 @@ def case_support_panel(context, case):
     survey, with the next step's button. A fixed number of queries (support_summary)."""
     request = context.get("request")
     user = getattr(request, "user", None)
-    summary = support_summary(case, ever_accepted=_ever_accepted(context, case))
+    acceptances = _acceptances(context, case)
+    summary = support_summary(case, ever_accepted=bool(acceptances), acceptances=acceptances)
     can_work = bool(user and user.has_perm("cases.work_case"))
     closure = summary.closure
     return {
@@ -95,7 +96,9 @@ def case_support_panel(context, case):
         "s": summary,
         "can_work": can_work,
         "can_assess": can_work and can_assess(case),
-        "show_panel": bool(summary.dvnas or summary.plan or closure or can_assess(case)),
+        "show_panel": bool(summary.has_records or summary.earlier or can_assess(case)),
+        "show_current": bool(summary.has_records or can_assess(case)),
+        "escalation_offer": can_work and escalation_suggestion(case, summary.latest_dvna),
         "plan_to_agree": can_agree_plan(case),
         "plan_in_place": can_change_plan(case),
         "can_close": can_close_support(case),

@@ -153,3 +153,37 @@ def matrix_close(world) -> dict:
 
 def matrix_survey(world) -> dict:
     return {"answered": "declined"}
+
+
+def reaccept(case: Case, vcc) -> Case:
+    """The victim of a closed (or declined) case gets in touch again, is called back and
+    accepts support again: a new support episode, its DVNA due."""
+    from contact.services import (
+        record_contact_attempt,
+        record_contact_outcome,
+        record_victim_got_in_touch,
+    )
+
+    record_victim_got_in_touch(case=case, by=vcc)
+    case.refresh_from_db()
+    record_contact_attempt(case=case, made_at=timezone.now(), number_used=case.person.phone,
+                           outcome="contacted", by=vcc)
+    record_contact_outcome(case=case, outcome="accepted", by=vcc)
+    case.refresh_from_db()
+    return case
+
+
+def second_episode(vcc, *, first_outcomes=None, levels_by_area=None, **case_kwargs) -> Case:
+    """A case supported twice: episode 1 agreed and closed (health better, finance same),
+    then re-opened, accepted again, DVNA and a second plan agreed (in support, episode 2)."""
+    from assessments.support_services import close_case
+
+    case = supported_case(vcc, **case_kwargs)
+    close_case(case=case, reason="support_complete", by=vcc,
+               outcomes=first_outcomes or {"health": "better", "finance": "same"})
+    reaccept(case, vcc)
+    record_dvna(case=case, answers=answers(levels_by_area or levels(health="medium")), by=vcc)
+    agree_plan(case=case, actions=[action(vcc, areas=("health",), description="Trial support")],
+               next_review_on=in_days(7), by=vcc)
+    case.refresh_from_db()
+    return case

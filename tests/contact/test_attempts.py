@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from contact.models import ContactAttempt, ContactNote, ContactOutcome, Letter
+from contact.notes import add_note
 from contact.selectors import contact_log
 from contact.services import (
-    add_note,
     attempt_problems,
     band_of,
     propose_next_attempt,

@@ -19,7 +19,7 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 
 from accounts.models import User
-from assessments.models import Closure, RecoveryPlan, SurveyResponse
+from assessments.models import Closure, PlanAction, RecoveryPlan, SurveyResponse
 from assessments.support_services import closure_reason, plan_agreed_reason
 from cases.choices import CaseSource, Route
 from cases.models import Case, CaseTransition, Person
@@ -270,19 +270,21 @@ def _service_reason(row: CaseTransition) -> str:
     if row.from_status == CaseStatus.AWAITING_CONTACT:
         return outcome_reason(outcome=row.to_status, detail=case.outcome_detail)
     if row.to_status == CaseStatus.IN_SUPPORT:
-        actions = list(case.recovery_plan.actions.all())
+        # The demo supports a victim once: one plan, one closure (support episode 1).
+        [plan] = case.recovery_plans.all()
+        actions = list(plan.actions.all())
         return plan_agreed_reason(actions=len(actions), first_review=actions[0].review_on)
     if row.by_id is None and row.to_status == CaseStatus.CLOSED:
         return automatic_closure_reason(row.from_status)
-    closure = case.closure
+    [closure] = case.closures.all()
     return closure_reason(reason=closure.reason, detail=closure.reason_detail)
 
 
 def test_every_move_is_one_a_service_makes_with_its_reason(year):
     """Every CaseTransition the demo writes is allowed by cases.workflow.TRANSITIONS, is a
     move some service makes, and carries the reason that service writes."""
-    rows = CaseTransition.objects.select_related(
-        "case__ivna", "case__closure", "case__recovery_plan").order_by("pk")
+    rows = CaseTransition.objects.select_related("case__ivna").prefetch_related(
+        "case__closures", "case__recovery_plans__actions").order_by("pk")
     moves = Counter()
     for row in rows:
         move = (row.from_status, row.to_status)
@@ -376,16 +378,19 @@ def test_support_histories_are_complete(year):
         needed = set() if dvna is None else set(
             dvna.needs.exclude(level="none").values_list("area", flat=True))
         assert areas == needed
-    for survey in SurveyResponse.objects.select_related("case__closure"):
-        assert survey.answered_at > survey.case.closure.closed_at
+    for survey in SurveyResponse.objects.select_related("case"):
+        closure = survey.case.closures.get(episode=survey.episode)
+        assert survey.answered_at > closure.closed_at
     # Open work is due on "My work": every case in support has its review due.
-    for case in Case.objects.filter(status=CaseStatus.IN_SUPPORT, recovery_plan__isnull=False):
-        if case.recovery_plan.next_review_on is not None:
+    for plan in RecoveryPlan.objects.filter(case__status=CaseStatus.IN_SUPPORT):
+        case = plan.case
+        if plan.next_review_on is not None:
             assert case.scheduled.filter(kind="plan_review", state=ItemState.DUE).exists()
     # Volunteers (when the hub has them) visit victims whose plan asks for it.
     assert VolunteerAllocation.objects.exists()
     for allocation in VolunteerAllocation.objects.select_related("case"):
-        assert allocation.case.recovery_plan.actions.filter(kind="volunteer_support").exists()
+        assert PlanAction.objects.filter(plan__case=allocation.case,
+                                         kind="volunteer_support").exists()
         assert allocation.active == (allocation.case.status in OPEN_STATUSES)
 
 

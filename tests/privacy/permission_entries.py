@@ -158,7 +158,7 @@ VIEWS = [
         "privacy:subject_access_json",
         of="case.person",
         expect=_privacy_managers_only(
-            allowed("victims-hub-subject-access/1", ref("restricted")), of_object=True
+            allowed("victims-hub-subject-access/2", ref("restricted")), of_object=True
         ),
     ),
     View(

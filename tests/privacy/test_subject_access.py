@@ -66,11 +66,11 @@ def test_the_json_has_the_person_s_data_from_every_record(client, manager_user, 
     assert case["dvnas"][0]["risk_notes"] == "ZQX risk notes"
     assert case["dvnas"][0]["needs"][0]["notes"] == "ZQX door kicked in"
     assert case["consents"][0]["given"] is True
-    assert case["recovery_plan"]["actions"][0]["description"] == "ZQX advocacy for Zebedee"
+    assert case["recovery_plans"][0]["actions"][0]["description"] == "ZQX advocacy for Zebedee"
     assert case["reviews"][0]["notes"] == "ZQX review notes"
-    assert case["closure"]["notes"] == "ZQX bye"
-    assert case["closure"]["outcomes"][0]["outcome"] == "better"
-    assert case["survey"]["comments"].startswith("ZQX thank you")
+    assert case["closures"][0]["notes"] == "ZQX bye"
+    assert case["closures"][0]["outcomes"][0]["outcome"] == "better"
+    assert case["surveys"][0]["comments"].startswith("ZQX thank you")
     assert case["letters"][0]["text"] == "Dear Zebedee Quillfeather"
     assert "pdf" not in case["letters"][0]  # the letter's text and metadata, not its bytes
     assert case["contact_attempts"][0]["number_used"] == "07700900555"
