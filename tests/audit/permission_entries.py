@@ -62,8 +62,10 @@ def _restriction() -> list:
 
 
 def _grant_to_end(world) -> dict:
+    # A VCC the case is not allocated to: once the grant ends they cannot open it.
+    covering = user_with_role(Role.VCC, username="covering_vcc_ending")
     grant = CaseAccessGrant.objects.create(
-        case=world.restricted, user=world.vcc, kind=GrantKind.NAMED,
+        case=world.restricted, user=covering, kind=GrantKind.NAMED,
         reason="Covering for leave", granted_by=world.vcc,
     )
     return {"grant": grant.pk}
