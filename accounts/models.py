@@ -3,6 +3,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
+import pghistory
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
@@ -30,10 +31,13 @@ def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+@pghistory.track()
 class ApiClient(models.Model):
     """A machine client (a force's crime system, the OPCC) with its own revocable token.
 
     Only a hash of the token is stored; the token itself is shown once, when created.
+    pghistory keeps every change (created, expiry changed, revoked) with the manager who
+    made it (issue 13: every change audited).
     """
 
     name = models.CharField(max_length=100, unique=True)
@@ -47,6 +51,9 @@ class ApiClient(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     last_used_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
@@ -55,6 +62,13 @@ class ApiClient(models.Model):
     @staticmethod
     def new_key() -> str:
         return secrets.token_hex(20)
+
+    def state(self, now=None) -> str:
+        """In the hub's words: "Active", "Expired" or "Revoked"."""
+        now = now or timezone.now()
+        if self.revoked_at is not None:
+            return "Revoked"
+        return "Expired" if self.expires_at is not None and self.expires_at <= now else "Active"
 
     def is_usable(self, now=None) -> bool:
         now = now or timezone.now()

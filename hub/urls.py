@@ -20,6 +20,7 @@ urlpatterns = [
     path("cases/", include("assessments.support_urls")),
     path("cases/", include("assessments.dvna_urls")),
     path("work/", include("casework.work_urls")),
+    path("team/api-clients/", include("accounts.api_client_urls")),  # machine clients
     path("", include("intake.urls")),  # IVNAs and transfers in
     path("letters/", include("contact.letter_urls")),
     path("services/", include("directory.urls")),

@@ -69,12 +69,12 @@ def build_world() -> SimpleNamespace:
     volunteer = VolunteerFactory(user=users["volunteer_user"])
     allocation = AllocationFactory(case=restricted, volunteer=volunteer, allocated_by=vcc_user)
     # The machine clients' API keys: the force's crime system and the OPCC.
-    _, police_api_key = create_api_client(name="crime-system", role=Role.POLICE)
+    crime_system, police_api_key = create_api_client(name="crime-system", role=Role.POLICE)
     _, opcc_api_key = create_api_client(name="opcc-analyst", role=Role.OPCC)
     return SimpleNamespace(
         **users,
         **_people_world(case=case, other_case=other_case, vcc=vcc_user),
-        police_api_key=police_api_key, opcc_api_key=opcc_api_key,
+        police_api_key=police_api_key, opcc_api_key=opcc_api_key, crime_system=crime_system,
         **_referral_world(restricted=restricted, vcc=vcc_user),
         # Support: `supported`, restricted to `vcc_user`, in support with DVNA 1 and a plan.
         **support.support_world(person=person, vcc=vcc_user),
