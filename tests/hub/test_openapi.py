@@ -74,10 +74,18 @@ def test_ivna_request_body_follows_the_contract(schema):
 
 
 @pytest.mark.django_db
-def test_schema_endpoint_needs_a_signed_in_client():
-    response = APIClient().get("/api/schema/")
-
-    assert response.status_code in (401, 403)
+def test_the_schema_and_docs_are_readable_without_a_token_but_the_api_is_not():
+    """Issue 14: an integrator reads the contract before they are given a token; the schema
+    holds no personal data. Every operation it describes still refuses them."""
+    anonymous = APIClient()
+    response = anonymous.get("/api/schema/", {"format": "json"})
+    assert response.status_code == 200
+    assert IVNA_PATH in response.json()["paths"]
+    assert anonymous.get("/api/docs/").status_code == 200
+    # A wrong token does not stop anyone reading it either.
+    wrong = APIClient(HTTP_AUTHORIZATION="Token not-a-token")
+    assert wrong.get("/api/schema/", {"format": "json"}).status_code == 200
+    assert anonymous.post(IVNA_PATH, {}, format="json").status_code == 401
 
 
 @pytest.mark.django_db

@@ -63,6 +63,8 @@ EXEMPT = {
     "api-performance-flow": "API: flow counts (aggregates)",
     "api-returns-quarterly": "API: the OPCC quarterly return (aggregates, small counts suppressed)",
     "api-schema": "API: the OpenAPI schema",
+    "api_clients:list": "machine clients and their tokens' state: no victim",
+    "api_clients:create": "a blank form for a new machine client: no victim",
     "api-docs": "API: the Swagger UI page",
     # Blank forms, and records that are not victims'.
     "intake:ivna_new": "a blank IVNA form",
