@@ -8,8 +8,11 @@ from django.contrib.auth import logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
+from django.http import HttpResponsePermanentRedirect
+from django.middleware.common import CommonMiddleware
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.http import escape_leading_slashes
 
 from core.error_pages import NulCharacterSent
 
@@ -113,3 +116,21 @@ class SessionLimitMiddleware:
                               f"{settings.HUB_SESSION_ABSOLUTE_HOURS} hours. Sign in again.")
                 return redirect(settings.LOGIN_URL)
         return self.get_response(request)
+
+
+class PermanentRedirectKeepingMethod(HttpResponsePermanentRedirect):
+    """308: the client repeats the same method and body at the new address (a 301 turns a
+    POST into a GET in most clients, and the IVNA would be lost)."""
+
+    status_code = 308
+
+
+class AppendSlashMiddleware(CommonMiddleware):
+    """Django's CommonMiddleware, adding the trailing slash with a 308 (issue 14): a crime
+    system that POSTs to /api/v1/ivnas is sent on to /api/v1/ivnas/ with its body, never
+    turned into a GET (and never a 500 in DEBUG, where Django refuses such a redirect)."""
+
+    response_redirect_class = PermanentRedirectKeepingMethod
+
+    def get_full_path_with_slash(self, request):
+        return escape_leading_slashes(request.get_full_path(force_append_slash=True))

@@ -96,3 +96,14 @@ def test_schema_endpoint_serves_the_document_to_a_client(police_api):
     document = response.json()
     validate_schema(document)
     assert IVNA_PATH in document["paths"]
+
+
+@pytest.mark.django_db
+def test_a_post_without_its_trailing_slash_is_sent_on_with_a_308(police_api, settings):
+    """Issue 14: a 301 makes most clients repeat a POST as a GET, and the IVNA is lost."""
+    for debug in (False, True):  # Django refuses such a redirect in DEBUG: the hub does not
+        settings.DEBUG = debug
+        response = police_api.post(IVNA_PATH.rstrip("/"), {}, format="json")
+        assert response.status_code == 308
+        assert response["Location"] == IVNA_PATH
+    assert APIClient().get("/cases").status_code == 308  # pages too, whatever the method
