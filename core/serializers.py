@@ -22,3 +22,17 @@ class StrictSerializer(serializers.Serializer):
                     {name: ["This field is not part of the API."] for name in sorted(unknown)}
                 )
         return super().to_internal_value(data)
+
+
+class StrictQuerySerializer(StrictSerializer):
+    """Query parameters, refusing those it does not know with a 400 (issue 14: a misspelt
+    `?distrct=` must not quietly give the whole area). `format` is DRF's own (`?format=csv`)."""
+
+    def to_internal_value(self, data):
+        unknown = set(data) - set(self.fields) - {"format"}
+        if unknown:
+            raise serializers.ValidationError(
+                {name: ["This query parameter is not part of the API."]
+                 for name in sorted(unknown)}
+            )
+        return serializers.Serializer.to_internal_value(self, data)

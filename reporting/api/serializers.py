@@ -6,13 +6,14 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.choices import District
+from core.serializers import StrictQuerySerializer
 
 # The last day a period may run to, as for the quarterly return (its last year is 2100).
 # The end of the period is counted up to midnight after it, and 31 December 9999 has none.
 LATEST_PERIOD_END = date(2100, 12, 31)
 
 
-class FlowQuerySerializer(serializers.Serializer):
+class FlowQuerySerializer(StrictQuerySerializer):
     """`?from=YYYY-MM-DD&to=YYYY-MM-DD[&district=slug]`"""
 
     from_ = serializers.DateField(
@@ -71,7 +72,7 @@ class FlowSerializer(serializers.Serializer):
 # -- The quarterly return (GET /api/v1/returns/quarterly/) ----------------------------------
 
 
-class QuarterlyReturnQuerySerializer(serializers.Serializer):
+class QuarterlyReturnQuerySerializer(StrictQuerySerializer):
     """`?year=YYYY&quarter=N`"""
 
     year = serializers.IntegerField(min_value=2000, max_value=2100)

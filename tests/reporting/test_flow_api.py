@@ -59,3 +59,14 @@ def test_only_performance_readers(police_api, client, vcc_user, manager_user):
     assert client.get(URL, params).status_code == 403
     client.force_login(manager_user)
     assert client.get(URL, params).status_code == 200
+
+
+@pytest.mark.django_db
+def test_an_unknown_query_parameter_is_a_400_naming_it(opcc_api):
+    """Issue 14: a misspelt `distrct` gave the whole area's figures as if for the district."""
+    response = opcc_api.get(URL, {"from": "2025-01-01", "to": "2025-03-31",
+                                  "distrct": "fenland"})
+    assert response.status_code == 400
+    assert response.json() == {"distrct": ["This query parameter is not part of the API."]}
+    ok = opcc_api.get(URL, {"from": "2025-01-01", "to": "2025-03-31", "format": "json"})
+    assert ok.status_code == 200  # DRF's own format override is known

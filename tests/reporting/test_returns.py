@@ -487,3 +487,10 @@ def test_quarters_are_calendar_quarters():
     assert quarter_period(2025, 1).end == date(2025, 3, 31)
     assert quarter_period(2024, 4).end == date(2024, 12, 31)
     assert quarter_period(2024, 1).end + timedelta(days=1) == quarter_period(2024, 2).start
+
+
+@pytest.mark.django_db
+def test_the_return_refuses_an_unknown_query_parameter(opcc_api):
+    response = opcc_api.get(URL, {"year": 2025, "quarter": 1, "district": "fenland"})
+    assert response.status_code == 400
+    assert response.json() == {"district": ["This query parameter is not part of the API."]}
