@@ -381,3 +381,6 @@ HUB_EMAIL = env("HUB_EMAIL", "victims.hub@example.police.uk")
 HUB_REFERRAL_CHASE_WORKING_DAYS = int(env("HUB_REFERRAL_CHASE_WORKING_DAYS", "5"))
 # The public self-referral page: at most this many submissions per client address per hour.
 HUB_SELF_REFERRAL_RATE_LIMIT = 5
+# ... and at most this many self-referrals in one clock hour from everyone together: beyond
+# it the page asks people to phone, and the managers are told once that hour (issue 13).
+HUB_SELF_REFERRAL_HOURLY_CEILING = int(env("HUB_SELF_REFERRAL_HOURLY_CEILING", "60"))

@@ -6,3 +6,6 @@ class IntakeConfig(AppConfig):
 
     default_auto_field = "django.db.models.BigAutoField"
     name = "intake"
+
+    def ready(self) -> None:
+        from intake import handlers  # noqa: F401 - registers the scheduled-work handlers

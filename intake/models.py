@@ -3,6 +3,9 @@ public page, a transfer in from another area (and the record of a transfer out).
 
 from __future__ import annotations
 
+import secrets
+from collections.abc import Callable, Sequence
+
 import pghistory
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -114,6 +117,16 @@ class ReportedToPolice(models.TextChoices):
     NOT_SURE = "not_sure", "Not sure"
 
 
+PUBLIC_REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L
+
+
+def new_public_reference(choose: Callable[[Sequence[str]], str] = secrets.choice) -> str:
+    """VH-7K3M-Q9XD: eight characters people can read out on the phone without confusing
+    them, random (31^8, about 850 billion), so consecutive requests share nothing."""
+    chars = "".join(choose(PUBLIC_REFERENCE_ALPHABET) for _ in range(8))
+    return f"VH-{chars[:4]}-{chars[4:]}"
+
+
 @pghistory.track()
 class SelfReferral(models.Model):
     """What a person told the hub when they asked for support on the public page.
@@ -133,10 +146,28 @@ class SelfReferral(models.Model):
         max_length=10, choices=ReportedToPolice.choices, blank=True
     )
     account = models.TextField(blank=True, help_text="What happened, in their own words.")
-    submitted_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # The reference the person is shown (e.g. VH-7K3M-Q9XD): random, so it says nothing of
+    # how many people ask the hub for support (issue 13); staff find the case by it.
+    public_reference = models.CharField(
+        max_length=14, unique=True, default=new_public_reference
+    )
 
     def __str__(self) -> str:
         return f"Self-referral for case {self.case_id}"
+
+
+class UsedFormToken(models.Model):
+    """A self-referral form token already used: a replayed POST creates nothing (issue 13).
+
+    Only a SHA-256 of the token is kept; rows older than the token's life are deleted as
+    new ones are written, since an older token is refused anyway."""
+
+    digest = models.CharField(max_length=64, unique=True)
+    used_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"form token used {self.used_at:%Y-%m-%d %H:%M}"
 
 
 class TransferDirection(models.TextChoices):

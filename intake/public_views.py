@@ -22,10 +22,12 @@ from core.errors import DomainError
 from core.forms import add_error_to_form
 from intake.public_forms import SelfReferralForm
 from intake.selfreferral import (
+    alert_managers_page_full,
     check_form_token,
     check_honeypot,
     check_rate_limit,
     issue_form_token,
+    page_is_full,
     record_self_referral,
 )
 
@@ -57,6 +59,20 @@ class SelfReferralView(PublicPageMixin, FormView):
         context.update(form_token=issue_form_token(), honeypot_field=HONEYPOT_FIELD)
         return context
 
+    def get(self, request, *args, **kwargs):
+        if page_is_full():
+            return self.stopped(full=True)
+        return super().get(request, *args, **kwargs)
+
+    def stopped(self, *, full: bool):
+        """The page is full this hour (phone us), or this request was sent already."""
+        context = {"exit_url": EXIT_URL, "hub_phone": settings.HUB_PHONE, "full": full}
+        return self.response_class(
+            request=self.request,
+            template="intake/self_referral_stopped.html",
+            context=context,
+        )
+
     def post(self, request, *args, **kwargs):
         form = self.get_form()
         valid = form.is_valid()
@@ -71,9 +87,17 @@ class SelfReferralView(PublicPageMixin, FormView):
             add_error_to_form(form, refusal)
             return self.form_invalid(form)
         answers = form.to_answers()
-        case = record_self_referral(answers=answers)
+        try:
+            case = record_self_referral(
+                answers=answers, form_token=request.POST.get(STARTED_FIELD, "")
+            )
+        except DomainError as refusal:
+            logger.info("Self-referral refused: %s", refusal.code)
+            if refusal.code == "ceiling":
+                alert_managers_page_full()
+            return self.stopped(full=refusal.code == "ceiling")
         request.session[SESSION_KEY] = {
-            "reference": case.reference,
+            "reference": case.self_referral.public_reference,
             "days": contact_working_days(route=Route.HUB_CONTACT, enhanced=answers.under_18),
             "call": answers.safe_to_call and bool(answers.phone),
             "message": answers.safe_to_call and answers.may_leave_message,

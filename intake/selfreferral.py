@@ -6,6 +6,11 @@ crime has been reported to the police" and is "extended to guardians and carers 
 crime". The page is open to anyone on the internet, so it is guarded against spam (a honeypot,
 a signed form timestamp, a rate limit per address) and it never matches what a stranger types
 to an existing record.
+
+Abuse limits (issue 13): each form token is used once (a replayed POST creates nothing), the
+whole page takes at most HUB_SELF_REFERRAL_HOURLY_CEILING requests a clock hour (then it asks
+people to phone, and the managers are told once that hour), and the reference the person is
+shown is random (SelfReferral.public_reference), so it says nothing of how many ask.
 """
 
 from __future__ import annotations
@@ -13,14 +18,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import secrets
 import time
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 import pghistory
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from cases.choices import CaseSource, Route
@@ -31,7 +38,9 @@ from cases.workflow import CaseStatus
 from contact.services import start_contact
 from core.errors import DomainError
 from intake.matching import VictimDetails, check_repeat_victim, match_person
-from intake.models import SelfReferral
+from intake.models import SelfReferral, UsedFormToken, new_public_reference
+from scheduling.models import ItemKind, ScheduledItem
+from scheduling.services import offer_on_commit, schedule
 
 logger = logging.getLogger(__name__)
 
@@ -56,16 +65,18 @@ _TRY_AGAIN = (
 
 
 def issue_form_token(*, now: float | None = None) -> str:
-    """A signed note of when the form was shown (milliseconds), sent back with the answers."""
+    """A signed note of when the form was shown (milliseconds) and a random nonce, sent back
+    with the answers: the nonce makes each token single (used once: use_form_token)."""
     started = int((time.time() if now is None else now) * 1000)
-    return signing.Signer(salt=FORM_STARTED_SALT).sign(str(started))
+    return signing.Signer(salt=FORM_STARTED_SALT).sign(f"{started}.{secrets.token_hex(8)}")
 
 
 def check_form_token(token: str, *, now: float | None = None) -> None:
     """Refuse a form that was never shown by us, sent back too quickly (a script) or kept
     open too long (a replayed page)."""
     try:
-        started = int(signing.Signer(salt=FORM_STARTED_SALT).unsign(token)) / 1000
+        value = signing.Signer(salt=FORM_STARTED_SALT).unsign(token)
+        started = int(value.split(".")[0]) / 1000
     except (signing.BadSignature, ValueError) as error:
         raise DomainError(_TRY_AGAIN, code="bad_token") from error
     age = (time.time() if now is None else now) - started
@@ -120,6 +131,87 @@ def check_rate_limit(address: str | None) -> None:
         )
 
 
+_REPLAYED = (
+    "This request was sent already, so it was not sent again. We will contact you in the "
+    "ways you told us are safe."
+)
+# Serialises self-referrals for the ceiling's count (pg_advisory_xact_lock): two requests at
+# the same moment cannot both take the last place in the hour.
+_CEILING_LOCK = 0x5E1F_4EF1
+
+
+def use_form_token(token: str) -> None:
+    """Record this form token as used, or refuse it (code "replayed") if it was used before.
+
+    INSERT ... ON CONFLICT DO NOTHING on the digest's unique constraint: a replay sent at the
+    same moment as the first POST waits for it, then finds the token taken. Runs in the
+    caller's transaction, so a refused request leaves its token unused."""
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    now = timezone.now()
+    table = UsedFormToken._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (digest, used_at) VALUES (%s, %s) "  # noqa: S608 - model table
+            "ON CONFLICT (digest) DO NOTHING RETURNING id",
+            [digest, now],
+        )
+        inserted = cursor.fetchone() is not None
+    if not inserted:
+        raise DomainError(_REPLAYED, code="replayed")
+    UsedFormToken.objects.filter(
+        used_at__lt=now - timedelta(seconds=MAX_FORM_SECONDS + 60)
+    ).delete()
+
+
+def hour_started(now: datetime | None = None) -> datetime:
+    return (now or timezone.now()).replace(minute=0, second=0, microsecond=0)
+
+
+def requests_this_hour(now: datetime | None = None) -> int:
+    return SelfReferral.objects.filter(submitted_at__gte=hour_started(now)).count()
+
+
+def page_is_full(now: datetime | None = None) -> bool:
+    """The page has taken HUB_SELF_REFERRAL_HOURLY_CEILING requests this clock hour."""
+    return requests_this_hour(now) >= settings.HUB_SELF_REFERRAL_HOURLY_CEILING
+
+
+def _full_refusal() -> DomainError:
+    return DomainError(
+        "We cannot take more requests on this page just now. Please call us free on "
+        f"{settings.HUB_PHONE}. In an emergency, call 999.",
+        code="ceiling",
+    )
+
+
+def alert_managers_page_full(now: datetime | None = None) -> None:
+    """Tell the managers, once in the clock hour, that the page reached its ceiling: one
+    scheduled item per hour (its dedupe key), emailed by intake.handlers. It carries the
+    hour and the ceiling only, nothing about anyone who asked."""
+    hour = hour_started(now)
+    key = f"self_referral_ceiling:{hour:%Y-%m-%dT%H}"
+    with transaction.atomic():
+        if ScheduledItem.objects.filter(dedupe_key=key).exists():
+            return
+        item = schedule(
+            kind=ItemKind.SELF_REFERRAL_CEILING,
+            due_at=timezone.now(),
+            dedupe_key=key,
+            payload={
+                "hour": hour.isoformat(),
+                "ceiling": settings.HUB_SELF_REFERRAL_HOURLY_CEILING,
+            },
+        )
+        offer_on_commit(item)
+
+
+def _unused_public_reference() -> str:
+    while True:
+        reference = new_public_reference()
+        if not SelfReferral.objects.filter(public_reference=reference).exists():
+            return reference
+
+
 # -- The referral --------------------------------------------------------------------------
 
 
@@ -151,7 +243,7 @@ ROUTED = "Self-referral: they asked for support, so the hub contacts them."
 
 
 @transaction.atomic
-def record_self_referral(*, answers: SelfReferralAnswers) -> Case:
+def record_self_referral(*, answers: SelfReferralAnswers, form_token: str = "") -> Case:
     """Open a hub-contact case for a person who asked for support themselves.
 
     Rules: the hub is available whether or not a crime was reported (service specification),
@@ -161,7 +253,18 @@ def record_self_referral(*, answers: SelfReferralAnswers) -> Case:
     entitlement (Victims' Code: every child is vulnerable), so first contact is due within
     one working day, otherwise five. The introductory letter goes only
     if they said it is safe to write; calls only at the times they said are safe.
+
+    Abuse limits (issue 13): a form token already used is refused (code "replayed"), and so
+    is a request once the page has taken its hourly ceiling (code "ceiling"); the request
+    that fills the hour tells the managers (alert_managers_page_full).
     """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CEILING_LOCK])
+    if form_token:
+        use_form_token(form_token)
+    taken = requests_this_hour()
+    if taken >= settings.HUB_SELF_REFERRAL_HOURLY_CEILING:
+        raise _full_refusal()
     with pghistory.context(via="self_referral"):
         person, new_person = match_person(
             victim=VictimDetails(
@@ -208,8 +311,11 @@ def record_self_referral(*, answers: SelfReferralAnswers) -> Case:
             reported_to_police=answers.reported_to_police,
             account=answers.account,
             submitted_at=now,
+            public_reference=_unused_public_reference(),
         )
         check_repeat_victim(case=case, new_person=new_person)
         start_contact(case=case, new=True)
+    if taken + 1 >= settings.HUB_SELF_REFERRAL_HOURLY_CEILING:
+        alert_managers_page_full(now)
     logger.info("Self-referral received: case %s", case.pk)  # ids only, never names
     return case

@@ -301,3 +301,31 @@ class DataSubjectRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for person {self.person_id} on {self.at:%Y-%m-%d}"
+
+
+class SubjectAccessReview(models.Model):
+    """A manager's review of a subject access bundle before disclosure (issue 13): for each
+    item that may need redaction (a note, a grant's reason, a third party's details) whether
+    it is included or redacted. Items by key only ("note:12": include), never their text.
+
+    A bundle is produced under the person's latest review, and only while that review covers
+    every such item the hub holds (privacy.redaction.redactions_for)."""
+
+    person = models.ForeignKey(
+        "cases.Person", on_delete=models.PROTECT, related_name="access_reviews"
+    )
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    decisions = models.JSONField(
+        default=dict, help_text='Item key to "include" or "redact", e.g. {"note:12": "redact"}.'
+    )
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Subject access review {self.pk} of person {self.person_id}"
+
+    @property
+    def redacted(self) -> set[str]:
+        return {key for key, choice in self.decisions.items() if choice == "redact"}

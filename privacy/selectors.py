@@ -40,6 +40,7 @@ from audit.models import AccessLog
 from cases.models import Case, Person
 from contact.models import Letter
 from privacy.models import AnonymisedCase, DataSubjectRequest, LegalHold, RetentionRule
+from privacy.redaction import apply_redactions
 from referrals.models import Referral
 from volunteers.models import VolunteerAllocation
 
@@ -244,6 +245,7 @@ def person_cases(person: Person) -> list[Case]:
             Prefetch("letters", queryset=Letter.objects.defer("pdf").order_by("created_at")),
             "attempts",
             "notes",
+            "access_grants",
             Prefetch(
                 "referrals",
                 queryset=Referral.objects.defer("document").select_related("service"),
@@ -342,6 +344,8 @@ def _bundle_case(case: Case, rows: _Rows) -> dict:
     item["letters"] = rows.rows(case.letters.all())
     item["contact_attempts"] = rows.rows(case.attempts.all())
     item["contact_notes"] = rows.rows(case.notes.all())
+    # Who was let into the case and why (a restricted case's named users, break-glass).
+    item["access_grants"] = rows.rows(case.access_grants.all())
     item["referrals"] = [
         {**rows.row(referral), "service_name": referral.service.name}
         for referral in case.referrals.all()
@@ -385,13 +389,14 @@ def _bundle_access_log(person: Person, case_ids: list[int], rows: _Rows) -> list
     return access_log
 
 
-def subject_access_bundle(person: Person) -> dict:
+def subject_access_bundle(person: Person, *, redact: set[str] | None = None) -> dict:
     """Everything the hub holds about one person (UK GDPR Art. 15): the person, each of
     their cases with every record on it (restricted notes too), the requests they made, and
     who read their record (the access log). Ids of other people are never included.
 
     The bundle is for a manager to review before disclosure: exemptions (e.g. DPA 2018
-    Sch. 2 para 2, crime and taxation; third-party data in notes) are applied by a person.
+    Sch. 2 para 2, crime and taxation; third-party data in notes) are applied by a person:
+    `redact` holds the keys of the items a manager chose to redact (privacy.redaction).
     """
     rows = _Rows()
     cases = person_cases(person)
@@ -404,7 +409,7 @@ def subject_access_bundle(person: Person) -> dict:
         user.pk: user.get_full_name() or user.username
         for user in User.objects.filter(pk__in=rows.user_ids)
     }
-    return {
+    bundle = {
         # 2: a plan, closure and survey per support episode (lists), not one per case.
         "format": "victims-hub-subject-access/2",
         "generated_at": timezone.now(),
@@ -414,6 +419,7 @@ def subject_access_bundle(person: Person) -> dict:
         "access_log": access_log,
         "staff": {str(pk): name for pk, name in sorted(staff.items())},
     }
+    return apply_redactions(bundle, redact or set())
 
 
 # -- The bundle as a readable document (the PDF) -------------------------------------------
@@ -437,6 +443,7 @@ SECTION_TITLES = {
     "letters": "Letter",
     "contact_attempts": "Phone call",
     "contact_notes": "Note",
+    "access_grants": "Access to the case",
     "referrals": "Referral",
     "transfers": "Transfer",
     "volunteer_allocations": "Volunteer support",

@@ -457,16 +457,18 @@ def lift_hold(*, hold: LegalHold, by: User, reason: str) -> LegalHold:
 
 
 def record_subject_access(
-    *, person: Person, by: User, export_format: str, case_ids: Iterable[int]
+    *, person: Person, by: User, export_format: str, case_ids: Iterable[int], redacted: int = 0
 ) -> DataSubjectRequest:
-    """A subject access bundle was produced (UK GDPR Art. 15): one row per download."""
+    """A subject access bundle was produced (UK GDPR Art. 15): one row per download, saying
+    how many items the manager's review redacted (privacy.redaction)."""
     return DataSubjectRequest.objects.create(
         kind=RequestKind.ACCESS,
         person=person,
         by=by,
         export_format=export_format,
         case_ids=sorted(set(case_ids)),
-        detail=f"Subject access bundle downloaded ({export_format.upper()}).",
+        detail=f"Subject access bundle downloaded ({export_format.upper()}), "
+        f"{redacted} item{'' if redacted == 1 else 's'} redacted.",
     )
 
 

@@ -16,6 +16,11 @@ urlpatterns = [
     path(f"{PERSON}legal-hold/", views.PersonHoldView.as_view(), name="person_hold"),
     path(f"{PERSON}subject-access/", views.SubjectAccessView.as_view(), name="subject_access"),
     path(
+        f"{PERSON}subject-access/review/",
+        views.SubjectAccessReviewView.as_view(),
+        name="subject_access_review",
+    ),
+    path(
         f"{PERSON}subject-access/bundle.json",
         views.SubjectAccessJsonView.as_view(),
         name="subject_access_json",

@@ -30,7 +30,7 @@ from contact.letter_views import pdf_response
 from contact.letters import html_to_pdf
 from core.errors import DomainError
 from core.forms import add_error_to_form
-from privacy import selectors, services
+from privacy import redaction, selectors, services
 from privacy.forms import (
     ErasureForm,
     LegalHoldForm,
@@ -272,15 +272,67 @@ class SubjectAccessView(_PersonMixin, TemplateView):
         return context
 
 
+class SubjectAccessReviewView(_PersonMixin, TemplateView):
+    """Before the bundle: each item that may need redaction (notes, reasons for access,
+    third parties' details) with include or redact; the choices are logged (issue 13)."""
+
+    template_name = "privacy/subject_access_review.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        person = self.get_person()
+        items = redaction.review_items(person)
+        record_access(
+            request=self.request,
+            action=AccessAction.VIEW,
+            case_ids=list(Case.objects.filter(person=person).values_list("pk", flat=True)),
+            person_ids=[person.pk],
+            detail="subject access review",
+        )
+        review = redaction.latest_review(person)
+        chosen = kwargs.get("chosen") or (review.decisions if review else {})
+        context.update(
+            person=person,
+            items=[(item, chosen.get(item.key, "")) for item in items],
+            review=review,
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        person = self.get_person()
+        choices = {
+            key: value for key, value in request.POST.items() if value in redaction.CHOICES
+        }
+        try:
+            review = redaction.record_review(person=person, by=request.user, choices=choices)
+        except DomainError as error:
+            context = self.get_context_data(chosen=choices, error=error.message)
+            return self.render_to_response(context)
+        redacted = len(review.redacted)
+        messages.success(
+            request,
+            f"Review recorded: {len(review.decisions) - redacted} included, {redacted} "
+            "redacted. The bundle can be downloaded.",
+        )
+        return redirect("privacy:subject_access", pk=person.pk)
+
+
 class _BundleView(_PersonMixin, View):
     export_format = ""
 
     def get(self, request, *args, **kwargs):
         person = self.get_person()
-        bundle = selectors.subject_access_bundle(person)
+        redact = redaction.redactions_for(person)
+        if redact is None:
+            messages.info(
+                request, "Review what to include or redact before the bundle is produced."
+            )
+            return redirect("privacy:subject_access_review", pk=person.pk)
+        bundle = selectors.subject_access_bundle(person, redact=redact)
         case_ids = [case["id"] for case in bundle["cases"]]
         services.record_subject_access(
-            person=person, by=request.user, export_format=self.export_format, case_ids=case_ids
+            person=person, by=request.user, export_format=self.export_format, case_ids=case_ids,
+            redacted=len(redact),
         )
         record_access(
             request=request,

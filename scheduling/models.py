@@ -11,6 +11,11 @@ class ItemKind(models.TextChoices):
     FOLLOW_UP_LETTER = "follow_up_letter", "Follow-up letter after no contact"
     REFERRAL_EMAIL = "referral_email", "Email a referral to its service"
     BREAK_GLASS_NOTICE = "break_glass_notice", "Email a manager of a break-glass access"
+    # The public self-referral page reached its hourly ceiling: the managers are told once.
+    SELF_REFERRAL_CEILING = (
+        "self_referral_ceiling",
+        "Tell the managers the self-referral page is full",
+    )
     # A victim invited by letter to call has not, within the working days allowed.
     INVITE_EXPIRED = "invite_expired", "No contact after the letter inviting a call"
     # A case the hub did not support (letter only, no contact, declined...) closes after a

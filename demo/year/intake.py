@@ -45,6 +45,7 @@ from intake.matching import high_risk_window_start
 from intake.models import AskedBy, Ivna, SelfReferral, SubmittedVia
 from intake.selfreferral import RECEIVED as SELF_REFERRAL_RECEIVED
 from intake.selfreferral import ROUTED as SELF_REFERRAL_ROUTED
+from intake.selfreferral import new_public_reference
 from intake.services import (
     DECLINED_AT_IVNA,
     AssessmentAnswers,
@@ -380,6 +381,15 @@ class Intake(Timeline):
         self.letter(rows, cp, LetterKind.INTRODUCTORY, t + timedelta(seconds=2))
         self.after_triage(rows, cp)
 
+    def public_reference(self, rng) -> str:
+        """A random reference as record_self_referral gives (new_public_reference), drawn
+        from the seeded generator so a demo year is repeatable; never twice in one run."""
+        taken = self.__dict__.setdefault("_public_references", set())
+        while (reference := new_public_reference(choose=rng.choice)) in taken:
+            pass
+        taken.add(reference)
+        return reference
+
     def _self_referral(self, rows: Rows, cp: CasePlan) -> None:
         """A self-referral as intake.selfreferral.record_self_referral stores it."""
         rng = self.rng
@@ -406,6 +416,7 @@ class Intake(Timeline):
             asker_relationship=relationship, under_18=under_18,
             reported_to_police=choice(rng, (("no", 50), ("not_sure", 20), ("yes", 30))),
             account=rng.choice(SELF_REFERRAL_ACCOUNTS), submitted_at=t,
+            public_reference=self.public_reference(rng),
         ))
         self.move(rows, cp, S.RECEIVED, t, None, SELF_REFERRAL_RECEIVED)
         self.move(rows, cp, S.AWAITING_CONTACT, t + timedelta(seconds=1), None,

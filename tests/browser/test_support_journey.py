@@ -373,13 +373,14 @@ def test_self_referral_from_the_landing_page(live_server, page, shot):
 
     assert page.locator("h1").inner_text() == "Request sent"
     reference = page.locator("[data-testid=self-referral-reference]").inner_text()
-    assert re.fullmatch(r"VH-\d{6}", reference)
+    # Random, not the case number: it says nothing of how many people ask (issue 13).
+    assert re.fullmatch(r"VH-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}", reference)
     body = page.locator("main").inner_text()
     assert "within five working days" in body
     assert "by phone, and we will not leave a message" in body
     assert "we will not write to you" in body
     case = Case.objects.get()
-    assert case.reference == reference
+    assert case.self_referral.public_reference == reference
     assert case.source == "self_referral"
     assert case.person.first_name == "Dana" and not case.person.safe_to_write
     shot("32-self-referral-done")

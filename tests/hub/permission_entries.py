@@ -91,7 +91,7 @@ VIEWS = [
         method="post",
         data=_self_referral_form,
         expect={
-            a: redirects(reverse("self_referral_done"), "VH-0")
+            a: redirects(reverse("self_referral_done"), "Your reference", "VH-")
             for a in (ANONYMOUS, *SIGNED_IN)
         },
     ),

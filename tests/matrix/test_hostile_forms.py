@@ -79,6 +79,9 @@ NO_INPUT = {
     "referrals:resend": "sends the referral again; the referral is in the URL",
     "directory:service_deactivate": "a confirmation button; the service is in the URL",
     "directory:service_reactivate": "a button; the service is in the URL",
+    "privacy:subject_access_review": "the matrix's person has nothing to review; the radios "
+    "are named by item and only 'include' or 'redact' is read (tests/privacy/"
+    "test_subject_access_review.py)",
 }
 # Who walks a form: the first of these whom the matrix lets through ...
 WALKERS = (MANAGER, VCC, POLICE, VOLUNTEER, OTHER_VOLUNTEER, OPCC, OTHER_VCC, ANONYMOUS)

@@ -74,6 +74,18 @@ def _privacy_requests() -> tuple:
             list(Person.objects.order_by("pk").values_list("pk", "phone", "first_name")))
 
 
+def _privacy_review_form(world) -> dict:
+    from privacy.redaction import review_items
+
+    return {item.key: "include" for item in review_items(world.case.person)}
+
+
+def _privacy_reviews() -> int:
+    from privacy.models import SubjectAccessReview
+
+    return SubjectAccessReview.objects.count()
+
+
 def _privacy_rectify_form(world) -> dict:
     person = world.case.person
     dob = person.date_of_birth
@@ -154,6 +166,9 @@ VIEWS = [
             of_object=True,
         ),
     ),
+    # The bundle comes after the manager's review of what to redact (issue 13); the matrix's
+    # person has nothing to review, so it is produced at once
+    # (tests/privacy/test_subject_access_review.py for a record that needs the review).
     View(
         "privacy:subject_access_json",
         of="case.person",
@@ -165,6 +180,24 @@ VIEWS = [
         "privacy:subject_access_pdf",
         of="case.person",
         expect=_privacy_managers_only(allowed("%PDF"), of_object=True),
+    ),
+    View(
+        "privacy:subject_access_review",
+        of="case.person",
+        expect=_privacy_managers_only(
+            allowed("Review before disclosure", "Record the review"), of_object=True
+        ),
+    ),
+    View(
+        "privacy:subject_access_review",
+        method="post",
+        of="case.person",
+        data=_privacy_review_form,
+        unchanged=_privacy_reviews,
+        expect=_privacy_managers_only(
+            redirects(re.compile(r"/people/\d+/subject-access/"), "Review recorded"),
+            of_object=True,
+        ),
     ),
     View(
         "privacy:rectify",
