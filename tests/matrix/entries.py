@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.views.generic.edit import ProcessFormView
 
+from tests.accounts import permission_entries as accounts
 from tests.assessments import permission_entries as assessments
 from tests.assessments import plan_permission_entries as support
 from tests.audit import permission_entries as audit
@@ -26,7 +27,7 @@ from tests.scheduling import permission_entries as scheduling
 from tests.volunteers import permission_entries as volunteers
 
 ENTRIES = (hub, cases, assessments, reporting, contact, support, scheduling, volunteers,
-           referrals, privacy, audit, intake)
+           referrals, privacy, audit, intake, accounts)
 
 MATRIX = PermissionMatrix([view for module in ENTRIES for view in module.VIEWS])
 

@@ -54,6 +54,11 @@ EXEMPT = {
     "login": "sign-in",
     "accounts:two_factor": "two-factor sign-in step",
     "accounts:two_factor_setup": "two-factor set-up (the user's own authenticator)",
+    "accounts:enrol": "an enrolment link (the user's own authenticator)",
+    "accounts:ask_manager": "how to get an enrolment link",
+    "team:members": "staff accounts, no victim's record",
+    "team:enrolment_link": "staff accounts, no victim's record",
+    "team:reset_authenticator": "staff accounts, no victim's record",
     "home": "a redirect to the role's work; the OPCC's figures are aggregates",
     "health": "monitoring: component status, no records",
     # Aggregates.

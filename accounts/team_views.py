@@ -1,0 +1,96 @@
+"""Hub managers' "Team members" pages: who is on the team, with their second factor, and the
+enrolment link and authenticator reset (issue 13). Only hub managers (accounts.manage_hub)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.db.models import Exists, OuterRef
+from django.shortcuts import get_object_or_404, render
+from django.views import View
+from django.views.generic import TemplateView
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts import enrolment
+from accounts.models import User
+from accounts.roles import MANAGER_PERMISSION, role_of
+from core.errors import DomainError
+
+
+def staff():
+    """Everyone who signs in to the hub: not the API clients' service accounts."""
+    enrolled = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+    return (
+        User.objects.filter(is_api_client=False)
+        .annotate(enrolled=Exists(enrolled))
+        .prefetch_related("groups")
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+class _ManagerView(PermissionRequiredMixin):
+    permission_required = MANAGER_PERMISSION
+
+
+class TeamMembersView(_ManagerView, TemplateView):
+    template_name = "accounts/team_members.html"
+
+    def get_context_data(self, **kwargs):
+        members = list(staff())
+        for member in members:
+            member.role_name = role_of(member)
+        return {**super().get_context_data(**kwargs), "members": members}
+
+
+class _MemberActionView(_ManagerView, View):
+    """GET: what will happen, with a button; POST: do it and show the link once."""
+
+    template_name = "accounts/team_member_action.html"
+    action = ""
+
+    def member(self) -> User:
+        return get_object_or_404(User.objects.filter(is_api_client=False), pk=self.kwargs["pk"])
+
+    def get(self, request, *args, **kwargs):
+        return render(request, self.template_name, {"member": self.member(), "action": self.action})
+
+    def post(self, request, *args, **kwargs):
+        member = self.member()
+        try:
+            path = self.act(member)
+        except DomainError as error:
+            context = {"member": member, "action": self.action, "refusal": error.message}
+            return render(request, self.template_name, context, status=400)
+        context = {
+            "member": member,
+            "action": self.action,
+            "link": request.build_absolute_uri(path),
+            "hours": enrolment.link_hours(),
+            "emailed": bool(member.email),
+        }
+        return render(request, "accounts/enrolment_link.html", context)
+
+    def act(self, member: User) -> str:
+        raise NotImplementedError
+
+
+class IssueEnrolmentLinkView(_MemberActionView):
+    action = "link"
+
+    def act(self, member: User) -> str:
+        if enrolment.has_authenticator(member):
+            raise DomainError(
+                f"{member} has an authenticator app already: reset it to send them through "
+                "enrolment again"
+            )
+        return enrolment.issue_link(
+            user=member, by=self.request.user, base_url=self.request.build_absolute_uri("/")[:-1]
+        )
+
+
+class ResetAuthenticatorView(_MemberActionView):
+    action = "reset"
+
+    def act(self, member: User) -> str:
+        return enrolment.reset_authenticator(
+            user=member, by=self.request.user, base_url=self.request.build_absolute_uri("/")[:-1]
+        )
