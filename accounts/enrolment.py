@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import EnrolmentInvite, User, hash_key
+from accounts.models import EnrolmentInvite, StaffChange, User, hash_key
 from core.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -58,6 +58,11 @@ def issue_link(*, user: User, by: User, reason: str = EnrolmentInvite.Reason.FIR
             user=user, used_at=None, withdrawn_at=None
         ).update(withdrawn_at=now)
         token = secrets.token_urlsafe(32)
+        StaffChange.objects.create(
+            user=user, changed_by=by,
+            action="authenticator reset" if reason == EnrolmentInvite.Reason.RESET
+            else "enrolment link issued",
+        )
         EnrolmentInvite.objects.create(
             user=user,
             token_hash=hash_key(token),

@@ -5,9 +5,24 @@ import secrets
 
 import pghistory
 from django.contrib.auth.models import AbstractUser
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+
+
+class Specialism(models.TextChoices):
+    """Areas of expertise the service specification asks VCCs to have (allocation can
+    suggest them)."""
+
+    MENTAL_HEALTH = "mental_health", "Mental health"
+    YOUNG_PEOPLE = "young_people", "Young people"
+    OLDER_PEOPLE = "older_people", "Older people"
+    MIGRANT_WORKERS = "migrant_workers", "Migrant workers"
+    DOMESTIC_ABUSE = "domestic_abuse", "Domestic abuse"
+    SEXUAL_VIOLENCE = "sexual_violence", "Sexual violence"
+    HATE_CRIME = "hate_crime", "Hate crime"
+    LEARNING_DISABILITY = "learning_disability", "Learning disability"
 
 
 class User(AbstractUser):
@@ -17,6 +32,11 @@ class User(AbstractUser):
     # Raised to end every session of the user at once (accounts.enrolment.end_sessions): the
     # number is part of the session's auth hash, so every older session no longer matches.
     session_epoch = models.PositiveIntegerField(default=0)
+    # What a member of staff covers, set on Team members: districts (core.choices.District),
+    # languages they work in besides English, and specialisms (Specialism).
+    districts = ArrayField(models.CharField(max_length=30), default=list, blank=True)
+    languages = ArrayField(models.CharField(max_length=40), default=list, blank=True)
+    specialisms = ArrayField(models.CharField(max_length=30), default=list, blank=True)
 
     class Meta:
         permissions = [
@@ -111,3 +131,21 @@ class EnrolmentInvite(models.Model):
     def is_open(self, now=None) -> bool:
         now = now or timezone.now()
         return self.used_at is None and self.withdrawn_at is None and self.expires_at > now
+
+
+class StaffChange(models.Model):
+    """One change a hub manager made to a staff account on Team members (issue 13): created,
+    role changed, deactivated, reactivated, details changed, authenticator reset, enrolment
+    link issued. Written by accounts.staff in the same transaction as the change."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="staff_changes")
+    changed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField(default=timezone.now)
+    action = models.CharField(max_length=30)
+    detail = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.action}: {self.user} by {self.changed_by}"

@@ -3,20 +3,23 @@ enrolment link and authenticator reset (issue 13). Only hub managers (accounts.m
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db.models import Exists, OuterRef
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 from django.views.generic import TemplateView
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import enrolment
+from accounts import enrolment, staff
 from accounts.models import User
 from accounts.roles import MANAGER_PERMISSION, role_of
+from accounts.team_forms import NewStaffForm, StaffForm
 from core.errors import DomainError
+from core.forms import add_error_to_form
 
 
-def staff():
+def staff_members():
     """Everyone who signs in to the hub: not the API clients' service accounts."""
     enrolled = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
     return (
@@ -35,7 +38,7 @@ class TeamMembersView(_ManagerView, TemplateView):
     template_name = "accounts/team_members.html"
 
     def get_context_data(self, **kwargs):
-        members = list(staff())
+        members = list(staff_members())
         for member in members:
             member.role_name = role_of(member)
         return {**super().get_context_data(**kwargs), "members": members}
@@ -94,3 +97,82 @@ class ResetAuthenticatorView(_MemberActionView):
         return enrolment.reset_authenticator(
             user=member, by=self.request.user, base_url=self.request.build_absolute_uri("/")[:-1]
         )
+
+
+class NewStaffView(_ManagerView, View):
+    """Create a staff member; then their one-off password and an enrolment link, shown once."""
+
+    template_name = "accounts/team_member_new.html"
+
+    def get(self, request, *args, **kwargs):
+        return render(request, self.template_name, {"form": NewStaffForm()})
+
+    def post(self, request, *args, **kwargs):
+        form = NewStaffForm(request.POST)
+        if form.is_valid():
+            try:
+                member, password = staff.create_staff(by=request.user, **form.cleaned_data)
+            except DomainError as error:
+                add_error_to_form(form, error)
+            else:
+                path = enrolment.issue_link(
+                    user=member, by=request.user,
+                    base_url=request.build_absolute_uri("/")[:-1],
+                )
+                context = {
+                    "member": member, "action": "created", "password": password,
+                    "link": request.build_absolute_uri(path),
+                    "hours": enrolment.link_hours(), "emailed": bool(member.email),
+                }
+                return render(request, "accounts/enrolment_link.html", context)
+        return render(request, self.template_name, {"form": form}, status=400)
+
+
+class MemberView(_ManagerView, View):
+    """One staff member: their details and role (a form), actions, and every change made."""
+
+    template_name = "accounts/team_member.html"
+
+    def member(self) -> User:
+        return get_object_or_404(User.objects.filter(is_api_client=False), pk=self.kwargs["pk"])
+
+    def context(self, member: User, form: StaffForm) -> dict:
+        changes = member.staff_changes.select_related("changed_by")[:50]
+        return {"member": member, "form": form, "changes": changes,
+                "enrolled": enrolment.has_authenticator(member)}
+
+    def get(self, request, *args, **kwargs):
+        member = self.member()
+        initial = {
+            "first_name": member.first_name, "last_name": member.last_name,
+            "email": member.email, "role": role_of(member), "districts": member.districts,
+            "languages": ", ".join(member.languages), "specialisms": member.specialisms,
+        }
+        return render(request, self.template_name, self.context(member, StaffForm(initial=initial)))
+
+    def post(self, request, *args, **kwargs):
+        member = self.member()
+        form = StaffForm(request.POST)
+        if form.is_valid():
+            try:
+                staff.update_staff(user=member, by=request.user, **form.cleaned_data)
+            except DomainError as error:
+                add_error_to_form(form, error)
+            else:
+                messages.success(request, f"The account of {member} has been changed")
+                return redirect("team:member", member.pk)
+        return render(request, self.template_name, self.context(member, form), status=400)
+
+
+class ReactivateView(_ManagerView, View):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        member = get_object_or_404(User.objects.filter(is_api_client=False), pk=kwargs["pk"])
+        try:
+            staff.reactivate(user=member, by=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"{member} can sign in again")
+        return redirect("team:member", member.pk)

@@ -8,7 +8,9 @@ manager" send them on; the Team members pages are for hub managers only.
 
 from __future__ import annotations
 
-from accounts.models import EnrolmentInvite
+import re
+
+from accounts.models import EnrolmentInvite, User
 from tests.permissions import (
     ANONYMOUS,
     FORBIDDEN,
@@ -29,6 +31,23 @@ from tests.permissions import (
 
 def _invites() -> list:
     return list(EnrolmentInvite.objects.order_by("pk").values_list("pk", "used_at"))
+
+
+def _accounts() -> list:
+    return list(User.objects.order_by("pk").values_list("pk", "is_active", "first_name"))
+
+
+NEW_MEMBER = {
+    "username": "new_vcc", "first_name": "Nia", "last_name": "Price", "email": "",
+    "role": "vcc", "districts": ["fenland"], "languages": "Polish",
+    "specialisms": ["mental_health"],
+}
+
+
+def _details(world) -> dict:
+    data = {**NEW_MEMBER, "first_name": "Valentina", "role": "vcc"}
+    data.pop("username")
+    return data
 
 
 def _managers_only(manager: Outcome, *, outsider: bool = False) -> dict:
@@ -76,6 +95,50 @@ VIEWS = [
         of="vcc",
         unchanged=_invites,
         expect=_managers_only(allowed("Authenticator reset", "/two-factor/enrol/"),
+                              outsider=True),
+    ),
+    View("team:new_member", expect=_managers_only(allowed("Add a team member"))),
+    View(
+        "team:new_member",
+        method="post",
+        data=lambda w: NEW_MEMBER,
+        unchanged=_accounts,
+        expect=_managers_only(allowed("Account created", "one-off-password")),
+    ),
+    View(
+        "team:member",
+        of="vcc",
+        expect=_managers_only(allowed("Details and role", "vcc1"), outsider=True),
+    ),
+    View(
+        "team:member",
+        method="post",
+        of="vcc",
+        data=_details,
+        unchanged=_accounts,
+        expect=_managers_only(redirects(re.compile(r"/team/members/\d+/"), "Valentina"),
+                              outsider=True),
+    ),
+    View(
+        "team:reactivate",
+        method="post",
+        of="vcc",
+        unchanged=_accounts,
+        # Active already: nothing changes, the manager is told so on the member's page.
+        expect=_managers_only(redirects(re.compile(r"/team/members/\d+/"), "active already"),
+                              outsider=True),
+    ),
+    View(
+        "team_casework:deactivate",
+        of="vcc",
+        expect=_managers_only(allowed("Deactivate", "cases-to-queue"), outsider=True),
+    ),
+    View(
+        "team_casework:deactivate",
+        method="post",
+        of="vcc",
+        unchanged=_accounts,
+        expect=_managers_only(redirects(re.compile(r"/team/members/\d+/"), "is deactivated"),
                               outsider=True),
     ),
 ]

@@ -67,6 +67,8 @@ NO_INPUT = {
     "logout": "signs the user out",
     "team:enrolment_link": "issues a link for the user in the URL",
     "team:reset_authenticator": "resets the authenticator of the user in the URL",
+    "team:reactivate": "reactivates the user in the URL",
+    "team_casework:deactivate": "deactivates the user in the URL",
     "letters:print_run": "prints every approved letter waiting",
     "contact:retry_letter": "sends a failed letter again; the letter is in the URL",
     "contact:approve_letter": "approves one letter at its safety check; the letter is in the "
