@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import secrets
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import pghistory
 from django.conf import settings
@@ -27,6 +28,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import EnrolmentInvite, StaffChange, User, hash_key
 from core.errors import DomainError
+
+if TYPE_CHECKING:
+    from accounts.http import AuthenticatedRequest
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +97,7 @@ def _email(user: User, url: str) -> None:
 
 
 @transaction.atomic
-def claim(*, request, token: str) -> EnrolmentInvite:
+def claim(*, request: AuthenticatedRequest, token: str) -> EnrolmentInvite:
     """The signed-in user opens their link: this browser session holds it, and a new
     authenticator key is made for it (old unconfirmed keys are deleted)."""
     invite = (
@@ -127,7 +131,7 @@ def claim(*, request, token: str) -> EnrolmentInvite:
     return invite
 
 
-def held_invite(request) -> EnrolmentInvite | None:
+def held_invite(request: AuthenticatedRequest) -> EnrolmentInvite | None:
     """The open link this browser session holds for its user, with its new key; else None."""
     held = request.session.get(SESSION_KEY) or {}
     if not held.get("invite") or not held.get("binding"):
@@ -145,7 +149,7 @@ def held_invite(request) -> EnrolmentInvite | None:
 
 
 @transaction.atomic
-def complete(*, request, invite: EnrolmentInvite, token: str) -> bool:
+def complete(*, request: AuthenticatedRequest, invite: EnrolmentInvite, token: str) -> bool:
     """A code from the new app: the key is confirmed, the link used, the session verified
     under a new key, and every other session of the user ends."""
     from accounts.two_factor import _verified
@@ -164,7 +168,7 @@ def complete(*, request, invite: EnrolmentInvite, token: str) -> bool:
     return True
 
 
-def end_sessions(user: User, *, keep=None) -> None:
+def end_sessions(user: User, *, keep: AuthenticatedRequest | None = None) -> None:
     """End every session of `user` (raising the epoch in their session hash); `keep`, a
     request of that user, stays signed in (under a new session key)."""
     User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)

@@ -8,6 +8,7 @@ cases to the queue, then calls `deactivate` here.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 
 import pghistory
 from django.contrib.auth.password_validation import validate_password
@@ -37,12 +38,13 @@ def _set_role(user: User, role: str) -> None:
     others = [group_name(r) for r, _ in Role.choices if r != role]
     user.groups.remove(*user.groups.filter(name__in=others))
     user.groups.add(role_group(role))
-    user._hub_role = role  # role_of's cache
+    user._hub_role = role  # type: ignore[attr-defined]  # role_of's cache
 
 
 @transaction.atomic
 def create_staff(*, by: User, username: str, first_name: str, last_name: str, email: str,
-                 role: str, districts=(), languages=(), specialisms=()) -> tuple[User, str]:
+                 role: str, districts: Iterable[str] = (), languages: Iterable[str] = (),
+                 specialisms: Iterable[str] = ()) -> tuple[User, str]:
     """A new staff account with a one-off password (returned, shown once to the manager)."""
     _check_manager(by)
     if User.objects.filter(username__iexact=username).exists():
@@ -63,7 +65,8 @@ def create_staff(*, by: User, username: str, first_name: str, last_name: str, em
 
 @transaction.atomic
 def update_staff(*, user: User, by: User, role: str, first_name: str, last_name: str,
-                 email: str, districts=(), languages=(), specialisms=()) -> None:
+                 email: str, districts: Iterable[str] = (), languages: Iterable[str] = (),
+                 specialisms: Iterable[str] = ()) -> None:
     """Change a member's details and role (a manager cannot change their own role)."""
     _check_manager(by)
     old_role = role_of(user)

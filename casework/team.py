@@ -5,6 +5,7 @@ the unallocated queue, then the account is deactivated and signed out everywhere
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from accounts import staff
 from accounts.models import User
@@ -13,7 +14,7 @@ from cases.services import reallocate_open_cases
 from cases.workflow import OPEN_STATUSES
 
 
-def open_allocated_cases(user: User):
+def open_allocated_cases(user: User) -> QuerySet[Case]:
     """The open cases allocated to `user`: what deactivating them returns to the queue."""
     return (
         Case.objects.filter(allocated_to=user, status__in=OPEN_STATUSES)
