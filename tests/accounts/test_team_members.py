@@ -121,3 +121,30 @@ def test_a_vcc_cannot_create_staff(client):
     client.force_login(user_with_role(Role.VCC, username="val"))
     assert client.post(reverse("team:new_member"), NEW).status_code == 403
     assert not User.objects.filter(username="nia").exists()
+
+
+def test_the_team_list_shows_roles_without_a_query_per_member(
+    as_manager, django_assert_max_num_queries
+):
+    as_manager.get(reverse("team:members"))  # warm the session and permission caches
+    user_with_role(Role.VCC, username="val")
+    with django_assert_max_num_queries(20) as few:
+        as_manager.get(reverse("team:members"))
+    for n in range(5):
+        user_with_role(Role.VCC, username=f"vcc{n}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = as_manager.get(reverse("team:members")).content.decode()
+    assert page.count("Victim Care Co-ordinator</td>") == 6
+
+
+def test_ask_a_hub_manager_on_the_code_page_has_a_screen_behind_it(client):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = user_with_role(Role.VCC, username="val")
+    TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    client.post(reverse("login"), {"username": "val", "password": "correct-horse-battery"})
+    code_page = client.get(reverse("accounts:two_factor")).content.decode()
+    assert f'href="{reverse("accounts:ask_manager")}">Ask a hub manager' in code_page
+    help_page = client.get(reverse("accounts:ask_manager")).content.decode()
+    assert "Ask a hub manager for an enrolment link" in help_page
+    assert "reset your authenticator" in help_page
