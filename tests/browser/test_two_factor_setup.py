@@ -1,8 +1,8 @@
 """A new starter's first sign-in in Chromium, through a hub manager's enrolment link (issue
-13): the manager adds the VCC on Team members and is shown a one-off password and the link; the new VCC signs in with the password
-(no key is shown: "Ask a hub manager"), opens the link, sees the QR code drawn (the SVG had
-no namespace once, so no browser showed it) with the key beside it, enters the code and
-lands on My work."""
+13): the manager adds the VCC on Team members and is shown a one-off password and the link;
+the new VCC signs in with the password (no key is shown: "Ask a hub manager"), opens the
+link, sees the QR code drawn (the SVG had no namespace once, so no browser showed it) with
+the key beside it, enters the code and lands on My work."""
 
 from __future__ import annotations
 
