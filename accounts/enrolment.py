@@ -47,7 +47,7 @@ def link_path(token: str) -> str:
 
 
 @transaction.atomic
-def issue_link(*, user: User, by: User, reason: str = EnrolmentInvite.Reason.FIRST,
+def issue_link(*, user: User, by: User | None, reason: str = EnrolmentInvite.Reason.FIRST,
                base_url: str = "") -> str:
     """A new enrolment link for `user` (any earlier open link is withdrawn). Returns the
     link's path; only its hash is kept, so it is shown once. Emailed to the user where they
@@ -57,7 +57,7 @@ def issue_link(*, user: User, by: User, reason: str = EnrolmentInvite.Reason.FIR
     if not user.is_active:
         raise DomainError("Reactivate the account before issuing an enrolment link")
     now = timezone.now()
-    with pghistory.context(user=by.pk, reason="Enrolment link issued"):
+    with pghistory.context(user=by.pk if by else None, reason="Enrolment link issued"):
         EnrolmentInvite.objects.filter(
             user=user, used_at=None, withdrawn_at=None
         ).update(withdrawn_at=now)

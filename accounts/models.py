@@ -114,7 +114,10 @@ class EnrolmentInvite(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="enrolment_invites")
     token_hash = models.CharField(max_length=64, unique=True)
     reason = models.CharField(max_length=10, choices=Reason.choices, default=Reason.FIRST)
-    issued_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    # None: issued at the server (manage.py enrolment_link), e.g. for the first manager.
+    issued_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     issued_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     claimed_at = models.DateTimeField(null=True, blank=True)
@@ -139,7 +142,10 @@ class StaffChange(models.Model):
     link issued. Written by accounts.staff in the same transaction as the change."""
 
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="staff_changes")
-    changed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    # None: at the server (manage.py enrolment_link).
+    changed_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     changed_at = models.DateTimeField(default=timezone.now)
     action = models.CharField(max_length=30)
     detail = models.TextField(blank=True)

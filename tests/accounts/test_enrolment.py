@@ -200,3 +200,17 @@ def test_only_managers_see_team_members(newcomer, client):
     client.force_login(newcomer)
     assert client.get(reverse("team:members")).status_code == 403
     assert client.post(reverse("team:reset_authenticator", args=[newcomer.pk])).status_code == 403
+
+
+def test_the_first_manager_gets_a_link_at_the_server(manager):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("enrolment_link", "mgr", stdout=out, stderr=StringIO())
+    path = out.getvalue().strip()
+    client = signed_in("mgr")
+    client.get(path)
+    assert enrol_with(client, manager).confirmed
+    assert EnrolmentInvite.objects.get(user=manager).issued_by is None
