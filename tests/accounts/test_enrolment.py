@@ -214,3 +214,17 @@ def test_the_first_manager_gets_a_link_at_the_server(manager):
     client.get(path)
     assert enrol_with(client, manager).confirmed
     assert EnrolmentInvite.objects.get(user=manager).issued_by is None
+
+
+def test_the_demo_run_prints_a_link_for_each_demo_login_without_an_app():
+    from demo.management.commands.runhub import demo_enrolment_links
+    from demo.seed import DEMO_USERS
+
+    vcc = user_with_role(Role.VCC, username="vcc")
+    manager = user_with_role(Role.MANAGER, username="manager")
+    TOTPDevice.objects.create(user=manager, name="phone", confirmed=True)
+    printed = demo_enrolment_links("http://127.0.0.1:8000")
+    assert "vcc: http://127.0.0.1:8000/two-factor/enrol/" in printed
+    assert "manager:" not in printed
+    assert {"vcc", "manager"} <= {username for username, *_ in DEMO_USERS}
+    assert EnrolmentInvite.objects.get().user == vcc
