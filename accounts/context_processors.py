@@ -25,6 +25,7 @@ def navigation(request):
             items.append(("Team", reverse("scheduling:team")))
             items.append(("Dashboard", reverse("reporting:dashboard")))
             items.append(("Volunteers", reverse("volunteers:pool")))
+            items.append(("Team members", reverse("team:members")))
     elif role == Role.VOLUNTEER:
         items = [("My visits", reverse("volunteers:my_visits"))]
     return {

@@ -5,7 +5,10 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 # Pages a signed-in user may open before the second factor: the two-factor pages, sign-out.
-TWO_FACTOR_EXEMPT = ("accounts:two_factor", "accounts:two_factor_setup", "logout")
+TWO_FACTOR_EXEMPT = (
+    "accounts:two_factor", "accounts:two_factor_setup", "accounts:enrol", "accounts:ask_manager",
+    "logout",
+)
 
 
 class TwoFactorRequiredMiddleware:

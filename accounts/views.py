@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET
 
-from accounts import two_factor
+from accounts import enrolment, two_factor
 from accounts.forms import TokenForm
+from core.errors import DomainError
 
 
 def _next(request) -> str:
@@ -31,16 +33,18 @@ def two_factor_verify(request):
 
 
 def two_factor_setup(request):
-    """First sign-in: link an authenticator app by scanning a QR code and entering a code."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
+    """Link an authenticator app: only in the browser session that opened a hub manager's
+    enrolment link (accounts/enrolment.py). Without one, "Ask a hub manager" and no key."""
+    if enrolment.has_authenticator(request.user):
         return redirect(f"/two-factor/?next={_next(request)}")
-    device = two_factor.pending_device(request.user)
+    invite = enrolment.held_invite(request)
+    if invite is None:
+        return render(request, "registration/enrolment_needed.html", {})
+    device = invite.device
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         token = form.cleaned_data["token"]
-        if two_factor.confirm_device(request=request, device=device, token=token):
+        if enrolment.complete(request=request, invite=invite, token=token):
             return redirect(_next(request))
         form.add_error("token", "That code is not right: check the app shows the Victims' Hub")
     context = {
@@ -50,3 +54,23 @@ def two_factor_setup(request):
         "secret": two_factor.secret_for_typing(device),
     }
     return render(request, "registration/two_factor_setup.html", context)
+
+
+@require_GET
+def enrol(request, token: str):
+    """A hub manager's enrolment link, opened after signing in with the password: this
+    browser session holds it, then sets up the app."""
+    if enrolment.has_authenticator(request.user):
+        return redirect("/home/")
+    try:
+        enrolment.claim(request=request, token=token)
+    except DomainError as error:
+        context = {"refusal": error.message}
+        return render(request, "registration/enrolment_needed.html", context, status=403)
+    return redirect("accounts:two_factor_setup")
+
+
+@require_GET
+def ask_manager(request):
+    """"Ask a hub manager": how to get an enrolment link, or a reset when the phone is lost."""
+    return render(request, "registration/enrolment_needed.html", {})

@@ -125,6 +125,8 @@ AUTHENTICATION_BACKENDS = [
 # Every staff account signs in with a password and a TOTP code from an authenticator app.
 HUB_REQUIRE_TWO_FACTOR = env_bool("HUB_REQUIRE_TWO_FACTOR", True)
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Victims' Hub")
+# An enrolment link a hub manager issues (accounts/enrolment.py) works once, for this long.
+HUB_ENROLMENT_LINK_HOURS = int(env("HUB_ENROLMENT_LINK_HOURS", "24"))
 # Lockout: 5 failures for the same username from the same address lock that pair for 30
 # minutes. Locking the pair, not the username alone, means nobody can lock a colleague out
 # from elsewhere. PROXY_COUNT is how many proxies stand in front of the hub (the address is

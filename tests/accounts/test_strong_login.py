@@ -10,6 +10,7 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import enrolment
 from accounts.roles import Role
 from tests.factories import user_with_role
 
@@ -38,7 +39,10 @@ def test_a_password_alone_does_not_open_casework(client):
 
 def test_first_sign_in_sets_up_the_app_then_casework_opens(client):
     user = user_with_role(Role.VCC, username="val")
+    manager = user_with_role(Role.MANAGER, username="mo")
+    link = enrolment.issue_link(user=user, by=manager)  # accounts/enrolment.py
     sign_in(client, "val")
+    client.get(link)
     setup = client.get(reverse("accounts:two_factor_setup"))
     src = setup.content.decode().split('alt="QR code')[0].rsplit('src="', 1)[1].split('"')[0]
     assert src.startswith("data:image/svg+xml")
@@ -140,7 +144,9 @@ def test_verifying_the_second_factor_gives_the_session_a_new_key(client):
 
 def test_enrolling_also_gives_the_session_a_new_key(client):
     user = user_with_role(Role.VCC, username="val")
+    link = enrolment.issue_link(user=user, by=user_with_role(Role.MANAGER))
     sign_in(client, "val")
+    client.get(link)
     client.get(reverse("accounts:two_factor_setup"))
     before = client.session.session_key
     device = TOTPDevice.objects.get(user=user, confirmed=False)

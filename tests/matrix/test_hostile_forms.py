@@ -65,6 +65,10 @@ from tests.permissions import (
 # whatever is posted, the button does its one thing (each is in the permission matrix).
 NO_INPUT = {
     "logout": "signs the user out",
+    "team:enrolment_link": "issues a link for the user in the URL",
+    "team:reset_authenticator": "resets the authenticator of the user in the URL",
+    "team:reactivate": "reactivates the user in the URL",
+    "team_casework:deactivate": "deactivates the user in the URL",
     "letters:print_run": "prints every approved letter waiting",
     "contact:retry_letter": "sends a failed letter again; the letter is in the URL",
     "contact:approve_letter": "approves one letter at its safety check; the letter is in the "
@@ -93,14 +97,19 @@ WALK_AS = {"login": ANONYMOUS, "self_referral": ANONYMOUS, "audit:break_glass": 
 
 def _half_signed_in(request, *, has_app: bool) -> Client:
     """Signed in with the password only, so the second step's form is read: with an
-    authenticator app linked (the code), or none yet (setting one up)."""
+    authenticator app linked (the code), or none yet (setting one up, through a hub
+    manager's enrolment link)."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.enrolment import issue_link
 
     user = request.getfixturevalue("vcc_user")
     if has_app:
         TOTPDevice.objects.create(user=user, name="work phone", confirmed=True)
     client = Client()
     client._login(user, "django.contrib.auth.backends.ModelBackend")  # no second factor
+    if not has_app:
+        client.get(issue_link(user=user, by=request.getfixturevalue("manager_user")))
     return client
 
 
@@ -387,6 +396,8 @@ NO_FORM = {
     "landing": "the public page: links only",
     "health": "monitoring: answers GET",
     "home": "sends each role to its work",
+    "accounts:enrol": "an enrolment link: opening it (GET) is the whole of it",
+    "accounts:ask_manager": "how to get an enrolment link: text only",
 }
 
 

@@ -82,6 +82,8 @@ def build_world() -> SimpleNamespace:
         case=case, restricted=restricted, other_case=other_case, vcc=vcc_user, letter=letter,
         restricted_letter=restricted_letter, today=timezone.localdate(),
         police_change=police_change,
+        # An enrolment link's token (accounts/enrolment.py): the URL takes it as it is.
+        enrolment_token="an-enrolment-token",
         # A closed case is still the hub's casework (history matters for repeat victims).
         closed=CaseFactory(status="closed", closed_at=timezone.now()),
     )

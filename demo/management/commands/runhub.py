@@ -17,6 +17,24 @@ def mail_destination() -> str:
     return f"Email goes to Django's {backend} email backend."
 
 
+def demo_enrolment_links(base_url: str) -> str:
+    """A one-time enrolment link for each demo login without an authenticator app yet (a
+    password alone shows no key: accounts/enrolment.py)."""
+    from accounts.enrolment import has_authenticator, issue_link
+    from accounts.models import User
+    from demo.seed import DEMO_USERS
+
+    lines = []
+    for username, *_ in DEMO_USERS:
+        user = User.objects.filter(username=username, is_active=True).first()
+        if user is not None and not has_authenticator(user):
+            lines.append(f"  {username}: {base_url}{issue_link(user=user, by=None)}")
+    if not lines:
+        return ""
+    return ("Sign in, then open your enrolment link to set up the authenticator app:\n"
+            + "\n".join(lines) + "\n")
+
+
 class Command(BaseCommand):
     help = "Migrate, collect static files, load demo data, print logins and serve the hub."
 
@@ -41,6 +59,8 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"\nThe Victims' Hub is at http://127.0.0.1:{port}/ (Ctrl-C stops it)\n")
         self.stdout.write(mail_destination() + "\n")
+        if not no_demo:
+            self.stdout.write(demo_enrolment_links(f"http://127.0.0.1:{port}"))
         try:
             call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
         finally:
