@@ -15,8 +15,9 @@ from audit.models import AccessAction, AccessLog
 from audit.selectors import casework_for, other_cases_of
 from audit.services import record_access, take_case
 from audit.views import restricted_notice
-from cases.selectors import case_list_rows, caseworkers, earlier_cases, search_cases
+from cases.selectors import case_list_rows, earlier_cases, search_cases
 from cases.services import allocate_case
+from casework.allocation import suggested_caseworkers
 from casework.filters import CaseFilter
 from casework.people_selectors import merges_into, possible_matches
 from contact.closures import automatic_closure_at
@@ -137,7 +138,7 @@ class CaseDetailView(CaseScopedMixin, TemplateView):
             can_close_unsupported=can_close_unsupported(case, user),
             closes_automatically_at=automatic_closure_at(case),
             can_allocate=can_allocate,
-            team=list(caseworkers()) if can_allocate else [],
+            team=suggested_caseworkers(case) if can_allocate else [],
             other_cases=other_cases_of(case, user),
             earlier_cases=earlier_cases(case).count(),
             possible_matches=possible_matches(case.person, user) if can_work else [],

@@ -23,7 +23,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import ApiClient, EnrolmentInvite, User
 from assessments.models import (
     Closure,
     ClosureOutcome,
@@ -150,7 +150,9 @@ NESTED_TEXT: list[tuple[type[models.Model], type[models.Model], str, dict[str, o
 # tracked model cannot be forgotten: tests/privacy checks every tracked model is in a list.
 NOTHING_TO_REMOVE = (ConsentToShare, RecoveryPlan, ClosureOutcome)
 # Tracked models that hold no victim's data: the directory, volunteers' profiles, the schedule.
-NOT_VICTIM_DATA = (SupportService, Volunteer, RetentionRule)
+# Machine clients' tokens (hashes) and staff enrolment links (hashes, with who issued them):
+# staff and systems, never a victim.
+NOT_VICTIM_DATA = (SupportService, Volunteer, RetentionRule, ApiClient, EnrolmentInvite)
 # Records of a case that are handled on their own in anonymise_case (the timeline's reasons,
 # the schedule's errors, holds' words) or are the anonymisation itself.
 CASE_RECORDS_HANDLED_APART = ("cases.CaseTransition", "scheduling.ScheduledItem",

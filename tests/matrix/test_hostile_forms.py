@@ -65,6 +65,7 @@ from tests.permissions import (
 # whatever is posted, the button does its one thing (each is in the permission matrix).
 NO_INPUT = {
     "logout": "signs the user out",
+    "api_clients:revoke": "revokes the API client in the URL",
     "team:enrolment_link": "issues a link for the user in the URL",
     "team:reset_authenticator": "resets the authenticator of the user in the URL",
     "team:reactivate": "reactivates the user in the URL",
