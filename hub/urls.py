@@ -13,6 +13,7 @@ urlpatterns = [
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("two-factor/", include("accounts.urls")),
+    path("account/password/", include("accounts.password_urls")),  # one's own password
     path("team/", include("accounts.team_urls")),  # hub managers: team members
     path("team/", include("casework.team_urls")),  # deactivating: their cases to the queue
     path("get-support/", include("intake.public_urls")),

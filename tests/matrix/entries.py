@@ -12,6 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.views.generic.edit import ProcessFormView
 
 from tests.accounts import api_client_permission_entries as api_clients
+from tests.accounts import password_permission_entries as password
 from tests.accounts import permission_entries as accounts
 from tests.assessments import permission_entries as assessments
 from tests.assessments import plan_permission_entries as support
@@ -28,7 +29,7 @@ from tests.scheduling import permission_entries as scheduling
 from tests.volunteers import permission_entries as volunteers
 
 ENTRIES = (hub, cases, assessments, reporting, contact, support, scheduling, volunteers,
-           referrals, privacy, audit, intake, api_clients, accounts)
+           referrals, privacy, audit, intake, api_clients, accounts, password)
 
 MATRIX = PermissionMatrix([view for module in ENTRIES for view in module.VIEWS])
 

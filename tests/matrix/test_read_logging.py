@@ -73,6 +73,8 @@ EXEMPT = {
     "api-returns-quarterly": "API: the OPCC quarterly return (aggregates, small counts suppressed)",
     "api-schema": "API: the OpenAPI schema",
     "api_clients:list": "machine clients and their tokens' state: no victim",
+    "password:change": "the user's own password form",
+    "password:done": "a confirmation that the user's password changed",
     "api_clients:create": "a blank form for a new machine client: no victim",
     "api-docs": "API: the Swagger UI page",
     # Blank forms, and records that are not victims'.
