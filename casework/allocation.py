@@ -11,6 +11,7 @@ from accounts.models import Specialism, User
 from cases.choices import CrimeType, Marker
 from cases.models import Case
 from cases.selectors import caseworkers
+from intake.triage import ADULT_AGE
 
 # Markers and what they call for.
 MARKER_SPECIALISMS = {
@@ -21,7 +22,8 @@ MARKER_SPECIALISMS = {
     Marker.HATE_CRIME: Specialism.HATE_CRIME,
     Marker.HUMAN_TRAFFICKING: Specialism.MIGRANT_WORKERS,
 }
-YOUNG, OLDER = 18, 65
+# A child is under the triage rules' adult age (one home for it); "older people" is 65 on.
+OLDER = 65
 
 
 def case_specialisms(case: Case) -> list[str]:
@@ -34,7 +36,7 @@ def case_specialisms(case: Case) -> list[str]:
     if crime is not None and crime.crime_type == CrimeType.SEXUAL_OFFENCES:
         wanted.append(Specialism.SEXUAL_VIOLENCE)
     age = case.person.age_on(case.referred_at.date())
-    if age is not None and age < YOUNG:
+    if age is not None and age < ADULT_AGE:
         wanted.append(Specialism.YOUNG_PEOPLE)
     if age is not None and age >= OLDER:
         wanted.append(Specialism.OLDER_PEOPLE)
