@@ -37,7 +37,7 @@ def _days_field(**kwargs) -> forms.IntegerField:
             "min_value": "Enter 0 or more days",
             "max_value": f"Enter {MAX_EXPIRY_DAYS} days or fewer",
         },
-        widget=forms.NumberInput(attrs={"class": "govuk-input--width-4"}),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
         **kwargs,
     )
 
@@ -60,7 +60,8 @@ class NewClientForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.layout = Layout(
-            Field.text("name"), Field.radios("role", legend_size="s"), Field.text("days"),
+            Field.text("name"), Field.radios("role", legend_size="s"),
+            Field.text("days", field_width=4),
             Submit("submit", "Create the client"),
         )
 
