@@ -165,7 +165,7 @@ def break_glass_email(notice: Notification, *, audit_url: str) -> EmailMessage:
     """The managers' email: who, when, which case (reference), a link. No victim details,
     and not the reason either: it is free text and may name someone; it is on the page."""
     grant = notice.grant
-    case_reference = f"VH-{grant.case_id:06d}"
+    case_reference = grant.case.reference
     context = {
         "hub_name": settings.HUB_NAME,
         "reference": case_reference,

@@ -25,6 +25,7 @@ from cases.choices import (
 )
 from cases.workflow import CaseStatus
 from core.choices import District
+from core.references import new_reference
 
 
 @pghistory.track()
@@ -155,6 +156,11 @@ class Crime(models.Model):
 class Case(models.Model):
     """One person's referral to the hub for one crime or incident (or a self-referral)."""
 
+    # The reference people quote and letters carry (e.g. VH-7K3M-Q9XD): random, so it says
+    # nothing of how many victims the hub has (issue 13); open_case makes sure it is unused.
+    reference = models.CharField(
+        max_length=14, unique=True, default=new_reference, editable=False
+    )
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cases")
     crime = models.ForeignKey(
         Crime, null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
@@ -229,10 +235,6 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.reference
-
-    @property
-    def reference(self) -> str:
-        return f"VH-{self.pk:06d}" if self.pk else "VH-new"
 
     @property
     def is_open(self) -> bool:

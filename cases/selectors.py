@@ -14,14 +14,14 @@ REPEAT_WINDOW_DAYS = 365
 
 
 def search_cases(cases: QuerySet[Case], term: str) -> QuerySet[Case]:
-    """By name (first, last or both), crime reference or a self-referral's reference;
+    """By name (first, last or both), crime reference or the case's own reference;
     trigram indexes keep it quick."""
     term = " ".join(term.split())
     if not term:
         return cases
     match = Q(crime__reference__icontains=term) | Q(person__last_name__icontains=term)
-    # The reference a self-referral was shown (intake.SelfReferral.public_reference).
-    match |= Q(self_referral__public_reference__iexact=term)
+    # The case's reference, which letters quote and a self-referral was shown.
+    match |= Q(reference__iexact=term)
     match |= Q(person__first_name__icontains=term)
     parts = term.split(" ")
     if len(parts) >= 2:

@@ -18,17 +18,17 @@ def possible_matches(person: Person, user: User) -> list[Person]:
     One query, however many candidates or cases."""
     visible = casework_for(user).filter(person_id=OuterRef("pk"))
     counted = visible.order_by().values("person_id").annotate(n=Count("pk")).values("n")[:1]
-    latest = visible.order_by("-referred_at", "-pk").values("pk")[:1]
+    latest = visible.order_by("-referred_at", "-pk")
     people: list[Person] = list(
         candidates_for(person)
         .filter(Exists(visible))
-        .annotate(case_count=Subquery(counted), latest_case_id=Subquery(latest))
+        .annotate(
+            case_count=Subquery(counted),
+            latest_case_id=Subquery(latest.values("pk")[:1]),
+            latest_reference=Subquery(latest.values("reference")[:1]),
+        )
         .order_by("created_at", "pk")
     )
-    for candidate in people:
-        candidate.latest_reference = Case(  # type: ignore[attr-defined]
-            pk=candidate.latest_case_id  # type: ignore[attr-defined]
-        ).reference
     return people
 
 

@@ -3,9 +3,6 @@ public page, a transfer in from another area (and the record of a transfer out).
 
 from __future__ import annotations
 
-import secrets
-from collections.abc import Callable, Sequence
-
 import pghistory
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -14,6 +11,7 @@ from django.utils import timezone
 
 from cases.choices import Route
 from cases.models import Case
+from core.references import new_reference
 
 
 class PriorityCategory(models.TextChoices):
@@ -117,16 +115,6 @@ class ReportedToPolice(models.TextChoices):
     NOT_SURE = "not_sure", "Not sure"
 
 
-PUBLIC_REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L
-
-
-def new_public_reference(choose: Callable[[Sequence[str]], str] = secrets.choice) -> str:
-    """VH-7K3M-Q9XD: eight characters people can read out on the phone without confusing
-    them, random (31^8, about 850 billion), so consecutive requests share nothing."""
-    chars = "".join(choose(PUBLIC_REFERENCE_ALPHABET) for _ in range(8))
-    return f"VH-{chars[:4]}-{chars[4:]}"
-
-
 @pghistory.track()
 class SelfReferral(models.Model):
     """What a person told the hub when they asked for support on the public page.
@@ -150,7 +138,7 @@ class SelfReferral(models.Model):
     # The reference the person is shown (e.g. VH-7K3M-Q9XD): random, so it says nothing of
     # how many people ask the hub for support (issue 13); staff find the case by it.
     public_reference = models.CharField(
-        max_length=14, unique=True, default=new_public_reference
+        max_length=14, unique=True, default=new_reference
     )
 
     def __str__(self) -> str:

@@ -38,7 +38,7 @@ from cases.workflow import CaseStatus
 from contact.services import start_contact
 from core.errors import DomainError
 from intake.matching import VictimDetails, check_repeat_victim, match_person
-from intake.models import SelfReferral, UsedFormToken, new_public_reference
+from intake.models import SelfReferral, UsedFormToken
 from scheduling.models import ItemKind, ScheduledItem
 from scheduling.services import offer_on_commit, schedule
 
@@ -205,13 +205,6 @@ def alert_managers_page_full(now: datetime | None = None) -> None:
         offer_on_commit(item)
 
 
-def _unused_public_reference() -> str:
-    while True:
-        reference = new_public_reference()
-        if not SelfReferral.objects.filter(public_reference=reference).exists():
-            return reference
-
-
 # -- The referral --------------------------------------------------------------------------
 
 
@@ -311,7 +304,8 @@ def record_self_referral(*, answers: SelfReferralAnswers, form_token: str = "") 
             reported_to_police=answers.reported_to_police,
             account=answers.account,
             submitted_at=now,
-            public_reference=_unused_public_reference(),
+            # The reference the person is shown is the case's own (random, unused).
+            public_reference=case.reference,
         )
         check_repeat_victim(case=case, new_person=new_person)
         start_contact(case=case, new=True)

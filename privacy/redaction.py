@@ -40,16 +40,17 @@ class ReviewItem:
     restricted: bool = False
 
 
-def _reference(case_id: int) -> str:
-    return f"VH-{case_id:06d}"
-
-
 def review_items(person: Person) -> list[ReviewItem]:
     """Every item of the person's record that may need redaction, case by case: contact
     notes (restricted ones marked), the reasons of access grants (break-glass and named),
     who asked on a self-referral and their account, the officer's IVNA notes, and the
-    contact and notes of a transfer. Five queries whatever the record holds."""
+    contact and notes of a transfer. Six queries whatever the record holds."""
     items: list[ReviewItem] = []
+    references = dict(person.cases.values_list("pk", "reference"))
+
+    def _reference(case_id: int) -> str:
+        return references[case_id]
+
     for note in ContactNote.objects.filter(case__person=person).order_by("case_id", "at", "pk"):
         items.append(ReviewItem(
             f"note:{note.pk}", _reference(note.case_id),

@@ -112,7 +112,7 @@ class _Reference:
 
 
 def ref(attribute: str) -> _Reference:
-    """The hub reference ("VH-000012") of a fixture object, e.g. `ref("restricted")`."""
+    """The hub reference ("VH-7K3M-Q9XD") of a fixture object, e.g. `ref("restricted")`."""
     return _Reference(attribute)
 
 

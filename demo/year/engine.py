@@ -57,6 +57,8 @@ class Generator(Intake, Triaged, Contact, Support, People):
         # One generator, seeded by the seed, the year and where the numbering starts (so an
         # appended year is not a copy of the first).
         self.rng = random.Random(f"{seed}/{year}/{person_offset}")  # noqa: S311 - demo data
+        # Case references from a generator of their own, so they change no other draw.
+        self.reference_rng = random.Random(f"{seed}/{year}/{person_offset}/references")  # noqa: S311
         self.staff = staff
         self.services = services
         self.volunteers = volunteers

@@ -21,6 +21,7 @@ from cases.models import Case, Crime
 from cases.selectors import REPEAT_WINDOW_DAYS
 from cases.workflow import CaseStatus
 from contact.models import LetterKind
+from core.references import new_reference
 from core.working_days import end_of_working_day
 from demo.year.history import Timeline
 from demo.year.names import (
@@ -45,7 +46,6 @@ from intake.matching import high_risk_window_start
 from intake.models import AskedBy, Ivna, SelfReferral, SubmittedVia
 from intake.selfreferral import RECEIVED as SELF_REFERRAL_RECEIVED
 from intake.selfreferral import ROUTED as SELF_REFERRAL_ROUTED
-from intake.selfreferral import new_public_reference
 from intake.services import (
     DECLINED_AT_IVNA,
     AssessmentAnswers,
@@ -113,6 +113,7 @@ class Intake(Timeline):
             people.append(pp)
             for index, moment in enumerate(moments):
                 case = Case(
+                    reference=self.case_reference(),
                     person=pp.person,
                     source=CaseSource.SELF_REFERRAL if skel.self_referrer
                     else CaseSource.POLICE_IVNA,
@@ -381,11 +382,14 @@ class Intake(Timeline):
         self.letter(rows, cp, LetterKind.INTRODUCTORY, t + timedelta(seconds=2))
         self.after_triage(rows, cp)
 
-    def public_reference(self, rng) -> str:
-        """A random reference as record_self_referral gives (new_public_reference), drawn
-        from the seeded generator so a demo year is repeatable; never twice in one run."""
-        taken = self.__dict__.setdefault("_public_references", set())
-        while (reference := new_public_reference(choose=rng.choice)) in taken:
+    def case_reference(self) -> str:
+        """A random case reference as open_case gives (core.references.new_reference), drawn
+        from a seeded generator so a demo year is repeatable; never one a case has already
+        (an appended year writes beside the cases there)."""
+        if "_references" not in self.__dict__:
+            self._references = set(Case.objects.values_list("reference", flat=True))
+        taken = self._references
+        while (reference := new_reference(choose=self.reference_rng.choice)) in taken:
             pass
         taken.add(reference)
         return reference
@@ -416,7 +420,7 @@ class Intake(Timeline):
             asker_relationship=relationship, under_18=under_18,
             reported_to_police=choice(rng, (("no", 50), ("not_sure", 20), ("yes", 30))),
             account=rng.choice(SELF_REFERRAL_ACCOUNTS), submitted_at=t,
-            public_reference=self.public_reference(rng),
+            public_reference=case.reference,
         ))
         self.move(rows, cp, S.RECEIVED, t, None, SELF_REFERRAL_RECEIVED)
         self.move(rows, cp, S.AWAITING_CONTACT, t + timedelta(seconds=1), None,

@@ -6,7 +6,7 @@ import pgtrigger.migrations
 from django.db import migrations, models
 from django.db.models import OuterRef, Subquery
 
-import intake.models
+import core.references
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
@@ -71,12 +71,12 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='selfreferral',
             name='public_reference',
-            field=models.CharField(default=intake.models.new_public_reference, max_length=14, unique=True),
+            field=models.CharField(default=core.references.new_reference, max_length=14, unique=True),
         ),
         migrations.AlterField(
             model_name='selfreferralevent',
             name='public_reference',
-            field=models.CharField(default=intake.models.new_public_reference, max_length=14),
+            field=models.CharField(default=core.references.new_reference, max_length=14),
         ),
         migrations.AlterField(
             model_name='selfreferral',

@@ -15,6 +15,7 @@ from accounts.roles import Role
 from assessments.models import RecoveryPlan
 from audit.models import AccessLog
 from cases.services import flag_repeat_victim
+from core.references import REFERENCE_PATTERN
 from tests.factories import CaseFactory, DvnaFactory, IvnaFactory, PersonFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +62,7 @@ def test_lists_every_case_of_the_person_with_its_assessments(client, vcc_user):
     assert "Ann Example" in page
     assert someone_else.reference not in page
     # Newest first.
-    refs = re.findall(r"VH-\d{6}", page.split('data-testid="person-cases"')[1])
+    refs = re.findall(REFERENCE_PATTERN, page.split('data-testid="person-cases"')[1])
     listed = list(dict.fromkeys(refs))
     assert listed == [self_referred.reference, supported.reference, older.reference]
 

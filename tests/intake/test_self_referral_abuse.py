@@ -155,5 +155,5 @@ def test_references_are_random_unique_and_found_by_the_staff(vcc_user):
     staff.force_login(vcc_user)
     page = staff.get(reverse("cases:detail", args=[second.pk])).content.decode()
     assert b in page
-    # The staff's own case reference still opens and lists as before.
-    assert second.reference == f"VH-{second.pk:06d}"
+    # It is the case's own reference, the one letters quote and staff search by.
+    assert (first.reference, second.reference) == (a, b)

@@ -24,6 +24,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from cases.models import Case
+from core.references import REFERENCE_PATTERN
 from intake.models import Ivna
 from tests.matrix.entries import MATRIX, methods, url_patterns
 from tests.permissions import CASES, MANAGER, OTHER_POLICE, OTHER_VCC, PASSWORD, POLICE, VCC
@@ -90,7 +91,7 @@ def test_submissions_list_shows_only_own_ivnas(actor, request, world):
     client = actor.client(request)
     body = client.get(reverse("intake:my_submissions")).content.decode()
     user = User.objects.get(pk=client.session[SESSION_KEY])
-    shown = set(re.findall(r"VH-\d{6}", body))
+    shown = set(re.findall(REFERENCE_PATTERN, body))
     own = {ivna.case.reference for ivna in Ivna.objects.filter(recorded_by=user)}
     assert shown == own
 

@@ -4,6 +4,7 @@ marked so a scan of the whole database can find it; and cases of any age."""
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -27,6 +28,7 @@ from assessments.models import (
 )
 from cases.models import Case, CaseTransition, Person
 from contact.models import ContactAttempt, ContactNote, ContactOutcome
+from core.references import REFERENCE_PATTERN
 from directory.models import SupportService
 from intake.models import SelfReferral, Transfer
 from referrals.models import Referral
@@ -187,6 +189,18 @@ def make_old(victim: Victim, *, years: float = 20) -> None:
         set_dates(case, referred=ago(years=years + 1), closed=ago(years=years))
 
 
+# Columns whose values are random by nature (password hashes, signed session data): a
+# random string may contain "ZQX" by chance, and none can hold what the victim told us.
+RANDOM_COLUMNS = ("password", "session_data")
+
+
+def _random_by_nature(column: str, value: object) -> bool:
+    """A password hash, session data, or a random reference (core.references)."""
+    return column in RANDOM_COLUMNS or (
+        isinstance(value, str) and re.fullmatch(REFERENCE_PATTERN, value) is not None
+    )
+
+
 def database_text() -> str:
     """Every value of every row of every table the models know, as text (documents too)."""
     chunks = []
@@ -201,7 +215,9 @@ def database_text() -> str:
                 f"FROM {connection.ops.quote_name(meta.db_table)}"
             )
             for row in cursor.fetchall():
-                for value in row:
+                for column, value in zip(columns, row, strict=True):
+                    if _random_by_nature(column, value):
+                        continue
                     if isinstance(value, memoryview | bytes):
                         value = bytes(value).decode("latin-1")
                     chunks.append(f"{meta.label}: {value}")
