@@ -52,8 +52,8 @@ def _comment(text: str) -> str:
 
 def status_line(data: Mapping) -> str:
     if data["version"] is None:
-        return (f"provisional (not stored; finalised as version 1 from "
-                f"{data['finalised_from']})")
+        return (f"provisional (computed now, not stored; the daily job finalises it as "
+                f"version 1 from {data['finalised_from']})")
     stored = "; ".join(f"v{v['version']} {v['created_at']}" for v in data["versions"])
     return f"{data['status']}, version {data['version']} (stored: {stored})"
 
@@ -67,9 +67,10 @@ def comment_lines(data: Mapping) -> list[str]:
         f"Suppression: {data['suppression_rule']}",
         f"Generated at: {data['generated_at']}",
         "Columns: value is a whole number, empty when suppressed is true (or for a rate with "
-        "nothing to divide by); category total is the exact sum of its breakdown's other "
-        f"rows; section {RATES_SECTION} holds rates as the fraction times 10,000 (4412 is "
-        "44.12%). Load with pandas: pd.read_csv(url, comment='#'). See docs/returns.md.",
+        "nothing to divide by); category total is the breakdown's total, which its other rows "
+        f"add up to when none is suppressed; section {RATES_SECTION} holds rates as the "
+        "fraction times 10,000 (4412 is 44.12%). Load with pandas: "
+        "pd.read_csv(url, comment='#'). See docs/returns.md.",
     ]
     if data.get("changes"):
         lines.append(f"Changes from version {data['version'] - 1}: {len(data['changes'])} "
