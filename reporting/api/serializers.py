@@ -155,11 +155,7 @@ class ReturnFlowSerializer(serializers.Serializer):
 
 @extend_schema_field(
     {
-        "oneOf": [
-            {"type": "integer"},
-            {"type": "number"},
-            {"type": "string"},
-        ],
+        "anyOf": [{"type": "number"}, {"type": "string"}],
         "nullable": True,
         "description": "A count, \"*\" where suppressed, a rate (a fraction), a counting-rules "
         "version, or null where the figure was not in that version.",

@@ -284,3 +284,22 @@ def test_a_stored_version_takes_a_fixed_number_of_queries(django_assert_num_quer
         published_return(**Q1)
     with django_assert_num_queries(2):
         published_return(**Q1, version=1)
+
+
+def test_the_schema_documents_versions():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    operation = schema["paths"][URL]["get"]
+    version = next(p for p in operation["parameters"] if p["name"] == "version")
+    assert not version.get("required") and version["schema"]["minimum"] == 1
+    body = schema["components"]["schemas"]["QuarterlyReturn"]
+    [status] = body["properties"]["status"]["allOf"]
+    enum = schema["components"]["schemas"][status["$ref"].rsplit("/", 1)[1]]
+    assert enum["enum"] == ["provisional", "final", "revised"]
+    assert {"status", "version", "versions", "changes", "finalised_from"} <= set(
+        body["required"])
+    assert body["properties"]["version"]["nullable"] is True
+    change = schema["components"]["schemas"]["ReturnChange"]
+    assert set(change["properties"]) == {"section", "breakdown", "category", "from", "to"}
+    assert "tidy CSV" in operation["description"]
