@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, InternalError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from reporting import returns
 from reporting import services as reporting_services
@@ -211,8 +212,13 @@ def test_the_job_runs_daily_in_beat_and_in_the_embedded_run(monkeypatch):
 
 def test_a_get_of_an_ended_unfinalised_quarter_writes_nothing(opcc_api):
     cases(6)
-    for params in (Q1, {**Q1, "format": "csv"}):
-        assert opcc_api.get(URL, params).status_code == 200
+    with CaptureQueriesContext(connection) as captured:
+        for params in (Q1, {**Q1, "format": "csv"}):
+            assert opcc_api.get(URL, params).status_code == 200
+    writes = [q["sql"] for q in captured.captured_queries
+              if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+              and "reporting_" in q["sql"]]
+    assert writes == []
     body = opcc_api.get(URL, Q1).json()
     assert not QuarterlyReturnVersion.objects.exists()
     assert (body["status"], body["version"], body["versions"], body["changes"]) == (
