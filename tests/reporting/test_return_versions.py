@@ -309,3 +309,14 @@ def test_the_schema_documents_versions():
     change = schema["components"]["schemas"]["ReturnChange"]
     assert set(change["properties"]) == {"section", "breakdown", "category", "from", "to"}
     assert "tidy CSV" in operation["description"]
+
+
+def test_a_daily_run_is_bounded_by_the_look_back(settings, django_assert_max_num_queries):
+    settings.HUB_RETURN_REVISION_QUARTERS = 8
+    cases(6, at=datetime(2023, 2, 10, 12, tzinfo=LONDON))
+    update_quarterly_returns(today=date(2025, 8, 1))  # finalises 2023 Q1 to 2025 Q2
+    assert len(versions()) == 10
+    # Then each day: two reads, and for each of the 8 quarters of the look-back the return
+    # (ten queries) and the latest version's payload; nothing changed, nothing written.
+    with django_assert_max_num_queries(2 + 8 * 11):
+        assert update_quarterly_returns(today=date(2025, 8, 2)).stored == []
