@@ -37,4 +37,13 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=6, minute=0),
         "options": {"expires": 6 * 60 * 60},
     },
+    # Daily at 05:30, after the night's retention run: finalise each quarterly return on the
+    # configured working day after its quarter ends (version 1), and store a revision of a
+    # finalised quarter whose figures changed since (reporting/versions.py, docs/returns.md).
+    # Safe to run twice (nothing changed, nothing stored); a missed day is caught up the next.
+    "update-quarterly-returns-daily": {
+        "task": "reporting.tasks.update_quarterly_returns_daily",
+        "schedule": crontab(hour=5, minute=30),
+        "options": {"expires": 6 * 60 * 60},
+    },
 }

@@ -381,6 +381,12 @@ HUB_EMAIL = env("HUB_EMAIL", "victims.hub@example.police.uk")
 # Referrals: a referral the service has not answered within this many working days is
 # chased by the VCC (a "Chase a referral" item on My work).
 HUB_REFERRAL_CHASE_WORKING_DAYS = int(env("HUB_REFERRAL_CHASE_WORKING_DAYS", "5"))
+# The quarterly return (reporting/versions.py, docs/returns.md): a quarter stays provisional
+# until this many working days after it ends, when the daily job finalises it (version 1);
+# the job then revises (version 2, ...) any of the last HUB_RETURN_REVISION_QUARTERS
+# finalised quarters whose figures have changed.
+HUB_RETURN_FINAL_AFTER_WORKING_DAYS = int(env("HUB_RETURN_FINAL_AFTER_WORKING_DAYS", "20"))
+HUB_RETURN_REVISION_QUARTERS = int(env("HUB_RETURN_REVISION_QUARTERS", "8"))
 # The public self-referral page: at most this many submissions per client address per hour.
 HUB_SELF_REFERRAL_RATE_LIMIT = 5
 # ... and at most this many self-referrals in one clock hour from everyone together: beyond

@@ -5,37 +5,49 @@ from django.db import models
 from django.utils import timezone
 
 
-class QuarterlyReturnSnapshot(models.Model):
-    """The quarterly return for the OPCC as it was first published for an ended quarter.
+class QuarterlyReturnVersion(models.Model):
+    """One published version of the quarterly return for the OPCC (docs/returns.md).
 
-    "The same period asked twice gives the same figures": once a quarter has ended its return
-    is computed once, stored here, and every later request answers with this payload. A
-    change of the counting rules gives a new version (a new row); the old one stays. The
-    table is append-only: the database refuses UPDATE and DELETE.
+    A quarter is provisional (computed live, never stored) until the finalisation job
+    (`reporting.services.update_quarterly_returns`) stores it as version 1; a later run that
+    finds different figures, or figures made by a different version of the counting rules,
+    stores version 2, 3, ... with what changed. A version is never overwritten: the database
+    refuses UPDATE and DELETE, and (year, quarter, version) is unique, so two runs at once
+    cannot both store the same version.
     """
 
     year = models.PositiveSmallIntegerField()
     quarter = models.PositiveSmallIntegerField()
+    version = models.PositiveSmallIntegerField()
     rules_version = models.CharField(max_length=100)
-    payload = models.JSONField()
+    payload = models.JSONField(help_text="The return as computed (reporting.returns).")
+    changes = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="From the version before: [{section, breakdown, category, from, to}].",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["year", "quarter", "created_at"]
+        ordering = ["year", "quarter", "version"]
         constraints = [
             models.UniqueConstraint(
-                fields=["year", "quarter", "rules_version"], name="one_return_per_quarter_rules"
+                fields=["year", "quarter", "version"], name="one_return_per_quarter_version"
             ),
             models.CheckConstraint(
-                condition=models.Q(quarter__gte=1, quarter__lte=4), name="return_quarter_1_to_4"
+                condition=models.Q(quarter__gte=1, quarter__lte=4),
+                name="return_version_quarter_1_to_4",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(version__gte=1), name="return_version_from_1"
             ),
         ]
         triggers = [
             pgtrigger.Protect(
-                name="quarterly_return_append_only",
+                name="quarterly_return_version_append_only",
                 operation=pgtrigger.Update | pgtrigger.Delete,
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.year} Q{self.quarter} ({self.rules_version})"
+        return f"{self.year} Q{self.quarter} v{self.version}"

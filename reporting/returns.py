@@ -10,9 +10,8 @@ picked out.
   the flow itself, so they need none): ten queries in all, whatever the size of the data.
 - Breakdown cells are suppressed by `suppress` (the rule is `SUPPRESSION_RULE`, stated in the
   output too).
-- An ended quarter is computed once and kept (`QuarterlyReturnSnapshot`); later requests get
-  the stored payload, so the same quarter asked twice gives the same figures. The current or
-  a future quarter is computed live and marked provisional.
+- This module computes; `reporting.versions` publishes: a quarter is provisional (computed
+  live) until the finalisation job stores it as version 1, then revised (docs/returns.md).
 
 Nothing person-level is ever read into the output: only category slugs, their labels, the
 names of directory services and counts.
@@ -23,7 +22,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, timedelta
 
-from django.db import IntegrityError, transaction
 from django.db.models import Case as SqlCase
 from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, QuerySet, Value, When
 from django.db.models.functions import Coalesce, NullIf, TruncDate
@@ -43,7 +41,6 @@ from contact.models import ContactOutcome
 from core.choices import District
 from referrals.models import Referral
 from reporting.flow import COUNTING_RULES_VERSION, Period, compute_flow, referrals
-from reporting.models import QuarterlyReturnSnapshot
 from reporting.selectors import FLOW_LABELS
 
 RETURN_RULES_VERSION = "return-2025.1"
@@ -415,26 +412,3 @@ def quarterly_return(year: int, quarter: int, *, today: date | None = None) -> d
         "breakdowns": {name: breakdowns[name] for name in BREAKDOWN_KEYS},
     }
 
-
-def get_quarterly_return(year: int, quarter: int, *, today: date | None = None) -> dict:
-    """The return as published: an ended quarter's stored snapshot (made on first request),
-    or the current or a future quarter computed live and marked provisional."""
-    period = quarter_period(year, quarter)
-    if not has_ended(period, today):
-        return quarterly_return(year, quarter, today=today)
-    snapshots = QuarterlyReturnSnapshot.objects.filter(
-        year=year, quarter=quarter, rules_version=RULES_VERSION
-    )
-    stored = snapshots.values_list("payload", flat=True).first()
-    if stored is not None:
-        return stored
-    payload = quarterly_return(year, quarter, today=today)
-    try:
-        with transaction.atomic():
-            QuarterlyReturnSnapshot.objects.create(
-                year=year, quarter=quarter, rules_version=RULES_VERSION, payload=payload
-            )
-    except IntegrityError:
-        pass  # another request stored it first: everyone gets that one
-    # Read back what was stored, so the first answer is exactly what every later one is.
-    return snapshots.values_list("payload", flat=True).get()

@@ -73,11 +73,16 @@ class FlowSerializer(serializers.Serializer):
 
 
 class QuarterlyReturnQuerySerializer(StrictQuerySerializer):
-    """`?year=YYYY&quarter=N`"""
+    """`?year=YYYY&quarter=N[&version=N]`"""
 
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     quarter = serializers.IntegerField(
         min_value=1, max_value=4, help_text="1 = January to March, 4 = October to December"
+    )
+    version = serializers.IntegerField(
+        min_value=1, max_value=32767, required=False,
+        help_text="A stored version of the quarter (1 = final, 2... = revised); the latest "
+        "when left out. A provisional quarter has none.",
     )
 
 
@@ -148,15 +153,68 @@ class ReturnFlowSerializer(serializers.Serializer):
     supported_rate = serializers.FloatField(allow_null=True)
 
 
+@extend_schema_field(
+    {
+        "anyOf": [{"type": "number"}, {"type": "string"}],
+        "nullable": True,
+        "description": "A count, \"*\" where suppressed, a rate (a fraction), a counting-rules "
+        "version, or null where the figure was not in that version.",
+    }
+)
+class ChangedValueField(serializers.Field):
+    def to_representation(self, value):
+        return value
+
+
+class ReturnVersionSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1)
+    created_at = serializers.DateTimeField(help_text="When the version was stored.")
+
+
+class ReturnChangeSerializer(serializers.Serializer):
+    section = serializers.CharField(
+        help_text="`flow`, `breakdowns`, ... as in the return; `rules` for a new version of "
+        "the counting rules."
+    )
+    breakdown = serializers.CharField(help_text="`all` for a figure not broken down.")
+    category = serializers.CharField(help_text="`total` for a breakdown's total.")
+    from_ = ChangedValueField(help_text="In the version before.")
+    to = ChangedValueField(help_text="In this version.")
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["from"] = fields.pop("from_")
+        return fields
+
+
 class QuarterlyReturnSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     quarter = serializers.IntegerField()
     period_from = serializers.DateField()
     period_to = serializers.DateField()
-    provisional = serializers.BooleanField(
-        help_text="True for the current or a future quarter: the figures may still change. "
-        "An ended quarter's return is stored when first asked for and never changes."
+    status = serializers.ChoiceField(
+        choices=["provisional", "final", "revised"],
+        help_text="provisional: computed now, not stored, may change (the quarter has not "
+        "reached its finalisation day, or the daily job has not yet run); final: version 1, "
+        "stored by the daily job; revised: version 2 or later, stored when the figures "
+        "changed (see changes).",
     )
+    version = serializers.IntegerField(
+        allow_null=True, help_text="The stored version answered; null when provisional."
+    )
+    versions = ReturnVersionSerializer(
+        many=True, help_text="Every stored version of the quarter, oldest first."
+    )
+    changes = ReturnChangeSerializer(
+        many=True,
+        help_text="For a revision: each figure that differs from the version before. Empty "
+        "for a final or provisional return.",
+    )
+    finalised_from = serializers.DateField(
+        help_text="The day from which the daily job finalises the quarter: the configured "
+        "number of working days after it ends."
+    )
+    provisional = serializers.BooleanField(help_text='The same as status "provisional".')
     counting_rules_version = serializers.CharField()
     suppression_rule = serializers.CharField()
     generated_at = serializers.DateTimeField()

@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 
 from core.api import WWW_AUTHENTICATE, SignedIn, error_responses
 from core.choices import District
-from reporting.api.renderers import QuarterlyReturnCSVRenderer
+from reporting.api.renderers import QuarterlyReturnCSVRenderer, csv_filename
 from reporting.api.serializers import (
     FlowQuerySerializer,
     FlowSerializer,
@@ -17,7 +17,8 @@ from reporting.api.serializers import (
     QuarterlyReturnSerializer,
 )
 from reporting.flow import COUNTING_RULES_VERSION, Period, compute_flow
-from reporting.returns import SUPPRESSION_RULE, get_quarterly_return
+from reporting.returns import SUPPRESSION_RULE
+from reporting.versions import published_return
 
 
 class CanSeePerformance(BasePermission):
@@ -79,6 +80,12 @@ class QuarterlyReturnView(APIView):
                 description="1 = January to March, 4 = October to December",
             ),
             OpenApiParameter(
+                "version", {"type": "integer", "minimum": 1}, required=False,
+                description="A stored version: 1 is the final return, 2 and on revisions. "
+                "The latest when left out; a version the quarter does not have (and any "
+                "version of a provisional quarter) is a 400 naming `version`.",
+            ),
+            OpenApiParameter(
                 "format", OpenApiTypes.STR, required=False, enum=["json", "csv"],
                 description="`csv` for the CSV (as `Accept: text/csv`); any other is a 404",
             ),
@@ -93,23 +100,30 @@ class QuarterlyReturnView(APIView):
         description=(
             "The flow counts for the calendar quarter (exact) and breakdowns of its referrals "
             "by crime type, district, age band, gender, ethnicity, need area, referral "
-            "destination and outcome. " + SUPPRESSION_RULE + " An ended quarter's return is "
-            "stored when first asked for and then always answered the same; the current or a "
-            "future quarter is computed live and marked provisional. `Accept: text/csv` (or "
-            "`?format=csv`) gives the same as CSV rows `section,breakdown,category,value` "
-            "after header lines stating the period, the counting rules and the suppression "
-            "rule."
+            "destination and outcome. " + SUPPRESSION_RULE + " A quarter is `provisional` "
+            "(computed live, never stored by a request) until a daily job finalises it, a "
+            "set number of working days after it ends (`finalised_from`), as version 1 "
+            "(`final`); when its figures later change the job stores a new version "
+            "(`revised`, with `changes`). The latest version is answered unless `version` "
+            "asks for another; `versions` lists them all. A GET never writes. "
+            "`Accept: text/csv` (or `?format=csv`) gives the same as a tidy CSV: `#` comment "
+            "lines (title, period, status and version, rules, suppression, generated at), "
+            "then one header `year,quarter,version,section,breakdown,category,value,"
+            "suppressed`; `value` holds whole numbers only (empty when suppressed); rates are "
+            "in the section `rates_per_10000`; each breakdown's total is its category "
+            "`total` (docs/returns.md)."
         ),
     )
     def get(self, request, *args, **kwargs):
         query = QuarterlyReturnQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         year, quarter = query.validated_data["year"], query.validated_data["quarter"]
-        body = QuarterlyReturnSerializer(get_quarterly_return(year, quarter)).data
+        published = published_return(year, quarter, version=query.validated_data.get("version"))
+        body = QuarterlyReturnSerializer(published).data
         response = Response(body)
         if request.accepted_renderer.format == QuarterlyReturnCSVRenderer.format:
             response["Content-Disposition"] = (
-                f'attachment; filename="opcc-return-{year}-q{quarter}.csv"'
+                f'attachment; filename="{csv_filename(published)}"'
             )
         return response
 

@@ -1,20 +1,18 @@
 """GET /api/v1/returns/quarterly/ per the contract: the quarterly return for the OPCC.
 
 The flow for the quarter (exact), breakdowns with small counts suppressed, the counting rules
-that made it, the same figures for an ended quarter however often it is asked for, and JSON or
-CSV. Aggregates only: no person can be picked out.
+that made it. Aggregates only: no person can be picked out. Versions (provisional, final,
+revised) are in test_return_versions.py, the CSV in test_return_csv.py.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import IntegrityError, InternalError, connection, transaction
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
@@ -32,13 +30,11 @@ from cases.models import Case
 from contact.models import ContactOutcome
 from referrals.models import Referral
 from reporting.flow import COUNTING_RULES_VERSION, compute_flow
-from reporting.models import QuarterlyReturnSnapshot
 from reporting.returns import (
     BREAKDOWN_KEYS,
     RETURN_RULES_VERSION,
     SUPPRESSION_RULE,
     age_band_at_referral,
-    get_quarterly_return,
     quarter_period,
     quarterly_return,
     suppress,
@@ -299,117 +295,6 @@ def test_the_api_takes_the_same_queries_whatever_the_size(opcc_api):
     assert small == large
 
 
-# -- Same period, same figures -------------------------------------------------------------
-
-
-def test_an_ended_quarter_is_stored_and_answered_the_same(opcc_api):
-    cases(6, crime_type="burglary")
-    first = opcc_api.get(URL, PAST)
-    assert first.status_code == 200
-    assert first.json()["provisional"] is False
-    assert QuarterlyReturnSnapshot.objects.filter(year=2025, quarter=1).count() == 1
-
-    cases(9, crime_type="robbery")  # late records for the same quarter
-    again = opcc_api.get(URL, PAST)
-    assert again.content == first.content  # identical bytes, generated_at included
-    assert again.json()["flow"]["referred"] == 6
-    assert QuarterlyReturnSnapshot.objects.count() == 1
-
-
-def test_the_current_quarter_is_provisional_and_live(opcc_api):
-    params = current_quarter()
-    first = opcc_api.get(URL, params).json()
-    assert first["provisional"] is True
-    cases(2, at=in_current_quarter())
-    again = opcc_api.get(URL, params).json()
-    assert again["provisional"] is True
-    assert again["flow"]["referred"] == first["flow"]["referred"] + 2
-    assert not QuarterlyReturnSnapshot.objects.exists()
-
-
-def test_a_future_quarter_is_provisional():
-    today = timezone.localdate()
-    body = get_quarterly_return(today.year + 1, 1)
-    assert body["provisional"] is True
-    assert body["flow"]["referred"] == 0
-    assert not QuarterlyReturnSnapshot.objects.exists()
-
-
-def test_the_stored_payload_is_what_the_first_request_answered():
-    first = get_quarterly_return(**PAST, today=date(2025, 4, 1))
-    stored = QuarterlyReturnSnapshot.objects.get()
-    assert stored.payload == first
-    assert stored.rules_version == first["counting_rules_version"]
-    assert get_quarterly_return(**PAST) == first
-
-
-@pytest.mark.parametrize("statement", ["update", "delete"])
-def test_the_snapshot_table_is_append_only(statement):
-    get_quarterly_return(**PAST)
-    rows = QuarterlyReturnSnapshot.objects.all()
-    with pytest.raises((InternalError, IntegrityError)), transaction.atomic():
-        if statement == "update":
-            rows.update(payload={"flow": {"referred": 999}})
-        else:
-            rows.delete()
-    assert rows.get().payload["flow"]["referred"] == 0
-
-
-# -- CSV -----------------------------------------------------------------------------------
-
-
-def _csv(response) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
-
-
-@pytest.mark.parametrize("how", ["accept", "format"])
-def test_csv_by_accept_header_or_format(opcc_api, how):
-    cases(5, crime_type="burglary")
-    cases(2, crime_type="robbery")
-    if how == "accept":
-        response = opcc_api.get(URL, PAST, HTTP_ACCEPT="text/csv")
-    else:
-        response = opcc_api.get(URL, {**PAST, "format": "csv"})
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("text/csv")
-    assert "opcc-return-2025-q1.csv" in response["Content-Disposition"]
-    rows = _csv(response)
-    header = {row[0]: row[1] for row in rows[:6] if row}
-    assert header["Period"] == "2025-01-01 to 2025-03-31"
-    assert COUNTING_RULES_VERSION in header["Counting rules"]
-    assert header["Suppression"] == SUPPRESSION_RULE
-    assert ["section", "breakdown", "category", "value"] in rows
-    assert ["flow", "", "referred", "7"] in rows  # exact
-    assert ["breakdown", "crime_type", "robbery", "*"] in rows
-    assert ["breakdown", "crime_type", "burglary", "*"] in rows  # secondary
-    assert ["breakdown", "crime_type", "fraud", "0"] in rows
-    assert ["breakdown_total", "crime_type", "", "7"] in rows
-    # The same figures as the JSON.
-    body = opcc_api.get(URL, PAST).json()
-    for name in BREAKDOWN_KEYS:
-        for cell in body["breakdowns"][name]["cells"]:
-            assert ["breakdown", name, cell["category"], str(cell["value"])] in rows
-
-
-def test_csv_cells_cannot_run_as_formulas(opcc_api, vcc_user):
-    service = SupportServiceFactory(name='=HYPERLINK("http://evil.example","x")')
-    for case in cases(5):
-        refer(case, service, vcc_user)
-    rows = _csv(opcc_api.get(URL, {**PAST, "format": "csv"}))
-    destination = [row for row in rows if row[:2] == ["breakdown", "referral_destination"]]
-    assert destination == [
-        ["breakdown", "referral_destination", "'=HYPERLINK(\"http://evil.example\",\"x\")", "5"]
-    ]
-    assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
-
-
-def test_errors_stay_json_when_csv_is_asked_for(opcc_api):
-    response = opcc_api.get(URL, {"year": 2025}, HTTP_ACCEPT="text/csv")
-    assert response.status_code == 400
-    assert response["Content-Type"].startswith("application/json")
-    assert "quarter" in response.json()
-
-
 # -- Bad queries and who may ask -----------------------------------------------------------
 
 
@@ -466,7 +351,8 @@ def test_no_person_can_be_picked_out(opcc_api, vcc_user):
             assert secret not in text
     body = json.loads(outputs[0])
     assert set(body) == {
-        "year", "quarter", "period_from", "period_to", "provisional",
+        "year", "quarter", "period_from", "period_to", "provisional", "status", "version",
+        "versions", "changes", "finalised_from",
         "counting_rules_version", "suppression_rule", "generated_at", "flow", "breakdowns",
     }
     for breakdown in body["breakdowns"].values():

@@ -9,7 +9,10 @@ from scheduling.tasks import record_dispatcher_run
 
 # The daily jobs Celery beat runs in production (hub/celery.py), run here when this process
 # starts and every 24 hours after, by task name (scheduling imports no app above it).
-DAILY_TASKS = ("contact.tasks.check_for_stalled_cases",)
+DAILY_TASKS = (
+    "contact.tasks.check_for_stalled_cases",
+    "reporting.tasks.update_quarterly_returns_daily",
+)
 DAY = 24 * 60 * 60
 
 
