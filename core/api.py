@@ -87,11 +87,13 @@ class RequestTooLarge(exceptions.APIException):
 
 
 class ErrorDetailSerializer(serializers.Serializer):
-    detail = serializers.CharField()
+    detail = serializers.CharField(help_text="What went wrong, in words.")
 
 
 class BodyErrorSerializer(serializers.Serializer):
-    body = serializers.ListField(child=serializers.CharField())
+    body = serializers.ListField(
+        child=serializers.CharField(), help_text="What is wrong with the request body."
+    )
 
 
 # {"field": ["message", ...]}, nested for nested objects ({"crime": {"offence_date": [...]}})
