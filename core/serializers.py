@@ -103,4 +103,10 @@ class StrictQuerySerializer(StrictSerializer):
                 {name: ["This query parameter is not part of the API."]
                  for name in sorted(unknown)}
             )
+        # DRF reads `?format=` (empty) as no format at all; the schema lists the formats, and
+        # an empty one is none of them (found by the fuzzer's negative-data check).
+        if "format" in data and not data["format"]:
+            raise serializers.ValidationError(
+                {"format": ["Name a format (such as json), or leave format out."]}
+            )
         return serializers.Serializer.to_internal_value(self, data)
