@@ -76,3 +76,44 @@ def close_request_objects(result: dict, generator, request, public) -> dict:
         for obj in _objects(node):
             obj["additionalProperties"] = False
     return result
+
+
+def examples_on_components(result: dict, generator, request, public) -> dict:
+    """POSTPROCESSING_HOOKS: an example on every component schema, taken from the operations'
+    examples (the part of an example that is that component's), so that the schemas in the
+    docs show one too without restating it. An enum no example reaches shows its first value.
+    """
+    components = result.get("components", {}).get("schemas", {})
+
+    def walk(node: object, value: object) -> None:
+        if not isinstance(node, dict):
+            return
+        if len(node.get("allOf", [])) == 1:  # a $ref with a description beside it
+            walk(node["allOf"][0], value)
+            return
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            target = components.get(ref.removeprefix(SCHEMA_REF))
+            if target is not None:
+                target.setdefault("example", value)
+                walk(target, value)
+            return
+        if isinstance(value, dict):
+            for key, item in value.items():
+                walk(node.get("properties", {}).get(key), item)
+        elif isinstance(value, list) and value:
+            walk(node.get("items"), value[0])
+
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            if not isinstance(operation, dict):
+                continue
+            answers = list(operation.get("responses", {}).values())
+            for holder in [operation.get("requestBody", {}), *answers]:
+                for content in holder.get("content", {}).values():
+                    for example in content.get("examples", {}).values():
+                        walk(content.get("schema"), example.get("value"))
+    for component in components.values():
+        if component.get("enum") and "example" not in component:
+            component["example"] = component["enum"][0]
+    return result

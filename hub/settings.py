@@ -252,6 +252,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",  # drf-spectacular's default
         "core.openapi.close_request_objects",  # additionalProperties: false (issue 14)
+        "core.openapi.examples_on_components",  # an example on every schema (issue 14)
     ],
 }
 # Largest request body accepted (an IVNA is a few kilobytes).

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiExample
 
-from reporting.flow import FLOW_KEYS
-from reporting.returns import BREAKDOWN_KEYS, SUPPRESSION_RULE
+from reporting.flow import COUNTING_RULES_VERSION, FLOW_KEYS
+from reporting.returns import BREAKDOWN_KEYS, RULES_VERSION, SUPPRESSION_RULE
 
 _COUNTS = {
     "referred": 7400,
@@ -41,33 +41,43 @@ FLOW_EXAMPLES = [
             "period_from": "2025-01-01",
             "period_to": "2025-03-31",
             "district": None,
-            "counting_rules_version": "3",
+            "counting_rules_version": COUNTING_RULES_VERSION,
         },
         response_only=True,
         status_codes=["200"],
     ),
 ]
 
-_DISTRICT_CELLS = [
-    ("cambridge", "Cambridge City", 1500),
-    ("east_cambridgeshire", "East Cambridgeshire", 460),
-    ("fenland", "Fenland", 900),
-    ("huntingdonshire", "Huntingdonshire", 1180),
-    ("south_cambridgeshire", "South Cambridgeshire", 920),
-    ("peterborough", "Peterborough", 2437),
-    ("out_of_area", "Outside Cambridgeshire and Peterborough", "*"),
-    ("none", "Not recorded", "*"),
-]
+# Two breakdowns written out (about the 2015 shares); the others shortened to one cell.
+_CELLS = {
+    "crime_type": [
+        ("violence_against_the_person", "Violence against the person", 2120),
+        ("theft_and_handling", "Theft and handling", 1909),
+        ("burglary", "Burglary", 1099),
+        ("vehicle_offences", "Vehicle offences", 799),
+        ("sexual_offences", "Sexual offences", 421),
+        ("other", "Other", 1052),
+    ],
+    "district": [
+        ("cambridge", "Cambridge City", 1500),
+        ("east_cambridgeshire", "East Cambridgeshire", 460),
+        ("fenland", "Fenland", 900),
+        ("huntingdonshire", "Huntingdonshire", 1180),
+        ("south_cambridgeshire", "South Cambridgeshire", 920),
+        ("peterborough", "Peterborough", 2437),
+        ("out_of_area", "Outside Cambridgeshire and Peterborough", "*"),
+        ("none", "Not recorded", "*"),
+    ],
+}
 
 
 def _breakdown(name: str) -> dict:
-    # One breakdown written out (by district); the others the same shape.
-    cells = [{"category": c, "label": label, "value": v} for c, label, v in _DISTRICT_CELLS]
+    cells = _CELLS.get(name, [("none", "Not recorded", 7400)])
     return {
         "title": f"Referrals by {name.replace('_', ' ')}",
         "counts": "referrals",
         "total": 7400,
-        "cells": cells,
+        "cells": [{"category": c, "label": label, "value": v} for c, label, v in cells],
     }
 
 
@@ -77,7 +87,7 @@ QUARTERLY_RETURN = {
     "period_from": "2025-01-01",
     "period_to": "2025-03-31",
     "provisional": False,
-    "counting_rules_version": "3",
+    "counting_rules_version": RULES_VERSION,
     "suppression_rule": SUPPRESSION_RULE,
     "generated_at": "2025-04-29T02:00:00Z",
     "flow": FLOW,
@@ -87,7 +97,7 @@ QUARTERLY_RETURN = {
 QUARTERLY_RETURN_CSV = "\n".join(
     [
         "# Victims' Hub quarterly return to the OPCC: 2025 Q1 (2025-01-01 to 2025-03-31)",
-        "# Version 1 (final); counting rules 3",
+        f"# Version 1 (final); counting rules {RULES_VERSION}",
         "# Suppression: counts from 1 to 5 are hidden (suppressed true, value empty)",
         "year,quarter,version,section,breakdown,category,value,suppressed",
         "2025,1,1,flow,,referred,7400,false",
@@ -101,7 +111,7 @@ QUARTERLY_RETURN_CSV = "\n".join(
 
 QUARTERLY_RETURN_EXAMPLES = [
     OpenApiExample(
-        "ReturnJSON", summary="First quarter of 2025 (JSON, breakdowns alike)",
+        "ReturnJSON", summary="First quarter of 2025 (JSON, breakdowns shortened)",
         value=QUARTERLY_RETURN,
         response_only=True,
         status_codes=["200"],

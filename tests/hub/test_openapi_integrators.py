@@ -96,6 +96,17 @@ def test_every_request_and_success_answer_has_an_example(schema):
     assert missing == []
 
 
+def test_every_schema_has_an_example(schema):
+    """The schemas in the docs show an example too: the part of an operation's example that
+    is theirs (errors included), or an enum's first value."""
+    components = schema["components"]["schemas"]
+    assert [name for name, component in components.items() if "example" not in component] == []
+    assert components["AddressRequest"]["example"]["postcode"] == "PE13 1AA"
+    for status in ("400", "401", "403", "413", "415"):
+        response = schema["paths"]["/api/v1/ivnas/"]["post"]["responses"][status]
+        assert response["content"]["application/json"]["examples"], status
+
+
 def test_the_answer_examples_have_the_fields_of_their_schema(schema):
     """An example with a field the schema does not have, or without one it requires, would
     teach an integrator the wrong API."""
