@@ -9,7 +9,7 @@ import json
 
 from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
 from rest_framework import exceptions, parsers, serializers, status
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
@@ -87,11 +87,13 @@ class RequestTooLarge(exceptions.APIException):
 
 
 class ErrorDetailSerializer(serializers.Serializer):
-    detail = serializers.CharField()
+    detail = serializers.CharField(help_text="What went wrong, in words.")
 
 
 class BodyErrorSerializer(serializers.Serializer):
-    body = serializers.ListField(child=serializers.CharField())
+    body = serializers.ListField(
+        child=serializers.CharField(), help_text="What is wrong with the request body."
+    )
 
 
 # {"field": ["message", ...]}, nested for nested objects ({"crime": {"offence_date": [...]}})
@@ -107,23 +109,52 @@ FIELD_ERRORS = {
     },
 }
 
+def _example(name: str, value: object) -> list[OpenApiExample]:
+    return [OpenApiExample(name, value=value, response_only=True)]
+
+
 _ERRORS = {
-    400: OpenApiResponse(FIELD_ERRORS, description="A message per field at fault"),
+    400: OpenApiResponse(
+        FIELD_ERRORS, description="A message per field at fault",
+        examples=_example(
+            "FieldErrors",
+            {"victim": {"first_name": ["Must be text."]}, "priority": [
+                "This field is not part of the API."]},
+        ),
+    ),
     401: OpenApiResponse(
-        ErrorDetailSerializer, description="No token, or an invalid, expired or revoked one"
+        ErrorDetailSerializer, description="No token, or an invalid, expired or revoked one",
+        examples=_example("NoToken", {"detail": "Authentication credentials were not provided."}),
     ),
     403: OpenApiResponse(
         ErrorDetailSerializer,
         description="The client's role may not do this, or a session has not passed the "
         "second step of signing in",
+        examples=_example(
+            "WrongRole", {"detail": "You do not have permission to perform this action."}
+        ),
     ),
-    404: OpenApiResponse(ErrorDetailSerializer, description="An unknown `format`"),
+    404: OpenApiResponse(
+        ErrorDetailSerializer, description="An unknown `format`",
+        examples=_example("UnknownFormat", {"detail": "Not found."}),
+    ),
     406: OpenApiResponse(
         ErrorDetailSerializer,
         description="The Accept header asks for a media type this operation does not give",
+        examples=_example(
+            "NotAcceptable", {"detail": "Could not satisfy the request Accept header."}
+        ),
     ),
-    413: OpenApiResponse(BodyErrorSerializer, description="The request body is too large"),
-    415: OpenApiResponse(BodyErrorSerializer, description="The request body is not JSON"),
+    413: OpenApiResponse(
+        BodyErrorSerializer, description="The request body is too large",
+        examples=_example("TooLarge", {"body": ["The request body is larger than 65536 bytes."]}),
+    ),
+    415: OpenApiResponse(
+        BodyErrorSerializer, description="The request body is not JSON",
+        examples=_example(
+            "NotJSON", {"body": ['Send JSON (Unsupported media type "text/plain" in request.).']}
+        ),
+    ),
 }
 # `WWW-Authenticate: Token` comes with every 401.
 WWW_AUTHENTICATE = OpenApiParameter(

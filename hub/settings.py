@@ -246,7 +246,14 @@ SPECTACULAR_SETTINGS = {
     "SERVE_AUTHENTICATION": [],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Request objects are components of their own (`IvnaRequest`), so that they can be
+    # closed without closing the answers.
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",  # drf-spectacular's default
+        "core.openapi.close_request_objects",  # additionalProperties: false (issue 14)
+        "core.openapi.examples_on_components",  # an example on every schema (issue 14)
+    ],
 }
 # Largest request body accepted (an IVNA is a few kilobytes).
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(env("DATA_UPLOAD_MAX_MEMORY_SIZE", str(64 * 1024)))

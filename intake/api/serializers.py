@@ -37,43 +37,93 @@ class FitsInCapitals:
 
 
 class CrimeSerializer(StrictSerializer):
-    reference = serializers.CharField(max_length=50, validators=[FitsInCapitals(50)])
-    crime_type = serializers.ChoiceField(choices=CrimeType.choices)
-    offence_date = serializers.DateField(validators=[real_offence_date])
-    reported_at = serializers.DateTimeField()
+    reference = serializers.CharField(
+        max_length=50, validators=[FitsInCapitals(50)],
+        help_text="The force's crime reference, such as CF/12345/25 (stored in capitals). "
+        "With police_person_id it names the IVNA: the same pair again is a retry or an "
+        "amendment.",
+    )
+    crime_type = serializers.ChoiceField(
+        choices=CrimeType.choices,
+        help_text="Home Office main crime type as a slug; anti_social_behaviour and "
+        "road_traffic_collision for non-crime incidents.",
+    )
+    offence_date = serializers.DateField(
+        validators=[real_offence_date],
+        help_text="Date of the offence (YYYY-MM-DD), not in the future.",
+    )
+    reported_at = serializers.DateTimeField(
+        help_text="When the crime was reported to the police (ISO 8601 with a time zone)."
+    )
     markers = serializers.ListField(
-        child=serializers.ChoiceField(choices=Marker.choices), required=False, max_length=20
+        child=serializers.ChoiceField(choices=Marker.choices), required=False, max_length=20,
+        help_text="Vulnerability markers on the crime record; some (such as domestic_abuse) "
+        "make it a serious crime and so give enhanced entitlement.",
     )
 
 
 class AddressSerializer(StrictSerializer):
-    line1 = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    line2 = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    town = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    line1 = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, help_text="First line of the address."
+    )
+    line2 = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, help_text="Second line of the address."
+    )
+    town = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, help_text="Town or city."
+    )
     postcode = serializers.CharField(
-        max_length=10, required=False, allow_blank=True, validators=[FitsInCapitals(10)]
+        max_length=10, required=False, allow_blank=True, validators=[FitsInCapitals(10)],
+        help_text="UK postcode (stored in capitals).",
     )
 
 
 class VictimSerializer(StrictSerializer):
-    police_person_id = serializers.CharField(max_length=50)
-    first_name = serializers.CharField(max_length=100)
-    last_name = serializers.CharField(max_length=100)
-    date_of_birth = serializers.DateField(required=False, allow_null=True)
-    gender = serializers.ChoiceField(choices=Gender.choices, required=False)
-    ethnicity = serializers.ChoiceField(choices=Ethnicity.choices, required=False)
-    nationality = serializers.CharField(max_length=60, required=False, allow_blank=True)
-    phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    police_person_id = serializers.CharField(
+        max_length=50,
+        help_text="The force's own id for the person, so the hub sees their earlier cases.",
+    )
+    first_name = serializers.CharField(max_length=100, help_text="Given name.")
+    last_name = serializers.CharField(max_length=100, help_text="Family name.")
+    date_of_birth = serializers.DateField(
+        required=False, allow_null=True,
+        help_text="Date of birth (YYYY-MM-DD); a victim under 18 counts as vulnerable.",
+    )
+    gender = serializers.ChoiceField(
+        choices=Gender.choices, required=False, help_text="Gender as the victim gave it."
+    )
+    ethnicity = serializers.ChoiceField(
+        choices=Ethnicity.choices, required=False,
+        help_text="Ethnicity as the victim gave it (census groups).",
+    )
+    nationality = serializers.CharField(
+        max_length=60, required=False, allow_blank=True, help_text="Nationality, as free text."
+    )
+    phone = serializers.CharField(
+        max_length=30, required=False, allow_blank=True,
+        help_text="Phone number the hub may call.",
+    )
     # The column holds 254 characters; an address may be up to 320.
-    email = serializers.EmailField(max_length=254, required=False, allow_blank=True)
-    address = AddressSerializer(required=False)
-    district = serializers.ChoiceField(choices=District.choices)
+    email = serializers.EmailField(
+        max_length=254, required=False, allow_blank=True,
+        help_text="Email address the hub may write to.",
+    )
+    address = AddressSerializer(required=False, help_text="Postal address.")
+    district = serializers.ChoiceField(
+        choices=District.choices,
+        help_text="District of Cambridgeshire or Peterborough the victim lives in.",
+    )
     first_language = serializers.RegexField(
         r"^[a-z]{2,3}$", max_length=3, required=False,
         error_messages={"invalid": "Give the language as an ISO 639 code, such as 'en'."},
+        help_text="First language as an ISO 639 code in lower case, such as en or pl.",
     )
     # No defaults: what is left out does not overwrite a known person's record.
-    interpreter_needed = serializers.BooleanField(required=False)
+    interpreter_needed = serializers.BooleanField(
+        required=False,
+        help_text="Does the victim need an interpreter? Absent: unknown (a known person's "
+        "record keeps what it says).",
+    )
 
     @staticmethod
     def details(victim: dict) -> VictimDetails:
@@ -107,12 +157,30 @@ class AssessmentSerializer(StrictSerializer):
         child=serializers.ChoiceField(choices=PriorityCategory.choices),
         required=False,
         max_length=10,
+        help_text="Victims' Code priority categories the officer ticked (enhanced "
+        "entitlement).",
     )
-    dash_risk = serializers.ChoiceField(choices=DashRisk.choices, required=False)
-    dash_yes_count = serializers.IntegerField(min_value=0, max_value=27, required=False)
-    supported_elsewhere = serializers.BooleanField(required=False, default=False)
-    needs_support = serializers.BooleanField()
-    mash_referral = serializers.BooleanField(required=False, default=False)
+    dash_risk = serializers.ChoiceField(
+        choices=DashRisk.choices, required=False,
+        help_text="DASH risk level, where a DASH was done (domestic abuse, stalking, "
+        "harassment). high routes the victim to MASH / Public Protection.",
+    )
+    dash_yes_count = serializers.IntegerField(
+        min_value=0, max_value=27, required=False,
+        help_text="Number of yes answers on the DASH; 14 or more is high risk.",
+    )
+    supported_elsewhere = serializers.BooleanField(
+        required=False, default=False,
+        help_text="Is the victim already supported by another service? Default false.",
+    )
+    needs_support = serializers.BooleanField(
+        help_text="The officer's professional judgement: does this victim need support?"
+    )
+    mash_referral = serializers.BooleanField(
+        required=False, default=False,
+        help_text="Has the officer referred the victim to the Multi-Agency Safeguarding Hub "
+        "or Public Protection? Default false; true routes the case high risk.",
+    )
     # No defaults: a safety answer left out is unknown, and unknown is treated as no
     # (issue 11). The IVNA keeps it as not given (None).
     safe_to_write = serializers.BooleanField(
@@ -126,13 +194,16 @@ class AssessmentSerializer(StrictSerializer):
         "unknown, and unknown is treated as no (the hub does not phone or write; the case is "
         "recorded and closed, counted as declined_at_ivna).",
     )
-    notes = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+    notes = serializers.CharField(
+        max_length=4000, required=False, allow_blank=True,
+        help_text="The officer's notes for the hub.",
+    )
 
 
 class IvnaSerializer(StrictSerializer):
-    crime = CrimeSerializer()
-    victim = VictimSerializer()
-    assessment = AssessmentSerializer()
+    crime = CrimeSerializer(help_text="The crime (or incident) reported.")
+    victim = VictimSerializer(help_text="The victim: who they are and how to reach them.")
+    assessment = AssessmentSerializer(help_text="The officer's answers to the IVNA.")
 
     def to_submission(self) -> IvnaSubmission:
         data = self.validated_data
@@ -161,9 +232,15 @@ class IvnaSerializer(StrictSerializer):
 
 
 class IvnaResultSerializer(serializers.Serializer):
-    case_id = serializers.IntegerField()
-    victim_id = serializers.IntegerField()
-    route = serializers.ChoiceField(choices=Route.choices)
+    case_id = serializers.IntegerField(help_text="The hub's case for this IVNA.")
+    victim_id = serializers.IntegerField(
+        help_text="The hub's person: the same for every case of the same victim."
+    )
+    route = serializers.ChoiceField(
+        choices=Route.choices,
+        help_text="The route triage gave: high_risk (managed by MASH / Public Protection), "
+        "hub_contact (the hub phones) or letter_only.",
+    )
     amended = serializers.BooleanField(
         required=False,
         help_text="Present (true) when the IVNA was sent again with different answers: "

@@ -9,7 +9,11 @@ from intake.transfers import SENDERS, InboundTransfer
 
 
 class SendingOrganisationSerializer(StrictSerializer):
-    kind = serializers.ChoiceField(choices=[(o, Organisation(o).label) for o in SENDERS])
+    kind = serializers.ChoiceField(
+        choices=[(o, Organisation(o).label) for o in SENDERS],
+        help_text="Who sends the victim: another force, Action Fraud or British Transport "
+        "Police.",
+    )
     name = serializers.CharField(
         max_length=200, required=False, allow_blank=True,
         help_text="The force's name; required when kind is other_force.",
@@ -26,7 +30,10 @@ class TransferCrimeSerializer(CrimeSerializer):
     reference names it) and with the time reported optional."""
 
     reference = None
-    reported_at = serializers.DateTimeField(required=False)
+    reported_at = serializers.DateTimeField(
+        required=False,
+        help_text="When the crime was reported to the sender (ISO 8601 with a time zone).",
+    )
 
 
 class TransferVictimSerializer(VictimSerializer):
@@ -34,8 +41,12 @@ class TransferVictimSerializer(VictimSerializer):
     not ours), and with the victim's safe-contact answers as the sender has them."""
 
     police_person_id = None
-    safe_to_call = serializers.BooleanField(required=False)
-    may_leave_message = serializers.BooleanField(required=False)
+    safe_to_call = serializers.BooleanField(
+        required=False, help_text="Is it safe to phone the victim? Absent: unknown."
+    )
+    may_leave_message = serializers.BooleanField(
+        required=False, help_text="May the hub leave a message? Absent: unknown."
+    )
     safe_to_write = serializers.BooleanField(
         required=False,
         help_text="Is it safe to write to the victim? Optional: absent means unknown, and "
@@ -44,19 +55,26 @@ class TransferVictimSerializer(VictimSerializer):
 
 
 class SenderContactSerializer(StrictSerializer):
-    name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    name = serializers.CharField(
+        max_length=200, required=False, allow_blank=True,
+        help_text="Name of the person or team to ask.",
+    )
     # The column holds 254 characters; an address may be up to 320.
-    email = serializers.EmailField(max_length=254, required=False, allow_blank=True)
-    phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    email = serializers.EmailField(
+        max_length=254, required=False, allow_blank=True, help_text="Their email address."
+    )
+    phone = serializers.CharField(
+        max_length=30, required=False, allow_blank=True, help_text="Their phone number."
+    )
 
 
 class TransferSerializer(StrictSerializer):
-    sending_organisation = SendingOrganisationSerializer()
+    sending_organisation = SendingOrganisationSerializer(help_text="Who sends the victim.")
     reference = serializers.CharField(
         max_length=50, validators=[FitsInCapitals(50)], help_text="The sender's reference."
     )
-    crime = TransferCrimeSerializer()
-    victim = TransferVictimSerializer()
+    crime = TransferCrimeSerializer(help_text="The crime the victim reported to the sender.")
+    victim = TransferVictimSerializer(help_text="The victim, as the sender has them.")
     priority_categories = serializers.ListField(
         child=serializers.ChoiceField(choices=PriorityCategory.choices),
         required=False,
@@ -64,7 +82,10 @@ class TransferSerializer(StrictSerializer):
         help_text="Victims' Code priority categories the sender recorded.",
     )
     contact = SenderContactSerializer(required=False, help_text="Who to ask at the sender.")
-    notes = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+    notes = serializers.CharField(
+        max_length=4000, required=False, allow_blank=True,
+        help_text="The sender's notes for the hub.",
+    )
 
     def to_details(self) -> InboundTransfer:
         data = self.validated_data
@@ -90,5 +111,7 @@ class TransferSerializer(StrictSerializer):
 
 
 class TransferResultSerializer(serializers.Serializer):
-    case_id = serializers.IntegerField()
-    victim_id = serializers.IntegerField()
+    case_id = serializers.IntegerField(help_text="The hub's case for this transfer.")
+    victim_id = serializers.IntegerField(
+        help_text="The hub's person: the same for every case of the same victim."
+    )

@@ -10,6 +10,7 @@ from core.api import (
     SignedIn,
     error_responses,
 )
+from intake.api.examples import TRANSFER_EXAMPLES
 from intake.api.transfer_serializers import TransferResultSerializer, TransferSerializer
 from intake.api.views import IntakeApiView
 from intake.models import TransferVia
@@ -47,6 +48,7 @@ class TransferCreateView(IntakeApiView):
             **error_responses(400, 401, 403, 406, 413, 415),
         },
         parameters=[WWW_AUTHENTICATE],
+        examples=TRANSFER_EXAMPLES,
         summary="Transfer a victim to the hub from another area",
         description=(
             "For a victim who lives in Cambridgeshire or Peterborough and reported to another "

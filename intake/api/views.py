@@ -14,6 +14,7 @@ from core.api import (
     SignedIn,
     error_responses,
 )
+from intake.api.examples import IVNA_EXAMPLES
 from intake.api.serializers import IvnaResultSerializer, IvnaSerializer
 from intake.models import SubmittedVia
 from intake.services import record_ivna
@@ -59,6 +60,7 @@ class IvnaCreateView(IntakeApiView):
             **error_responses(400, 401, 403, 406, 413, 415),
         },
         parameters=[WWW_AUTHENTICATE],
+        examples=IVNA_EXAMPLES,
         summary="Submit an Initial Victim Needs Assessment",
     )
     def post(self, request):

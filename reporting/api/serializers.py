@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from core.choices import District
 from core.serializers import StrictQuerySerializer
+from reporting.selectors import FLOW_LABELS
 
 # The last day a period may run to, as for the quarterly return (its last year is 2100).
 # The end of the period is counted up to midnight after it, and 31 December 9999 has none.
@@ -20,7 +21,9 @@ class FlowQuerySerializer(StrictQuerySerializer):
         help_text="First referral date in the period (inclusive)", required=True
     )
     to = serializers.DateField(help_text="Last referral date in the period (inclusive)")
-    district = serializers.ChoiceField(choices=District.choices, required=False)
+    district = serializers.ChoiceField(
+        choices=District.choices, required=False, help_text="Only this district's referrals"
+    )
 
     def get_fields(self):
         fields = super().get_fields()
@@ -41,7 +44,19 @@ class FlowQuerySerializer(StrictQuerySerializer):
         return attrs
 
 
-class FlowSerializer(serializers.Serializer):
+class FlowCountsSerializer(serializers.Serializer):
+    """Flow counts, each described by its label in FLOW_LABELS (their one home): a flow key
+    added there is described in the schema without restating it here."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for name, field in fields.items():
+            if not field.help_text and name in FLOW_LABELS:
+                field.help_text = FLOW_LABELS[name]
+        return fields
+
+
+class FlowSerializer(FlowCountsSerializer):
     referred = serializers.IntegerField()
     unique_victims = serializers.IntegerField()
     letter_only = serializers.IntegerField()
@@ -63,10 +78,15 @@ class FlowSerializer(serializers.Serializer):
     letters_sent = serializers.IntegerField()
     supported_rate = serializers.FloatField(allow_null=True)
     # Context of the figures.
-    period_from = serializers.DateField()
-    period_to = serializers.DateField()
-    district = serializers.CharField(allow_null=True)
-    counting_rules_version = serializers.CharField()
+    period_from = serializers.DateField(help_text="First referral date counted (inclusive).")
+    period_to = serializers.DateField(help_text="Last referral date counted (inclusive).")
+    district = serializers.CharField(
+        allow_null=True, help_text="The district asked for; null for the whole area."
+    )
+    counting_rules_version = serializers.CharField(
+        help_text="Version of the counting rules (docs/flow.md); it goes up when a "
+        "definition changes."
+    )
 
 
 # -- The quarterly return (GET /api/v1/returns/quarterly/) ----------------------------------
@@ -75,7 +95,7 @@ class FlowSerializer(serializers.Serializer):
 class QuarterlyReturnQuerySerializer(StrictQuerySerializer):
     """`?year=YYYY&quarter=N[&version=N]`"""
 
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    year = serializers.IntegerField(min_value=2000, max_value=2100, help_text="e.g. 2025")
     quarter = serializers.IntegerField(
         min_value=1, max_value=4, help_text="1 = January to March, 4 = October to December"
     )
@@ -102,20 +122,26 @@ class CellValueField(serializers.Field):
 
 
 class BreakdownCellSerializer(serializers.Serializer):
-    category = serializers.CharField()
-    label = serializers.CharField()
-    value = CellValueField()
+    category = serializers.CharField(help_text="The category's slug, such as fenland.")
+    label = serializers.CharField(help_text="The category's name for a reader.")
+    value = CellValueField(help_text='The count, or "*" where it is suppressed.')
 
 
 class BreakdownSerializer(serializers.Serializer):
-    title = serializers.CharField()
+    title = serializers.CharField(help_text="The breakdown's name for a reader.")
     counts = serializers.CharField(help_text="What the cells count.")
     total = serializers.IntegerField(help_text="The exact sum of the cells.")
-    cells = BreakdownCellSerializer(many=True)
+    cells = BreakdownCellSerializer(many=True, help_text="One cell per category.")
 
 
 class BreakdownsSerializer(serializers.Serializer):
     """The breakdowns by name, always in the same order."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for name, field in fields.items():  # each breakdown described, however many
+            field.help_text = field.help_text or f"By {name.replace('_', ' ')}."
+        return fields
 
     crime_type = BreakdownSerializer()
     district = BreakdownSerializer()
@@ -128,7 +154,7 @@ class BreakdownsSerializer(serializers.Serializer):
     contact_outcome = BreakdownSerializer()
 
 
-class ReturnFlowSerializer(serializers.Serializer):
+class ReturnFlowSerializer(FlowCountsSerializer):
     """The headline flow counts for the quarter: exact, never suppressed."""
 
     referred = serializers.IntegerField()
@@ -188,10 +214,12 @@ class ReturnChangeSerializer(serializers.Serializer):
 
 
 class QuarterlyReturnSerializer(serializers.Serializer):
-    year = serializers.IntegerField()
-    quarter = serializers.IntegerField()
-    period_from = serializers.DateField()
-    period_to = serializers.DateField()
+    year = serializers.IntegerField(help_text="The return's year.")
+    quarter = serializers.IntegerField(
+        help_text="The return's quarter: 1 = January to March, 4 = October to December."
+    )
+    period_from = serializers.DateField(help_text="First day of the quarter.")
+    period_to = serializers.DateField(help_text="Last day of the quarter.")
     status = serializers.ChoiceField(
         choices=["provisional", "final", "revised"],
         help_text="provisional: computed now, not stored, may change (the quarter has not "
@@ -215,8 +243,12 @@ class QuarterlyReturnSerializer(serializers.Serializer):
         "number of working days after it ends."
     )
     provisional = serializers.BooleanField(help_text='The same as status "provisional".')
-    counting_rules_version = serializers.CharField()
-    suppression_rule = serializers.CharField()
-    generated_at = serializers.DateTimeField()
-    flow = ReturnFlowSerializer()
-    breakdowns = BreakdownsSerializer()
+    counting_rules_version = serializers.CharField(
+        help_text="Version of the counting rules the figures follow (docs/flow.md)."
+    )
+    suppression_rule = serializers.CharField(
+        help_text="How small counts are suppressed, in words."
+    )
+    generated_at = serializers.DateTimeField(help_text="When these figures were computed.")
+    flow = ReturnFlowSerializer(help_text="The flow counts for the quarter.")
+    breakdowns = BreakdownsSerializer(help_text="The quarter's referrals broken down.")

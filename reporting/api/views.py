@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from core.api import WWW_AUTHENTICATE, SignedIn, error_responses
 from core.choices import District
+from reporting.api.examples import FLOW_EXAMPLES, QUARTERLY_RETURN_EXAMPLES
 from reporting.api.renderers import QuarterlyReturnCSVRenderer, csv_filename
 from reporting.api.serializers import (
     FlowQuerySerializer,
@@ -44,6 +45,7 @@ class FlowView(APIView):
         ],
         responses={200: FlowSerializer, **error_responses(400, 401, 403, 406)},
         summary="Flow of victims through the hub",
+        examples=FLOW_EXAMPLES,
     )
     def get(self, request):
         query = FlowQuerySerializer(data=request.query_params)
@@ -92,11 +94,15 @@ class QuarterlyReturnView(APIView):
             WWW_AUTHENTICATE,
         ],
         responses={
-            (200, "application/json"): QuarterlyReturnSerializer,
+            # The CSV first: a client generated from the schema (openapi-python-client)
+            # reads a 200 as its first media type, and the CSV is what analysts fetch; the
+            # JSON is the default answer when no Accept or ?format= asks for the CSV.
             (200, "text/csv"): OpenApiTypes.STR,
+            (200, "application/json"): QuarterlyReturnSerializer,
             **error_responses(400, 401, 403, 404, 406),
         },
         summary="Quarterly return for the OPCC",
+        examples=QUARTERLY_RETURN_EXAMPLES,
         description=(
             "The flow counts for the calendar quarter (exact) and breakdowns of its referrals "
             "by crime type, district, age band, gender, ethnicity, need area, referral "

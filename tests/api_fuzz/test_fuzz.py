@@ -17,14 +17,16 @@ import pytest
 import schemathesis
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, settings
-from schemathesis.specs.openapi.checks import ignored_auth
+from schemathesis.specs.openapi.checks import ignored_auth, negative_data_rejection
 
 from tests.api_fuzz.conftest import APP, CHECKS, OPERATION_ROLES, auth_header, build_schema
 
 MAX_EXAMPLES = 100
 # And on the first success of each operation, the same request again without the token and
-# with a made-up one must be refused (tests/api_fuzz/test_auth.py goes much further).
-FUZZ_CHECKS = [*CHECKS, ignored_auth]
+# with a made-up one must be refused (tests/api_fuzz/test_auth.py goes much further); and
+# every request the schema forbids (a field it does not have, a number for text, "yes" for a
+# boolean, ...) must be refused with a 4xx: the server is as strict as its schema (issue 14).
+FUZZ_CHECKS = [*CHECKS, ignored_auth, negative_data_rejection]
 FUZZ_SETTINGS = settings(
     max_examples=MAX_EXAMPLES,
     derandomize=True,

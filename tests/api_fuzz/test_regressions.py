@@ -234,3 +234,17 @@ def test_the_api_takes_a_fully_signed_in_session(manager_user):
     response = browser.get(FLOW, {"from": "2025-01-01", "to": "2025-01-31"})
 
     assert response.status_code == 200
+
+
+# -- The return: an empty `?format=` (accepted as JSON, though the schema lists json and csv) --
+
+
+@pytest.mark.parametrize("url,query", [
+    (RETURNS, {"year": 2025, "quarter": 1}),
+    (FLOW, {"from": "2025-01-01", "to": "2025-01-31"}),
+])
+def test_an_empty_format_is_refused(opcc_api, url, query):
+    response = opcc_api.get(url, {**query, "format": ""})
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["format"]

@@ -16,6 +16,8 @@ def schema() -> dict:
 
 
 def _resolve(schema: dict, node: dict) -> dict:
+    if len(node.get("allOf", [])) == 1:  # a $ref with a description beside it
+        node = node["allOf"][0]
     ref = node.get("$ref")
     if ref is None:
         return node

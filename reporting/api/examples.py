@@ -1,0 +1,127 @@
+"""Examples in the OpenAPI schema for the performance API (issue 14).
+
+The flow example is a quarter of about the size of the hub's 2015 (a quarter of its 9,100
+victims assessed vulnerable, 44% of them supported). Its keys follow FLOW_KEYS, so a flow
+key added there is in the example too (as 0 until a figure is chosen for it here).
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiExample
+
+from reporting.flow import COUNTING_RULES_VERSION, FLOW_KEYS
+from reporting.returns import BREAKDOWN_KEYS, RULES_VERSION, SUPPRESSION_RULE
+
+_COUNTS = {
+    "referred": 7400,
+    "unique_victims": 6900,
+    "letter_only": 4750,
+    "responded_to_letter": 60,
+    "high_risk": 300,
+    "declined_at_ivna": 75,
+    "vulnerable": 2275,
+    "supported_elsewhere": 120,
+    "awaiting_contact": 40,
+    "no_contact": 260,
+    "contacted": 1855,
+    "declined": 480,
+    "signposted": 374,
+    "accepted": 1001,
+    "self_referred": 33,
+    "letters_sent": 6500,
+    "supported_rate": 0.44,
+}
+FLOW = {key: _COUNTS.get(key, 0) for key in FLOW_KEYS}
+
+FLOW_EXAMPLES = [
+    OpenApiExample(
+        "WholeArea", summary="Whole area, first quarter of 2025",
+        value={
+            **FLOW,
+            "period_from": "2025-01-01",
+            "period_to": "2025-03-31",
+            "district": None,
+            "counting_rules_version": COUNTING_RULES_VERSION,
+        },
+        response_only=True,
+        status_codes=["200"],
+    ),
+]
+
+# Two breakdowns written out (about the 2015 shares); the others shortened to one cell.
+_CELLS = {
+    "crime_type": [
+        ("violence_against_the_person", "Violence against the person", 2120),
+        ("theft_and_handling", "Theft and handling", 1909),
+        ("burglary", "Burglary", 1099),
+        ("vehicle_offences", "Vehicle offences", 799),
+        ("sexual_offences", "Sexual offences", 421),
+        ("other", "Other", 1052),
+    ],
+    "district": [
+        ("cambridge", "Cambridge City", 1500),
+        ("east_cambridgeshire", "East Cambridgeshire", 460),
+        ("fenland", "Fenland", 900),
+        ("huntingdonshire", "Huntingdonshire", 1180),
+        ("south_cambridgeshire", "South Cambridgeshire", 920),
+        ("peterborough", "Peterborough", 2437),
+        ("out_of_area", "Outside Cambridgeshire and Peterborough", "*"),
+        ("none", "Not recorded", "*"),
+    ],
+}
+
+
+def _breakdown(name: str) -> dict:
+    cells = _CELLS.get(name, [("none", "Not recorded", 7400)])
+    return {
+        "title": f"Referrals by {name.replace('_', ' ')}",
+        "counts": "referrals",
+        "total": 7400,
+        "cells": [{"category": c, "label": label, "value": v} for c, label, v in cells],
+    }
+
+
+QUARTERLY_RETURN = {
+    "year": 2025,
+    "quarter": 1,
+    "period_from": "2025-01-01",
+    "period_to": "2025-03-31",
+    "provisional": False,
+    "counting_rules_version": RULES_VERSION,
+    "suppression_rule": SUPPRESSION_RULE,
+    "generated_at": "2025-04-29T02:00:00Z",
+    "flow": FLOW,
+    "breakdowns": {name: _breakdown(name) for name in BREAKDOWN_KEYS},
+}
+
+QUARTERLY_RETURN_CSV = "\n".join(
+    [
+        "# Victims' Hub quarterly return to the OPCC: 2025 Q1 (2025-01-01 to 2025-03-31)",
+        f"# Version 1 (final); counting rules {RULES_VERSION}",
+        "# Suppression: counts from 1 to 5 are hidden (suppressed true, value empty)",
+        "year,quarter,version,section,breakdown,category,value,suppressed",
+        "2025,1,1,flow,,referred,7400,false",
+        "2025,1,1,flow,,vulnerable,2275,false",
+        "2025,1,1,flow,,accepted,1001,false",
+        "2025,1,1,breakdown,district,fenland,900,false",
+        "2025,1,1,breakdown,district,out_of_area,,true",
+        "",
+    ]
+)
+
+QUARTERLY_RETURN_EXAMPLES = [
+    OpenApiExample(
+        "ReturnJSON", summary="First quarter of 2025 (JSON, breakdowns shortened)",
+        value=QUARTERLY_RETURN,
+        response_only=True,
+        status_codes=["200"],
+        media_type="application/json",
+    ),
+    OpenApiExample(
+        "ReturnCSV", summary="First quarter of 2025 (CSV, shortened)",
+        value=QUARTERLY_RETURN_CSV,
+        response_only=True,
+        status_codes=["200"],
+        media_type="text/csv",
+    ),
+]
