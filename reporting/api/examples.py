@@ -10,6 +10,7 @@ from __future__ import annotations
 from drf_spectacular.utils import OpenApiExample
 
 from reporting.flow import COUNTING_RULES_VERSION, FLOW_KEYS
+from reporting.return_csv import return_csv
 from reporting.returns import BREAKDOWN_KEYS, RULES_VERSION, SUPPRESSION_RULE
 
 _COUNTS = {
@@ -86,27 +87,27 @@ QUARTERLY_RETURN = {
     "quarter": 1,
     "period_from": "2025-01-01",
     "period_to": "2025-03-31",
+    "status": "final",
+    "version": 1,
+    "versions": [{"version": 1, "created_at": "2025-04-30T05:30:00Z"}],
+    "changes": [],
+    "finalised_from": "2025-04-30",
     "provisional": False,
     "counting_rules_version": RULES_VERSION,
     "suppression_rule": SUPPRESSION_RULE,
-    "generated_at": "2025-04-29T02:00:00Z",
+    "generated_at": "2025-04-30T05:30:00Z",
     "flow": FLOW,
     "breakdowns": {name: _breakdown(name) for name in BREAKDOWN_KEYS},
 }
 
+# The CSV of the example above, written by the real writer (shortened to its first lines
+# and a suppressed cell).
+_CSV_LINES = return_csv(QUARTERLY_RETURN).splitlines()
 QUARTERLY_RETURN_CSV = "\n".join(
-    [
-        "# Victims' Hub quarterly return to the OPCC: 2025 Q1 (2025-01-01 to 2025-03-31)",
-        f"# Version 1 (final); counting rules {RULES_VERSION}",
-        "# Suppression: counts from 1 to 5 are hidden (suppressed true, value empty)",
-        "year,quarter,version,section,breakdown,category,value,suppressed",
-        "2025,1,1,flow,,referred,7400,false",
-        "2025,1,1,flow,,vulnerable,2275,false",
-        "2025,1,1,flow,,accepted,1001,false",
-        "2025,1,1,breakdown,district,fenland,900,false",
-        "2025,1,1,breakdown,district,out_of_area,,true",
-        "",
-    ]
+    [line for line in _CSV_LINES if line.startswith("#")]
+    + [line for line in _CSV_LINES if not line.startswith("#")][:8]
+    + [line for line in _CSV_LINES if line.endswith(",true")][:1]
+    + [""]
 )
 
 QUARTERLY_RETURN_EXAMPLES = [

@@ -193,7 +193,9 @@ class ChangedValueField(serializers.Field):
 
 
 class ReturnVersionSerializer(serializers.Serializer):
-    version = serializers.IntegerField(min_value=1)
+    version = serializers.IntegerField(
+        min_value=1, help_text="The version number: 1 = final, 2... = revised."
+    )
     created_at = serializers.DateTimeField(help_text="When the version was stored.")
 
 
