@@ -110,10 +110,34 @@ QUARTERLY_RETURN_CSV = "\n".join(
     + [""]
 )
 
+# The same quarter revised: an outcome recorded later moved one referral between leaves.
+QUARTERLY_RETURN_REVISED = {
+    **QUARTERLY_RETURN,
+    "status": "revised",
+    "version": 2,
+    "versions": [
+        *QUARTERLY_RETURN["versions"],
+        {"version": 2, "created_at": "2025-05-14T05:30:00Z"},
+    ],
+    "changes": [
+        {"section": "flow", "breakdown": "all", "category": "awaiting_contact",
+         "from": 40, "to": 39},
+        {"section": "flow", "breakdown": "all", "category": "accepted", "from": 1001, "to": 1002},
+    ],
+    "generated_at": "2025-05-14T05:30:00Z",
+}
+
 QUARTERLY_RETURN_EXAMPLES = [
     OpenApiExample(
         "ReturnJSON", summary="First quarter of 2025 (JSON, breakdowns shortened)",
         value=QUARTERLY_RETURN,
+        response_only=True,
+        status_codes=["200"],
+        media_type="application/json",
+    ),
+    OpenApiExample(
+        "ReturnRevised", summary="The same quarter revised (version 2, with what changed)",
+        value=QUARTERLY_RETURN_REVISED,
         response_only=True,
         status_codes=["200"],
         media_type="application/json",
