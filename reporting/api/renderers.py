@@ -37,6 +37,11 @@ def return_rows(data: Mapping) -> list[list[object]]:
     ]
     flow = data["flow"]
     rows += [["flow", "", key, _flow_value(key, flow[key])] for key in FLOW_KEYS]
+    # The same boxes in unique victims (docs/flow.md).
+    rows += [
+        ["flow_victims", "", key, _flow_value(key, value)]
+        for key, value in flow.get("victims", {}).items()
+    ]
     breakdowns = data["breakdowns"]
     for name in BREAKDOWN_KEYS:
         breakdown = breakdowns[name]
