@@ -248,7 +248,10 @@ SELECT
                    AND contact_outcome = 'declined'),
   COUNT(*) FILTER (WHERE route = 'hub_contact' AND NOT supported_elsewhere
                    AND contact_outcome = 'signposted'),
-  COUNT(*) FILTER (WHERE route = 'hub_contact' AND NOT supported_elsewhere
+  -- accepted (flow-2026.3, docs/flow.md): police IVNA referrals only, a letter-only victim
+  -- who came back and accepted included.
+  COUNT(*) FILTER (WHERE source = 'police_ivna' AND NOT declined_contact_at_ivna
+                   AND route IN ('hub_contact', 'letter_only') AND NOT supported_elsewhere
                    AND contact_outcome = 'accepted'),
   COUNT(*) FILTER (WHERE route = 'hub_contact' AND NOT supported_elsewhere
                    AND contact_outcome = 'no_contact'),

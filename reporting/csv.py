@@ -64,12 +64,15 @@ def dashboard_rows(figures: Dashboard, *, district_label: str) -> list[list[obje
             COUNTING_RULES_VERSION,
         ],
         [],
-        ["Flow", "Key", "Count"],
+        ["Flow", "Key", "Count", "Unique victims"],
     ]
     flow = figures.flow.as_dict()
+    victims = flow["victims"]
     for key in FLOW_KEYS:
-        value = _rate(flow[key]) if key == "supported_rate" else flow[key]
-        rows.append([FLOW_LABELS[key], key, value])
+        if key == "supported_rate":
+            rows.append([FLOW_LABELS[key], key, _rate(flow[key]), _rate(victims[key])])
+        else:
+            rows.append([FLOW_LABELS[key], key, flow[key], victims.get(key, "")])
 
     rows += [[], ["Month", *(MONTH_HEADERS[key] for key in MONTH_KEYS)]]
     for month in figures.months:

@@ -1,104 +1,49 @@
-"""The hub flow (DOMAIN.md "Performance counts"; Figure 3 of the 2016 update), computed in
-the database in two queries whatever the size of the data.
+"""The hub flow (docs/flow.md; DOMAIN.md "Performance counts"; Figure 3 of the 2016 update),
+computed in the database in two queries whatever the size of the data: one aggregate over the
+referrals, one over their letters (PostgreSQL FILTER clauses).
 
-Every referral in the period falls in exactly one leaf:
-
-    referred
-    ├── letter_only            (responded_to_letter is a subset of it)
-    │                          (came back and decided: counted by the decision, below)
-    ├── high_risk
-    ├── declined_at_ivna       declined contact at the IVNA: not contacted, closed
-    └── vulnerable             routed to hub contact
-        ├── supported_elsewhere
-        ├── awaiting_contact
-        ├── no_contact
-        └── contacted
-            ├── declined
-            ├── signposted
-            └── accepted
-
-The branch is the triage route, with two exceptions: a victim who declined contact at the
-IVNA (`Case.declined_contact_at_ivna`, an answer not given counts as declined) is in
-declined_at_ivna whatever the route, unless triaged high risk (the MASH / Public Protection
-manage them: they stay in high_risk); and a letter-only victim who came back to the hub and
-decided once contacted (declined, signposted, accepted) is counted by that decision, in
-"vulnerable" (issue 12: "a letter-only victim who later asks for help and accepts support
-counts as accepted"), so responded_to_letter counts those who came back and have not (yet)
-decided. Inside "vulnerable" the leaf is, in this order:
-already supported elsewhere; else the contact outcome recorded on the case (declined,
-signposted, accepted, no_contact); else awaiting contact. A case keeps its leaf when it
-later closes (or, for declined_at_ivna, if the victim later gets in touch).
+The counting rules (which referral is in which box) are in `reporting.flow_rules`; this
+module counts them, in both units: referrals (cases) and unique victims (people). Every
+referral is in exactly one leaf of the ways in, and in exactly one box of the letters;
+`Flow.leaves_add_up` checks every family. A victim with several referrals is one victim in
+each box their referrals are in, so the victims of the leaves need not add up to their
+parent's.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from cases.choices import CaseSource, Route
 from cases.models import Case
-from contact.models import ContactOutcome, Letter, LetterKind, LetterStatus
+from contact.models import Letter
+from reporting.flow_rules import (
+    CONDITIONS,
+    FLOW_KEYS,
+    LEAVES,
+    LETTER_COUNTS,
+    LETTER_PARTITION,
+    PARTITIONS,
+    SUMS,
+    VICTIM_KEYS,
+)
+
+__all__ = [
+    "COUNTING_RULES_VERSION", "FLOW_KEYS", "LEAVES", "VICTIM_KEYS", "Flow", "Period",
+    "compute_flow", "leaf_filter", "referrals", "supported_rate",
+]
 
 # flow-2026.1: the leaf declined_at_ivna (issue 11).
 # flow-2026.2: a letter-only victim who came back and decided is counted by the decision.
-COUNTING_RULES_VERSION = "flow-2026.2"
-
-# Declined contact at the IVNA: its own leaf, except for high risk (status_after_ivna).
-DECLINED_AT_IVNA = Q(declined_contact_at_ivna=True) & ~Q(route=Route.HIGH_RISK)
-CONTACTABLE = Q(declined_contact_at_ivna=False)
-# The victim's decision once contacted (the leaves of "contacted").
-DECIDED = Q(contact_outcome__in=(
-    ContactOutcome.DECLINED, ContactOutcome.SIGNPOSTED, ContactOutcome.ACCEPTED,
-))
-# Triaged letter only, came back to the hub and decided: counted by the decision.
-LETTER_THEN_DECIDED = Q(route=Route.LETTER_ONLY) & CONTACTABLE & DECIDED
-VULNERABLE = (Q(route=Route.HUB_CONTACT) & CONTACTABLE) | LETTER_THEN_DECIDED
-ELSEWHERE = VULNERABLE & Q(supported_elsewhere=True)
-IN_CONTACT = VULNERABLE & Q(supported_elsewhere=False)
-
-# leaf -> the condition that puts a case in it (mutually exclusive, together exhaustive). The
-# leaves of contact are named after the contact outcome they count.
-LEAVES: dict[str, Q] = {
-    "letter_only": Q(route=Route.LETTER_ONLY) & CONTACTABLE & ~DECIDED,
-    "high_risk": Q(route=Route.HIGH_RISK),
-    "declined_at_ivna": DECLINED_AT_IVNA,
-    "supported_elsewhere": ELSEWHERE,
-    "declined": IN_CONTACT & Q(contact_outcome=ContactOutcome.DECLINED),
-    "signposted": IN_CONTACT & Q(contact_outcome=ContactOutcome.SIGNPOSTED),
-    "accepted": IN_CONTACT & Q(contact_outcome=ContactOutcome.ACCEPTED),
-    "no_contact": IN_CONTACT & Q(contact_outcome=ContactOutcome.NO_CONTACT),
-    "awaiting_contact": IN_CONTACT & ~Q(contact_outcome__in=ContactOutcome.values),
-}
-CONTACTED = (
-    ContactOutcome.DECLINED.value,
-    ContactOutcome.SIGNPOSTED.value,
-    ContactOutcome.ACCEPTED.value,
-)
-VULNERABLE_LEAVES = ("supported_elsewhere", "awaiting_contact", "no_contact", *CONTACTED)
-
-# The keys of the flow, in the order of DOMAIN.md.
-FLOW_KEYS = (
-    "referred",
-    "unique_victims",
-    "letter_only",
-    "responded_to_letter",
-    "high_risk",
-    "declined_at_ivna",
-    "vulnerable",
-    "supported_elsewhere",
-    "awaiting_contact",
-    "no_contact",
-    "contacted",
-    "declined",
-    "signposted",
-    "accepted",
-    "self_referred",
-    "letters_sent",
-    "supported_rate",
-)
+# flow-2026.3: the ways in (police IVNA, self-referral, transfer in) partition the referrals,
+#   the IVNA tree counts police referrals only, transferred_out, assessed_vulnerable (the
+#   supported rate's denominator), the letters partition, follow-up letters, and every box
+#   in unique victims too (issue 14).
+COUNTING_RULES_VERSION = "flow-2026.3"
 
 
 @dataclass(frozen=True)
@@ -123,92 +68,89 @@ def referrals(period: Period, district: str | None = None) -> QuerySet[Case]:
     return cases
 
 
-def leaf_filter(leaf: str) -> Q:
-    """The condition for a leaf or a branch: for the case list behind a count."""
-    if leaf in LEAVES:
-        return LEAVES[leaf]
-    if leaf == "vulnerable":
-        return VULNERABLE
-    if leaf == "contacted":
-        return IN_CONTACT & Q(contact_outcome__in=CONTACTED)
-    if leaf == "responded_to_letter":
-        return LEAVES["letter_only"] & Q(responded_to_letter=True)
-    if leaf == "self_referred":
-        return Q(source=CaseSource.SELF_REFERRAL)
-    if leaf == "referred":
-        return Q()
-    raise KeyError(leaf)
+def leaf_filter(key: str) -> Q:
+    """The condition for a box of referrals: for the case list behind a count. KeyError for
+    a count that is not a set of referrals (unique victims, letters, the rate)."""
+    return CONDITIONS[key]
+
+
+def supported_rate(accepted: int, assessed_vulnerable: int) -> float | None:
+    """Accepted support (police IVNA) / assessed vulnerable (high risk + vulnerable), the
+    2015 text's "44% of the total number of victims that had been assessed as vulnerable"."""
+    return round(accepted / assessed_vulnerable, 4) if assessed_vulnerable else None
 
 
 @dataclass(frozen=True)
 class Flow:
-    referred: int
-    unique_victims: int
-    letter_only: int
-    responded_to_letter: int
-    high_risk: int
-    declined_at_ivna: int
-    vulnerable: int
-    supported_elsewhere: int
-    awaiting_contact: int
-    no_contact: int
-    contacted: int
-    declined: int
-    signposted: int
-    accepted: int
-    self_referred: int
-    letters_sent: int
-    supported_rate: float | None
+    """The counts of a period: `counts[key]` referrals (letters for the letter counts) and
+    `victims[key]` unique victims, for every key of FLOW_KEYS but the rate. A count is also
+    an attribute: `flow.accepted`."""
+
+    counts: Mapping[str, int]
+    victims: Mapping[str, int] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> int:
+        try:
+            return self.__dict__["counts"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    @property
+    def supported_rate(self) -> float | None:
+        return supported_rate(self.counts["accepted"], self.counts["assessed_vulnerable"])
+
+    @property
+    def victims_supported_rate(self) -> float | None:
+        return supported_rate(self.victims["accepted"], self.victims["assessed_vulnerable"])
+
+    @property
+    def unique_victims(self) -> int:
+        return self.victims["referred"]
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        """The flat keys (referrals; letters for the letter counts; the rate) and `victims`:
+        {key: unique victims, and supported_rate in victims}."""
+        body: dict = {key: self.counts[key] for key in FLOW_KEYS if key in self.counts}
+        body["unique_victims"] = self.unique_victims
+        body["supported_rate"] = self.supported_rate
+        body = {key: body[key] for key in FLOW_KEYS}
+        body["victims"] = {
+            **{key: self.victims[key] for key in VICTIM_KEYS},
+            "supported_rate": self.victims_supported_rate,
+        }
+        return body
 
     def leaves_add_up(self) -> bool:
-        vulnerable = sum(getattr(self, leaf) for leaf in VULNERABLE_LEAVES)
+        """Every partition adds up, every sum is its parts, and the subsets are within their
+        sets, in referrals; in victims, no box has more victims than referrals."""
+        c = self.counts
         return (
-            self.letter_only + self.high_risk + self.declined_at_ivna + self.vulnerable
-            == self.referred
-            and vulnerable == self.vulnerable
-            and self.declined + self.signposted + self.accepted == self.contacted
-            and self.responded_to_letter <= self.letter_only
-            and self.self_referred <= self.referred
+            all(sum(c[part] for part in parts) == c[whole]
+                for whole, parts in PARTITIONS.items())
+            and all(sum(c[part] for part in parts) == c[total]
+                    for total, parts in SUMS.items())
+            and sum(c[box] for box in LETTER_PARTITION) == c["referred"]
+            and c["responded_to_letter"] <= c["letter_only"]
+            and all(self.victims[key] <= c[key] for key in CONDITIONS)
         )
 
 
 def compute_flow(period: Period, district: str | None = None) -> Flow:
-    """The flow counts for a period and optional district: one aggregate query over the
-    cases and one over the letters (PostgreSQL FILTER clauses)."""
+    """The flow counts for a period and optional district, in both units: two queries."""
     cases = referrals(period, district)
     # Aliases are prefixed: an aggregate may not share a name with a model field.
     raw = cases.aggregate(
-        n_referred=Count("pk"),
-        n_unique_victims=Count("person", distinct=True),
-        n_responded_to_letter=Count("pk", filter=leaf_filter("responded_to_letter")),
-        n_self_referred=Count("pk", filter=leaf_filter("self_referred")),
-        **{f"n_{leaf}": Count("pk", filter=condition) for leaf, condition in LEAVES.items()},
+        **{f"n_{key}": Count("pk", filter=q) if q else Count("pk")
+           for key, q in CONDITIONS.items()},
+        **{f"v_{key}": Count("person", distinct=True, filter=q) if q
+           else Count("person", distinct=True) for key, q in CONDITIONS.items()},
     )
-    counts = {key[2:]: value for key, value in raw.items()}
-    letters_sent = Letter.objects.filter(
-        case__in=cases, kind=LetterKind.INTRODUCTORY, status=LetterStatus.SENT
-    ).count()
-    vulnerable = sum(counts[leaf] for leaf in VULNERABLE_LEAVES)
-    contacted = sum(counts[leaf] for leaf in CONTACTED)
-    return Flow(
-        referred=counts["referred"],
-        unique_victims=counts["unique_victims"],
-        letter_only=counts["letter_only"],
-        responded_to_letter=counts["responded_to_letter"],
-        high_risk=counts["high_risk"],
-        declined_at_ivna=counts["declined_at_ivna"],
-        vulnerable=vulnerable,
-        supported_elsewhere=counts["supported_elsewhere"],
-        awaiting_contact=counts["awaiting_contact"],
-        no_contact=counts["no_contact"],
-        contacted=contacted,
-        declined=counts["declined"],
-        signposted=counts["signposted"],
-        accepted=counts["accepted"],
-        self_referred=counts["self_referred"],
-        letters_sent=letters_sent,
-        supported_rate=round(counts["accepted"] / vulnerable, 4) if vulnerable else None,
+    letters = Letter.objects.filter(case__in=cases).aggregate(
+        **{f"n_{key}": Count("pk", filter=q) for key, q in LETTER_COUNTS.items()},
+        **{f"v_{key}": Count("case__person", distinct=True, filter=q)
+           for key, q in LETTER_COUNTS.items()},
     )
+    raw.update(letters)
+    counts = {key[2:]: value for key, value in raw.items() if key.startswith("n_")}
+    victims = {key[2:]: value for key, value in raw.items() if key.startswith("v_")}
+    return Flow(counts=counts, victims=victims)

@@ -41,6 +41,7 @@ from contact.models import ContactOutcome
 from core.choices import District
 from referrals.models import Referral
 from reporting.flow import COUNTING_RULES_VERSION, Period, compute_flow, referrals
+from reporting.flow_rules import OTHER_WAYS_IN
 from reporting.selectors import FLOW_LABELS
 
 RETURN_RULES_VERSION = "return-2025.1"
@@ -365,12 +366,19 @@ def by_outcome(cases: QuerySet[Case]) -> dict:
 
 def by_contact_outcome(flow: Mapping[str, object]) -> dict:
     """From the flow's own leaves (no query): the counting rules stay in one place."""
-    values = {key: int(flow[key]) for key in CONTACT_OUTCOMES}
+    # Every way in: the police IVNA's leaf and the same outcome of the other ways in.
+    values = {
+        key: sum(
+            int(flow.get(name, 0)) for name in (key, *(f"{way}_{key}" for way in OTHER_WAYS_IN))
+        )
+        for key in CONTACT_OUTCOMES
+    }
     return _breakdown(
         "By contact outcome",
         "Referrals in the quarter who declined contact at the IVNA (not contacted, unless "
-        "high risk), then hub-contact referrals not supported elsewhere, by the outcome of "
-        "contact (the flow's leaves; those still awaiting contact are not shown).",
+        "high risk), then hub-contact referrals (every way in) not supported elsewhere, by "
+        "the outcome of contact (the flow's leaves; those still awaiting contact or "
+        "transferred out are not shown).",
         values,
         CONTACT_OUTCOME_LABELS,
     )

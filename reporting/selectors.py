@@ -21,12 +21,22 @@ from django.db.models.functions import TruncMonth
 from cases.choices import CrimeType, Marker
 from cases.models import Case
 from core.choices import District
-from reporting.flow import FLOW_KEYS, Flow, Period, compute_flow, leaf_filter, referrals
+from reporting.flow import (
+    FLOW_KEYS,
+    Flow,
+    Period,
+    compute_flow,
+    leaf_filter,
+    referrals,
+    supported_rate,
+)
+from reporting.flow_rules import OTHER_WAYS_IN, OUTCOMES
 
 # What the boxes of the flow are called on the dashboard, in the CSV and on the case list.
 FLOW_LABELS: dict[str, str] = {
     "referred": "Referred",
     "unique_victims": "Unique victims",
+    "police_ivna": "Police IVNA referrals",
     "letter_only": "Letter only",
     "responded_to_letter": "Responded to the letter",
     "high_risk": "High risk (MASH / Public Protection)",
@@ -35,14 +45,26 @@ FLOW_LABELS: dict[str, str] = {
     "supported_elsewhere": "Supported elsewhere",
     "awaiting_contact": "Awaiting contact",
     "no_contact": "No contact",
+    "transferred_out": "Transferred out",
     "contacted": "Contacted",
     "declined": "Declined",
     "signposted": "Signposted",
     "accepted": "Accepted support",
+    "assessed_vulnerable": "Assessed vulnerable (high risk + vulnerable)",
     "self_referred": "Self-referred",
+    "transferred_in": "Transferred in",
+    "supported": "Supported (accepted support, every way in)",
+    "written_to": "Written to",
+    "not_written_to": "Not written to",
+    "letter_pending": "Letter pending",
     "letters_sent": "Introductory letters sent",
-    "supported_rate": "Supported rate (accepted / vulnerable)",
+    "follow_up_letters": "Follow-up letters sent",
+    "supported_rate": "Supported rate (accepted / assessed vulnerable)",
 }
+# The outcomes under the other ways in are named after the way in and the outcome.
+for _way in OTHER_WAYS_IN:
+    for _leaf in (*OUTCOMES, "contacted"):
+        FLOW_LABELS[f"{_way}_{_leaf}"] = f"{FLOW_LABELS[_way]}: {FLOW_LABELS[_leaf].lower()}"
 
 
 def _has_case_list(key: str) -> bool:
@@ -78,11 +100,6 @@ def _count(key: str) -> Count:
     return Count("pk", filter=condition) if condition else Count("pk")
 
 
-def _rate(accepted: int, vulnerable: int) -> float | None:
-    # The same rounding as compute_flow, so the dashboard and the API show the same rate.
-    return round(accepted / vulnerable, 4) if vulnerable else None
-
-
 @dataclass(frozen=True)
 class Month:
     start: date  # the first day of the month
@@ -102,7 +119,10 @@ class Row:
 
     @property
     def supported_rate(self) -> float | None:
-        return _rate(self.counts["accepted"], self.counts["vulnerable"])
+        # The flow's rule: accepted / assessed vulnerable (high risk + vulnerable).
+        return supported_rate(
+            self.counts["accepted"], self.counts["high_risk"] + self.counts["vulnerable"]
+        )
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,9 @@ from audit.services import record_access
 from core.choices import District
 from reporting.csv import dashboard_csv
 from reporting.flow import COUNTING_RULES_VERSION, Period
+from reporting.flow_rules import CONTACTED, OTHER_WAYS_IN, OUTCOMES
 from reporting.selectors import (
+    CASE_LIST_KEYS,
     FLOW_LABELS,
     ROW_KEYS,
     Breakdown,
@@ -39,17 +41,19 @@ EARLIEST = date(2000, 1, 1)
 LATEST = date(2099, 12, 31)
 LONGEST_DAYS = 3660  # ten years, as the API allows
 
-# The boxes of the diagram: key, what the share is of, and the CSS modifier of the box.
+# The boxes of the diagram (police IVNA referrals, the IVNA's triage and the outcomes of hub
+# contact): key, what the share is of, and the CSS modifier of the box.
 FLOW_BOXES = {
-    "referred": (None, "root"),
-    "letter_only": ("referred", "letter"),
+    "police_ivna": (None, "root"),
+    "letter_only": ("police_ivna", "letter"),
     "responded_to_letter": ("letter_only", "subset"),
-    "high_risk": ("referred", "risk"),
-    "declined_at_ivna": ("referred", "leaf"),
-    "vulnerable": ("referred", "contact"),
+    "high_risk": ("police_ivna", "risk"),
+    "declined_at_ivna": ("police_ivna", "leaf"),
+    "vulnerable": ("police_ivna", "contact"),
     "supported_elsewhere": ("vulnerable", "leaf"),
     "awaiting_contact": ("vulnerable", "leaf"),
     "no_contact": ("vulnerable", "leaf"),
+    "transferred_out": ("vulnerable", "leaf"),
     "contacted": ("vulnerable", "contact"),
     "declined": ("vulnerable", "leaf"),
     "signposted": ("vulnerable", "leaf"),
@@ -57,12 +61,21 @@ FLOW_BOXES = {
 }
 # Short names for the boxes (the key under the diagram says what the routes mean).
 DIAGRAM_LABELS = {
+    "police_ivna": "Police IVNA referrals",
     "responded_to_letter": "Responded",
     "high_risk": "High risk",
     "declined_at_ivna": "Declined contact",
     "vulnerable": "Vulnerable",
 }
-SHARE_OF = {"referred": "referred", "letter_only": "letter only", "vulnerable": "vulnerable"}
+SHARE_OF = {
+    "police_ivna": "IVNA", "letter_only": "letter only", "vulnerable": "vulnerable",
+}
+# The tables beside the diagram: the ways in (they add up to the referrals), the sums the
+# 2015 text counts, and the introductory letter (another split of the referrals).
+WAYS_IN_ROWS = ("police_ivna", "self_referred", "transferred_in", "referred")
+SUM_ROWS = ("assessed_vulnerable", "supported")
+LETTER_ROWS = ("written_to", "not_written_to", "letter_pending", "letters_sent",
+               "follow_up_letters")
 # The series of the monthly chart: the three triage routes, and those who accepted support.
 TREND_SERIES = (
     ("letter_only", "Letter only"),
@@ -186,20 +199,51 @@ class Presenter:
         return case_list_url(self.period, self.district, **filters)
 
     def boxes(self) -> dict[str, dict]:
-        flow = self.figures.flow.as_dict()
+        flow = self.figures.flow
         boxes = {}
         for key, (parent, kind) in FLOW_BOXES.items():
             boxes[key] = {
-                "key": key,
+                **self.figure(key),
                 "label": DIAGRAM_LABELS.get(key, FLOW_LABELS[key]),
-                "count": flow[key],
-                "url": self.url(flow=key),
                 "kind": kind,
                 "share": (
-                    _share(flow[key], flow[parent], SHARE_OF[parent]) if parent else ""
+                    _share(flow.counts[key], flow.counts[parent], SHARE_OF[parent])
+                    if parent else ""
                 ),
             }
         return boxes
+
+    def figure(self, key: str) -> dict:
+        """One count of the flow in both units, with the link to its cases (if a set of
+        referrals: letters are letters)."""
+        flow = self.figures.flow
+        return {
+            "key": key,
+            "label": FLOW_LABELS[key],
+            "count": flow.counts[key],
+            "victims": flow.victims[key],
+            "url": self.url(flow=key) if key in CASE_LIST_KEYS else "",
+            # The diagram's boxes carry the test id of their key; a table row repeating one
+            # of them (the police IVNA way in) does not.
+            "testid": key not in FLOW_BOXES,
+        }
+
+    def tables(self) -> dict[str, list[dict]]:
+        """The ways in, the sums, the outcomes of the other ways in, and the letters."""
+        outcomes = []
+        for outcome in (*OUTCOMES[:4], "contacted", *OUTCOMES[4:]):
+            outcomes.append({
+                "label": FLOW_LABELS[outcome],
+                "indent": outcome in CONTACTED,
+                "ways": [self.figure(f"{way}_{outcome}") for way in OTHER_WAYS_IN],
+            })
+        return {
+            "ways_in": [self.figure(key) for key in WAYS_IN_ROWS],
+            "sums": [self.figure(key) for key in SUM_ROWS],
+            "other_ways": outcomes,
+            "other_way_heads": [self.figure(way) for way in OTHER_WAYS_IN],
+            "letters": [self.figure(key) for key in LETTER_ROWS],
+        }
 
     def month_rows(self) -> list[dict]:
         rows = []
@@ -272,6 +316,10 @@ class Presenter:
         return {"trend": trend, "breakdowns": breakdowns}
 
 
+def _percent(rate: float | None) -> str:
+    return f"{rate:.1%}" if rate is not None else "–"
+
+
 def _is_partial(month: Month, part: Period) -> bool:
     return (part.start, part.end) != (month.start, month.end)
 
@@ -298,17 +346,14 @@ class DashboardView(PermissionRequiredMixin, TemplateView):
             figures=figures,
             flow=figures.flow,
             boxes=shown.boxes(),
+            tables=shown.tables(),
             months=shown.month_rows(),
             breakdowns=shown.breakdowns(),
             chart_data=shown.chart_data(),
             district_label=_district_label(form.selected_district),
             export_url=f"{reverse('reporting:export')}?{urlencode(query)}",
-            supported_rate_percent=(
-                f"{figures.flow.supported_rate:.1%}"
-                if figures.flow.supported_rate is not None
-                else "–"
-            ),
-            self_referred_url=shown.url(flow="self_referred"),
+            supported_rate_percent=_percent(figures.flow.supported_rate),
+            victims_supported_rate_percent=_percent(figures.flow.victims_supported_rate),
         )
         return context
 

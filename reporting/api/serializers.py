@@ -7,6 +7,8 @@ from rest_framework import serializers
 
 from core.choices import District
 from core.serializers import StrictQuerySerializer
+from reporting.flow import FLOW_KEYS, VICTIM_KEYS
+from reporting.flow_rules import LETTER_COUNTS
 from reporting.selectors import FLOW_LABELS
 
 # The last day a period may run to, as for the quarterly return (its last year is 2100).
@@ -44,49 +46,71 @@ class FlowQuerySerializer(StrictQuerySerializer):
         return attrs
 
 
-class FlowCountsSerializer(serializers.Serializer):
-    """Flow counts, each described by its label in FLOW_LABELS (their one home): a flow key
-    added there is described in the schema without restating it here."""
-
-    def get_fields(self):
-        fields = super().get_fields()
-        for name, field in fields.items():
-            if not field.help_text and name in FLOW_LABELS:
-                field.help_text = FLOW_LABELS[name]
-        return fields
-
-
-class FlowSerializer(FlowCountsSerializer):
-    referred = serializers.IntegerField()
-    unique_victims = serializers.IntegerField()
-    letter_only = serializers.IntegerField()
-    responded_to_letter = serializers.IntegerField()
-    high_risk = serializers.IntegerField()
-    declined_at_ivna = serializers.IntegerField(
-        help_text="Declined contact at the IVNA (or not asked): not contacted by the hub, "
-        "closed at intake. High-risk victims stay in high_risk."
+def _flow_fields() -> dict[str, serializers.Field]:
+    """The flow's keys (reporting.flow.FLOW_KEYS, docs/flow.md): referral counts (letters for
+    the letter counts), the rate, and `victims`, the unique victims of every box."""
+    fields: dict[str, serializers.Field] = {
+        key: serializers.IntegerField(help_text=_count_help(key))
+        for key in FLOW_KEYS if key != "supported_rate"
+    }
+    fields["unique_victims"] = serializers.IntegerField(
+        help_text="Unique victims of all the referrals (= victims.referred)."
     )
-    vulnerable = serializers.IntegerField()
-    supported_elsewhere = serializers.IntegerField()
-    awaiting_contact = serializers.IntegerField()
-    no_contact = serializers.IntegerField()
-    contacted = serializers.IntegerField()
-    declined = serializers.IntegerField()
-    signposted = serializers.IntegerField()
-    accepted = serializers.IntegerField()
-    self_referred = serializers.IntegerField()
-    letters_sent = serializers.IntegerField()
-    supported_rate = serializers.FloatField(allow_null=True)
-    # Context of the figures.
-    period_from = serializers.DateField(help_text="First referral date counted (inclusive).")
-    period_to = serializers.DateField(help_text="Last referral date counted (inclusive).")
-    district = serializers.CharField(
-        allow_null=True, help_text="The district asked for; null for the whole area."
+    fields["supported_rate"] = serializers.FloatField(
+        allow_null=True,
+        help_text="Accepted support (police IVNA) / assessed vulnerable, in referrals; "
+        "null when none was assessed vulnerable.",
     )
-    counting_rules_version = serializers.CharField(
-        help_text="Version of the counting rules (docs/flow.md); it goes up when a "
-        "definition changes."
+    fields["victims"] = FlowVictimsSerializer(
+        help_text="The same boxes counted in unique victims (a person once per box)."
     )
+    return fields
+
+
+def _count_help(key: str) -> str:
+    unit = "Letters" if key in LETTER_COUNTS else "Referrals"
+    return f"{unit}: {FLOW_LABELS[key]} (docs/flow.md)."
+
+
+FlowVictimsSerializer = type(
+    "FlowVictimsSerializer",
+    (serializers.Serializer,),
+    {
+        "__module__": __name__,
+        "__doc__": "Unique victims of every box of the flow.",
+        **{
+            key: serializers.IntegerField(help_text=f"Unique victims: {FLOW_LABELS[key]}.")
+            for key in VICTIM_KEYS
+        },
+        "supported_rate": serializers.FloatField(
+            allow_null=True,
+            help_text="Victims who accepted support (police IVNA) / victims assessed "
+            "vulnerable.",
+        ),
+    },
+)
+
+FlowSerializer = type(
+    "FlowSerializer",
+    (serializers.Serializer,),
+    {
+        "__module__": __name__,
+        "__doc__": "The hub flow for a period and optional district.",
+        **_flow_fields(),
+        # Context of the figures.
+        "period_from": serializers.DateField(
+            help_text="First referral date counted (inclusive)."
+        ),
+        "period_to": serializers.DateField(help_text="Last referral date counted (inclusive)."),
+        "district": serializers.CharField(
+            allow_null=True, help_text="The district asked for; null for the whole area."
+        ),
+        "counting_rules_version": serializers.CharField(
+            help_text="Version of the counting rules (docs/flow.md); it goes up when a "
+            "definition changes."
+        ),
+    },
+)
 
 
 # -- The quarterly return (GET /api/v1/returns/quarterly/) ----------------------------------
@@ -154,29 +178,16 @@ class BreakdownsSerializer(serializers.Serializer):
     contact_outcome = BreakdownSerializer()
 
 
-class ReturnFlowSerializer(FlowCountsSerializer):
-    """The headline flow counts for the quarter: exact, never suppressed."""
-
-    referred = serializers.IntegerField()
-    unique_victims = serializers.IntegerField()
-    letter_only = serializers.IntegerField()
-    responded_to_letter = serializers.IntegerField()
-    high_risk = serializers.IntegerField()
-    declined_at_ivna = serializers.IntegerField(
-        help_text="Declined contact at the IVNA (or not asked): not contacted by the hub, "
-        "closed at intake. High-risk victims stay in high_risk."
-    )
-    vulnerable = serializers.IntegerField()
-    supported_elsewhere = serializers.IntegerField()
-    awaiting_contact = serializers.IntegerField()
-    no_contact = serializers.IntegerField()
-    contacted = serializers.IntegerField()
-    declined = serializers.IntegerField()
-    signposted = serializers.IntegerField()
-    accepted = serializers.IntegerField()
-    self_referred = serializers.IntegerField()
-    letters_sent = serializers.IntegerField()
-    supported_rate = serializers.FloatField(allow_null=True)
+ReturnFlowSerializer = type(
+    "ReturnFlowSerializer",
+    (serializers.Serializer,),
+    {
+        "__module__": __name__,
+        "__doc__": "The headline flow counts for the quarter, in both units: exact, never "
+        "suppressed.",
+        **_flow_fields(),
+    },
+)
 
 
 @extend_schema_field(

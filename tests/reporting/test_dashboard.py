@@ -45,7 +45,8 @@ MARKERS = [[], ["domestic_abuse"], ["hate_crime", "online_crime"], ["domestic_ab
 ROUTES = ["letter_only", "high_risk", "hub_contact", "hub_contact", "hub_contact"]
 OUTCOMES = ["", ContactOutcome.DECLINED, ContactOutcome.SIGNPOSTED, ContactOutcome.ACCEPTED,
             ContactOutcome.NO_CONTACT, ContactOutcome.ACCEPTED]
-SOURCES = ["police_ivna", "police_ivna", "self_referral", "agency", "transfer_in"]
+# The ways in the intake makes (no service makes an agency case: docs/flow.md).
+SOURCES = ["police_ivna", "police_ivna", "police_ivna", "self_referral", "transfer_in"]
 
 
 def make_cases(count: int, *, offset: int = 0) -> None:
@@ -155,9 +156,12 @@ def test_the_page_shows_the_numbers_of_compute_flow(client, manager_user, distri
             assert box["attrs"]["data-value"] == str(flow[key])
             assert first_number(box["text"]) == f"{flow[key] * 100:.1f}"
         else:
-            # The count is in the box, as an attribute and as its first number.
+            # The count is in the box, as an attribute and as its first number; and the
+            # box's unique victims (issue 14: both units).
             assert int(box["attrs"]["data-count"]) == flow[key], key
             assert int(first_number(box["text"])) == flow[key], key
+            if key != "unique_victims":
+                assert int(box["attrs"]["data-victims"]) == flow["victims"][key], key
 
 
 def test_each_flow_box_opens_a_case_list_of_that_many_cases(client, manager_user):
@@ -431,19 +435,24 @@ def test_the_csv_has_what_is_on_screen(client, manager_user):
         "Counting rules", COUNTING_RULES_VERSION,
     ]
     flow = compute_flow(PERIOD, "fenland").as_dict()
-    by_key = {row[1]: row[2] for row in rows if len(row) == 3 and row[1] in FLOW_KEYS}
+    assert ["Flow", "Key", "Count", "Unique victims"] in rows
+    by_key = {row[1]: row[2:] for row in rows if len(row) == 4 and row[1] in FLOW_KEYS}
     assert set(by_key) == set(FLOW_KEYS)
+    victims = flow["victims"]
     for key in FLOW_KEYS:
-        expected = f"{flow[key]:.4f}" if key == "supported_rate" else str(flow[key])
+        if key == "supported_rate":
+            expected = [f"{flow[key]:.4f}", f"{victims[key]:.4f}"]
+        else:
+            expected = [str(flow[key]), str(victims.get(key, ""))]
         assert by_key[key] == expected, key
-        assert [FLOW_LABELS[key], key, expected] in rows
+        assert [FLOW_LABELS[key], key, *expected] in rows
     months = [row for row in rows if row and re.fullmatch(r"2025-\d\d", row[0])]
     assert len(months) == 12
     assert sum(int(row[1]) for row in months) == flow["referred"]
     titles = [row[0] for row in rows if row]
     assert {"By district", "By crime type", "By marker"} <= set(titles)
     assert ["Fenland", str(flow["referred"]), str(flow["high_risk"]), str(flow["vulnerable"]),
-            str(flow["accepted"]), by_key["supported_rate"]] in rows
+            str(flow["accepted"]), by_key["supported_rate"][0]] in rows
 
 
 def test_the_csv_neutralises_formulas(client, manager_user, monkeypatch):

@@ -1,4 +1,5 @@
-"""The flow counts add up: every referral is in exactly one leaf (property-based)."""
+"""The flow counts add up: every referral is in exactly one leaf of the ways in and in exactly
+one box of the letters, in both units (property-based)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from hypothesis import strategies as st
 
 from cases.models import Case
 from contact.models import ContactOutcome
-from reporting.flow import LEAVES, Period, compute_flow, leaf_filter
+from reporting.flow import FLOW_KEYS, LEAVES, VICTIM_KEYS, Period, compute_flow, leaf_filter
+from reporting.flow_rules import LETTER_BOXES
 from tests.factories import CaseFactory, LetterFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,11 +28,15 @@ history = st.fixed_dictionaries(
         "contact_outcome": st.sampled_from(["", ContactOutcome.DECLINED, ContactOutcome.SIGNPOSTED,
                                             ContactOutcome.ACCEPTED, ContactOutcome.NO_CONTACT]),
         "responded_to_letter": st.booleans(),
-        "source": st.sampled_from(["police_ivna", "self_referral", "agency", "transfer_in"]),
+        # The sources the intake makes (no service makes an agency case: docs/flow.md).
+        "source": st.sampled_from(["police_ivna", "self_referral", "transfer_in"]),
         "district": st.sampled_from(["fenland", "peterborough", "cambridge"]),
         "day": st.integers(min_value=-10, max_value=100),  # some fall outside the period
-        "status": st.sampled_from(["awaiting_contact", "closed", "in_support", "no_contact"]),
-        "letter": st.sampled_from([None, "sent", "rendered", "failed"]),
+        "status": st.sampled_from(["awaiting_contact", "closed", "in_support", "no_contact",
+                                   "transferred_out"]),
+        "letter": st.sampled_from([None, "sent", "rendered", "failed", "stopped"]),
+        "no_letter_reason": st.sampled_from(["", "Not safe to write to the victim."]),
+        "follow_up": st.booleans(),
         "same_person_as_previous": st.booleans(),
         "declined_at_ivna": st.booleans(),
     }
@@ -53,10 +59,13 @@ def build(histories: list[dict]) -> None:
             contact_outcome=h["contact_outcome"], responded_to_letter=h["responded_to_letter"],
             source=h["source"], referred_at=when, status=h["status"],
             declined_contact_at_ivna=h.get("declined_at_ivna", False),
+            no_letter_reason=h.get("no_letter_reason", ""),
         )
         if h["letter"]:
             LetterFactory(case=case, kind="introductory", channel="email",
                           status=h["letter"])
+        if h.get("follow_up"):
+            LetterFactory(case=case, kind="no_contact", channel="post", status="sent")
 
 
 @settings(max_examples=60, deadline=None,
@@ -70,12 +79,19 @@ def test_every_referral_is_in_exactly_one_leaf(histories, district):
             in_period = Case.objects.filter(pk__in=_ids(district))
             assert flow.referred == in_period.count()
             assert flow.leaves_add_up()
-            # Each case matches exactly one leaf condition.
+            # Each case matches exactly one leaf condition, and one box of the letters.
             for case in in_period:
-                matches = [leaf for leaf, q in LEAVES.items()
-                           if Case.objects.filter(q, pk=case.pk).exists()]
-                assert len(matches) == 1, (case.pk, matches)
+                for family in (LEAVES, LETTER_BOXES):
+                    matches = [leaf for leaf, q in family.items()
+                               if Case.objects.filter(q, pk=case.pk).exists()]
+                    assert len(matches) == 1, (case.pk, matches)
             assert sum(getattr(flow, leaf) for leaf in LEAVES) == flow.referred
+            # Unique victims: each box counts the people of its cases once.
+            for key in VICTIM_KEYS:
+                if key in LETTER_BOXES or key in LEAVES or key == "referred":
+                    people = in_period.filter(leaf_filter(key)).values("person").distinct()
+                    assert flow.victims[key] == people.count(), key
+            assert flow.unique_victims == in_period.values("person").distinct().count()
             raise Rollback
     except Rollback:
         pass
@@ -92,6 +108,7 @@ def test_flow_matches_a_hand_count():
         dict(route="letter_only", supported_elsewhere=False, contact_outcome="",
              responded_to_letter=True, source="police_ivna", district="fenland", day=3,
              status="awaiting_contact", letter="sent", same_person_as_previous=False),
+        # The same person, self-referred: their own way in, not assessed vulnerable.
         dict(route="hub_contact", supported_elsewhere=False,
              contact_outcome=ContactOutcome.ACCEPTED,
              responded_to_letter=False, source="self_referral", district="fenland", day=4,
@@ -102,7 +119,8 @@ def test_flow_matches_a_hand_count():
         dict(route="hub_contact", supported_elsewhere=False,
              contact_outcome=ContactOutcome.NO_CONTACT,
              responded_to_letter=False, source="police_ivna", district="cambridge", day=6,
-             status="no_contact", letter="rendered", same_person_as_previous=False),
+             status="no_contact", letter="rendered", same_person_as_previous=False,
+             follow_up=True),
         dict(route="high_risk", supported_elsewhere=False, contact_outcome="",
              responded_to_letter=False, source="police_ivna", district="cambridge", day=95,
              status="awaiting_contact", letter=None, same_person_as_previous=False),
@@ -119,16 +137,37 @@ def test_flow_matches_a_hand_count():
              responded_to_letter=False, source="police_ivna", district="cambridge", day=9,
              status="high_risk", letter=None, same_person_as_previous=False,
              declined_at_ivna=True),
+        # Transferred out before deciding; and after accepting (the hub supported them).
+        dict(route="hub_contact", supported_elsewhere=False, contact_outcome="",
+             responded_to_letter=False, source="police_ivna", district="cambridge", day=10,
+             status="transferred_out", letter="sent", same_person_as_previous=False),
+        dict(route="hub_contact", supported_elsewhere=False,
+             contact_outcome=ContactOutcome.ACCEPTED,
+             responded_to_letter=False, source="police_ivna", district="cambridge", day=11,
+             status="transferred_out", letter="stopped", same_person_as_previous=False),
     ])
     flow = compute_flow(PERIOD)
-    assert flow.as_dict() == {
-        "referred": 7, "unique_victims": 6, "letter_only": 1, "responded_to_letter": 1,
-        "high_risk": 1, "declined_at_ivna": 2, "vulnerable": 3, "supported_elsewhere": 1,
-        "awaiting_contact": 0, "no_contact": 1, "contacted": 1, "declined": 0,
-        "signposted": 0, "accepted": 1, "self_referred": 1, "letters_sent": 2,
-        "supported_rate": round(1 / 3, 4),
+    expected = {
+        "referred": 9, "police_ivna": 8, "letter_only": 1, "responded_to_letter": 1,
+        "high_risk": 1, "declined_at_ivna": 2, "vulnerable": 4, "supported_elsewhere": 1,
+        "no_contact": 1, "transferred_out": 1, "contacted": 1, "accepted": 1,
+        "assessed_vulnerable": 5, "self_referred": 1, "self_referred_contacted": 1,
+        "self_referred_accepted": 1, "supported": 2,
+        "written_to": 3, "not_written_to": 4, "letter_pending": 2,
+        "letters_sent": 3, "follow_up_letters": 1,
     }
+    assert {key: flow.counts[key] for key in expected} == expected
+    assert not any(flow.counts[key] for key in flow.counts if key not in expected)
+    # Accepted (police IVNA) / assessed vulnerable (high risk + vulnerable): 1 / 5.
+    assert flow.supported_rate == 0.2
+    # Victims: the letter-only and the self-referred referral are one person.
+    assert flow.unique_victims == flow.victims["referred"] == 8
+    assert (flow.victims["police_ivna"], flow.victims["self_referred"]) == (8, 1)
+    assert (flow.victims["written_to"], flow.victims["letters_sent"]) == (2, 2)
     assert flow.leaves_add_up()
+    body = flow.as_dict()
+    assert list(body) == [*FLOW_KEYS, "victims"]
+    assert body["victims"]["supported_rate"] == 0.2
     assert compute_flow(PERIOD, "fenland").referred == 3
 
 
@@ -151,3 +190,7 @@ def test_leaf_filters_pick_the_cases_behind_each_count():
     assert cases.filter(leaf_filter("contacted")).count() == 1
     assert cases.filter(leaf_filter("vulnerable")).count() == 1
     assert cases.filter(leaf_filter("accepted")).count() == 0
+    assert cases.filter(leaf_filter("assessed_vulnerable")).count() == 1
+    assert cases.filter(leaf_filter("letter_pending")).count() == 1
+    with pytest.raises(KeyError):
+        leaf_filter("letters_sent")  # letters, not referrals

@@ -9,7 +9,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from contact.models import ContactOutcome
-from reporting.flow import FLOW_KEYS
+from reporting.flow import COUNTING_RULES_VERSION, FLOW_KEYS, VICTIM_KEYS
 from tests.factories import CaseFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -23,16 +23,25 @@ def test_flow_has_the_contract_keys_and_no_person(opcc_api):
                 referred_at=datetime(2025, 2, 1, 12, tzinfo=LONDON))
     CaseFactory(route="letter_only", referred_at=datetime(2025, 2, 2, 12, tzinfo=LONDON),
                 person=PersonFactory(district="peterborough"))
+    # A second referral of the same person: two referrals, one victim.
+    CaseFactory(person=person, route="hub_contact", contact_outcome=ContactOutcome.ACCEPTED,
+                referred_at=datetime(2025, 2, 3, 12, tzinfo=LONDON))
     response = opcc_api.get(URL, {"from": "2025-01-01", "to": "2025-03-31"})
     assert response.status_code == 200
     body = response.json()
     assert set(FLOW_KEYS) <= set(body)
-    assert (body["referred"], body["accepted"], body["letter_only"]) == (2, 1, 1)
+    assert (body["referred"], body["accepted"], body["letter_only"]) == (3, 2, 1)
     assert body["supported_rate"] == 1.0
+    assert body["counting_rules_version"] == COUNTING_RULES_VERSION == "flow-2026.3"
+    # Both units (issue 14): `victims` has every box, in unique victims.
+    assert set(body["victims"]) == {*VICTIM_KEYS, "supported_rate"}
+    assert body["victims"]["referred"] == body["unique_victims"] == 2
+    assert (body["victims"]["accepted"], body["victims"]["police_ivna"]) == (1, 2)
+    assert body["victims"]["supported_rate"] == 1.0
     assert "Zelda" not in response.content.decode()
     fenland = opcc_api.get(URL, {"from": "2025-01-01", "to": "2025-03-31",
                                  "district": "fenland"}).json()
-    assert fenland["referred"] == 1
+    assert (fenland["referred"], fenland["unique_victims"]) == (2, 1)
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,8 @@ revised) are in test_return_versions.py, the CSV in test_return_csv.py.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -119,7 +121,28 @@ def test_headline_flow_is_compute_flow_exactly_even_when_small():
     body = quarterly_return(**PAST)
     assert body["flow"] == compute_flow(quarter_period(**PAST)).as_dict()
     assert (body["flow"]["referred"], body["flow"]["accepted"]) == (3, 2)
+    # Accepted / assessed vulnerable (high risk + vulnerable): 2 / 2.
     assert body["flow"]["supported_rate"] == 1.0
+    # Both units (issue 14): each case here is a different person.
+    victims = body["flow"]["victims"]
+    assert (victims["referred"], victims["accepted"], victims["letter_only"]) == (3, 2, 1)
+    assert victims["supported_rate"] == 1.0
+    assert victims["referred"] == body["flow"]["unique_victims"]
+
+
+def test_the_headline_flow_reaches_the_api_and_csv_in_both_units(opcc_api):
+    person = PersonFactory()
+    cases(2, route="hub_contact", contact_outcome=ContactOutcome.ACCEPTED, person=person)
+    cases(1, route="hub_contact", source="self_referral")
+    flow = opcc_api.get(URL, PAST).json()["flow"]
+    assert (flow["referred"], flow["unique_victims"]) == (3, 2)
+    assert (flow["accepted"], flow["victims"]["accepted"]) == (2, 1)
+    assert (flow["self_referred"], flow["self_referred_awaiting_contact"]) == (1, 1)
+    assert flow["assessed_vulnerable"] == 2
+    body = opcc_api.get(URL, {**PAST, "format": "csv"}).content.decode()
+    rows = [row[3:7] for row in csv.reader(io.StringIO(body)) if row and row[0][:1] != "#"]
+    assert ["flow", "all", "accepted", "2"] in rows
+    assert ["flow", "victims", "accepted", "1"] in rows
 
 
 def test_small_cells_are_suppressed_and_others_shown():
@@ -258,10 +281,15 @@ def test_outcomes_at_closure_by_area_and_contact_outcomes(vcc_user):
     assert outcome["health:better"] == 6
     assert outcome["finance:same"] == 6
     assert outcome["health:worse"] == 0
+    # A self-referral's outcome counts too (its own way in, the same outcome).
+    cases(5, route="hub_contact", source="self_referral",
+          contact_outcome=ContactOutcome.DECLINED)
+    body = quarterly_return(**PAST)
     contact = cells(body, "contact_outcome")
-    assert contact == {"declined_at_ivna": 5, "no_contact": 0, "declined": 5,
+    assert contact == {"declined_at_ivna": 5, "no_contact": 0, "declined": 10,
                        "signposted": 0, "accepted": 6}
-    assert contact["declined"] == body["flow"]["declined"]
+    assert body["flow"]["self_referred_declined"] == 5
+    assert contact["declined"] == body["flow"]["declined"] + 5
     assert contact["declined_at_ivna"] == body["flow"]["declined_at_ivna"]
 
 

@@ -2,8 +2,9 @@
 
     python manage.py generate_demo_data --victims 29218 --year 2015 --seed 2015
 
-Prints the flow of the year it made (reporting.flow.compute_flow) beside the 2015 figures,
-and the time taken.
+Prints the flow of the year it made (reporting.flow.compute_flow) in both units, referrals
+and unique victims, beside the 2015 figures where the text gives one (docs/flow.md), and the
+time taken.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from demo.year import (
     AlreadyGenerated,
     generate,
 )
-from reporting.flow import Period, compute_flow
+from reporting.flow import COUNTING_RULES_VERSION, Period, compute_flow
 
 
 def _as_of(value: str) -> datetime:
@@ -81,31 +82,75 @@ class Command(BaseCommand):
         ))
 
 
+# The 2015 figures the text gives (docs/flow.md): box -> (what it says, the number, unit).
+FIGURES_2015 = {
+    "referred": ("unique victims known to the police", VICTIMS_2015),
+    "self_referred": ("came to the hub directly, first full year", SELF_REFERRALS_2015),
+    "assessed_vulnerable": ("assessed vulnerable, about", round(4000 / SUPPORTED_RATE_2015)),
+    "accepted": ("supported, over", 4000),
+}
+
+
 def format_flow(flow, victims: int) -> str:
-    """The flow as a tree, with 2015's figures scaled to the number of victims."""
+    """The flow as a tree in both units (referrals, unique victims), with 2015's figures
+    where the text gives one, scaled to the number of victims."""
     scale = victims / VICTIMS_2015
-    rate = f"{flow.supported_rate:.1%}" if flow.supported_rate is not None else "-"
-    vulnerable_share = flow.vulnerable / flow.referred if flow.referred else 0
+    c, v = flow.counts, flow.victims
+
+    def line(label: str, key: str) -> str:
+        text = f"  {label:<44}{c[key]:>9,}{v[key]:>9,}"
+        if key in FIGURES_2015:
+            says, number = FIGURES_2015[key]
+            text += f"   2015: {says} {number:,}"
+            if scale != 1:
+                text += f" (scaled {number * scale:,.0f})"
+        return text
+
+    def rate(value: float | None) -> str:
+        return f"{value:.1%}" if value is not None else "-"
+
+    tree = [
+        ("referred", "referred"),
+        ("├── police_ivna", "police_ivna"),
+        ("│   ├── letter_only", "letter_only"),
+        ("│   │   └── responded_to_letter", "responded_to_letter"),
+        ("│   ├── high_risk", "high_risk"),
+        ("│   ├── declined_at_ivna", "declined_at_ivna"),
+        ("│   └── vulnerable", "vulnerable"),
+        ("│       ├── supported_elsewhere", "supported_elsewhere"),
+        ("│       ├── awaiting_contact", "awaiting_contact"),
+        ("│       ├── no_contact", "no_contact"),
+        ("│       ├── transferred_out", "transferred_out"),
+        ("│       └── contacted", "contacted"),
+        ("│           ├── declined", "declined"),
+        ("│           ├── signposted", "signposted"),
+        ("│           └── accepted", "accepted"),
+    ]
+    for last, way in ((False, "self_referred"), (True, "transferred_in")):
+        branch, stem = ("└──", "    ") if last else ("├──", "│   ")
+        tree.append((f"{branch} {way}", way))
+        tree += [(f"{stem}├── {leaf}", f"{way}_{leaf}") for leaf in
+                 ("supported_elsewhere", "awaiting_contact", "no_contact", "transferred_out")]
+        tree.append((f"{stem}└── contacted", f"{way}_contacted"))
+        tree += [(f"{stem}    {'└' if leaf == 'accepted' else '├'}── {leaf}", f"{way}_{leaf}")
+                 for leaf in ("declined", "signposted", "accepted")]
+    tree += [
+        ("assessed_vulnerable (high_risk+vulnerable)", "assessed_vulnerable"),
+        ("supported (accepted, every way in)", "supported"),
+        ("written_to", "written_to"),
+        ("not_written_to", "not_written_to"),
+        ("letter_pending", "letter_pending"),
+        ("letters_sent (letters)", "letters_sent"),
+        ("follow_up_letters (letters)", "follow_up_letters"),
+    ]
     lines = [
-        "Flow of the year (reporting.flow.compute_flow):",
-        f"  referred               {flow.referred:>8,}   unique victims {flow.unique_victims:,}",
-        f"  ├── letter_only        {flow.letter_only:>8,}",
-        f"  │   └── responded      {flow.responded_to_letter:>8,}",
-        f"  ├── high_risk          {flow.high_risk:>8,}",
-        f"  ├── declined_at_ivna   {flow.declined_at_ivna:>8,}",
-        f"  └── vulnerable         {flow.vulnerable:>8,}   ({vulnerable_share:.1%} of referrals)",
-        f"      ├── supported_elsewhere {flow.supported_elsewhere:>5,}",
-        f"      ├── awaiting_contact    {flow.awaiting_contact:>5,}",
-        f"      ├── no_contact          {flow.no_contact:>5,}",
-        f"      └── contacted      {flow.contacted:>8,}",
-        f"          ├── declined   {flow.declined:>8,}",
-        f"          ├── signposted {flow.signposted:>8,}",
-        f"          └── accepted   {flow.accepted:>8,}",
-        f"  self_referred          {flow.self_referred:>8,}   "
-        f"(2015 scaled: {SELF_REFERRALS_2015 * scale:,.0f})",
-        f"  letters_sent           {flow.letters_sent:>8,}",
-        f"  supported_rate         {rate:>8}   (2015: about {SUPPORTED_RATE_2015:.0%}; "
-        f"supported {flow.accepted:,}, 2015 scaled: over {4000 * scale:,.0f})",
+        "Flow of the year (reporting.flow.compute_flow, counting rules "
+        f"{COUNTING_RULES_VERSION}):",
+        f"  {'box':<44}{'referrals':>9}{'victims':>9}",
+        *(line(label, key) for label, key in tree),
+        f"  {'supported_rate (accepted/assessed vuln.)':<44}{rate(flow.supported_rate):>9}"
+        f"{rate(flow.victims_supported_rate):>9}   2015: {SUPPORTED_RATE_2015:.0%} "
+        "of victims assessed vulnerable",
         f"  leaves add up: {'yes' if flow.leaves_add_up() else 'NO'}",
     ]
     return "\n".join(lines)
