@@ -1,7 +1,7 @@
 """Examples in the OpenAPI schema for the performance API (issue 14).
 
-The flow example is a quarter of about the size of the hub's 2015 (a quarter of its 9,100
-victims assessed vulnerable, 44% of them supported). Its keys follow FLOW_KEYS, so a flow
+The flow example is a quarter of about the size of the hub's 2015 (about a quarter of its
+victims; 44% of those assessed vulnerable supported). Its keys follow FLOW_KEYS, so a flow
 key added there is in the example too (as 0 until a figure is chosen for it here).
 """
 
@@ -9,30 +9,32 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiExample
 
-from reporting.flow import COUNTING_RULES_VERSION, FLOW_KEYS
+from reporting.flow import COUNTING_RULES_VERSION, FLOW_KEYS, VICTIM_KEYS, supported_rate
 from reporting.return_csv import return_csv
 from reporting.returns import BREAKDOWN_KEYS, RULES_VERSION, SUPPRESSION_RULE
 
 _COUNTS = {
-    "referred": 7400,
-    "unique_victims": 6900,
-    "letter_only": 4750,
-    "responded_to_letter": 60,
-    "high_risk": 300,
-    "declined_at_ivna": 75,
-    "vulnerable": 2275,
-    "supported_elsewhere": 120,
-    "awaiting_contact": 40,
-    "no_contact": 260,
-    "contacted": 1855,
-    "declined": 480,
-    "signposted": 374,
-    "accepted": 1001,
-    "self_referred": 33,
-    "letters_sent": 6500,
-    "supported_rate": 0.44,
+    "referred": 7800, "unique_victims": 7330,
+    "police_ivna": 7770,
+    "letter_only": 4670, "responded_to_letter": 15,
+    "high_risk": 580, "declined_at_ivna": 145,
+    "vulnerable": 2375, "supported_elsewhere": 200, "awaiting_contact": 40, "no_contact": 385,
+    "transferred_out": 5, "contacted": 1745, "declined": 300, "signposted": 145,
+    "accepted": 1300, "assessed_vulnerable": 2955,
+    "self_referred": 30, "self_referred_supported_elsewhere": 1,
+    "self_referred_awaiting_contact": 2, "self_referred_no_contact": 3,
+    "self_referred_contacted": 24, "self_referred_declined": 3, "self_referred_signposted": 2,
+    "self_referred_accepted": 19,
+    "supported": 1319,
+    "written_to": 7150, "not_written_to": 630, "letter_pending": 20,
+    "letters_sent": 7150, "follow_up_letters": 340,
 }
-FLOW = {key: _COUNTS.get(key, 0) for key in FLOW_KEYS}
+_COUNTS["supported_rate"] = supported_rate(_COUNTS["accepted"], _COUNTS["assessed_vulnerable"])
+# The same boxes in unique victims: a person referred twice in the quarter is counted once.
+_VICTIMS = {key: round(_COUNTS.get(key, 0) * 0.94) for key in VICTIM_KEYS}
+_VICTIMS["referred"] = _COUNTS["unique_victims"]
+_VICTIMS["supported_rate"] = supported_rate(_VICTIMS["accepted"], _VICTIMS["assessed_vulnerable"])
+FLOW = {key: _COUNTS.get(key, 0) for key in FLOW_KEYS} | {"victims": _VICTIMS}
 
 FLOW_EXAMPLES = [
     OpenApiExample(

@@ -58,8 +58,8 @@ def _flow_fields() -> dict[str, serializers.Field]:
     )
     fields["supported_rate"] = serializers.FloatField(
         allow_null=True,
-        help_text="Accepted support (police IVNA) / assessed vulnerable, in referrals; "
-        "null when none was assessed vulnerable.",
+        help_text=f"{FLOW_LABELS['supported_rate']}: accepted support (police IVNA) / "
+        "assessed vulnerable, in referrals; null when none was assessed vulnerable.",
     )
     fields["victims"] = FlowVictimsSerializer(
         help_text="The same boxes counted in unique victims (a person once per box)."

@@ -113,7 +113,8 @@ def test_rates_are_their_own_rows_per_10000(opcc_api):
     # No rate among the counts.
     flow = frame[frame.section == "flow"]
     assert "supported_rate" not in set(flow.category)
-    assert flow.set_index("category").value["referred"] == 21  # exact, never suppressed
+    counts = flow[flow.breakdown == "all"].set_index("category").value
+    assert counts["referred"] == 21  # exact, never suppressed
 
 
 def test_rounding_to_per_10000_is_half_up():
@@ -124,8 +125,8 @@ def test_rounding_to_per_10000_is_half_up():
 
 def test_a_rate_with_nothing_to_divide_by_is_empty_not_suppressed(opcc_api):
     frame = load(opcc_api.get(URL, {**Q1, "format": "csv"}))
-    [row] = frame[(frame.section == RATES_SECTION) & (frame.category == "supported_rate")] \
-        .itertuples()
+    rates = frame[(frame.section == RATES_SECTION) & (frame.category == "supported_rate")]
+    [row] = rates[rates.breakdown == "flow"].itertuples()
     assert pd.isna(row.value) and not row.suppressed
 
 
