@@ -44,6 +44,13 @@ def return_rows(data: Mapping) -> list[list[object]]:
             ["breakdown", name, cell["category"], cell["value"]] for cell in breakdown["cells"]
         ]
         rows.append(["breakdown_total", name, "", breakdown["total"]])
+    for name, figure in data.get("outcomes", {}).items():
+        rows += [["outcome", name, cell["category"], cell["value"]] for cell in figure["cells"]]
+        rows.append(["outcome_total", name, "", figure["total"]])
+        rows += [
+            ["outcome_rate", name, rate["category"], _flow_value("supported_rate", rate["value"])]
+            for rate in figure["rates"]
+        ]
     return rows
 
 
