@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -296,3 +297,24 @@ def test_a_fixed_number_of_queries_whatever_the_rows(vcc_user, django_assert_num
     with django_assert_num_queries(6):
         figures = outcome_figures(today())
     assert sum(f.total for f in figures) > 0
+
+
+def test_the_managers_dashboard_shows_the_outcomes_exact(client, manager_user, vcc_user):
+    for _ in range(3):
+        case = supported_case(vcc_user)
+        close_case(case=case, reason="support_complete", by=vcc_user,
+                   outcomes={"health": "better", "finance": "same"})
+    client.force_login(manager_user)
+    day = timezone.localdate().isoformat()
+
+    page = client.get(reverse("reporting:dashboard"), {"from": day, "to": day}).content.decode()
+
+    section = page[page.index('data-testid="outcome-closure_outcomes"'):]
+    section = section[:section.index("</section>")]
+    health = section[section.index('data-key="health"'):]
+    health = health[:health.index("</tr>")]
+    assert ">3<" in health and "*" not in health  # exact for managers
+    assert ">100%<" in health  # better able to cope: 3 of 3
+    assert 'data-testid="outcome-closure_outcomes-total">6<' in section
+    for key in OUTCOME_KEYS:
+        assert f'data-testid="outcome-{key}"' in page

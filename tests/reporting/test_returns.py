@@ -470,11 +470,17 @@ def test_no_person_can_be_picked_out(opcc_api, vcc_user):
     assert set(body) == {
         "year", "quarter", "period_from", "period_to", "provisional",
         "counting_rules_version", "suppression_rule", "generated_at", "flow", "breakdowns",
+        "outcomes",
     }
     for breakdown in body["breakdowns"].values():
         assert set(breakdown) == {"title", "counts", "total", "cells"}
         for cell in breakdown["cells"]:
             assert set(cell) == {"category", "label", "value"}
+    for figure in body["outcomes"].values():  # reporting.outcomes: counts and rates only
+        assert set(figure) == {"title", "counts", "total", "cells", "rates"}
+        for cell in figure["cells"]:
+            assert set(cell) == {"category", "label", "value"}
+            assert isinstance(cell["value"], int) or cell["value"] == "*"
 
 
 def test_documented_in_the_schema_with_both_media_types():
