@@ -11,6 +11,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 
+# What the first column of a one-way figure holds (a grid's rows say it themselves).
+ROW_HEADERS = {
+    "survey_helped_to_cope": "Answer",
+    "survey_treated_with_respect": "Answer",
+    "survey_would_recommend": "Answer",
+    "report_to_referral": "Days from report to referral",
+}
+
+
 def percent(value: float | None) -> str:
     return "–" if value is None else f"{value:.0%}"
 
@@ -29,6 +38,7 @@ def figure_table(key: str, figure: Mapping) -> dict:
         "counts": figure["counts"],
         "total": figure["total"],
         "grid": None,
+        "row_header": ROW_HEADERS.get(key, "Category"),
         "rows": [],
         "rates": [],
     }
@@ -61,8 +71,8 @@ def figure_table(key: str, figure: Mapping) -> dict:
     ]
     if table["grid"] and table["grid"]["rate_label"]:
         labels = {rate["category"]: rate["label"] for rate in figure.get("rates", [])}
-        first = next(iter(labels.values()), "")
-        table["grid"]["rate_label"] = _split(first, ": ")[1].capitalize() or "Rate"
+        first = _split(next(iter(labels.values()), ""), ": ")[1]
+        table["grid"]["rate_label"] = first if first.startswith("%") else f"% {first}"
     return table
 
 

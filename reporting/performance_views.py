@@ -110,6 +110,7 @@ class PerformanceView(PermissionRequiredMixin, TemplateView):
         flow = _flow_rows(dict(published["flow"]))
         context.update(
             ret=published,
+            period=quarter_period(year, quarter),
             flow_rows=flow,
             supported_rate=percent(published["flow"].get("supported_rate")),
             breakdowns=list(published["breakdowns"].values()),

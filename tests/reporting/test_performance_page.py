@@ -63,7 +63,7 @@ def test_the_opcc_sees_the_return_as_the_api_gives_it(client, opcc_user):
     page = unescape(client.get(PAGE, Q1_2025).content.decode())
     api = client.get(API, Q1_2025).json()
 
-    assert "2025 quarter 1: 2025-01-01 to 2025-03-31" in page
+    assert "2025 quarter 1: 1 January 2025 to 31 March 2025" in page
     crime = {c["category"]: c["value"] for c in api["breakdowns"]["crime_type"]["cells"]}
     assert crime["robbery"] == "*" and crime["fraud"] == "*" and crime["burglary"] == 6
     for category, value in crime.items():
