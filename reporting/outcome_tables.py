@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-
 # What the first column of a one-way figure holds (a grid's rows say it themselves).
 ROW_HEADERS = {
     "survey_helped_to_cope": "Answer",
