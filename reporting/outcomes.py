@@ -29,6 +29,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 
 from django.db.models import (
     Case as SqlCase,
@@ -210,7 +212,7 @@ MOVES = {"lower": "Need lower", "same": "No change", "higher": "Need higher"}
 DISTANCE_KEYS, DISTANCE_LABELS = _area_cells(MOVES)
 
 
-def _rank(expression: object) -> SqlCase:
+def _rank(expression: str) -> SqlCase:
     """The level's place in LEVEL_ORDER (none 0 … high 3), in SQL."""
     return SqlCase(
         *[When(**{expression: level}, then=Value(rank)) for level, rank in LEVEL_ORDER.items()],
@@ -255,7 +257,9 @@ def distance_travelled(period: Period, district: str | None = None) -> Figure:
         )
         .order_by()
     )
-    found = {f"{row['area']}:{move}": row[f"n_{move}"] for row in rows for move in MOVES}
+    # Rows as plain mappings: the counts are named by the loop, unknown to the plugin.
+    counted: Iterable[Mapping[str, Any]] = rows
+    found = {f"{row['area']}:{move}": row[f"n_{move}"] for row in counted for move in MOVES}
     rates = [
         Rate(area, f"{label}: need lower", (f"{area}:lower",),
              tuple(f"{area}:{move}" for move in MOVES))
@@ -395,7 +399,9 @@ FIRST_CONTACT_LABELS = {
 }
 
 
-def first_contact(period: Period, district: str | None = None, *, now=None) -> Figure:
+def first_contact(
+    period: Period, district: str | None = None, *, now: datetime | None = None
+) -> Figure:
     """For the referrals of the period the hub was to contact (those with a Victims' Code
     deadline, `Case.contact_due_at` from cases.deadlines, not supported elsewhere: the
     flow's leaf), whether the hub's first contact came by the deadline. The first contact is
