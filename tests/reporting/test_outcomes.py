@@ -318,3 +318,16 @@ def test_the_managers_dashboard_shows_the_outcomes_exact(client, manager_user, v
     assert 'data-testid="outcome-closure_outcomes-total">6<' in section
     for key in OUTCOME_KEYS:
         assert f'data-testid="outcome-{key}"' in page
+
+
+def test_the_dashboards_district_narrows_the_outcomes(vcc_user):
+    for district in ("fenland", "fenland", "peterborough"):
+        case = supported_case(vcc_user)
+        case.person.district = district
+        case.person.save(update_fields=["district"])
+        close_case(case=case, reason="support_complete", by=vcc_user,
+                   outcomes={"health": "better", "finance": "same"})
+
+    assert exact_outcomes(today(), "fenland")["closure_outcomes"]["total"] == 4
+    assert exact_outcomes(today(), "peterborough")["closure_outcomes"]["total"] == 2
+    assert exact_outcomes(today())["closure_outcomes"]["total"] == 6
