@@ -24,8 +24,11 @@ def navigation(request):
         if is_manager(user):
             items.append(("Team", reverse("scheduling:team")))
             items.append(("Dashboard", reverse("reporting:dashboard")))
+            items.append(("Quarterly return", reverse("performance:return")))
             items.append(("Volunteers", reverse("volunteers:pool")))
             items.append(("Team members", reverse("team:members")))
+    elif role == Role.OPCC:
+        items = [("Quarterly return", reverse("performance:return"))]
     elif role == Role.VOLUNTEER:
         items = [("My visits", reverse("volunteers:my_visits"))]
     return {

@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("referrals.urls")),
     path("", include("volunteers.urls")),  # the pool and visits; a case's volunteer
     path("dashboard/", include("reporting.urls")),
+    path("performance/", include("reporting.performance_urls")),  # the return, read-only
     path("", include("privacy.urls")),
     path("", include("audit.urls")),  # restricted cases: break-glass, named users; who looked
     path("api/v1/", include("intake.api.urls")),

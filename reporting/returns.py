@@ -7,7 +7,8 @@ picked out.
 - Every breakdown counts the same referrals (`reporting.flow.referrals`): by crime type,
   district, age band at referral, gender, ethnicity, need area, referral destination, closure
   outcome and contact outcome. Each is one aggregate query (the contact outcomes come from
-  the flow itself, so they need none): ten queries in all, whatever the size of the data.
+  the flow itself, so they need none): ten queries, whatever the size of the data.
+- The outcomes (`reporting.outcomes`), suppressed the same way: six more queries.
 - Breakdown cells are suppressed by `suppress` (the rule is `SUPPRESSION_RULE`, stated in the
   output too).
 - This module computes; `reporting.versions` publishes: a quarter is provisional (computed
@@ -42,9 +43,11 @@ from core.choices import District
 from referrals.models import Referral
 from reporting.flow import COUNTING_RULES_VERSION, Period, compute_flow, referrals
 from reporting.flow_rules import OTHER_WAYS_IN
+from reporting.outcomes import published_outcomes
 from reporting.selectors import FLOW_LABELS
 
-RETURN_RULES_VERSION = "return-2025.1"
+# return-2026.1: the outcomes (issue 14).
+RETURN_RULES_VERSION = "return-2026.1"
 # Both sets of rules that made the figures: the flow's and the return's own.
 RULES_VERSION = f"{COUNTING_RULES_VERSION}+{RETURN_RULES_VERSION}"
 
@@ -400,8 +403,9 @@ CASE_BREAKDOWNS: dict[str, Callable[[QuerySet[Case]], dict]] = {
 
 
 def quarterly_return(year: int, quarter: int, *, today: date | None = None) -> dict:
-    """The return for a calendar quarter, computed now: ten queries (two for the flow, one
-    for each breakdown but the contact outcomes). Every value is plain JSON."""
+    """The return for a calendar quarter, computed now: sixteen queries (two for the flow,
+    one for each breakdown but the contact outcomes, six for the outcomes). Every value is
+    plain JSON."""
     period = quarter_period(year, quarter)
     flow = compute_flow(period).as_dict()
     cases = referrals(period)
@@ -418,5 +422,7 @@ def quarterly_return(year: int, quarter: int, *, today: date | None = None) -> d
         "generated_at": timezone.now().isoformat().replace("+00:00", "Z"),
         "flow": flow,
         "breakdowns": {name: breakdowns[name] for name in BREAKDOWN_KEYS},
+        # What came of the hub's work (reporting.outcomes): six more queries.
+        "outcomes": published_outcomes(period, suppress),
     }
 

@@ -2,8 +2,9 @@
 breakdowns, for a period and district, each count linking to the cases behind it; and the
 same figures as CSV.
 
-Only hub managers: the links open named victims' cases, so the OPCC (aggregates only, through
-the API) and VCCs (no performance figures) are refused.
+Only hub managers: the links open named victims' cases, so VCCs (no performance figures) are
+refused, and the OPCC (aggregates only) is sent on to its read-only page, the quarterly
+return (reporting.performance_views).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from core.choices import District
 from reporting.csv import dashboard_csv
 from reporting.flow import COUNTING_RULES_VERSION, Period
 from reporting.flow_rules import CONTACTED, OTHER_WAYS_IN, OUTCOMES
+from reporting.outcome_tables import outcome_tables
+from reporting.outcomes import exact_outcomes
 from reporting.selectors import (
     CASE_LIST_KEYS,
     FLOW_LABELS,
@@ -331,6 +334,12 @@ class DashboardView(PermissionRequiredMixin, TemplateView):
     permission_required = PERMISSIONS
     template_name = "reporting/dashboard.html"
 
+    def handle_no_permission(self):
+        # Performance figures but no casework (the OPCC): its page is the quarterly return.
+        if self.request.user.has_perm("cases.view_performance"):
+            return redirect("performance:return")
+        return super().handle_no_permission()
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = _filters(self.request)
@@ -354,6 +363,10 @@ class DashboardView(PermissionRequiredMixin, TemplateView):
             export_url=f"{reverse('reporting:export')}?{urlencode(query)}",
             supported_rate_percent=_percent(figures.flow.supported_rate),
             victims_supported_rate_percent=_percent(figures.flow.victims_supported_rate),
+            self_referred_url=shown.url(flow="self_referred"),
+            # Outcomes (issue 14): exact here, for managers.
+            outcome_tables=outcome_tables(exact_outcomes(form.period, form.selected_district)),
+            outcomes_note="Exact counts, for the same period and district.",
         )
         return context
 

@@ -190,6 +190,56 @@ ReturnFlowSerializer = type(
 )
 
 
+class OutcomeRateSerializer(serializers.Serializer):
+    category = serializers.CharField()
+    label = serializers.CharField()
+    value = serializers.FloatField(
+        allow_null=True,
+        help_text="A share from 0 to 1, worked out from the counts shown in the breakdown; "
+        "null where a count it needs is suppressed or there is nothing to divide by.",
+    )
+
+
+class OutcomeFigureSerializer(BreakdownSerializer):
+    """An outcome figure: a breakdown (cells suppressed like the others) and its rates."""
+
+    rates = OutcomeRateSerializer(many=True)
+
+
+class OutcomesSerializer(serializers.Serializer):
+    """What came of the hub's work in the quarter (reporting.outcomes); each figure's
+    `counts` says what it counts and by which date the quarter is taken."""
+
+    closure_outcomes = OutcomeFigureSerializer(
+        help_text="Areas of need at closure by outcome (cope and recover), by closure date."
+    )
+    distance_travelled = OutcomeFigureSerializer(
+        help_text="Areas of need by the move from the first to the last DVNA of a support "
+        "episode, for episodes closed in the quarter."
+    )
+    survey_helped_to_cope = OutcomeFigureSerializer(
+        help_text="Satisfaction survey by the date of the answers: helped to cope?"
+    )
+    survey_treated_with_respect = OutcomeFigureSerializer(
+        help_text="Satisfaction survey by the date of the answers: treated with respect (1-5)."
+    )
+    survey_would_recommend = OutcomeFigureSerializer(
+        help_text="Satisfaction survey by the date of the answers: would recommend the hub?"
+    )
+    referral_outcomes = OutcomeFigureSerializer(
+        help_text="Referrals on to services by service and status, by the date sent."
+    )
+    first_contact = OutcomeFigureSerializer(
+        help_text="First contact within the Victims' Code timescale, enhanced or standard, "
+        "for the quarter's referrals."
+    )
+    report_to_referral = OutcomeFigureSerializer(
+        help_text="Days from the crime's report to the police to the referral, for the "
+        "quarter's referrals."
+    )
+
+
+
 @extend_schema_field(
     {
         "anyOf": [{"type": "number"}, {"type": "string"}],
@@ -265,3 +315,6 @@ class QuarterlyReturnSerializer(serializers.Serializer):
     generated_at = serializers.DateTimeField(help_text="When these figures were computed.")
     flow = ReturnFlowSerializer(help_text="The flow counts for the quarter.")
     breakdowns = BreakdownsSerializer(help_text="The quarter's referrals broken down.")
+    outcomes = OutcomesSerializer(
+        help_text="What came of the hub's work in the quarter, suppressed like the breakdowns."
+    )

@@ -163,7 +163,7 @@ VIEWS = [
             VCC: redirects(WORK, "My work"),
             MANAGER: redirects(WORK, "My work"),
             VOLUNTEER: redirects(reverse("volunteers:my_visits"), "My visits"),
-            OPCC: allowed("Performance figures"),
+            OPCC: allowed("Performance figures", 'data-testid="opcc-return-link"'),
         },
     ),
     View(

@@ -67,6 +67,8 @@ EXEMPT = {
     "health": "monitoring: component status, no records",
     # Aggregates.
     "reporting:dashboard": "aggregates (the performance dashboard)",
+    "performance:return": "aggregates: the OPCC quarterly return as the API gives it, "
+    "small counts suppressed",
     "scheduling:team": "counts of open and due work per co-ordinator, no victim",
     "letters:post_room": "counts of letters waiting and printed per day, no victim",
     "api-performance-flow": "API: flow counts (aggregates)",

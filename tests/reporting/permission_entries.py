@@ -5,6 +5,8 @@ Assembled with every other app's in tests/matrix/entries.py (MATRIX).
 
 from __future__ import annotations
 
+from django.urls import reverse
+
 from tests.permissions import (
     ANONYMOUS,
     FORBIDDEN,
@@ -21,6 +23,7 @@ from tests.permissions import (
     VOLUNTEER,
     View,
     allowed,
+    redirects,
 )
 
 VIEWS = [
@@ -54,8 +57,8 @@ VIEWS = [
             OPCC_API: allowed('"suppression_rule"', '"breakdowns"'),
         },
     ),
-    # --- The dashboard: managers only (its counts link to named cases, so the OPCC,
-    # which has performance figures through the API, is refused here) ---
+    # --- The dashboard: managers only (its counts link to named cases, so the OPCC, which
+    # has performance figures, is sent on to the quarterly return) ---
     View(
         "reporting:dashboard",
         expect={
@@ -63,6 +66,8 @@ VIEWS = [
             **NO_CASEWORK,
             VCC: FORBIDDEN,
             MANAGER: allowed("Flow of victims through the hub", 'data-testid="flow-referred"'),
+            # Performance figures without casework: sent on to the quarterly return.
+            OPCC: redirects(reverse("performance:return"), "Quarterly return to the OPCC"),
         },
     ),
     View(
@@ -72,6 +77,19 @@ VIEWS = [
             **NO_CASEWORK,
             VCC: FORBIDDEN,
             MANAGER: allowed("Victims' Hub dashboard", "Counting rules"),
+        },
+    ),
+    # --- The quarterly return in the browser, read-only: the OPCC's analysts and managers
+    # (aggregates only, suppressed as in the API) ---
+    View(
+        "performance:return",  # the latest ended quarter
+        expect={
+            ANONYMOUS: LOGIN,
+            POLICE: FORBIDDEN,
+            VCC: FORBIDDEN,
+            MANAGER: allowed("Quarterly return to the OPCC", 'data-testid="download-csv"'),
+            VOLUNTEER: FORBIDDEN,
+            OPCC: allowed("Quarterly return to the OPCC", 'data-testid="download-csv"'),
         },
     ),
 ]

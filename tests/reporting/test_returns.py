@@ -301,7 +301,8 @@ def _count_queries(fn) -> int:
 
 def test_a_fixed_number_of_queries_whatever_the_size(vcc_user, django_assert_num_queries):
     service = SupportServiceFactory(name="Victim Support")
-    with django_assert_num_queries(10):
+    # Ten for the flow and the breakdowns, six for the outcomes (reporting.outcomes).
+    with django_assert_num_queries(16):
         quarterly_return(**PAST)
     accepted = cases(30, route="hub_contact", contact_outcome=ContactOutcome.ACCEPTED)
     for i, case in enumerate(accepted):
@@ -310,7 +311,8 @@ def test_a_fixed_number_of_queries_whatever_the_size(vcc_user, django_assert_num
         if i % 2:
             closure = Closure.objects.create(case=case, by=vcc_user, reason="support_complete")
             ClosureOutcome.objects.create(closure=closure, area="health", outcome="better")
-    with django_assert_num_queries(10):
+    # Ten for the flow and the breakdowns, six for the outcomes (reporting.outcomes).
+    with django_assert_num_queries(16):
         quarterly_return(**PAST)
 
 
@@ -382,11 +384,17 @@ def test_no_person_can_be_picked_out(opcc_api, vcc_user):
         "year", "quarter", "period_from", "period_to", "provisional", "status", "version",
         "versions", "changes", "finalised_from",
         "counting_rules_version", "suppression_rule", "generated_at", "flow", "breakdowns",
+        "outcomes",
     }
     for breakdown in body["breakdowns"].values():
         assert set(breakdown) == {"title", "counts", "total", "cells"}
         for cell in breakdown["cells"]:
             assert set(cell) == {"category", "label", "value"}
+    for figure in body["outcomes"].values():  # reporting.outcomes: counts and rates only
+        assert set(figure) == {"title", "counts", "total", "cells", "rates"}
+        for cell in figure["cells"]:
+            assert set(cell) == {"category", "label", "value"}
+            assert isinstance(cell["value"], int) or cell["value"] == "*"
 
 
 def test_documented_in_the_schema_with_both_media_types():

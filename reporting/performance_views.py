@@ -1,0 +1,129 @@
+"""The quarterly return in the browser, read-only: for the OPCC's analysts (performance
+figures, never casework) and hub managers.
+
+The page shows the return exactly as the API gives it: the same function
+(`reporting.versions.published_return`), so the same suppressed figures and the same
+status. The downloads are the API itself (`api-returns-quarterly`), which a signed-in
+session may read: the CSV is the API's renderer, never a second copy of it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import TemplateView
+
+from reporting.api.serializers import QuarterlyReturnSerializer
+from reporting.outcome_tables import outcome_tables, percent
+from reporting.returns import has_ended, quarter_period
+from reporting.selectors import FLOW_LABELS
+from reporting.versions import published_return
+
+EARLIEST_YEAR = 2000  # as the API allows
+LATEST_YEAR = 2100
+
+
+def latest_ended_quarter(today: date) -> tuple[int, int]:
+    """The last calendar quarter that ended before `today`."""
+    year, quarter = today.year, (today.month - 1) // 3 + 1
+    while not has_ended(quarter_period(year, quarter), today):
+        year, quarter = (year - 1, 4) if quarter == 1 else (year, quarter - 1)
+    return year, quarter
+
+
+class QuarterForm(forms.Form):
+    """`?year=YYYY&quarter=N`; blank is the latest ended quarter."""
+
+    year = forms.IntegerField(
+        label="Year",
+        min_value=EARLIEST_YEAR,
+        max_value=LATEST_YEAR,
+        error_messages={
+            "invalid": "Enter the year as four digits, for example 2026",
+            "min_value": f"Enter a year from {EARLIEST_YEAR} to {LATEST_YEAR}",
+            "max_value": f"Enter a year from {EARLIEST_YEAR} to {LATEST_YEAR}",
+        },
+    )
+    quarter = forms.TypedChoiceField(
+        label="Quarter",
+        coerce=int,
+        choices=[
+            (1, "1: January to March"),
+            (2, "2: April to June"),
+            (3, "3: July to September"),
+            (4, "4: October to December"),
+        ],
+        error_messages={"invalid_choice": "Select a quarter from the list"},
+    )
+
+    def __init__(self, data, *, default: tuple[int, int]):
+        values = {"year": str(default[0]), "quarter": str(default[1])}
+        values.update({key: data[key].strip() for key in ("year", "quarter")
+                       if data.get(key, "").strip()})
+        super().__init__(values)
+        self.fields["year"].widget.attrs.update(
+            {"class": "govuk-input govuk-input--width-4", "inputmode": "numeric",
+             "spellcheck": "false"}
+        )
+        self.fields["year"].widget.input_type = "text"
+        self.fields["quarter"].widget.attrs["class"] = "govuk-select"
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs["aria-describedby"] = f"id_{name}-error"
+
+
+def _flow_rows(flow: dict) -> list[dict]:
+    rows = []
+    for key, value in flow.items():
+        if key == "supported_rate":
+            continue
+        rows.append({"key": key, "label": FLOW_LABELS.get(key, key.replace("_", " ").capitalize()),
+                     "value": value})
+    return rows
+
+
+class PerformanceView(PermissionRequiredMixin, TemplateView):
+    """The quarter's return as published: the flow (exact headline counts), the breakdowns
+    and the outcomes with small counts suppressed, a chart of the flow, and the downloads."""
+
+    permission_required = "cases.view_performance"
+    template_name = "reporting/performance.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = QuarterForm(self.request.GET,
+                           default=latest_ended_quarter(timezone.localdate()))
+        context["form"] = form
+        if not form.is_valid():
+            return context
+        year, quarter = form.cleaned_data["year"], form.cleaned_data["quarter"]
+        # As the API serves it: the same function and serializer, so the same figures.
+        published = QuarterlyReturnSerializer(published_return(year, quarter)).data
+        api = reverse("api-returns-quarterly")
+        flow = _flow_rows(dict(published["flow"]))
+        context.update(
+            ret=published,
+            period=quarter_period(year, quarter),
+            flow_rows=flow,
+            supported_rate=percent(published["flow"].get("supported_rate")),
+            breakdowns=list(published["breakdowns"].values()),
+            outcome_tables=outcome_tables(published["outcomes"]),
+            outcomes_note="As published in the return: counts from 1 to 4 are shown as *, "
+            "with more hidden where needed so that none can be worked out.",
+            csv_url=f"{api}?{urlencode({'year': year, 'quarter': quarter, 'format': 'csv'})}",
+            json_url=f"{api}?{urlencode({'year': year, 'quarter': quarter, 'format': 'json'})}",
+            file_name=f"opcc-return-{year}-q{quarter}",
+            chart_data={
+                "labels": [row["label"] for row in flow if row["key"] != "unique_victims"],
+                "data": [row["value"] for row in flow if row["key"] != "unique_victims"],
+            },
+        )
+        return context
