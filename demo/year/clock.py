@@ -17,6 +17,8 @@ class Clock:
     """The generator's sense of time (a mixin of demo.year.engine.Generator)."""
 
     rng: random.Random
+    reference_rng: random.Random
+    taken_references: set[str]
     tz: ZoneInfo
     year: int
     as_of: datetime

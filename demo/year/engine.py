@@ -30,7 +30,7 @@ from django.db import connection
 
 from accounts.models import User
 from accounts.roles import Role, role_group
-from cases.models import Crime, Person
+from cases.models import Case, Crime, Person
 from demo.year.contact import Contact
 from demo.year.intake import Intake
 from demo.year.names import CRIME_REF_PREFIX, DEMO_LOGINS, PERSON_ID_PREFIX, STAFF
@@ -59,6 +59,8 @@ class Generator(Intake, Triaged, Contact, Support, People):
         self.rng = random.Random(f"{seed}/{year}/{person_offset}")  # noqa: S311 - demo data
         # Case references from a generator of their own, so they change no other draw.
         self.reference_rng = random.Random(f"{seed}/{year}/{person_offset}/references")  # noqa: S311
+        # References already given (generate() fills it from the database).
+        self.taken_references: set[str] = set()
         self.staff = staff
         self.services = services
         self.volunteers = volunteers
@@ -180,6 +182,8 @@ def generate(
     gen = Generator(victims=victims, year=year, seed=seed, as_of=as_of, staff=staff,
                     services=services, volunteers=volunteers, person_offset=person_no,
                     crime_offset=crime_no)
+    # An appended year writes beside the cases there: never one of their references.
+    gen.taken_references = set(Case.objects.values_list("reference", flat=True))
     population = plan_population(gen.rng, victims)
     counts: Counter = Counter()
     ids = IdPool()

@@ -385,10 +385,8 @@ class Intake(Timeline):
     def case_reference(self) -> str:
         """A random case reference as open_case gives (core.references.new_reference), drawn
         from a seeded generator so a demo year is repeatable; never one a case has already
-        (an appended year writes beside the cases there)."""
-        if "_references" not in self.__dict__:
-            self._references = set(Case.objects.values_list("reference", flat=True))
-        taken = self._references
+        (taken_references: an appended year writes beside the cases there)."""
+        taken = self.taken_references
         while (reference := new_reference(choose=self.reference_rng.choice)) in taken:
             pass
         taken.add(reference)
