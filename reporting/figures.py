@@ -37,6 +37,7 @@ class Figure:
     category: str
     value: Value
     is_total: bool = False
+    is_rate: bool = False  # a share from 0 to 1 (None: nothing to divide by, or hidden)
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -52,8 +53,12 @@ def _breakdown(section: str, name: str, breakdown: Mapping) -> Iterator[Figure]:
         if isinstance(cell, Mapping) and "category" in cell and _is_value(cell.get("value")):
             yield Figure(section, name, str(cell["category"]), cell.get("value"))
     total = breakdown.get("total")
-    if isinstance(total, int) and not isinstance(total, bool):
+    if (isinstance(total, int) and not isinstance(total, bool)) or total == "*":
         yield Figure(section, name, TOTAL, total, is_total=True)
+    # An outcome figure's rates (reporting.outcomes): worked out from the counts shown.
+    for rate in breakdown.get("rates", []):
+        if isinstance(rate, Mapping) and "category" in rate and _is_value(rate.get("value")):
+            yield Figure(section, name, str(rate["category"]), rate.get("value"), is_rate=True)
 
 
 def _walk(section: str, path: tuple[str, ...], node: Mapping) -> Iterator[Figure]:

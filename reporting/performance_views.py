@@ -111,6 +111,7 @@ class PerformanceView(PermissionRequiredMixin, TemplateView):
         flow = _flow_rows(dict(published["flow"]))
         context.update(
             ret=published,
+            finalised_from=date.fromisoformat(published["finalised_from"]),
             period=quarter_period(year, quarter),
             flow_rows=flow,
             supported_rate=percent(published["flow"].get("supported_rate")),

@@ -85,11 +85,11 @@ def return_rows(data: Mapping) -> list[list[object]]:
     rates: list[list[object]] = []
     for figure in figures(data):
         value = figure.value
-        if isinstance(value, float):
+        if isinstance(value, float) or (figure.is_rate and value is None):
             where = figure.section if figure.breakdown == WHOLE else (
                 f"{figure.section}.{figure.breakdown}")
-            rates.append([*key, RATES_SECTION, where, figure.category, per_10000(value),
-                          "false"])
+            shown = "" if value is None else per_10000(float(value))
+            rates.append([*key, RATES_SECTION, where, figure.category, shown, "false"])
         elif isinstance(value, int):
             counts.append([*key, figure.section, figure.breakdown, figure.category, value,
                            "false"])

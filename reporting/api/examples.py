@@ -10,6 +10,7 @@ from __future__ import annotations
 from drf_spectacular.utils import OpenApiExample
 
 from reporting.flow import COUNTING_RULES_VERSION, FLOW_KEYS, VICTIM_KEYS, supported_rate
+from reporting.outcomes import OUTCOME_KEYS
 from reporting.return_csv import return_csv
 from reporting.returns import BREAKDOWN_KEYS, RULES_VERSION, SUPPRESSION_RULE
 
@@ -84,6 +85,34 @@ def _breakdown(name: str) -> dict:
     }
 
 
+# One outcome figure written out (first contact within the Victims' Code timescale); the
+# others shortened to their total.
+_OUTCOMES = {
+    key: {"title": key.replace("_", " ").capitalize(), "counts": "see docs/outcomes.md",
+          "total": 0, "cells": [], "rates": []}
+    for key in OUTCOME_KEYS
+} | {
+    "first_contact": {
+        "title": "First contact within the Victims' Code timescale",
+        "counts": "referrals of the quarter the hub was to contact, by the deadline's kind",
+        "total": 2600,
+        "cells": [
+            {"category": "enhanced:met", "label": "Enhanced: met", "value": 610},
+            {"category": "enhanced:late", "label": "Enhanced: late", "value": 38},
+            {"category": "enhanced:overdue", "label": "Enhanced: overdue", "value": "*"},
+            {"category": "enhanced:not_due", "label": "Enhanced: not yet due", "value": "*"},
+            {"category": "standard:met", "label": "Standard: met", "value": 1830},
+            {"category": "standard:late", "label": "Standard: late", "value": 112},
+            {"category": "standard:overdue", "label": "Standard: overdue", "value": 0},
+            {"category": "standard:not_due", "label": "Standard: not yet due", "value": 0},
+        ],
+        "rates": [
+            {"category": "enhanced", "label": "Enhanced: % met", "value": None},
+            {"category": "standard", "label": "Standard: % met", "value": 0.9423},
+        ],
+    },
+}
+
 QUARTERLY_RETURN = {
     "year": 2025,
     "quarter": 1,
@@ -100,6 +129,7 @@ QUARTERLY_RETURN = {
     "generated_at": "2025-04-30T05:30:00Z",
     "flow": FLOW,
     "breakdowns": {name: _breakdown(name) for name in BREAKDOWN_KEYS},
+    "outcomes": _OUTCOMES,
 }
 
 # The CSV of the example above, written by the real writer (shortened to its first lines

@@ -191,8 +191,10 @@ ReturnFlowSerializer = type(
 
 
 class OutcomeRateSerializer(serializers.Serializer):
-    category = serializers.CharField()
-    label = serializers.CharField()
+    category = serializers.CharField(
+        help_text="What the rate is of, e.g. a need area or `enhanced` (docs/outcomes.md)."
+    )
+    label = serializers.CharField(help_text="The same in words.")
     value = serializers.FloatField(
         allow_null=True,
         help_text="A share from 0 to 1, worked out from the counts shown in the breakdown; "
@@ -203,7 +205,9 @@ class OutcomeRateSerializer(serializers.Serializer):
 class OutcomeFigureSerializer(BreakdownSerializer):
     """An outcome figure: a breakdown (cells suppressed like the others) and its rates."""
 
-    rates = OutcomeRateSerializer(many=True)
+    rates = OutcomeRateSerializer(
+        many=True, help_text="Rates worked out from the counts shown (docs/outcomes.md)."
+    )
 
 
 class OutcomesSerializer(serializers.Serializer):

@@ -65,7 +65,9 @@ VIEWS = [
             ANONYMOUS: LOGIN,
             **NO_CASEWORK,
             VCC: FORBIDDEN,
-            MANAGER: allowed("Flow of victims through the hub", 'data-testid="flow-referred"'),
+            MANAGER: allowed(
+                "Police IVNA referrals through the hub", 'data-testid="flow-referred"'
+            ),
             # Performance figures without casework: sent on to the quarterly return.
             OPCC: redirects(reverse("performance:return"), "Quarterly return to the OPCC"),
         },

@@ -270,8 +270,8 @@ def test_the_api_and_its_csv_carry_the_outcomes(opcc_api, vcc_user):
     assert set(body["outcomes"]["first_contact"]) == {"title", "counts", "total", "cells",
                                                       "rates"}
     csv = opcc_api.get("/api/v1/returns/quarterly/", {**params, "format": "csv"}).content
-    assert b"outcome,first_contact,enhanced:met," in csv
-    assert b"outcome_rate,first_contact,enhanced," in csv
+    assert b",outcomes,first_contact,enhanced:met," in csv
+    assert b",rates_per_10000,outcomes.first_contact,enhanced," in csv
 
 
 def test_the_schema_describes_the_outcomes():
