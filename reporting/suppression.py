@@ -28,17 +28,17 @@ SUPPRESSED = "*"
 SMALLEST_SHOWN = 5  # counts from 1 to SMALLEST_SHOWN - 1 are hidden (primary suppression)
 
 SUPPRESSION_RULE = (
-    "Counts from 1 to 4 are shown as * so that no person can be picked out (primary). Then, "
-    "in each breakdown (and each family of the flow: a count and the counts it splits into, "
-    "the first being their total), the smallest counts still shown (all those equal to it) "
-    "are hidden too, until at least two counts are hidden and none of them could be worked "
-    "out from the total and the counts shown: not all 1, not all equal to the largest hidden "
-    "(secondary). Every hidden count is smaller than every count shown but 0. "
-    "Zero is shown as 0, unless no non-zero count is left to hide: then every "
-    "count of the breakdown is shown as *. A breakdown's total is exact (its cells' sum), "
-    "except for a breakdown of one hidden cell; in the flow a hidden count's own breakdown is "
-    "hidden whole, and supported_rate is null when either of its counts is hidden. The flow's "
-    "referred, unique_victims and letters_sent are exact."
+    "Counts from 1 to 4 are shown as * so that no person can be picked out (primary). In "
+    "each breakdown, and in each family of the flow (a count and the counts it splits into, "
+    "the first being their total), the smallest counts still shown, all those equal to it, "
+    "are then hidden too until at least two counts are hidden and none of them could be "
+    "worked out from the total and the counts shown: not all 1, not all as large as they "
+    "could be (secondary). So every * is smaller than every count shown but 0. Zero is shown "
+    "as 0, unless no non-zero count is left to hide: then every count of the breakdown is *. "
+    "A breakdown's total is exact (the sum of its cells), except for a breakdown of one "
+    "hidden cell, and the contact outcomes' (leaves of the flow) when any is hidden. In the "
+    "flow, the counts under a hidden count are hidden too, and supported_rate is null when "
+    "either of its counts is hidden; referred, unique_victims and letters_sent are exact."
 )
 
 
