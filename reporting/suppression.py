@@ -34,7 +34,8 @@ SUPPRESSION_RULE = (
     "are then hidden too until at least two counts are hidden and none of them could be "
     "worked out from the total and the counts shown: not all 1, not all as large as they "
     "could be (secondary). So every * is smaller than every count shown but 0. Zero is shown "
-    "as 0, unless no non-zero count is left to hide: then every count of the breakdown is *. "
+    "as 0, unless no non-zero count is left to hide, or the total equals the number of "
+    "counts: then every count of the breakdown is *. "
     "A breakdown's total is exact (the sum of its cells), except for a breakdown of one "
     "hidden cell, and the contact outcomes' (leaves of the flow) when any is hidden. In the "
     "flow, the counts under a hidden count are hidden too, and supported_rate is null when "
@@ -76,6 +77,11 @@ def suppress(values: Mapping[str, int]) -> dict[str, int | str]:
     been published the same way. So every hidden count is below every non-zero count shown.
     """
     order = list(values)
+    if 0 < sum(values.values()) == len(order):
+        # A total equal to the number of cells: all 1s would be given away by it (and nothing
+        # else could be published the same way), so every cell is hidden, whatever the
+        # counts: the condition is on the total, which is published anyway.
+        return dict.fromkeys(order, SUPPRESSED)
     hidden = {key for key in order if _is_primary(values[key])}
     while hidden and not _nothing_can_be_worked_out(values, hidden):
         shown = [values[key] for key in order if key not in hidden and values[key] > 0]

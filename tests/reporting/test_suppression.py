@@ -155,6 +155,13 @@ def test_no_hidden_count_can_be_worked_out(values):
         ({"a": 0, "b": 2, "c": 0}, {"a": "*", "b": "*", "c": "*"}),
         # All zero: all shown.
         ({"a": 0, "b": 0}, {"a": 0, "b": 0}),
+        # One each: a total of 5 over five cells would say so; all hidden, as for any
+        # breakdown whose total is its number of cells.
+        ({c: 1 for c in "abcde"}, dict.fromkeys("abcde", "*")),
+        ({"a": 3, "b": 0, "c": 0}, dict.fromkeys("abc", "*")),
+        ({"a": 5, "b": 0, "c": 0, "d": 0, "e": 0}, dict.fromkeys("abcde", "*")),
+        # All 4s: 3 + 5 + 4 + ... would read the same.
+        ({c: 4 for c in "abcde"}, dict.fromkeys("abcde", "*")),
     ],
 )
 def test_suppression_examples(values, published):
