@@ -2,15 +2,18 @@
 quarter and breakdowns of its referrals, with small counts suppressed so that no person can be
 picked out.
 
-- The headline `flow` is `reporting.flow.compute_flow` for the quarter, exact: the counting
-  rules live there and only there.
+- The headline `flow` is `reporting.flow.compute_flow` for the quarter (the counting rules live
+  there and only there), suppressed family by family as the OPCC gets it from the flow API
+  (`reporting.suppression.published_flow`): the same figures, so the return never shows
+  exactly what its breakdowns hide.
 - Every breakdown counts the same referrals (`reporting.flow.referrals`): by crime type,
   district, age band at referral, gender, ethnicity, need area, referral destination, closure
   outcome and contact outcome. Each is one aggregate query (the contact outcomes come from
   the flow itself, so they need none): ten queries, whatever the size of the data.
 - The outcomes (`reporting.outcomes`), suppressed the same way: six more queries.
-- Breakdown cells are suppressed by `suppress` (the rule is `SUPPRESSION_RULE`, stated in the
-  output too).
+- Breakdown cells are suppressed by `reporting.suppression.suppress` (the rule is
+  `SUPPRESSION_RULE`, stated in the output too; docs/suppression.md); the contact outcomes are
+  the published flow's own cells.
 - This module computes; `reporting.versions` publishes: a quarter is provisional (computed
   live) until the finalisation job stores it as version 1, then revised (docs/returns.md).
 
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, timedelta
+from typing import Any
 
 from django.db.models import Case as SqlCase
 from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, QuerySet, Value, When
@@ -41,27 +45,24 @@ from cases.models import Case
 from contact.models import ContactOutcome
 from core.choices import District
 from referrals.models import Referral
-from reporting.flow import COUNTING_RULES_VERSION, Period, compute_flow, referrals
+from reporting.flow import COUNTING_RULES_VERSION, Period, referrals
 from reporting.flow_rules import OTHER_WAYS_IN
 from reporting.outcomes import published_outcomes
 from reporting.selectors import FLOW_LABELS
+from reporting.suppression import (  # noqa: F401 (suppress: its home is reporting.suppression)
+    SMALLEST_SHOWN,
+    SUPPRESSED,
+    SUPPRESSION_RULE,
+    published_flow,
+    suppress,
+    suppress_total,
+)
 
-# return-2026.1: the outcomes (issue 14).
+# return-2026.1: the outcomes, and suppression that holds everywhere (issue 14;
+# reporting.suppression).
 RETURN_RULES_VERSION = "return-2026.1"
 # Both sets of rules that made the figures: the flow's and the return's own.
 RULES_VERSION = f"{COUNTING_RULES_VERSION}+{RETURN_RULES_VERSION}"
-
-SUPPRESSED = "*"
-SMALLEST_SHOWN = 5  # counts from 1 to SMALLEST_SHOWN - 1 are hidden
-
-SUPPRESSION_RULE = (
-    "Breakdown counts from 1 to 4 are shown as * so that no person can be picked out. "
-    "Where that would leave only one hidden count in a breakdown, or hidden counts adding up "
-    "to less than 5, the next smallest count is hidden too (a zero only when no other count "
-    "is left), so that no hidden count can be worked out from the breakdown's total and the "
-    "counts shown. Zero is shown as 0. Breakdown totals and the headline flow counts are "
-    "exact."
-)
 
 NOT_RECORDED = "none"
 UNKNOWN = "unknown"
@@ -172,36 +173,6 @@ def with_age_at_referral(cases: QuerySet[Case]) -> QuerySet[Case]:
     )
 
 
-# -- Suppression ---------------------------------------------------------------------------
-
-
-def suppress(values: Mapping[str, int]) -> dict[str, int | str]:
-    """The cells of one breakdown as published (`SUPPRESSION_RULE`).
-
-    Primary: a count from 1 to 4 is hidden. Secondary: while only one count is hidden, or the
-    hidden counts add up to less than 5, the smallest count still shown is hidden too (ties go
-    to the first in the breakdown's order); a zero is hidden only to avoid a lone hidden count
-    when no non-zero count is left. So, with the exact total, no hidden count can be worked
-    out from the counts shown.
-    """
-    order = list(values)
-    hidden = {key for key in order if 1 <= values[key] < SMALLEST_SHOWN}
-    while hidden:
-        hidden_sum = sum(values[key] for key in hidden)
-        if len(hidden) > 1 and hidden_sum >= SMALLEST_SHOWN:
-            break
-        shown = [key for key in order if key not in hidden]
-        non_zero = [key for key in shown if values[key] > 0]
-        if non_zero:
-            hidden.add(min(non_zero, key=lambda key: (values[key], order.index(key))))
-        elif len(hidden) == 1 and shown:
-            hidden.add(shown[0])
-            break
-        else:
-            break
-    return {key: SUPPRESSED if key in hidden else values[key] for key in order}
-
-
 def _breakdown(
     title: str,
     counts: str,
@@ -212,7 +183,7 @@ def _breakdown(
     return {
         "title": title,
         "counts": counts,
-        "total": sum(values.values()),
+        "total": suppress_total(values, published),
         "cells": [
             {"category": key, "label": labels.get(key, key), "value": published[key]}
             for key in values
@@ -367,24 +338,30 @@ def by_outcome(cases: QuerySet[Case]) -> dict:
     )
 
 
-def by_contact_outcome(flow: Mapping[str, object]) -> dict:
-    """From the flow's own leaves (no query): the counting rules stay in one place."""
-    # Every way in: the police IVNA's leaf and the same outcome of the other ways in.
-    values = {
-        key: sum(
-            int(flow.get(name, 0)) for name in (key, *(f"{way}_{key}" for way in OTHER_WAYS_IN))
-        )
-        for key in CONTACT_OUTCOMES
+def by_contact_outcome(flow: Mapping[str, Any]) -> dict:
+    """The published (suppressed) flow's own leaves, no query: the counting rules stay in one
+    place, and a leaf hidden in the flow is hidden here. Every way in: the police IVNA's leaf
+    and the same outcome of the other ways in, hidden when any of them is hidden (else the
+    sum less the parts shown would give a hidden part away). The leaves come from several
+    families of the flow, so their total would be one more sum to work hidden leaves out
+    from: it is shown only when no leaf is hidden (then it is only the sum of what is shown)."""
+    cells: dict[str, int | str] = {}
+    for key in CONTACT_OUTCOMES:
+        parts = [flow.get(name, 0) for name in (key, *(f"{way}_{key}" for way in OTHER_WAYS_IN))]
+        cells[key] = SUPPRESSED if SUPPRESSED in parts else sum(int(p) for p in parts)
+    hidden = SUPPRESSED in cells.values()
+    return {
+        "title": "By contact outcome",
+        "counts": "Referrals in the quarter who declined contact at the IVNA (not contacted, "
+        "unless high risk), then hub-contact referrals (every way in) not supported elsewhere, "
+        "by the outcome of contact (the flow's leaves, as suppressed in the flow; those still "
+        "awaiting contact or transferred out are not shown).",
+        "total": SUPPRESSED if hidden else sum(int(v) for v in cells.values()),
+        "cells": [
+            {"category": key, "label": CONTACT_OUTCOME_LABELS[key], "value": cells[key]}
+            for key in CONTACT_OUTCOMES
+        ],
     }
-    return _breakdown(
-        "By contact outcome",
-        "Referrals in the quarter who declined contact at the IVNA (not contacted, unless "
-        "high risk), then hub-contact referrals (every way in) not supported elsewhere, by "
-        "the outcome of contact (the flow's leaves; those still awaiting contact or "
-        "transferred out are not shown).",
-        values,
-        CONTACT_OUTCOME_LABELS,
-    )
 
 
 CASE_BREAKDOWNS: dict[str, Callable[[QuerySet[Case]], dict]] = {
@@ -407,7 +384,7 @@ def quarterly_return(year: int, quarter: int, *, today: date | None = None) -> d
     one for each breakdown but the contact outcomes, six for the outcomes). Every value is
     plain JSON."""
     period = quarter_period(year, quarter)
-    flow = compute_flow(period).as_dict()
+    flow = published_flow(period)
     cases = referrals(period)
     breakdowns = {name: build(cases) for name, build in CASE_BREAKDOWNS.items()}
     breakdowns["contact_outcome"] = by_contact_outcome(flow)

@@ -9,7 +9,9 @@ from core.choices import District
 from core.serializers import StrictQuerySerializer
 from reporting.flow import FLOW_KEYS, VICTIM_KEYS
 from reporting.flow_rules import LETTER_COUNTS
+from reporting.returns import quarter_period
 from reporting.selectors import FLOW_LABELS
+from reporting.suppression import EXACT
 
 # The last day a period may run to, as for the quarterly return (its last year is 2100).
 # The end of the period is counted up to midnight after it, and 31 December 9999 has none.
@@ -43,15 +45,57 @@ class FlowQuerySerializer(StrictQuerySerializer):
             )
         if (attrs["to"] - attrs["from"]).days > 3660:
             raise serializers.ValidationError({"to": ["Ask for ten years or less."]})
+        if self.context.get("whole_quarters_only"):
+            self._one_whole_quarter(attrs)
         return attrs
+
+    @staticmethod
+    def _one_whole_quarter(attrs) -> None:
+        """Suppressed figures (the OPCC) are for one whole calendar quarter and the whole area,
+        as in the quarterly return: a shorter, longer, shifted or per-district period could be
+        set against another to work out a hidden count (docs/suppression.md)."""
+        start = attrs["from"]
+        quarter = (start.month - 1) // 3 + 1
+        whole = quarter_period(start.year, quarter)
+        errors: dict[str, list[str]] = {}
+        if start != whole.start:
+            errors["from"] = [
+                "Ask for one whole calendar quarter: from 1 January, 1 April, 1 July or "
+                "1 October."
+            ]
+        elif attrs["to"] != whole.end:
+            errors["to"] = [
+                f"Ask for one whole calendar quarter: to the last day of the quarter that "
+                f"starts on {whole.start.isoformat()} ({whole.end.isoformat()})."
+            ]
+        if attrs.get("district"):
+            errors["district"] = [
+                "Figures for the OPCC are for the whole area: leave out district."
+            ]
+        if errors:
+            raise serializers.ValidationError(errors)
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "integer", "minimum": 0},
+            {"type": "string", "enum": ["*"], "description": "Suppressed (see suppression_rule)"},
+        ]
+    }
+)
+class CellValueField(serializers.Field):
+    """A count, or "*" where it is suppressed."""
+
+    def to_representation(self, value):
+        return value
 
 
 def _flow_fields() -> dict[str, serializers.Field]:
     """The flow's keys (reporting.flow.FLOW_KEYS, docs/flow.md): referral counts (letters for
     the letter counts), the rate, and `victims`, the unique victims of every box."""
     fields: dict[str, serializers.Field] = {
-        key: serializers.IntegerField(help_text=_count_help(key))
-        for key in FLOW_KEYS if key != "supported_rate"
+        key: _count_field(key) for key in FLOW_KEYS if key != "supported_rate"
     }
     fields["unique_victims"] = serializers.IntegerField(
         help_text="Unique victims of all the referrals (= victims.referred)."
@@ -67,6 +111,14 @@ def _flow_fields() -> dict[str, serializers.Field]:
     return fields
 
 
+def _count_field(key: str) -> serializers.Field:
+    """An exact count (EXACT: the totals breakdowns are read against), or a count that is
+    "*" where suppressed for the OPCC (docs/suppression.md)."""
+    if key in EXACT:
+        return serializers.IntegerField(help_text=f"{_count_help(key)} Exact for everyone.")
+    return CellValueField(help_text=_count_help(key))
+
+
 def _count_help(key: str) -> str:
     unit = "Letters" if key in LETTER_COUNTS else "Referrals"
     return f"{unit}: {FLOW_LABELS[key]} (docs/flow.md)."
@@ -79,7 +131,7 @@ FlowVictimsSerializer = type(
         "__module__": __name__,
         "__doc__": "Unique victims of every box of the flow.",
         **{
-            key: serializers.IntegerField(help_text=f"Unique victims: {FLOW_LABELS[key]}.")
+            key: CellValueField(help_text=f"Unique victims: {FLOW_LABELS[key]}.")
             for key in VICTIM_KEYS
         },
         "supported_rate": serializers.FloatField(
@@ -109,6 +161,11 @@ FlowSerializer = type(
             help_text="Version of the counting rules (docs/flow.md); it goes up when a "
             "definition changes."
         ),
+        "suppression_rule": serializers.CharField(
+            allow_null=True,
+            help_text="The rule the counts were suppressed by (OPCC clients); null when "
+            "exact (hub staff).",
+        ),
     },
 )
 
@@ -130,21 +187,6 @@ class QuarterlyReturnQuerySerializer(StrictQuerySerializer):
     )
 
 
-@extend_schema_field(
-    {
-        "oneOf": [
-            {"type": "integer", "minimum": 0},
-            {"type": "string", "enum": ["*"], "description": "Suppressed (see suppression_rule)"},
-        ]
-    }
-)
-class CellValueField(serializers.Field):
-    """A count, or "*" where it is suppressed."""
-
-    def to_representation(self, value):
-        return value
-
-
 class BreakdownCellSerializer(serializers.Serializer):
     category = serializers.CharField(help_text="The category's slug, such as fenland.")
     label = serializers.CharField(help_text="The category's name for a reader.")
@@ -154,7 +196,10 @@ class BreakdownCellSerializer(serializers.Serializer):
 class BreakdownSerializer(serializers.Serializer):
     title = serializers.CharField(help_text="The breakdown's name for a reader.")
     counts = serializers.CharField(help_text="What the cells count.")
-    total = serializers.IntegerField(help_text="The exact sum of the cells.")
+    total = CellValueField(
+        help_text="The exact sum of the cells; * only when it would give a hidden cell away "
+        "(a breakdown of one hidden cell; the contact outcomes when any is hidden)."
+    )
     cells = BreakdownCellSerializer(many=True, help_text="One cell per category.")
 
 
@@ -183,8 +228,8 @@ ReturnFlowSerializer = type(
     (serializers.Serializer,),
     {
         "__module__": __name__,
-        "__doc__": "The headline flow counts for the quarter, in both units: exact, never "
-        "suppressed.",
+        "__doc__": "The headline flow counts for the quarter, in both units, suppressed "
+        "exactly as the flow API gives them to the OPCC.",
         **_flow_fields(),
     },
 )

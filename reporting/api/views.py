@@ -18,7 +18,7 @@ from reporting.api.serializers import (
     QuarterlyReturnSerializer,
 )
 from reporting.flow import COUNTING_RULES_VERSION, Period, compute_flow
-from reporting.returns import SUPPRESSION_RULE
+from reporting.suppression import SUPPRESSION_RULE, published_flow
 from reporting.versions import published_return
 
 
@@ -29,8 +29,19 @@ class CanSeePerformance(BasePermission):
         return request.user.has_perm("cases.view_performance")
 
 
+def sees_exact_figures(user) -> bool:
+    """Hub staff with casework access (the hub managers; the dashboard is theirs) see exact
+    counts; every other reader of performance figures (the OPCC) sees them suppressed, for
+    whole quarters and the whole area only, as in the quarterly return."""
+    return user.has_perm("cases.view_casework")
+
+
 class FlowView(APIView):
-    """The hub flow for a period (by referral date) and optional district: aggregates only."""
+    """The hub flow for a period (by referral date) and optional district: aggregates only.
+
+    Hub managers: any period, any district, exact counts. OPCC clients: one whole calendar
+    quarter and the whole area, suppressed as the quarterly return's flow (the same figures).
+    """
 
     permission_classes = [SignedIn, CanSeePerformance]
 
@@ -46,18 +57,32 @@ class FlowView(APIView):
         responses={200: FlowSerializer, **error_responses(400, 401, 403, 406)},
         summary="Flow of victims through the hub",
         examples=FLOW_EXAMPLES,
+        description=(
+            "Hub managers get exact counts for any period and district. OPCC clients may ask "
+            "only for one whole calendar quarter (from its first day to its last) and the "
+            "whole area (no district): anything else is a 400 saying what is allowed. Their "
+            "counts are suppressed as in the quarterly return, and are the same figures as "
+            "that quarter's return: " + SUPPRESSION_RULE
+        ),
     )
     def get(self, request):
-        query = FlowQuerySerializer(data=request.query_params)
+        exact = sees_exact_figures(request.user)
+        query = FlowQuerySerializer(
+            data=request.query_params, context={"whole_quarters_only": not exact}
+        )
         query.is_valid(raise_exception=True)
         period = Period(query.validated_data["from"], query.validated_data["to"])
         district = query.validated_data.get("district")
-        body = compute_flow(period, district).as_dict()
+        if exact:
+            body = compute_flow(period, district).as_dict()
+        else:
+            body = published_flow(period)
         body.update(
             period_from=period.start,
             period_to=period.end,
             district=district,
             counting_rules_version=COUNTING_RULES_VERSION,
+            suppression_rule=None if exact else SUPPRESSION_RULE,
         )
         return Response(FlowSerializer(body).data)
 
@@ -104,7 +129,8 @@ class QuarterlyReturnView(APIView):
         summary="Quarterly return for the OPCC",
         examples=QUARTERLY_RETURN_EXAMPLES,
         description=(
-            "The flow counts for the calendar quarter (exact) and breakdowns of its referrals "
+            "The flow counts for the calendar quarter (suppressed: the same figures as the flow "
+            "API gives the OPCC for the quarter) and breakdowns of its referrals "
             "by crime type, district, age band, gender, ethnicity, need area, referral "
             "destination and outcome. " + SUPPRESSION_RULE + " A quarter is `provisional` "
             "(computed live, never stored by a request) until a daily job finalises it, a "

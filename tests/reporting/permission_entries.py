@@ -29,7 +29,7 @@ from tests.permissions import (
 VIEWS = [
     View(
         "api-performance-flow",
-        data=lambda w: {"from": "2025-01-01", "to": "2025-12-31"},
+        data=lambda w: {"from": "2025-01-01", "to": "2025-03-31"},  # one quarter (OPCC)
         expect={
             ANONYMOUS: UNAUTHORIZED,
             POLICE: FORBIDDEN,

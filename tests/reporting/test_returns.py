@@ -1,8 +1,9 @@
 """GET /api/v1/returns/quarterly/ per the contract: the quarterly return for the OPCC.
 
-The flow for the quarter (exact), breakdowns with small counts suppressed, the counting rules
-that made it. Aggregates only: no person can be picked out. Versions (provisional, final,
-revised) are in test_return_versions.py, the CSV in test_return_csv.py.
+The flow for the quarter (suppressed as the flow API gives it to the OPCC), breakdowns with
+small counts suppressed, the counting rules that made it. Aggregates only: no person can be
+picked out. Versions (provisional, final, revised) are in test_return_versions.py, the CSV in
+test_return_csv.py.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from cases.choices import age_band
 from cases.models import Case
 from contact.models import ContactOutcome
 from referrals.models import Referral
+from reporting import suppression
 from reporting.flow import COUNTING_RULES_VERSION, compute_flow
 from reporting.returns import (
     BREAKDOWN_KEYS,
@@ -81,68 +83,50 @@ def in_current_quarter() -> datetime:
 # -- Suppression ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("values", "published"),
-    [
-        # Nothing small: all shown, zeros too.
-        ({"a": 5, "b": 9, "c": 0}, {"a": 5, "b": 9, "c": 0}),
-        # Two small counts adding up to 5 or more: hidden, nothing else.
-        ({"a": 3, "b": 2, "c": 9}, {"a": "*", "b": "*", "c": 9}),
-        # One small count: the next smallest non-zero is hidden too (secondary).
-        ({"a": 7, "b": 3, "c": 6, "d": 0}, {"a": 7, "b": "*", "c": "*", "d": 0}),
-        # Ties go to the first in the breakdown's order.
-        ({"a": 6, "b": 3, "c": 6}, {"a": "*", "b": "*", "c": 6}),
-        # Two 1s would be known from the total: a third count is hidden.
-        ({"a": 1, "b": 1, "c": 10, "d": 20}, {"a": "*", "b": "*", "c": "*", "d": 20}),
-        # Only one non-zero count: a zero is hidden with it, so it cannot be read off.
-        ({"a": 0, "b": 2, "c": 0}, {"a": "*", "b": "*", "c": 0}),
-        # All zero: all shown.
-        ({"a": 0, "b": 0}, {"a": 0, "b": 0}),
-    ],
-)
-def test_suppression_rule(values, published):
-    assert suppress(values) == published
-
-
-def test_a_hidden_count_cannot_be_worked_out_from_the_total():
-    for values in ({"a": 4, "b": 5, "c": 50}, {"a": 1, "b": 2, "c": 0, "d": 8}):
-        published = suppress(values)
-        hidden = [key for key, value in published.items() if value == "*"]
-        assert len(hidden) >= 2
-        assert sum(values[key] for key in hidden) >= 5
+def test_the_rule_lives_in_reporting_suppression():
+    """Other helpers import `reporting.returns.suppress`; it is the one rule
+    (tests/reporting/test_suppression.py tests it)."""
+    assert suppress is suppression.suppress
+    assert SUPPRESSION_RULE is suppression.SUPPRESSION_RULE
 
 
 # -- The return ----------------------------------------------------------------------------
 
 
-def test_headline_flow_is_compute_flow_exactly_even_when_small():
+def test_headline_flow_is_suppressed_as_its_breakdown(opcc_api):
+    """Issue 14: the headline flow was exact while the contact outcomes hid the same leaves."""
     cases(2, route="hub_contact", contact_outcome=ContactOutcome.ACCEPTED)
     cases(1, route="letter_only")
     body = quarterly_return(**PAST)
-    assert body["flow"] == compute_flow(quarter_period(**PAST)).as_dict()
-    assert (body["flow"]["referred"], body["flow"]["accepted"]) == (3, 2)
-    # Accepted / assessed vulnerable (high risk + vulnerable): 2 / 2.
-    assert body["flow"]["supported_rate"] == 1.0
-    # Both units (issue 14): each case here is a different person.
-    victims = body["flow"]["victims"]
-    assert (victims["referred"], victims["accepted"], victims["letter_only"]) == (3, 2, 1)
-    assert victims["supported_rate"] == 1.0
-    assert victims["referred"] == body["flow"]["unique_victims"]
+    assert body["flow"] == suppression.suppress_flow(
+        compute_flow(quarter_period(**PAST)).as_dict()
+    )
+    assert body["flow"]["referred"] == 3  # the total, exact
+    # 1 letter only and 2 vulnerable: both hidden, and so is all of vulnerable's family.
+    assert body["flow"]["letter_only"] == body["flow"]["vulnerable"] == "*"
+    assert body["flow"]["accepted"] == "*"
+    assert body["flow"]["supported_rate"] is None  # 2 / 2 would give both away
+    contact = body["breakdowns"]["contact_outcome"]
+    assert {c["category"]: c["value"] for c in contact["cells"]}["accepted"] == "*"
+    assert contact["total"] == "*"
+    # The same figures as the flow API gives the OPCC for the quarter.
+    api = opcc_api.get("/api/v1/performance/flow/", {"from": "2025-01-01", "to": "2025-03-31"})
+    assert {key: api.json()[key] for key in body["flow"]} == body["flow"]
 
 
 def test_the_headline_flow_reaches_the_api_and_csv_in_both_units(opcc_api):
     person = PersonFactory()
-    cases(2, route="hub_contact", contact_outcome=ContactOutcome.ACCEPTED, person=person)
-    cases(1, route="hub_contact", source="self_referral")
+    cases(6, route="hub_contact", contact_outcome=ContactOutcome.ACCEPTED, person=person)
+    cases(5, route="hub_contact", source="self_referral")
     flow = opcc_api.get(URL, PAST).json()["flow"]
-    assert (flow["referred"], flow["unique_victims"]) == (3, 2)
-    assert (flow["accepted"], flow["victims"]["accepted"]) == (2, 1)
-    assert (flow["self_referred"], flow["self_referred_awaiting_contact"]) == (1, 1)
-    assert flow["assessed_vulnerable"] == 2
+    assert (flow["referred"], flow["unique_victims"]) == (11, 6)
+    assert (flow["accepted"], flow["victims"]["accepted"]) == (6, "*")  # one victim: hidden
+    assert (flow["self_referred"], flow["self_referred_awaiting_contact"]) == (5, 5)
+    assert flow["assessed_vulnerable"] == 6
     body = opcc_api.get(URL, {**PAST, "format": "csv"}).content.decode()
-    rows = [row[3:7] for row in csv.reader(io.StringIO(body)) if row and row[0][:1] != "#"]
-    assert ["flow", "all", "accepted", "2"] in rows
-    assert ["flow", "victims", "accepted", "1"] in rows
+    rows = [row[3:8] for row in csv.reader(io.StringIO(body)) if row and row[0][:1] != "#"]
+    assert ["flow", "all", "accepted", "6", "false"] in rows
+    assert ["flow", "victims", "accepted", "", "true"] in rows
 
 
 def test_small_cells_are_suppressed_and_others_shown():
@@ -173,7 +157,7 @@ def test_the_rule_and_the_rules_version_are_stated():
     body = quarterly_return(**PAST)
     assert body["suppression_rule"] == SUPPRESSION_RULE
     assert "1 to 4" in body["suppression_rule"] and "*" in body["suppression_rule"]
-    assert "headline flow counts are exact" in body["suppression_rule"]
+    assert "referred, unique_victims and letters_sent are exact" in body["suppression_rule"]
     assert COUNTING_RULES_VERSION in body["counting_rules_version"]
     assert RETURN_RULES_VERSION in body["counting_rules_version"]
     assert (body["period_from"], body["period_to"]) == ("2025-01-01", "2025-03-31")

@@ -1,0 +1,185 @@
+"""Small-count suppression: the one rule for every figure the OPCC gets (the quarterly return
+and the flow API), so that no person can be picked out and no hidden count can be worked out
+(issue 14, "Suppression that holds everywhere"; the rules for analysts: docs/suppression.md).
+
+The attacker we defend against knows this rule (it is published), the exact total of each
+breakdown (or family of the flow) and every count shown, and tries every way of filling in the
+hidden counts that would have been published exactly as it was. Whatever they do, every hidden
+count keeps at least two possible values (tests/reporting/test_suppression.py checks this by
+exhaustive search over random breakdowns).
+
+- `suppress(values)`: the cells of one breakdown as published.
+- `suppress_total(values, published)`: the breakdown's total as published (hidden only when the
+  breakdown has one cell and it is hidden: the total would be that cell).
+- `suppress_flow(flow)`: the flow counts, suppressed family by family (`FAMILIES`), with
+  `supported_rate` left out (null) when its numerator or denominator is hidden;
+  `published_flow(period)` the flow as the OPCC gets it (return and flow API alike).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from reporting.flow import Period, compute_flow
+from reporting.flow_rules import LETTER_COUNTS, LETTER_PARTITION, PARTITIONS, SUMS
+
+SUPPRESSED = "*"
+SMALLEST_SHOWN = 5  # counts from 1 to SMALLEST_SHOWN - 1 are hidden (primary suppression)
+
+SUPPRESSION_RULE = (
+    "Counts from 1 to 4 are shown as * so that no person can be picked out (primary). In "
+    "each breakdown, and in each family of the flow (a count and the counts it splits into, "
+    "the first being their total), the smallest counts still shown, all those equal to it, "
+    "are then hidden too until at least two counts are hidden and none of them could be "
+    "worked out from the total and the counts shown: not all 1, not all as large as they "
+    "could be (secondary). So every * is smaller than every count shown but 0. Zero is shown "
+    "as 0, unless no non-zero count is left to hide, or the total equals the number of "
+    "counts: then every count of the breakdown is *. "
+    "A breakdown's total is exact (the sum of its cells), except for a breakdown of one "
+    "hidden cell, and the contact outcomes' (leaves of the flow) when any is hidden. In the "
+    "flow, the counts under a hidden count are hidden too, and supported_rate is null when "
+    "either of its counts is hidden; referred, unique_victims and letters_sent are exact."
+)
+
+
+# -- One breakdown -----------------------------------------------------------------------------
+
+
+def _is_primary(value: int) -> bool:
+    return 1 <= value < SMALLEST_SHOWN
+
+
+def _nothing_can_be_worked_out(values: Mapping[str, int], hidden: set[str]) -> bool:
+    """Can each hidden count still take two values, for someone who knows the hidden counts'
+    sum and that each is at least 1 and at most the largest of them or 4 (whichever is more)?
+    The range each count can take is what the sum leaves it, given the others' ranges: it is
+    a single value when fewer than two counts are hidden, or when they are all 1, or all at
+    the largest."""
+    if len(hidden) < 2:
+        return False
+    total = sum(values[key] for key in hidden)
+    largest = max(SMALLEST_SHOWN - 1, *(values[key] for key in hidden))
+    others = len(hidden) - 1
+    least = max(1, total - others * largest)
+    most = min(largest, total - others)
+    return least < most
+
+
+def suppress(values: Mapping[str, int]) -> dict[str, int | str]:
+    """The cells of one breakdown as published (`SUPPRESSION_RULE`), in the same order.
+
+    Primary: every count from 1 to 4 is hidden. Secondary: while some hidden count could be
+    worked out (`_nothing_can_be_worked_out`), every count equal to the smallest non-zero
+    count still shown is hidden too (all of them at once: choosing among equal counts by
+    their place in the breakdown would tell which was smaller). If no non-zero count is left
+    to hide, every cell is hidden, zeros too: then any rearrangement of the counts would have
+    been published the same way. So every hidden count is below every non-zero count shown.
+    """
+    order = list(values)
+    if 0 < sum(values.values()) == len(order):
+        # A total equal to the number of cells: all 1s would be given away by it (and nothing
+        # else could be published the same way), so every cell is hidden, whatever the
+        # counts: the condition is on the total, which is published anyway.
+        return dict.fromkeys(order, SUPPRESSED)
+    hidden = {key for key in order if _is_primary(values[key])}
+    while hidden and not _nothing_can_be_worked_out(values, hidden):
+        shown = [values[key] for key in order if key not in hidden and values[key] > 0]
+        if not shown:
+            hidden = set(order)
+            break
+        smallest = min(shown)
+        hidden |= {key for key in order if values[key] == smallest}
+    return {key: SUPPRESSED if key in hidden else values[key] for key in order}
+
+
+def suppress_total(values: Mapping[str, int], published: Mapping[str, int | str]) -> int | str:
+    """The total of a breakdown as published: exact (the sum of its cells), unless the
+    breakdown has a single cell and it is hidden (the total would give it away)."""
+    if len(published) == 1 and SUPPRESSED in published.values():
+        return SUPPRESSED
+    return sum(values.values())
+
+
+# -- The flow ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Family:
+    """A count of the flow and the counts it splits into. `partition`: the children add up to
+    the parent; otherwise they are part of it and the rest (parent minus children, not
+    published) is suppressed with them as one more, unnamed, cell."""
+
+    parent: str
+    children: tuple[str, ...]
+    partition: bool = True
+
+
+REST = "_rest"  # the unnamed cell of a family that is not a partition
+
+# Every family of the flow, each parent before its children's families (a hidden parent hides
+# its children). Extend it with every new box of reporting.flow: a box missing here is exact.
+FAMILIES: tuple[Family, ...] = (
+    # Each partition of the flow (reporting.flow_rules.PARTITIONS: the ways in, the police
+    # IVNA's tree, each other way in's outcomes), then the letters' partition of the referrals
+    # and the subset of letter only who came back.
+    *(Family(parent, children) for parent, children in PARTITIONS.items()),
+    Family("referred", LETTER_PARTITION),
+    Family("letter_only", ("responded_to_letter",), partition=False),
+)
+# The flow's counts never suppressed: the totals each breakdown is read against.
+EXACT = ("referred", "unique_victims", "letters_sent")
+# Counts of letters, not referrals: hidden from 1 to 4 on their own.
+LETTERS_ONLY = tuple(key for key in LETTER_COUNTS if key not in EXACT)
+# Sums of boxes published elsewhere (reporting.flow_rules.SUMS): hidden when a part is
+# hidden (else the sum less the parts shown gives the hidden part away), else exact.
+DERIVED: dict[str, tuple[str, ...]] = dict(SUMS)
+# A rate and the two counts it is made of: null when either is hidden.
+RATES: dict[str, tuple[str, str]] = {"supported_rate": ("accepted", "assessed_vulnerable")}
+# The per-victim counts of each box, when the flow has them, under this key.
+VICTIMS = "victims"
+
+
+def suppress_flow(flow: Mapping[str, Any]) -> dict[str, Any]:
+    """The flow as published to the OPCC: each family suppressed by `suppress` with its parent
+    as the total; a hidden parent hides all its children (so they tell nothing about it); a
+    rate is null when its numerator or denominator is hidden. Per-victim counts (`VICTIMS`,
+    when present) are hidden where the box's referrals are hidden, and when from 1 to 4."""
+    published: dict[str, Any] = dict(flow)
+    for family in FAMILIES:
+        if published[family.parent] == SUPPRESSED:
+            for child in family.children:
+                published[child] = SUPPRESSED
+            continue
+        cells = {child: int(flow[child]) for child in family.children}
+        if not family.partition:
+            cells[REST] = int(flow[family.parent]) - sum(cells.values())
+        shown = suppress(cells)
+        for child in family.children:
+            published[child] = shown[child]
+    for total, parts in DERIVED.items():
+        if total in published and any(published[part] == SUPPRESSED for part in parts):
+            published[total] = SUPPRESSED
+    for key in LETTERS_ONLY:
+        if key in published and isinstance(flow[key], int) and _is_primary(int(flow[key])):
+            published[key] = SUPPRESSED
+    for rate, parts in RATES.items():
+        if rate in published and any(published[part] == SUPPRESSED for part in parts):
+            published[rate] = None
+    victims = flow.get(VICTIMS)
+    if isinstance(victims, Mapping):
+        published[VICTIMS] = {
+            key: SUPPRESSED
+            if published.get(key) == SUPPRESSED
+            or (isinstance(value, int) and _is_primary(value) and key not in EXACT)
+            else value
+            for key, value in victims.items()
+        }
+    return published
+
+
+def published_flow(period: Period) -> dict[str, Any]:
+    """The flow of a period as the OPCC gets it, in the quarterly return and from the flow API
+    alike: the whole area, suppressed (`suppress_flow`)."""
+    return suppress_flow(compute_flow(period).as_dict())
