@@ -22,6 +22,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
+from reporting.suppression import SUPPRESSED
+
 # The breakdown of the figures directly in a section, not broken down.
 WHOLE = "all"
 # The category of a breakdown's total (the sum of its cells, exact).
@@ -70,7 +72,7 @@ def _walk(section: str, path: tuple[str, ...], node: Mapping) -> Iterator[Figure
     for key, value in node.items():
         if isinstance(value, Mapping):
             nested.append((key, value))
-        elif value is None or (
+        elif value is None or value == SUPPRESSED or (
             isinstance(value, int | float) and not isinstance(value, bool)
         ):
             yield Figure(section, name, str(key), value)

@@ -46,6 +46,7 @@ FLOW_EXAMPLES = [
             "period_to": "2025-03-31",
             "district": None,
             "counting_rules_version": COUNTING_RULES_VERSION,
+            "suppression_rule": None,
         },
         response_only=True,
         status_codes=["200"],

@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reporting.flow import FLOW_KEYS
+from reporting.flow_rules import PARTITIONS, SUMS
 from reporting.suppression import (
     DERIVED,
     EXACT,
@@ -219,23 +220,28 @@ def test_the_old_rule_was_undone_by_arithmetic():
 
 
 def exact_flow(**counts: int) -> dict:
-    """A flow that adds up: leaves given, branches summed."""
-    leaves = {
+    """A flow that adds up: leaves given, every parent summed from its partition
+    (reporting.flow_rules.PARTITIONS), then the sums, the letters and the rate."""
+    flow = {key: 0 for key in FLOW_KEYS}
+    flow.update({
         "letter_only": 40, "high_risk": 12, "declined_at_ivna": 9,
         "supported_elsewhere": 6, "awaiting_contact": 7, "no_contact": 11,
-        "declined": 8, "signposted": 10, "accepted": 30,
-        "responded_to_letter": 6, "self_referred": 8,
-    }
-    leaves.update(counts)
-    flow = dict(leaves)
-    flow["contacted"] = flow["declined"] + flow["signposted"] + flow["accepted"]
-    flow["vulnerable"] = (flow["supported_elsewhere"] + flow["awaiting_contact"]
-                          + flow["no_contact"] + flow["contacted"])
-    flow["referred"] = (flow["letter_only"] + flow["high_risk"] + flow["declined_at_ivna"]
-                        + flow["vulnerable"])
+        "transferred_out": 5, "declined": 8, "signposted": 10, "accepted": 30,
+        "responded_to_letter": 6,
+        "self_referred_awaiting_contact": 6, "self_referred_declined": 5,
+        "self_referred_accepted": 9,
+    })
+    flow.update(counts)
+    for parent, children in reversed(PARTITIONS.items()):
+        flow[parent] = sum(flow[child] for child in children)
+    for total, parts in SUMS.items():
+        flow[total] = sum(flow[part] for part in parts)
     flow["unique_victims"] = flow["referred"] - 1
-    flow["letters_sent"] = flow["letter_only"]
-    flow["supported_rate"] = round(flow["accepted"] / flow["vulnerable"], 4)
+    flow["not_written_to"] = flow["declined_at_ivna"]
+    flow["written_to"] = flow["referred"] - flow["not_written_to"]
+    flow["letters_sent"] = flow["written_to"]
+    flow["follow_up_letters"] = flow["no_contact"] + flow["self_referred_no_contact"]
+    flow["supported_rate"] = round(flow["accepted"] / flow["assessed_vulnerable"], 4)
     assert set(flow) == set(FLOW_KEYS)
     return flow
 
@@ -270,13 +276,13 @@ def test_a_small_leaf_is_hidden_with_a_sibling_in_its_family_only():
 
 
 def test_a_hidden_parent_hides_its_whole_family():
-    # vulnerable = 1 + 1 + 1 + (1 + 0 + 0) = 4: hidden in its own family (referred's).
+    # vulnerable = 1 + 1 + 1 + 0 + (1 + 0 + 0) = 4: hidden in its own family (the IVNA's).
     flow = exact_flow(supported_elsewhere=1, awaiting_contact=1, no_contact=1,
-                      declined=1, signposted=0, accepted=0)
+                      transferred_out=0, declined=1, signposted=0, accepted=0)
     published = suppress_flow(flow)
     assert published["vulnerable"] == SUPPRESSED
     for key in ("supported_elsewhere", "awaiting_contact", "no_contact", "contacted",
-                "declined", "signposted", "accepted"):
+                "declined", "signposted", "accepted", "assessed_vulnerable", "supported"):
         assert published[key] == SUPPRESSED
     assert published["supported_rate"] is None
 
