@@ -41,6 +41,8 @@ class LetterLanguage:
     labels: dict[str, str]
     subjects: dict[str, str]
     review: str
+    # Django's month names are capitalised; Romanian and Portuguese write them in lower case.
+    lowercase_date: bool = False
 
 
 LETTER_LANGUAGES: dict[str, LetterLanguage] = {
@@ -128,6 +130,7 @@ LETTER_LANGUAGES: dict[str, LetterLanguage] = {
                 LetterKind.INVITE_TO_CALL: "Por favor, contacte-nos – Victims' Hub",
             },
             review=NATIVE_REVIEW_NEEDED,
+            lowercase_date=True,
         ),
         LetterLanguage(
             code="ro",
@@ -148,6 +151,7 @@ LETTER_LANGUAGES: dict[str, LetterLanguage] = {
                 LetterKind.INVITE_TO_CALL: "Vă rugăm să ne contactați – Victims' Hub",
             },
             review=NATIVE_REVIEW_NEEDED,
+            lowercase_date=True,
         ),
         LetterLanguage(
             code="lv",

@@ -106,6 +106,8 @@ def letter_context(letter: Letter, *, language: str, today: date | None = None) 
     labels = LETTER_LANGUAGES[language].labels
     with translation.override(language):
         today_text = dateformat.format(today, labels["date_format"])
+    if LETTER_LANGUAGES[language].lowercase_date:
+        today_text = today_text.lower()
     return {
         "lang": language,
         "labels": labels,

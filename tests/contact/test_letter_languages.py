@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -113,6 +114,16 @@ def test_one_pdf_per_language_renders_its_own_letters_and_the_english_line(code)
     assert "In English: this is a letter from the Victims' Hub" in content
     assert f"written in {name}" in content and f"written in {name}" in text
     assert "arrange an interpreter" not in content
+
+
+@pytest.mark.parametrize(
+    "code,expected",
+    [("en", "12 March 2025"), ("pl", "12 marca 2025"), ("lt", "2025-03-12"),
+     ("pt", "12 de março de 2025"), ("ro", "12 martie 2025"), ("lv", "12.03.2025.")],
+)
+def test_the_date_is_written_as_the_language_writes_it(code, expected):
+    html, _ = render_letter_text(letter_in(code), today=date(2025, 3, 12))
+    assert f"{LETTER_LANGUAGES[code].labels['date']}: {expected}" in html
 
 
 # -- The rule ---------------------------------------------------------------------------
