@@ -5,10 +5,27 @@ import pgtrigger.migrations
 from django.db import migrations, models
 
 
+def record_past_fallbacks(apps, schema_editor):
+    """A letter already sent in English to a victim whose first language is another went
+    in English for want of letters in it: record that, as contact.letter_languages now does."""
+    Letter = apps.get_model("contact", "Letter")
+    Person = apps.get_model("cases", "Person")
+    languages = (
+        Person.objects.exclude(first_language__in=["", "en"])
+        .values_list("first_language", flat=True)
+        .distinct()
+    )
+    for code in languages:
+        Letter.objects.filter(
+            language="en", no_letters_in="", case__person__first_language=code
+        ).update(no_letters_in=code[:10])
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
         ('contact', '0006_schedule_closures_of_open_cases'),
+        ('cases', '0009_case_reference'),
     ]
 
     operations = [
@@ -38,4 +55,5 @@ class Migration(migrations.Migration):
             model_name='letter',
             trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."approved_at" IS DISTINCT FROM (NEW."approved_at") OR OLD."approved_by_id" IS DISTINCT FROM (NEW."approved_by_id") OR OLD."case_id" IS DISTINCT FROM (NEW."case_id") OR OLD."channel" IS DISTINCT FROM (NEW."channel") OR OLD."created_at" IS DISTINCT FROM (NEW."created_at") OR OLD."error" IS DISTINCT FROM (NEW."error") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."kind" IS DISTINCT FROM (NEW."kind") OR OLD."language" IS DISTINCT FROM (NEW."language") OR OLD."no_letters_in" IS DISTINCT FROM (NEW."no_letters_in") OR OLD."rendered_at" IS DISTINCT FROM (NEW."rendered_at") OR OLD."sent_at" IS DISTINCT FROM (NEW."sent_at") OR OLD."status" IS DISTINCT FROM (NEW."status") OR OLD."stop_reason" IS DISTINCT FROM (NEW."stop_reason") OR OLD."stopped_at" IS DISTINCT FROM (NEW."stopped_at") OR OLD."stopped_by_id" IS DISTINCT FROM (NEW."stopped_by_id"))', func='INSERT INTO "contact_letterevent" ("approved_at", "approved_by_id", "case_id", "channel", "created_at", "error", "id", "kind", "language", "no_letters_in", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "rendered_at", "sent_at", "status", "stop_reason", "stopped_at", "stopped_by_id") VALUES (NEW."approved_at", NEW."approved_by_id", NEW."case_id", NEW."channel", NEW."created_at", NEW."error", NEW."id", NEW."kind", NEW."language", NEW."no_letters_in", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."rendered_at", NEW."sent_at", NEW."status", NEW."stop_reason", NEW."stopped_at", NEW."stopped_by_id"); RETURN NULL;', hash='237f975b89771a1b70ac12ec85131fd0c801dd8f', operation='UPDATE', pgid='pgtrigger_update_update_64f41', table='contact_letter', when='AFTER')),
         ),
+        migrations.RunPython(record_past_fallbacks, migrations.RunPython.noop),
     ]
