@@ -134,5 +134,6 @@ LANGUAGES = [
     ("so", "Somali"),
     ("tr", "Turkish"),
     ("zh", "Chinese"),
+    ("ti", "Tigrinya"),
     ("other", "Another language"),
 ]

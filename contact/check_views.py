@@ -10,7 +10,7 @@ from django.views.generic import FormView, View
 from audit.case_views import CaseWorkMixin
 from contact import letter_checks
 from contact.forms import StopLetterForm
-from contact.letters import render_letter
+from contact.letters import render_letter_text
 from contact.models import Channel, Letter
 from core.errors import DomainError
 from core.forms import add_error_to_form
@@ -41,7 +41,7 @@ class CheckLetterView(LetterMixin, FormView):
         context = super().get_context_data(**kwargs)
         letter = self.letter
         # What the victim would get, rendered now (the stored text once it has been sent).
-        text = letter.text or render_letter(letter)[1]
+        text = letter.text or render_letter_text(letter)[1]
         context.update(
             letter=letter,
             recipient=letter_checks.recipient(letter),

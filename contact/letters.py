@@ -7,7 +7,7 @@ not established"; support "where possible, in their first language".
 
 Rules kept here:
 - A letter is rendered from the templates `letters/<kind>_<language>.html` (PDF, through
-  WeasyPrint) and `.txt` (the email body), falling back to English.
+  WeasyPrint) and `.txt` (the email body); which language is contact.letter_languages' rule.
 - WeasyPrint never fetches anything: the fetcher refuses every URL but `data:`. The CSS is
   inline in the templates.
 - What a victim or an officer typed reaches the PDF only through Django's autoescaping.
@@ -33,7 +33,7 @@ import pghistory
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import get_template, select_template
+from django.template.loader import get_template
 from django.utils import dateformat, timezone, translation
 from pypdf import PdfReader, PdfWriter
 from weasyprint import HTML
@@ -42,46 +42,18 @@ from weasyprint.urls import URLFetcher
 from accounts.models import User
 from audit.selectors import casework_for
 from contact.letter_checks import waiting_for_check
-from contact.models import Channel, Letter, LetterKind, LetterStatus
+from contact.letter_languages import (
+    LETTER_LANGUAGES,
+    english_note,
+    interpreter_line,
+    rendered_language,
+)
+from contact.models import Channel, Letter, LetterStatus
 from core.errors import DomainError
 from scheduling.outbound import hand_over
 from scheduling.services import WorkFailed
 
 log = logging.getLogger(__name__)
-
-# Words around the letter's text, per language; the letter's own text is in its templates.
-LABELS = {
-    "en": {
-        "date": "Date",
-        "reference": "Our reference",
-        "phone": "Phone",
-        "email": "Email",
-        "private": "Private and confidential",
-        "page": "Page",
-        "of": "of",
-        "date_format": "j F Y",
-    },
-    "pl": {
-        "date": "Data",
-        "reference": "Nasz numer referencyjny",
-        "phone": "Telefon",
-        "email": "E-mail",
-        "private": "Prywatne i poufne",
-        "page": "Strona",
-        "of": "z",
-        # E: the month in the genitive ("12 marca 2025").
-        "date_format": "j E Y",
-    },
-}
-
-# The email's subject. Never the crime: someone else may read the inbox.
-SUBJECTS = {
-    (LetterKind.INTRODUCTORY, "en"): "Free support from the Victims' Hub",
-    (LetterKind.INTRODUCTORY, "pl"): "Bezpłatne wsparcie z Victims' Hub",
-    (LetterKind.NO_CONTACT, "en"): "We tried to call you – Victims' Hub",
-    (LetterKind.NO_CONTACT, "pl"): "Próbowaliśmy się do Ciebie dodzwonić – Victims' Hub",
-    (LetterKind.INVITE_TO_CALL, "en"): "Please get in touch – Victims' Hub",
-}
 
 NO_LETTERS_TO_PRINT = "There are no approved letters waiting to be printed."
 
@@ -122,16 +94,6 @@ def html_to_pdf(html: str, *, fetcher: DataOnlyURLFetcher | None = None) -> byte
 # -- Rendering ---------------------------------------------------------------------------
 
 
-def template_language(kind: str, language: str) -> str:
-    """The letter's language if both its templates exist, otherwise English."""
-    for name in (f"letters/{kind}_{language}.html", f"letters/{kind}_{language}.txt"):
-        try:
-            get_template(name)
-        except Exception:
-            return "en"
-    return language
-
-
 def _address_lines(person) -> list[str]:
     lines = [person.address_line1, person.address_line2, person.town, person.postcode.upper()]
     return [line.strip() for line in lines if line and line.strip()]
@@ -141,12 +103,27 @@ def letter_context(letter: Letter, *, language: str, today: date | None = None) 
     case = letter.case
     person = case.person
     today = today or timezone.localdate()
-    labels = LABELS.get(language, LABELS["en"])
+    labels = LETTER_LANGUAGES[language].labels
     with translation.override(language):
         today_text = dateformat.format(today, labels["date_format"])
+    if LETTER_LANGUAGES[language].lowercase_date:
+        today_text = today_text.lower()
     return {
         "lang": language,
         "labels": labels,
+        # Right 1: an English letter to a victim who needs an interpreter says one will be
+        # arranged; a letter in another language ends with one line in English.
+        "interpreter_line": interpreter_line(
+            language=language,
+            first_language=person.first_language,
+            interpreter_needed=person.interpreter_needed,
+        ),
+        "english_note": english_note(
+            language=language,
+            hub_name=settings.HUB_NAME,
+            hub_phone=settings.HUB_PHONE,
+            reference=case.reference,
+        ),
         "kind": letter.kind,
         "name": person.full_name,
         "first_name": person.first_name,
@@ -163,13 +140,20 @@ def letter_context(letter: Letter, *, language: str, today: date | None = None) 
 
 def render_letter(letter: Letter) -> tuple[bytes, str]:
     """The letter as (PDF bytes, plain text), in its language or else English."""
-    language = template_language(letter.kind, letter.language or "en")
-    context = letter_context(letter, language=language)
-    names = [f"letters/{letter.kind}_{language}", f"letters/{letter.kind}_en"]
+    html, text = render_letter_text(letter)
+    return html_to_pdf(html), text
+
+
+def render_letter_text(letter: Letter, *, today: date | None = None) -> tuple[str, str]:
+    """The letter's HTML (for the PDF) and plain text (the email body), in its language or,
+    when the hub has no letters in it, English (contact.letter_languages)."""
+    language = rendered_language(letter.language).code
+    context = letter_context(letter, language=language, today=today)
+    name = f"letters/{letter.kind}_{language}"
     with translation.override(language):
-        html = select_template([f"{n}.html" for n in names]).render(context)
-        text = select_template([f"{n}.txt" for n in names]).render(context)
-    return html_to_pdf(html), _tidy_text(text)
+        html = get_template(f"{name}.html").render(context)
+        text = get_template(f"{name}.txt").render(context)
+    return html, _tidy_text(text)
 
 
 def _tidy_text(text: str) -> str:
@@ -179,8 +163,9 @@ def _tidy_text(text: str) -> str:
 
 
 def subject_for(letter: Letter) -> str:
-    language = template_language(letter.kind, letter.language or "en")
-    return SUBJECTS.get((letter.kind, language)) or SUBJECTS[(letter.kind, "en")]
+    """The email's subject in the letter's language. Never the crime: someone else may read
+    the inbox."""
+    return rendered_language(letter.language).subjects[letter.kind]
 
 
 # -- Sending -----------------------------------------------------------------------------

@@ -39,6 +39,9 @@ class Letter(models.Model):
     kind = models.CharField(max_length=20, choices=LetterKind.choices)
     channel = models.CharField(max_length=10, choices=Channel.choices)
     language = models.CharField(max_length=10, default="en")
+    # The victim's first language when the hub had no letters in it and the letter went in
+    # English (contact.letter_languages): shown to the VCC on the case and the check page.
+    no_letters_in = models.CharField(max_length=10, blank=True)
     status = models.CharField(
         max_length=10, choices=LetterStatus.choices, default=LetterStatus.QUEUED
     )
@@ -81,6 +84,20 @@ class Letter(models.Model):
     # Set on the case's letters list and the check page: does it wait for the safety check?
     # (contact.letter_checks.waiting_for_check; not stored, the rule may change its answer)
     awaiting_check = False
+
+    @property
+    def language_label(self) -> str:
+        """The letter's language by name ("Lithuanian"), for the VCC."""
+        from contact.letter_languages import language_name
+
+        return language_name(self.language)
+
+    @property
+    def language_fallback(self) -> str:
+        """ "Letter in English: no letters in <language> yet", or "" (for the VCC)."""
+        from contact.letter_languages import fallback_note
+
+        return fallback_note(self.no_letters_in)
 
     @property
     def filename(self) -> str:

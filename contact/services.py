@@ -37,6 +37,7 @@ from contact.calling_times import (  # noqa: F401 (the calling times, asked of s
     calling_hours,
     next_slot,
 )
+from contact.letter_languages import letter_language_for
 from contact.models import (
     FAILED_OUTCOMES,
     AttemptOutcome,
@@ -62,16 +63,6 @@ def _attempt_refused(problems: list[str]) -> DomainError:
 
 
 # -- The introductory letter and first contact -------------------------------------------
-
-
-def letter_language(first_language: str) -> str:
-    from django.template.loader import select_template
-
-    try:
-        select_template([f"letters/introductory_{first_language}.html"])
-        return first_language
-    except Exception:
-        return "en"
 
 
 NOT_SAFE_TO_WRITE = "Not safe to write to the victim."
@@ -125,15 +116,15 @@ def queue_letter(*, case: Case, kind: str, new_case: bool = False) -> Letter | N
             case.no_letter_reason = NO_ADDRESS if person.safe_to_write else NOT_SAFE_TO_WRITE
             case.save(update_fields=["no_letter_reason", "updated_at"])
         return None
-    language = letter_language(person.first_language)
+    # In the victim's first language when the hub has letters in it, else English with the
+    # fallback recorded (contact.letter_languages).
+    language = letter_language_for(person.first_language)
+    fields = {"channel": channel, "language": language.language,
+              "no_letters_in": language.no_letters_in}
     if new_case:
-        letter, created = Letter.objects.create(
-            case=case, kind=kind, channel=channel, language=language
-        ), True
+        letter, created = Letter.objects.create(case=case, kind=kind, **fields), True
     else:
-        letter, created = Letter.objects.get_or_create(
-            case=case, kind=kind, defaults={"channel": channel, "language": language}
-        )
+        letter, created = Letter.objects.get_or_create(case=case, kind=kind, defaults=fields)
     if created:
         schedule(
             kind=letter_item_kind(kind),

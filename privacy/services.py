@@ -108,7 +108,7 @@ CASE_TEXT: list[tuple[type[models.Model], dict[str, object]]] = [
     (SelfReferral, {"asker_name": "", "asker_relationship": "", "account": ""}),
     (Ivna, {"notes": ""}),
     (Dvna, {"risk_notes": "", "communication_needs": "", "summary": "", "first_language": ""}),
-    (Letter, {"pdf": None, "text": "", "error": "", "stop_reason": ""}),
+    (Letter, {"pdf": None, "text": "", "error": "", "stop_reason": "", "no_letters_in": ""}),
     (ContactAttempt, {"number_used": "", "notes": "", "override_reason": ""}),
     (ContactNote, {"text": ""}),
     (Referral, {"document": b"", "decline_reason": "", "email_error": ""}),

@@ -14,6 +14,7 @@ from accounts.models import User
 from cases.choices import Marker
 from cases.workflow import CaseStatus
 from contact.letter_checks import needs_safety_check
+from contact.letter_languages import letter_language_for
 from contact.models import (
     AttemptOutcome,
     Channel,
@@ -33,7 +34,6 @@ from contact.services import (
     letter_channel,
     letter_item_kind,
     letter_key,
-    letter_language,
     next_attempt_key,
     next_slot,
     outcome_reason,
@@ -61,10 +61,10 @@ def band_minutes() -> tuple[tuple[str, int, int], ...]:
     return tuple((name, s.hour * 60 + s.minute, e.hour * 60 + e.minute) for name, s, e in bands())
 
 
-@cache
-def language_of_letters(first_language: str) -> str:
-    """contact.services.letter_language, asked once per language (a template lookup)."""
-    return letter_language(first_language)
+def language_of_letters(first_language: str) -> dict[str, str]:
+    """The letter's language fields by contact.letter_languages' rule."""
+    choice = letter_language_for(first_language)
+    return {"language": choice.language, "no_letters_in": choice.no_letters_in}
 
 
 class Contact(Timeline):
@@ -82,7 +82,7 @@ class Contact(Timeline):
                 cp.case.no_letter_reason = NOT_SAFE_TO_WRITE
             return
         letter = rows.add(Letter(case=cp.case, kind=kind, channel=channel, created_at=at,
-                                 language=language_of_letters(person.first_language)))
+                                 **language_of_letters(person.first_language)))
         rendered = at + timedelta(minutes=self.rng.randint(1, 3))
         if channel == Channel.EMAIL and not needs_safety_check(cp.case):
             sent, approved = rendered, None
