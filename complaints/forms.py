@@ -34,7 +34,7 @@ class RecordComplaintForm(forms.Form):
     complainant_name = forms.CharField(
         label="Their name", required=False,
         max_length=Complaint._meta.get_field("complainant_name").max_length,
-        help_text="Not needed when the victim of the case named below complained.",
+        help_text="Not needed when the victim of the case complained.",
     )
     complainant_contact = forms.CharField(
         label="How to reach them with the answer", required=False,
