@@ -12,6 +12,7 @@ from audit.models import AccessAction
 from audit.services import record_access
 from cases.services import reallocate_open_cases
 from casework import work_selectors as selectors
+from complaints.selectors import overdue_complaints
 from contact.invariant import latest_stall_check
 from contact.letter_checks import approve_letters
 from contact.selectors import cases_a_manager_decides, stalled_in
@@ -96,6 +97,15 @@ class TeamView(PermissionRequiredMixin, TemplateView):
                 person_ids=[d.case.person_id for d in unreachable],
                 detail="team page: victims the hub cannot reach",
             )
+        complaints = list(overdue_complaints())
+        if any(c.case_id for c in complaints):
+            record_access(
+                request=self.request,
+                action=AccessAction.LIST,
+                case_ids=[c.case_id for c in complaints if c.case_id],
+                person_ids=[c.case.person_id for c in complaints if c.case_id],
+                detail="team page: overdue complaints",
+            )
         check = latest_stall_check()
         stalled = stalled_in(check, self.request.user)
         context.update(
@@ -105,6 +115,7 @@ class TeamView(PermissionRequiredMixin, TemplateView):
             stalled=stalled,
             unallocated=selectors.unallocated_load(),
             victims_code_overdue=selectors.victims_code_overdue(),
+            overdue_complaints=complaints,
         )
         return context
 

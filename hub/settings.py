@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "intake",
     "assessments",
     "referrals",
+    "complaints",
     "scheduling",
     "contact",
     "support",
@@ -394,6 +395,14 @@ HUB_REFERRAL_CHASE_WORKING_DAYS = int(env("HUB_REFERRAL_CHASE_WORKING_DAYS", "5"
 # finalised quarters whose figures have changed.
 HUB_RETURN_FINAL_AFTER_WORKING_DAYS = int(env("HUB_RETURN_FINAL_AFTER_WORKING_DAYS", "20"))
 HUB_RETURN_REVISION_QUARTERS = int(env("HUB_RETURN_REVISION_QUARTERS", "8"))
+
+# Complaints about the hub (Victims' Code right 12; complaints.services): acknowledged
+# within this many working days of receipt (2: inside the 3 working days the NHS complaints
+# regulations 2009, reg. 13, set, and near the hub's own 1 / 5 day contact standards), and
+# answered in full within this many (20: four working weeks, the usual public-service
+# standard, e.g. the CPS's and most police forces' complaint policies).
+HUB_COMPLAINT_ACKNOWLEDGE_WORKING_DAYS = int(env("HUB_COMPLAINT_ACKNOWLEDGE_WORKING_DAYS", "2"))
+HUB_COMPLAINT_ANSWER_WORKING_DAYS = int(env("HUB_COMPLAINT_ANSWER_WORKING_DAYS", "20"))
 # The public self-referral page: at most this many submissions per client address per hour.
 HUB_SELF_REFERRAL_RATE_LIMIT = 5
 # ... and at most this many self-referrals in one clock hour from everyone together: beyond

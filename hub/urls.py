@@ -17,6 +17,8 @@ urlpatterns = [
     path("team/", include("accounts.team_urls")),  # hub managers: team members
     path("team/", include("casework.team_urls")),  # deactivating: their cases to the queue
     path("get-support/", include("intake.public_urls")),
+    path("how-to-complain/", include("complaints.public_urls")),  # public: Victims' Code right 12
+    path("complaints/", include("complaints.urls")),  # the hub's complaints log
     path("people/", include("casework.people_urls")),
     path("cases/", include("casework.urls")),
     path("cases/", include("contact.urls")),

@@ -127,6 +127,9 @@ CASE_TEXT: list[tuple[type[models.Model], dict[str, object]]] = [
 # may describe the victim; who, when and what kind of grant stay.
 CASE_TEXT_BY_LABEL: list[tuple[str, dict[str, object]]] = [
     ("audit.CaseAccessGrant", {"reason": ""}),
+    # A complaint about the hub on this case: who complained, how to reach them and their
+    # words go; how, when, what right, the outcome and the hub's learning stay (the returns).
+    ("complaints.Complaint", {"complainant_name": "", "complainant_contact": "", "summary": ""}),
 ]
 
 

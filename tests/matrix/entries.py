@@ -18,6 +18,7 @@ from tests.assessments import permission_entries as assessments
 from tests.assessments import plan_permission_entries as support
 from tests.audit import permission_entries as audit
 from tests.cases import permission_entries as cases
+from tests.complaints import permission_entries as complaints
 from tests.contact import permission_entries as contact
 from tests.hub import permission_entries as hub
 from tests.intake import permission_entries as intake
@@ -29,7 +30,7 @@ from tests.scheduling import permission_entries as scheduling
 from tests.volunteers import permission_entries as volunteers
 
 ENTRIES = (hub, cases, assessments, reporting, contact, support, scheduling, volunteers,
-           referrals, privacy, audit, intake, api_clients, accounts, password)
+           referrals, privacy, audit, intake, api_clients, accounts, password, complaints)
 
 MATRIX = PermissionMatrix([view for module in ENTRIES for view in module.VIEWS])
 

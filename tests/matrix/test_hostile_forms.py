@@ -83,6 +83,7 @@ NO_INPUT = {
     "referrals:chased": "records a chase; the referral is in the URL",
     "referrals:resend": "sends the referral again; the referral is in the URL",
     "directory:service_deactivate": "a confirmation button; the service is in the URL",
+    "complaints:acknowledge": "a button: records the complaint in the URL as acknowledged now",
     "directory:service_reactivate": "a button; the service is in the URL",
     "privacy:subject_access_review": "the matrix's person has nothing to review; the radios "
     "are named by item and only 'include' or 'redact' is read (tests/privacy/"

@@ -43,6 +43,8 @@ READS = {
     "referrals:create": "a plan action's referral, with what it will carry about the victim",
     "reporting:export": "the dashboard's export (exports are reads: issue)",
     "privacy:subject_access": "a person's subject access page",
+    "complaints:list": "the complaints log: complainants' names, the cases complained about",
+    "complaints:detail": "a complaint: the complainant and the case",
 }
 
 # Views that show no victim's record, each with the reason. Under VICTIM_PATHS they need one.
@@ -51,6 +53,8 @@ EXEMPT = {
     "landing": "public landing page",
     "self_referral": "public self-referral form (a blank form; the POST is a change)",
     "self_referral_done": "redirects to the form unless the session has just submitted",
+    "how_to_complain": "public page: how to complain about the hub",
+    "complaints:record": "a blank form to record a complaint (the POST is a change)",
     "login": "sign-in",
     "accounts:two_factor": "two-factor sign-in step",
     "accounts:two_factor_setup": "two-factor set-up (the user's own authenticator)",

@@ -86,6 +86,18 @@ def build_world() -> SimpleNamespace:
         enrolment_token="an-enrolment-token",
         # A closed case is still the hub's casework (history matters for repeat victims).
         closed=CaseFactory(status="closed", closed_at=timezone.now()),
+        complaint=_complaint(case=case, vcc=vcc_user),
+    )
+
+
+def _complaint(*, case, vcc):
+    """A complaint about `case`, recorded by `vcc`, neither acknowledged nor answered."""
+    from complaints.services import record_complaint
+
+    return record_complaint(
+        by=vcc, received_at=timezone.now(), how="phone", from_whom="on_behalf",
+        complainant_name="Matrix Complainant", complainant_contact="07700900321",
+        about_right=4, summary="Nobody called back", case=case,
     )
 
 
