@@ -11,7 +11,6 @@ import re
 from tests.audit.permission_entries import restricted_notice
 from tests.permissions import (
     ANONYMOUS,
-    CASES,
     FORBIDDEN,
     LOGIN,
     MANAGER,
