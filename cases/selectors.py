@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db.models import F, Func, Q, QuerySet, Value
 from django.db.models.functions import Upper
@@ -48,7 +49,7 @@ def national_phone(value: str) -> str:
     return re.sub(r"^(?:00)?44", "0", digits)
 
 
-def _regexp_replace(expression, pattern: str, replacement: str) -> Func:
+def _regexp_replace(expression: Any, pattern: str, replacement: str) -> Func:
     return Func(expression, Value(pattern), Value(replacement), Value("g"),
                 function="REGEXP_REPLACE")
 
