@@ -17,6 +17,7 @@ def navigation(request):
     elif role in (Role.VCC, Role.MANAGER):
         items = [
             ("My work", reverse("scheduling:my_work")),
+            ("My cases", reverse("cases:mine")),
             ("Cases", reverse("cases:list")),
             ("Post room", reverse("letters:post_room")),
             ("Services", reverse("directory:directory")),
@@ -36,4 +37,6 @@ def navigation(request):
         "hub_role": role,
         "hub_role_label": Role(role).label if role else "",
         "hub_navigation": items,
+        # The header's case search (casework.find_views.SearchView), for VCCs and managers.
+        "hub_search": role in (Role.VCC, Role.MANAGER),
     }

@@ -23,6 +23,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import is_manager
 from cases.models import Case, CaseTransition, Person, PersonMerge
+from cases.selectors import normalise_postcode
 from cases.services import flag_repeat_victim
 from core.errors import DomainError
 
@@ -40,11 +41,6 @@ SAFETY_FLAGS = ("safe_to_call", "safe_to_write", "may_leave_message")
 def normalise_name(value: str) -> str:
     """A name as candidates are compared: case ignored, surrounding and repeated spaces too."""
     return " ".join(value.split()).upper()
-
-
-def normalise_postcode(value: str) -> str:
-    """A postcode as candidates are compared: capitals, no spaces ("cb1 2ab" is "CB12AB")."""
-    return "".join(value.split()).upper()
 
 
 def _regexp_replace(expression: Any, pattern: str, replacement: str) -> Func:

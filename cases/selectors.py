@@ -2,27 +2,100 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import re
+from datetime import date, datetime, timedelta
+from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Func, Q, QuerySet, Value
+from django.db.models.functions import Upper
 
 from accounts.models import User
 from cases.models import Case, Person
+from core.references import REFERENCE_ALPHABET
 
 # A repeat victim: another case of the person in the 12 months before this one (issue 11).
 REPEAT_WINDOW_DAYS = 365
 
 
+# A UK postcode, spaces ignored (e.g. CB1 2AB, PE13 1AA, SW1A 1AA).
+POSTCODE = re.compile(r"[A-Z]{1,2}[0-9][0-9A-Z]?[0-9][A-Z]{2}")
+# A phone number as typed: digits, spaces, brackets, dashes and a leading plus.
+PHONE = re.compile(r"\+?[0-9 ()\-]{6,}")
+DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
+_GROUP = f"([{REFERENCE_ALPHABET}]{{4}})"
+# With "VH" the separators are optional; without it, the two groups must be apart (eight
+# letters alone may be a name: "MARGARET").
+_REFERENCE = re.compile(rf"VH[\s\-]*{_GROUP}[\s\-]*{_GROUP}|{_GROUP}[\s\-]+{_GROUP}")
+
+
+def normalise_postcode(value: str) -> str:
+    """A postcode as it is compared: capitals, no spaces ("cb1 2ab" is "CB12AB")."""
+    return "".join(value.split()).upper()
+
+
+def case_reference_in(term: str) -> str | None:
+    """The case reference a term is, however typed: VH-7K3M-Q9XD, vh7k3mq9xd, "7K3M Q9XD"."""
+    match = _REFERENCE.fullmatch(term.strip().upper())
+    if not match:
+        return None
+    first, second = [g for g in match.groups() if g]
+    return f"VH-{first}-{second}"
+
+
+def national_phone(value: str) -> str:
+    """A UK number as its national digits: "+44 7700 900123" and "07700 900123" are both
+    "07700900123" (the same rule as _phone_digits, in the database)."""
+    digits = re.sub(r"[^0-9]", "", value)
+    return re.sub(r"^(?:00)?44", "0", digits)
+
+
+def _regexp_replace(expression: Any, pattern: str, replacement: str) -> Func:
+    return Func(expression, Value(pattern), Value(replacement), Value("g"),
+                function="REGEXP_REPLACE")
+
+
+def _phone_digits(field: str) -> Func:
+    return _regexp_replace(_regexp_replace(F(field), r"[^0-9]", ""), r"^(00)?44", "0")
+
+
+def date_in(term: str) -> date | None:
+    """A date of birth as typed: 21/03/1980 or 1980-03-21."""
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(term, fmt).date()  # noqa: DTZ007 (a date, no time)
+        except ValueError:
+            continue
+    return None
+
+
 def search_cases(cases: QuerySet[Case], term: str) -> QuerySet[Case]:
-    """By name (first, last or both), crime reference or the case's own reference;
-    trigram indexes keep it quick."""
+    """Cases found by what a caller quotes or a VCC knows: the case's own reference (however
+    typed), the crime reference, the victim's name (first, last or both; trigram indexes keep
+    it quick), phone number (+44 or 0, spaces ignored), postcode (spaces and case ignored) or
+    date of birth (dd/mm/yyyy or yyyy-mm-dd)."""
     term = " ".join(term.split())
     if not term:
         return cases
-    match = Q(crime__reference__icontains=term) | Q(person__last_name__icontains=term)
-    # The case's reference, which letters quote and a self-referral was shown.
-    match |= Q(reference__iexact=term)
-    match |= Q(person__first_name__icontains=term)
+    reference = case_reference_in(term)
+    if reference:
+        # The reference letters quote and a self-referral was shown: exact.
+        return cases.filter(reference=reference)
+    born = date_in(term)
+    if born:
+        return cases.filter(person__date_of_birth=born)
+    postcode = normalise_postcode(term)
+    if POSTCODE.fullmatch(postcode):
+        return cases.annotate(
+            _postcode=Upper(_regexp_replace(F("person__postcode"), r"\s+", ""))
+        ).filter(_postcode=postcode)
+    match = Q(crime__reference__icontains=term)
+    if PHONE.fullmatch(term):
+        phone = national_phone(term)
+        if len(phone) >= 6:
+            cases = cases.annotate(_phone=_phone_digits("person__phone"))
+            match |= Q(_phone=phone)
+        return cases.filter(match)
+    match |= Q(person__last_name__icontains=term) | Q(person__first_name__icontains=term)
     parts = term.split(" ")
     if len(parts) >= 2:
         match |= Q(

@@ -49,6 +49,11 @@ class CaseFilter(django_filters.FilterSet):
     marker = django_filters.ChoiceFilter(
         choices=Marker.choices, method="filter_marker", empty_label="Any marker", label="Marker"
     )
+    # "My cases" links here, by status (casework.find_views.MyCasesView).
+    allocated = django_filters.ChoiceFilter(
+        choices=[("me", "Allocated to me")], method="filter_allocated", empty_label="Anyone",
+        label="Allocated to",
+    )
 
     @classmethod
     def get_filters(cls):
@@ -97,6 +102,10 @@ class CaseFilter(django_filters.FilterSet):
         if value == NOT_RECORDED:
             return queryset.filter(crime__isnull=True)
         return queryset.filter(crime__crime_type=value)
+
+    def filter_allocated(self, queryset, name, value):
+        user = getattr(self.request, "user", None)
+        return queryset.filter(allocated_to=user) if user is not None else queryset.none()
 
     def filter_marker(self, queryset, name, value):
         return queryset.filter(crime__markers__contains=[value])

@@ -1,10 +1,12 @@
 from django.urls import path
 
-from casework import merge_views, views
+from casework import find_views, merge_views, views
 
 app_name = "cases"
 urlpatterns = [
     path("", views.CaseListView.as_view(), name="list"),
+    path("mine/", find_views.MyCasesView.as_view(), name="mine"),
+    path("search/", find_views.SearchView.as_view(), name="search"),
     path("<int:case_pk>/", views.CaseDetailView.as_view(), name="detail"),
     path("<int:case_pk>/audit/", views.CaseAuditView.as_view(), name="audit"),
     path("<int:case_pk>/allocate/", views.AllocateView.as_view(), name="allocate"),

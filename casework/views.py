@@ -15,7 +15,7 @@ from audit.models import AccessAction, AccessLog
 from audit.selectors import casework_for, other_cases_of
 from audit.services import record_access, take_case
 from audit.views import restricted_notice
-from cases.selectors import case_list_rows, earlier_cases, search_cases
+from cases.selectors import case_list_rows, earlier_cases
 from cases.services import allocate_case
 from casework.allocation import suggested_caseworkers
 from casework.filters import CaseFilter
@@ -38,60 +38,32 @@ from contact.services import (
 from core.errors import DomainError
 from intake.triage import rule_description
 
-SEARCH_SESSION_KEY = "case_search"
-SEARCH_MAX_LENGTH = 100  # longer than any name or crime reference
-
 
 class CaseListView(PermissionRequiredMixin, TemplateView):
-    """The VCC's case list: filter by status, route and district; search by name or crime
-    reference. The search term is posted and kept in the session, never put in the URL."""
+    """The VCC's case list: filter by status, route, district, who it is allocated to. Search
+    is the header's (casework.find_views.SearchView): no term is kept here."""
 
     permission_required = "cases.view_casework"
     template_name = "cases/case_list.html"
 
-    def post(self, request, *args, **kwargs):
-        term = " ".join(request.POST.get("q", "").split())
-        if len(term) > SEARCH_MAX_LENGTH:
-            # Say so, rather than search for the first part of it.
-            messages.error(
-                request,
-                f"Enter a name or crime reference of {SEARCH_MAX_LENGTH} characters or fewer",
-            )
-        elif term:
-            request.session[SEARCH_SESSION_KEY] = term
-        else:
-            request.session.pop(SEARCH_SESSION_KEY, None)
-        query = request.GET.copy()
-        query.pop("page", None)
-        return redirect(f"{reverse('cases:list')}?{query.urlencode()}")
-
-    def get(self, request, *args, **kwargs):
-        if "clear" in request.GET:
-            request.session.pop(SEARCH_SESSION_KEY, None)
-            return redirect("cases:list")
-        return super().get(request, *args, **kwargs)
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         request = self.request
-        filters = CaseFilter(request.GET, queryset=casework_for(request.user))
-        term = request.session.get(SEARCH_SESSION_KEY, "")
-        cases = case_list_rows(search_cases(filters.qs, term))
+        filters = CaseFilter(request.GET, queryset=casework_for(request.user), request=request)
+        cases = case_list_rows(filters.qs)
         page = Paginator(cases, settings.HUB_CASE_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
         rows = list(page.object_list)
         if rows:
             record_access(
                 request=request,
-                action=AccessAction.SEARCH if term else AccessAction.LIST,
+                action=AccessAction.LIST,
                 case_ids=[c.pk for c in rows],
                 person_ids=[c.person_id for c in rows],
                 detail=f"case list page {page.number}",
             )
         query = request.GET.copy()
         query.pop("page", None)
-        context.update(
-            filters=filters, page=page, cases=rows, search_term=term, query=query.urlencode()
-        )
+        context.update(filters=filters, page=page, cases=rows, query=query.urlencode())
         return context
 
 

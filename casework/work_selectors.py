@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
 from audit.selectors import casework_for
+from cases.models import Case
 from cases.workflow import OPEN_STATUSES
 from contact.letter_checks import needs_safety_check
 from contact.models import Channel, Letter, LetterStatus
+from contact.next_steps import with_next_step_due
 from scheduling.models import HUMAN_KINDS, ItemKind, ItemState, ScheduledItem
 
 
@@ -36,6 +38,17 @@ def work_due(user: User) -> QuerySet[ScheduledItem]:
         )
         .select_related("case", "case__person", "case__crime", "case__allocated_to")
         .order_by("due_at", "pk")
+    )
+
+
+def my_open_cases(user: User) -> QuerySet[Case]:
+    """Every open case allocated to this user, whatever is due today: the case whose next step
+    falls due first comes first, those with nothing due last (contact.next_steps). Each
+    row's next step is read with contact.next_steps.next_steps, one query for them all."""
+    return (
+        with_next_step_due(casework_for(user).filter(allocated_to=user, status__in=OPEN_STATUSES))
+        .select_related("person", "crime")
+        .order_by(F("next_step_due_at").asc(nulls_last=True), "referred_at", "pk")
     )
 
 

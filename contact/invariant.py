@@ -26,8 +26,9 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from cases.models import Case
 from cases.workflow import CALLING_STATUSES, OPEN_STATUSES
+from contact.next_steps import NEXT_STEP_KINDS
 from contact.services import ATTEMPT_KINDS
-from scheduling.models import OWED_KINDS, ItemKind, ItemState, ScheduledItem, StallCheck
+from scheduling.models import ItemKind, ItemState, ScheduledItem, StallCheck
 
 log = logging.getLogger(__name__)
 
@@ -49,10 +50,7 @@ def awaiting_a_manager(cases: QuerySet[Case]) -> QuerySet[Case]:
     return cases.filter(status__in=CALLING_STATUSES).exclude(_due(CONTACT_ROUND_KINDS))
 
 
-# Messages the hub sends (a letter, a referral's email, a notice to managers) go whatever
-# becomes of the case: none is a step in it, so none keeps a case from counting as stalled.
-MESSAGE_KINDS = (ItemKind.SEND_LETTER, ItemKind.FOLLOW_UP_LETTER, *OWED_KINDS)
-NEXT_STEP_KINDS = tuple(k for k in ItemKind.values if k not in MESSAGE_KINDS)
+# What counts as a next step (not a message the hub sends): contact.next_steps.
 
 
 def stalled(cases: QuerySet[Case] | None = None) -> QuerySet[Case]:

@@ -11,7 +11,6 @@ import re
 from tests.audit.permission_entries import restricted_notice
 from tests.permissions import (
     ANONYMOUS,
-    CASES,
     FORBIDDEN,
     LOGIN,
     MANAGER,
@@ -41,16 +40,40 @@ VIEWS = [
         },
     ),
     View(
-        # The search term is posted, kept in the session, and the list shown again.
-        "cases:list",
+        # Every open case allocated to the user: `restricted` is vcc_user's.
+        "cases:mine",
+        expect={
+            ANONYMOUS: LOGIN,
+            **NO_CASEWORK,
+            VCC: allowed("My cases", ref("restricted"), excludes=[ref("case")]),
+            MANAGER: allowed("My cases", excludes=[ref("restricted"), ref("case")]),
+            OTHER_VCC: allowed("My cases", excludes=[ref("restricted"), ref("case")]),
+        },
+    ),
+    View(
+        # The header's search form, blank.
+        "cases:search",
+        expect={
+            ANONYMOUS: LOGIN,
+            **NO_CASEWORK,
+            VCC: allowed("Search cases"),
+            MANAGER: allowed("Search cases"),
+            OTHER_VCC: allowed("Search cases"),
+        },
+    ),
+    View(
+        # The search: the results are the answer to the post (no redirect, no session),
+        # the restricted case only for who may open it.
+        "cases:search",
         method="post",
         data=lambda w: {"q": w.restricted.crime.reference},
         expect={
             ANONYMOUS: LOGIN,
             **NO_CASEWORK,
-            VCC: redirects(f"{CASES}?", ref("restricted"), excludes=[ref("case")]),
-            MANAGER: redirects(f"{CASES}?", ref("restricted"), excludes=[ref("case")]),
-            OTHER_VCC: redirects(f"{CASES}?", "0 cases", excludes=[ref("restricted")]),
+            VCC: allowed("Open cases", ref("restricted"), excludes=[ref("case")]),
+            MANAGER: allowed("Open cases", ref("restricted"), excludes=[ref("case")]),
+            OTHER_VCC: allowed("Open cases", "No open case matches.",
+                               excludes=[lambda w: f'href="/cases/{w.restricted.pk}/"']),
         },
     ),
     View(

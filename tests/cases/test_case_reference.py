@@ -65,6 +65,5 @@ def test_staff_find_a_case_by_the_reference_a_caller_reads_out(client, vcc_user)
     assert list(search_cases(Case.objects.all(), wanted.reference.lower())) == [wanted]
 
     client.force_login(vcc_user)
-    response = client.post(reverse("cases:list"), {"q": f" {wanted.reference} "})
-    page = client.get(response["Location"]).content.decode()
-    assert wanted.reference in page and other.reference not in page
+    page = client.post(reverse("cases:search"), {"q": f" {wanted.reference} "}).content.decode()
+    assert f'href="/cases/{wanted.pk}/"' in page and other.reference not in page

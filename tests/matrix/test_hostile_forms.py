@@ -212,7 +212,7 @@ def _agree_plan(w) -> dict:
 BODIES = {"support:plan_new": _agree_plan}
 # The valid body saves nothing, so the walk cannot prove with it that the form was read.
 SAVES_NOTHING = {
-    "cases:list": "a search: the term is kept in the session",
+    "cases:search": "a search: it only reads",
     # (and a right code would change only the session and the authenticator app's device,
     # which are not the hub's tables)
     "accounts:two_factor": "the matrix's code is not the app's current one",
