@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reporting.flow import Period, compute_flow
+from reporting.flow_rules import LEAVES as FLOW_LEAVES
 from reporting.flow_rules import LETTER_COUNTS, LETTER_PARTITION, PARTITIONS, SUMS
 
 SUPPRESSED = "*"
@@ -129,12 +130,21 @@ FAMILIES: tuple[Family, ...] = (
     Family("letter_only", ("responded_to_letter",), partition=False),
 )
 # The flow's counts never suppressed: the totals each breakdown is read against.
-EXACT = ("referred", "unique_victims", "letters_sent")
+EXACT = ("referred", "unique_victims")
 # Counts of letters, not referrals: hidden from 1 to 4 on their own.
 LETTERS_ONLY = tuple(key for key in LETTER_COUNTS if key not in EXACT)
 # Sums of boxes published elsewhere (reporting.flow_rules.SUMS): hidden when a part is
 # hidden (else the sum less the parts shown gives the hidden part away), else exact.
 DERIVED: dict[str, tuple[str, ...]] = dict(SUMS)
+# Letter counts that follow boxes of referrals (a letter for each referral written to, a
+# follow-up letter for each no contact): hidden when one of those boxes is hidden, or the
+# letters would give the hidden box away.
+FOLLOWS: dict[str, tuple[str, ...]] = {
+    "letters_sent": ("written_to",),
+    "follow_up_letters": tuple(
+        key for key in FLOW_LEAVES if key == "no_contact" or key.endswith("_no_contact")
+    ),
+}
 # A rate and the two counts it is made of: null when either is hidden.
 RATES: dict[str, tuple[str, str]] = {"supported_rate": ("accepted", "assessed_vulnerable")}
 # The per-victim counts of each box, when the flow has them, under this key.
@@ -145,7 +155,9 @@ def suppress_flow(flow: Mapping[str, Any]) -> dict[str, Any]:
     """The flow as published to the OPCC: each family suppressed by `suppress` with its parent
     as the total; a hidden parent hides all its children (so they tell nothing about it); a
     rate is null when its numerator or denominator is hidden. Per-victim counts (`VICTIMS`,
-    when present) are hidden where the box's referrals are hidden, and when from 1 to 4."""
+    when present) are suppressed by the same families on their own values, so that none from
+    1 to 4 can be read off directly or by subtracting the others of its family; a victims
+    count shown is then 0 or at least 5, which tells nothing small of the referrals."""
     published: dict[str, Any] = dict(flow)
     for family in FAMILIES:
         if published[family.parent] == SUPPRESSED:
@@ -158,7 +170,7 @@ def suppress_flow(flow: Mapping[str, Any]) -> dict[str, Any]:
         shown = suppress(cells)
         for child in family.children:
             published[child] = shown[child]
-    for total, parts in DERIVED.items():
+    for total, parts in (DERIVED | FOLLOWS).items():
         if total in published and any(published[part] == SUPPRESSED for part in parts):
             published[total] = SUPPRESSED
     for key in LETTERS_ONLY:
@@ -169,13 +181,7 @@ def suppress_flow(flow: Mapping[str, Any]) -> dict[str, Any]:
             published[rate] = None
     victims = flow.get(VICTIMS)
     if isinstance(victims, Mapping):
-        published[VICTIMS] = {
-            key: SUPPRESSED
-            if published.get(key) == SUPPRESSED
-            or (isinstance(value, int) and _is_primary(value) and key not in EXACT)
-            else value
-            for key, value in victims.items()
-        }
+        published[VICTIMS] = suppress_flow(victims)
     return published
 
 

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reporting.flow import FLOW_KEYS
-from reporting.flow_rules import PARTITIONS, SUMS
+from reporting.flow_rules import PARTITIONS, SUMS, VICTIM_KEYS
 from reporting.suppression import (
     DERIVED,
     EXACT,
@@ -295,9 +295,37 @@ def test_a_subset_count_is_hidden_with_the_rest_of_its_parent():
     assert published["letter_only"] == 40
 
 
-def test_per_victim_counts_follow_the_boxes():
-    flow = exact_flow(accepted=3) | {"victims": {"accepted": 3, "declined": 8, "high_risk": 2,
-                                                 "referred": 80}}
+def test_per_victim_counts_are_suppressed_by_the_same_families():
+    # Referrals: nothing small. Victims: 3 self-referred people, 103 referred: alone the 3
+    # would be hidden, and 103 - 100 - 0 would give it back; a sibling is hidden with it.
+    victims = {key: value for key, value in exact_flow(
+        self_referred_awaiting_contact=1, self_referred_declined=1, self_referred_accepted=1,
+    ).items() if key in VICTIM_KEYS or key == "supported_rate"}
+    flow = exact_flow() | {"victims": victims}
+    published = suppress_flow(flow)["victims"]
+    assert published["self_referred"] == SUPPRESSED
+    ways_in = [published[key] for key in ("police_ivna", "self_referred", "transferred_in")]
+    assert ways_in.count(SUPPRESSED) >= 2
+    assert published["referred"] == victims["referred"]  # the total, exact
+    # No victims count from 1 to 4 is shown.
+    assert not [k for k, v in published.items() if isinstance(v, int) and 1 <= v <= 4]
+
+
+def test_letters_do_not_give_a_hidden_box_away():
+    # 3 referrals still to be written to: hidden with a sibling in the letters' partition;
+    # a count of letters equal to a hidden box is hidden with it.
+    flow = exact_flow(letter_pending=3)
+    flow["written_to"] -= 3
+    flow["letters_sent"] = flow["written_to"]
     published = suppress_flow(flow)
-    assert published["victims"] == {"accepted": "*", "declined": published["declined"],
-                                    "high_risk": "*", "referred": 80}
+    assert published["letter_pending"] == SUPPRESSED
+    if published["written_to"] == SUPPRESSED:
+        assert published["letters_sent"] == SUPPRESSED
+    # 2 awaiting contact, hidden with the next smallest, no contact (6): the 6 follow-up
+    # letters would say what no contact is, so they are hidden too.
+    flow = exact_flow(awaiting_contact=2, no_contact=6, transferred_out=0,
+                      supported_elsewhere=20)
+    assert flow["follow_up_letters"] == 6
+    hidden = suppress_flow(flow)
+    assert hidden["awaiting_contact"] == hidden["no_contact"] == SUPPRESSED
+    assert hidden["follow_up_letters"] == SUPPRESSED
