@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "assessments",
     "referrals",
     "complaints",
+    "rights",
     "scheduling",
     "contact",
     "support",

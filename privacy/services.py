@@ -130,6 +130,10 @@ CASE_TEXT_BY_LABEL: list[tuple[str, dict[str, object]]] = [
     # A complaint about the hub on this case: who complained, how to reach them and their
     # words go; how, when, what right, the outcome and the hub's learning stay (the returns).
     ("complaints.Complaint", {"complainant_name": "", "complainant_contact": "", "summary": ""}),
+    # Victims' Code evidence and the justice timeline: how a right was met, why it was missed
+    # and a step's detail may describe the victim; the right, the status and dates stay.
+    ("rights.Entitlement", {"how": "", "reason": ""}),
+    ("rights.JusticeEvent", {"detail": ""}),
 ]
 
 
