@@ -26,7 +26,7 @@ from rights.models import (
     JusticeEvent,
     JusticeStage,
 )
-from rights.rules import COMPLAINT, CONTACT_DEADLINE, REFERRAL, RULES, Rule, rule_for
+from rights.rules import COMPLAINT, REFERRAL, RULES, Rule, rule_for
 
 
 def _stage_time(day: date) -> datetime:
@@ -53,11 +53,12 @@ def _starts(case: Case) -> dict[str, datetime]:
 
 def due_at(rule: Rule, case: Case, start: datetime, starts: dict[str, datetime]) -> datetime | None:
     """When a right is due for this case (None: the Code sets no time limit)."""
-    if rule.working_days is None:
+    days = rule.working_days
+    if days is None:
         return starts.get(f"{COMPLAINT}_due") if COMPLAINT in rule.starts else None
-    if rule.working_days == CONTACT_DEADLINE:
+    if isinstance(days, str):  # CONTACT_DEADLINE
         return case.contact_due_at
-    enhanced, standard = rule.working_days  # type: ignore[misc]
+    enhanced, standard = days
     return end_of_working_day(start, enhanced if case.enhanced_entitlement else standard)
 
 
