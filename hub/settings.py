@@ -260,6 +260,8 @@ SPECTACULAR_SETTINGS = {
 # Largest request body accepted (an IVNA is a few kilobytes).
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(env("DATA_UPLOAD_MAX_MEMORY_SIZE", str(64 * 1024)))
 API_MAX_BODY_BYTES = int(env("API_MAX_BODY_BYTES", str(64 * 1024)))
+# POST /api/v1/ivnas/batch/: up to 500 IVNAs (about 1 kB each; 8 kB allows long notes).
+API_MAX_BATCH_BODY_BYTES = int(env("API_MAX_BATCH_BODY_BYTES", str(4 * 1024 * 1024)))
 
 # The cache (rate limits on public pages) is shared through Redis where there is one.
 REDIS_URL = env("REDIS_URL")

@@ -40,3 +40,18 @@ def lock_crime_and_person(*, reference: str, police_person_id: str) -> None:
 def lock_transfer(*, key: str, reference: str) -> None:
     """Serialise arrivals of the same transfer, so two retries cannot both open a case."""
     _take([(TRANSFER, f"transfer|{key}|{reference}")])
+
+
+def lock_ivna_batch(keys: list[tuple[str, str]]) -> None:
+    """Serialise a batch of IVNAs (crime reference, police person id) at once, before any is
+    recorded: every crime, then every person, each in key order. Two batches then take their
+    locks in one order, and a single intake (crime before person) never waits for a batch
+    that waits for it; record_ivna's own locks are then already held (they stack)."""
+    crimes = sorted({_key(f"crime|{reference.upper()}") for reference, _ in keys})
+    people = sorted({_key(f"person|{person}") for _, person in keys if person})
+    params = [p for space, ids in ((CRIME, crimes), (PERSON, people)) for i in ids
+              for p in (space, i)]
+    if params:
+        calls = ", ".join(["pg_advisory_xact_lock(%s, %s)"] * (len(params) // 2))
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {calls}", params)  # noqa: S608 - placeholders only

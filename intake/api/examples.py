@@ -95,3 +95,22 @@ TRANSFER_EXAMPLES = [
         status_codes=["200"],
     ),
 ]
+
+# drf-spectacular shows a list operation's example as a list of it: each value is one item.
+IVNA_BATCH_EXAMPLES = [
+    OpenApiExample(
+        "Batch", summary="A batch (of one IVNA here; up to 500)", value=IVNA,
+        request_only=True,
+    ),
+    OpenApiExample(
+        "Created", summary="An item's result: case opened", response_only=True,
+        status_codes=["200"],
+        value={"status": 201, "case_id": 1042, "victim_id": 877, "route": "hub_contact"},
+    ),
+    OpenApiExample(
+        "Refused", summary="An item's result: refused, nothing of it saved",
+        response_only=True, status_codes=["200"],
+        value={"status": 400, "errors": {"crime": {"offence_date": [
+            "Enter a real date, on or after 1 January 1900."]}}},
+    ),
+]

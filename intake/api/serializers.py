@@ -246,3 +246,29 @@ class IvnaResultSerializer(serializers.Serializer):
         help_text="Present (true) when the IVNA was sent again with different answers: "
         "stored as a new version of the case's IVNA.",
     )
+
+
+class IvnaBatchItemResultSerializer(serializers.Serializer):
+    """One item's answer in a batch: the single endpoint's answer with its status inside."""
+
+    status = serializers.ChoiceField(
+        choices=[201, 200, 400],
+        help_text="201: case opened; 200: already received (or amended); 400: refused.",
+    )
+    case_id = serializers.IntegerField(
+        required=False, help_text="With status 201 or 200: the hub's case for this IVNA."
+    )
+    victim_id = serializers.IntegerField(
+        required=False, help_text="With status 201 or 200: the hub's record of the victim."
+    )
+    route = serializers.ChoiceField(
+        choices=Route.choices, required=False,
+        help_text="With status 201 or 200: the route the triage gave (after an amendment, "
+        "the case's route now).",
+    )
+    amended = serializers.BooleanField(
+        required=False, help_text="Present and true when the IVNA was an amendment."
+    )
+    errors = serializers.DictField(
+        required=False, help_text="With status 400: a message per field at fault."
+    )

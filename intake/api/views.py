@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
@@ -13,9 +15,16 @@ from core.api import (
     RequestTooLarge,
     SignedIn,
     error_responses,
+    nested_errors,
 )
-from intake.api.examples import IVNA_EXAMPLES
-from intake.api.serializers import IvnaResultSerializer, IvnaSerializer
+from core.errors import DomainError
+from intake.api.examples import IVNA_BATCH_EXAMPLES, IVNA_EXAMPLES
+from intake.api.serializers import (
+    IvnaBatchItemResultSerializer,
+    IvnaResultSerializer,
+    IvnaSerializer,
+)
+from intake.locks import lock_ivna_batch
 from intake.models import SubmittedVia
 from intake.services import record_ivna
 
@@ -32,12 +41,38 @@ class IntakeApiView(APIView):
     a rule the services refuse (a DomainError) is answered 400 by core.api's handler."""
 
     parser_classes = [JSONParser]
+    max_body_setting = "API_MAX_BODY_BYTES"
 
     def initial(self, request, *args, **kwargs):
+        limit = getattr(settings, self.max_body_setting)
         length = request.META.get("CONTENT_LENGTH") or "0"
-        if length.isdigit() and int(length) > settings.API_MAX_BODY_BYTES:
-            raise RequestTooLarge(settings.API_MAX_BODY_BYTES)
+        if length.isdigit() and int(length) > limit:
+            raise RequestTooLarge(limit)
         super().initial(request, *args, **kwargs)
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """One IVNA taken in: its HTTP status (201 new, 200 already received) and its answer."""
+
+    status: int
+    body: dict
+
+
+def submit_ivna(serializer: IvnaSerializer, request) -> Submitted:
+    """One validated IVNA through intake.services.record_ivna: the single endpoint's and every
+    batch item's way in. Raises the service's DomainError (nothing of it saved)."""
+    result = record_ivna(
+        submission=serializer.to_submission(),
+        by=request.user,
+        via=SubmittedVia.API,
+        api_client=getattr(request, "auth", None),
+    )
+    body = {"case_id": result.case.pk, "victim_id": result.case.person_id,
+            "route": result.case.route}
+    if result.amended:
+        body["amended"] = True
+    return Submitted(status.HTTP_201_CREATED if result.created else status.HTTP_200_OK, body)
 
 
 class IvnaCreateView(IntakeApiView):
@@ -66,17 +101,72 @@ class IvnaCreateView(IntakeApiView):
     def post(self, request):
         serializer = IvnaSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        result = record_ivna(
-            submission=serializer.to_submission(),
-            by=request.user,
-            via=SubmittedVia.API,
-            api_client=getattr(request, "auth", None),
-        )
-        body = {
-            "case_id": result.case.pk,
-            "victim_id": result.case.person_id,
-            "route": result.case.route,
-        }
-        if result.amended:
-            body["amended"] = True
-        return Response(body, status=status.HTTP_201_CREATED if result.created else 200)
+        submitted = submit_ivna(serializer, request)
+        return Response(submitted.body, status=submitted.status)
+
+
+MAX_BATCH = 500
+
+
+class IvnaBatchView(IntakeApiView):
+    """`POST /api/v1/ivnas/batch/`: the crime system's daily transfer, up to 500 IVNAs.
+
+    Each item is the single endpoint's body and gets the single endpoint's answer, in order,
+    with its status inside: one bad item never fails the others (each is saved or refused
+    in a savepoint of its own), and each is idempotent as the single endpoint is, so the
+    whole batch may be sent again after a lost answer. Nothing is kept unless the answer
+    was given (the request is one transaction)."""
+
+    permission_classes = [SignedIn, CanSubmitIvna]
+    max_body_setting = "API_MAX_BATCH_BODY_BYTES"
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)  # the batch limit, checked before reading
+        # Django caps every body at DATA_UPLOAD_MAX_MEMORY_SIZE (one IVNA's size) when it is
+        # read through HttpRequest.body; a batch is checked against its own limit above, so
+        # read it here, once, past that cap (HttpRequest keeps what it read in `_body`).
+        django_request = request._request
+        if not hasattr(django_request, "_body"):
+            django_request._body = django_request.read()
+
+    @extend_schema(
+        request=IvnaSerializer(many=True),
+        responses={
+            200: OpenApiResponse(
+                IvnaBatchItemResultSerializer(many=True),
+                description=(
+                    "One result per IVNA, in the order sent: `status` 201 (case opened), "
+                    "200 (already received, or an amendment) or 400 (`errors`, a message "
+                    "per field as the single endpoint gives; nothing of that item saved)."
+                ),
+            ),
+            **error_responses(400, 401, 403, 406, 413, 415),
+        },
+        parameters=[WWW_AUTHENTICATE],
+        examples=IVNA_BATCH_EXAMPLES,
+        summary="Submit up to 500 IVNAs at once (the daily transfer)",
+    )
+    def post(self, request):
+        items = request.data
+        if not isinstance(items, list) or not 1 <= len(items) <= MAX_BATCH:
+            return Response(
+                {"body": [f"Send a JSON list of 1 to {MAX_BATCH} IVNAs."]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        checked = [IvnaSerializer(data=item) for item in items]
+        valid = [serializer for serializer in checked if serializer.is_valid()]
+        lock_ivna_batch([
+            (s.validated_data["crime"]["reference"], s.validated_data["victim"].get(
+                "police_person_id", "").strip()) for s in valid
+        ])
+        return Response([self._one(serializer, request) for serializer in checked])
+
+    @staticmethod
+    def _one(serializer: IvnaSerializer, request) -> dict:
+        if serializer.errors:
+            return {"status": status.HTTP_400_BAD_REQUEST, "errors": serializer.errors}
+        try:
+            submitted = submit_ivna(serializer, request)  # its own savepoint (record_ivna)
+        except DomainError as error:
+            return {"status": status.HTTP_400_BAD_REQUEST, "errors": nested_errors(error)}
+        return {"status": submitted.status, **submitted.body}

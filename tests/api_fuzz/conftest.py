@@ -31,6 +31,7 @@ from accounts.services import create_api_client
 # the right token, and the other role's token is proved to be refused.
 OPERATION_ROLES: dict[str, str] = {
     "POST /api/v1/ivnas/": Role.POLICE,
+    "POST /api/v1/ivnas/batch/": Role.POLICE,
     "POST /api/v1/transfers/": Role.TRANSFER_SENDER,
     "GET /api/v1/performance/flow/": Role.OPCC,
     "GET /api/v1/returns/quarterly/": Role.OPCC,

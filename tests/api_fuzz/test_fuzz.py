@@ -26,7 +26,24 @@ MAX_EXAMPLES = 100
 # with a made-up one must be refused (tests/api_fuzz/test_auth.py goes much further); and
 # every request the schema forbids (a field it does not have, a number for text, "yes" for a
 # boolean, ...) must be refused with a 4xx: the server is as strict as its schema (issue 14).
-FUZZ_CHECKS = [*CHECKS, ignored_auth, negative_data_rejection]
+BATCH = "POST /api/v1/ivnas/batch/"
+
+
+@schemathesis.check
+def strict_per_item(ctx, response, case):
+    """negative_data_rejection, where the IVNA batch answers a schema-violating item with
+    that item's 400 inside its 200 (one bad item never fails the others, issue 17): a
+    violating batch must have at least one item refused, or be refused whole."""
+    if case.operation.label == BATCH and case.method.upper() == "POST" and (
+        response.status_code == 200
+    ):
+        results = response.json()
+        if isinstance(results, list) and any(item["status"] == 400 for item in results):
+            return None
+    return negative_data_rejection(ctx, response, case)
+
+
+FUZZ_CHECKS = [*CHECKS, ignored_auth, strict_per_item]
 FUZZ_SETTINGS = settings(
     max_examples=MAX_EXAMPLES,
     derandomize=True,

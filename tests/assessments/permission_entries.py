@@ -110,4 +110,18 @@ VIEWS = [
             OPCC_API: FORBIDDEN,
         },
     ),
+    View(
+        "api-ivna-batch",
+        method="post",
+        data=lambda w: [ivna_payload()],
+        unchanged=case_records,
+        expect={
+            ANONYMOUS: UNAUTHORIZED,
+            POLICE: allowed('"status":201', '"case_id"'),
+            POLICE_API: allowed('"status":201', '"case_id"'),
+            **NOT_POLICE,
+            TRANSFER_API: FORBIDDEN,
+            OPCC_API: FORBIDDEN,
+        },
+    ),
 ]
