@@ -73,11 +73,11 @@ def rights_panel(case: Case) -> RightsPanel:
     rows = [_row(e, now) for e in Entitlement.objects.filter(case=case).order_by("right")]
     events = list(JusticeEvent.objects.filter(case=case).order_by("occurred_on", "recorded_at"))
     waiting = [
-        row for row in rows
-        if row.entitlement.status == EvidenceStatus.DUE and row.entitlement.due_at
+        (row.entitlement.due_at, row.right, row) for row in rows
+        if row.entitlement.status == EvidenceStatus.DUE and row.entitlement.due_at is not None
         and not row.overdue
     ]
-    next_due = min(waiting, key=lambda row: row.entitlement.due_at) if waiting else None
+    next_due = min(waiting)[2] if waiting else None
     return RightsPanel(
         rows=rows,
         justice_events=events,

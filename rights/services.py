@@ -180,10 +180,12 @@ def record_evidence(
     met_at = at if status == EvidenceStatus.MET else None
     source = EvidenceSource.STAFF if by is not None else EvidenceSource.POLICE_API
     # Without a time "now" is meant: a retry of it is the same evidence, a moment later.
-    same = (row.status, row.how, row.reason, row.source) == (
-        status, how.strip(), reason.strip(), source
-    ) and (row.met_at == met_at or not at_given) and (row.recorded_by_id, row.recorded_by_client_id) == (
-        by.pk if by else None, client.pk if client else None
+    same = (
+        (row.status, row.how, row.reason, row.source)
+        == (status, how.strip(), reason.strip(), source)
+        and (row.met_at == met_at or not at_given)
+        and (row.recorded_by_id, row.recorded_by_client_id)
+        == (by.pk if by else None, client.pk if client else None)
     )
     if same:  # a retry of the same evidence (the police API): nothing new to record
         return row
