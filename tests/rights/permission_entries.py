@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 
-PANEL = re.compile(r"/cases/\d+/#victims-code-rights")
 from tests.permissions import (
     ANONYMOUS,
     FORBIDDEN,
@@ -30,6 +29,8 @@ from tests.permissions import (
     redirects,
     ref,
 )
+
+PANEL = re.compile(r"/cases/\d+/#victims-code-rights")
 
 
 def _rights() -> list:
