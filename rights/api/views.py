@@ -32,6 +32,15 @@ from rights.rules import RULES
 from rights.selectors import case_for_police_client, rights_for_api
 from rights.services import record_evidence, record_justice_event
 
+BIGGEST_ID = 2**63 - 1  # PostgreSQL's bigint
+
+
+def path_id(value: str) -> int:
+    """A case id or right number from the path; anything else names nothing (404)."""
+    if not value.isdigit() or not value.isascii() or int(value) > BIGGEST_ID:
+        raise Http404("Not found")
+    return int(value)
+
 
 class IsPoliceClient(BasePermission):
     """The force's crime system: an API client with the police role (accounts.roles)."""
@@ -65,8 +74,8 @@ NOT_YOURS = {
 class CaseRightsApiView(IntakeApiView):
     permission_classes = [SignedIn, IsPoliceClient]
 
-    def case(self, case_id: int) -> Case:
-        case = case_for_police_client(self.request.user, case_id)
+    def case(self, case_id: str) -> Case:
+        case = case_for_police_client(self.request.user, path_id(case_id))
         if case is None:
             raise Http404("No such case")
         return case
@@ -87,7 +96,7 @@ class CaseRightsView(CaseRightsApiView):
         description="For the police client that submitted the case's IVNA: each right that "
         "applies to the victim, who delivers it, its time limit and its evidence.",
     )
-    def get(self, request, case_id: int):
+    def get(self, request, case_id: str):
         case = self.case(case_id)
         rows, events = rights_for_api(case)
         record_access(request=request, action=AccessAction.API_READ, case_ids=[case.pk],
@@ -119,15 +128,18 @@ class RightEvidenceView(CaseRightsApiView):
         "(with the reason) or does not apply (with the reason). A right of a later stage "
         "(a trial, an outcome) applies once that step of the justice process is sent.",
     )
-    def post(self, request, case_id: int, right: int):
-        case = self.case(case_id)
-        if right not in RULES:
-            raise Http404("No such right")
+    def post(self, request, case_id: str, right: str):
+        # The body first, as a session's CSRF check reads it: a body that is no JSON is the
+        # same 400 whoever sends it, and says nothing about the case.
         serializer = EvidenceSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        case = self.case(case_id)
+        number = path_id(right)
+        if number not in RULES:
+            raise Http404("No such right")
         row = record_evidence(
-            case, right, status=data["status"], at=data.get("at"), how=data["how"],
+            case, number, status=data["status"], at=data.get("at"), how=data["how"],
             reason=data["reason"], client=request.auth,
         )
         return Response(entitlement_body(row))
@@ -154,11 +166,11 @@ class JusticeEventCreateView(CaseRightsApiView):
         "a sentence, the offender's release: each makes the rights of that stage apply, "
         "with their time limits.",
     )
-    def post(self, request, case_id: int):
-        case = self.case(case_id)
-        serializer = JusticeEventInSerializer(data=request.data)
+    def post(self, request, case_id: str):
+        serializer = JusticeEventInSerializer(data=request.data)  # the body first, as above
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        case = self.case(case_id)
         event, created = record_justice_event(
             case, data["stage"], data["occurred_on"], detail=data["detail"], client=request.auth
         )
