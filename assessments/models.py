@@ -143,6 +143,10 @@ class ActionKind(models.TextChoices):
     SPECIALIST_REFERRAL = "specialist_referral", "Referral or supported signposting to a service"
     RESTORATIVE_JUSTICE = "restorative_justice", "Restorative Justice information or referral"
     COMMUNITY_SIGNPOSTING = "community_signposting", "Signposting to community services"
+    # Victims' Code right 5: once done, the evidence that the victim was told about
+    # compensation (rights.evidence).
+    COMPENSATION_INFORMATION = "compensation_information", "Compensation information given"
+    CICA_SUPPORT = "cica_support", "CICA application supported"
 
 
 class ActionStatus(models.TextChoices):

@@ -37,6 +37,7 @@ from contact.services import (
 )
 from core.errors import DomainError
 from intake.triage import rule_description
+from rights.selectors import rights_panel
 
 
 class CaseListView(PermissionRequiredMixin, TemplateView):
@@ -116,6 +117,7 @@ class CaseDetailView(CaseScopedMixin, TemplateView):
             possible_matches=possible_matches(case.person, user) if can_work else [],
             merges=merges_into(case.person, user) if can_work else [],
             can_see_audit=user.has_perm("cases.view_case_audit"),
+            rights=rights_panel(case),
         )
         return context
 

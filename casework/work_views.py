@@ -17,6 +17,7 @@ from contact.invariant import latest_stall_check
 from contact.letter_checks import approve_letters
 from contact.selectors import cases_a_manager_decides, stalled_in
 from core.errors import DomainError
+from rights.selectors import overdue_rights
 
 
 class MyWorkView(PermissionRequiredMixin, TemplateView):
@@ -34,17 +35,19 @@ class MyWorkView(PermissionRequiredMixin, TemplateView):
         mine = [i for i in items if i.case.allocated_to_id == user.pk]
         queue = [i for i in items if i.case.allocated_to_id is None]
         to_check, letters = selectors.letters_to_check(user)
+        rights = list(overdue_rights(user)[:200])
         shown = mine + queue
         case_ids = [i.case_id for i in shown] + [
             letter.case_id for letter in to_check + letters
-        ]
+        ] + [row.case_id for row in rights]
         if case_ids:
             record_access(
                 request=self.request,
                 action=AccessAction.LIST,
                 case_ids=case_ids,
                 person_ids=[i.case.person_id for i in shown]
-                + [letter.case.person_id for letter in to_check + letters],
+                + [letter.case.person_id for letter in to_check + letters]
+                + [row.case.person_id for row in rights],
                 detail="my work",
             )
         context.update(
@@ -53,6 +56,7 @@ class MyWorkView(PermissionRequiredMixin, TemplateView):
             letters=letters,
             to_check=to_check,
             letters_count=len(letters) + len(to_check),
+            rights_overdue=rights,
             overdue_count=sum(1 for i in shown if i.overdue),
         )
         return context

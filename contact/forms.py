@@ -33,6 +33,10 @@ class ContactAttemptForm(forms.Form):
         error_messages={"required": "Select what happened on the call"},
     )
     notes = forms.CharField(label="Notes", required=False, max_length=2000, widget=forms.Textarea)
+    with_interpreter = forms.BooleanField(
+        label="An interpreter was on the call", required=False,
+        help_text="Tick if the victim spoke through an interpreter (Victims' Code right 1).",
+    )
     override_reason = forms.CharField(
         label="Reason for overriding the contact rules (hub managers only)",
         required=False,
@@ -50,6 +54,7 @@ class ContactAttemptForm(forms.Form):
             Field.text("made_at_time", field_width=10),
             Field.text("number_used", field_width=20),
             Field.radios("outcome", small=True),
+            Field.checkbox("with_interpreter", small=True),
             Field.textarea("notes", rows=3),
         ]
         if can_override:

@@ -49,6 +49,7 @@ from contact.letter_languages import (
     rendered_language,
 )
 from contact.models import Channel, Letter, LetterStatus
+from contact.signals import letters_sent
 from core.errors import DomainError
 from scheduling.outbound import hand_over
 from scheduling.services import WorkFailed
@@ -232,7 +233,12 @@ def send_letter(letter: Letter) -> None:
             )
             message.attach(letter.filename, pdf, "application/pdf")
             letter.status, letter.sent_at = LetterStatus.SENT, timezone.now()
-            hand_over(message, save=lambda: letter.save(update_fields=fields))
+
+            def save() -> None:
+                letter.save(update_fields=fields)
+                letters_sent.send(sender=Letter, letters=[letter])
+
+            hand_over(message, save=save)
             return
         if not settings.HUB_POSTAL_LETTERS_NEED_APPROVAL:
             letter.approved_at, letter.approved_by = now, None
@@ -316,6 +322,7 @@ def take_print_run(*, by: User) -> PrintBatch:
         )
         for letter in letters:
             letter.status, letter.sent_at = LetterStatus.SENT, now
+        letters_sent.send(sender=Letter, letters=letters)
     return PrintBatch(pdf=pdf, letters=letters)
 
 

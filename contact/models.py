@@ -151,6 +151,9 @@ class ContactAttempt(models.Model):
     band = models.CharField(max_length=10, choices=ContactBand.choices)
     outcome = models.CharField(max_length=20, choices=AttemptOutcome.choices)
     notes = models.TextField(blank=True)
+    # Victims' Code right 1: a call with an interpreter, for a victim who needs one, is the
+    # evidence that they could understand and be understood (rights.evidence).
+    with_interpreter = models.BooleanField(default=False)
     override_reason = models.TextField(
         blank=True, help_text="Why a manager allowed an attempt outside the rules."
     )

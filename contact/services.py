@@ -359,6 +359,7 @@ def record_contact_attempt(
     by: User,
     notes: str = "",
     override_reason: str = "",
+    with_interpreter: bool = False,
 ) -> AttemptRecorded:
     """Record a phone attempt, if the rules allow it, and set the next step going.
 
@@ -387,6 +388,7 @@ def record_contact_attempt(
         band=band_of(made_at) or "",
         outcome=outcome,
         notes=notes,
+        with_interpreter=with_interpreter,
         override_reason=override_reason if problems else "",
     )
     complete_human_items(case=case, kinds=ATTEMPT_KINDS, by=by)

@@ -55,6 +55,7 @@ class RecordAttemptView(CaseWorkMixin, FormView):
                 by=self.request.user,
                 notes=form.cleaned_data["notes"],
                 override_reason=form.cleaned_data.get("override_reason", ""),
+                with_interpreter=form.cleaned_data["with_interpreter"],
             )
         except DomainError as refused:
             add_error_to_form(form, refused)

@@ -24,6 +24,7 @@ urlpatterns = [
     path("cases/", include("contact.urls")),
     path("cases/", include("assessments.support_urls")),
     path("cases/", include("assessments.dvna_urls")),
+    path("cases/", include("rights.urls")),  # Victims' Code rights: evidence, justice steps
     path("work/", include("casework.work_urls")),
     path("team/api-clients/", include("accounts.api_client_urls")),  # machine clients
     path("", include("intake.urls")),  # IVNAs and transfers in
@@ -37,6 +38,7 @@ urlpatterns = [
     path("", include("audit.urls")),  # restricted cases: break-glass, named users; who looked
     path("api/v1/", include("intake.api.urls")),
     path("api/v1/", include("reporting.api.urls")),
+    path("api/v1/", include("rights.api.urls")),  # the police: a case's rights and justice steps
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),

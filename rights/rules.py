@@ -10,6 +10,9 @@ The Code of Practice for Victims of Crime in England and Wales (Ministry of Just
   within one / five working days;
 - Rights 8 and 9: the Witness Care Unit tells the victim of a trial date, and of the outcome,
   within one / five working days;
+- Rights 2 and 3 are the police's when the crime is reported: they apply to a case with a
+  crime (an IVNA or a transfer), not to a self-referral the police never heard of. Right 2
+  is evidenced by the IVNA itself (the crime recorded, with its reference);
 - the other rights have no time limit in the Code ("as soon as possible", "when you give a
   statement"): the hub records whether they were met, not whether they were late.
 Right 12 applies once the victim complains to the hub; its due time is the complaint's own
@@ -23,8 +26,11 @@ from dataclasses import dataclass
 from cases.victims_code import VictimsCodeRight as R
 from rights.models import Deliverer, JusticeStage
 
-# What starts a right, besides a justice stage: the referral to the hub, or a complaint.
+# What starts a right, besides a justice stage: the referral to the hub, the crime reported
+# to the police (a case with a crime: not a self-referral the police never heard of), or a
+# complaint.
 REFERRAL = "referral"
+REPORTED = "reported"
 COMPLAINT = "complaint"
 CONTACT_DEADLINE = "contact_deadline"  # Right 4: the case's own contact_due_at
 
@@ -52,9 +58,9 @@ RULES: dict[int, Rule] = {
     for rule in (
         Rule(R.UNDERSTAND, Deliverer.EVERY_SERVICE, (REFERRAL,), None, True,
              "Letters and calls in the victim's language, with an interpreter where needed"),
-        Rule(R.CRIME_RECORDED, Deliverer.POLICE, (REFERRAL,), None, False,
+        Rule(R.CRIME_RECORDED, Deliverer.POLICE, (REPORTED,), None, True,
              "The crime recorded without unjustified delay"),
-        Rule(R.INFORMATION_ON_REPORTING, Deliverer.POLICE, (REFERRAL,), None, False,
+        Rule(R.INFORMATION_ON_REPORTING, Deliverer.POLICE, (REPORTED,), None, False,
              "Written acknowledgement of the crime report and what happens next"),
         Rule(R.REFERRAL_TO_SUPPORT, Deliverer.HUB, (REFERRAL,), CONTACT_DEADLINE, True,
              "Referred to the hub, contacted and offered a needs assessment"),

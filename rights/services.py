@@ -2,7 +2,8 @@
 
 - `sync_entitlements(case)` makes the rows for the rights that now apply (rights.rules) and
   moves the due time of those not yet recorded; it is idempotent and runs whenever something
-  that makes a right apply happens (the case opens, a justice event, a complaint).
+  that makes a right apply happens (a justice event, a complaint, a changed due time);
+  `open_entitlements` makes a new case's rows in one INSERT.
 - `record_evidence` records that a right was met, declined, missed or does not apply, by hub
   staff or the police; `record_hub_evidence` is the hub's own work evidencing a right.
 - `record_justice_event` adds a step of the justice process (a retry records nothing new).
@@ -10,7 +11,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, time
+from typing import Protocol
 
 from django.db import transaction
 from django.utils import timezone
@@ -26,7 +29,7 @@ from rights.models import (
     JusticeEvent,
     JusticeStage,
 )
-from rights.rules import COMPLAINT, REFERRAL, RULES, Rule, rule_for
+from rights.rules import COMPLAINT, REFERRAL, REPORTED, RULES, Rule, rule_for
 
 
 def _stage_time(day: date) -> datetime:
@@ -34,9 +37,14 @@ def _stage_time(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(12, 0)))
 
 
-def _starts(case: Case) -> dict[str, datetime]:
-    """When each thing that can make a right apply first happened on this case."""
+def _starts(case: Case, *, new: bool = False) -> dict[str, datetime]:
+    """When each thing that can make a right apply first happened on this case (`new`: the
+    case was created in this transaction, so it has no justice event or complaint yet)."""
     starts: dict[str, datetime] = {REFERRAL: case.referred_at}
+    if case.crime_id is not None:
+        starts[REPORTED] = case.referred_at
+    if new:
+        return starts
     for stage, day in case.justice_events.order_by("occurred_on").values_list(
         "stage", "occurred_on"
     ):
@@ -85,6 +93,42 @@ def sync_entitlements(case: Case) -> list[Entitlement]:
     return sorted([*existing.values(), *new], key=lambda row: row.right)
 
 
+class KnownEvidence(Protocol):
+    right: int
+    at: datetime
+    status: str
+    how: str
+    reason: str
+    source: str
+
+
+def open_entitlements(case: Case, known: Iterable[KnownEvidence] = ()) -> list[Entitlement]:
+    """The rows of a case created in this transaction (the case's post_save, inside the
+    transaction that opens it): one INSERT, with what the case already evidences (`known`,
+    rights.evidence.from_case: its route, the IVNA's answers) recorded in it. A new case has
+    no justice event, complaint or row to read."""
+    starts = _starts(case, new=True)
+    evidence = {int(item.right): item for item in known}
+    now = timezone.now()
+    rows = []
+    for right, rule in RULES.items():
+        begun = [starts[s] for s in rule.starts if s in starts]
+        if not begun:
+            continue
+        start = min(begun)
+        row = Entitlement(
+            case=case, right=right, applies_from=start,
+            due_at=due_at(rule, case, start, starts),
+        )
+        item = evidence.get(right)
+        if item is not None:
+            row.status, row.recorded_at, row.source = item.status, now, item.source
+            row.met_at = item.at if item.status == EvidenceStatus.MET else None
+            row.how, row.reason = item.how[:200], item.reason[:300]
+        rows.append(row)
+    return Entitlement.objects.bulk_create(rows)
+
+
 RECORDABLE = (
     EvidenceStatus.MET,
     EvidenceStatus.DECLINED,
@@ -115,6 +159,7 @@ def record_evidence(
     if status not in RECORDABLE:
         raise DomainError("Choose what happened.", field="status")
     now = timezone.now()
+    at_given = at is not None
     at = at or now
     if at > now:
         raise DomainError("The date cannot be in the future.", field="at")
@@ -132,35 +177,96 @@ def record_evidence(
             "of the justice process that makes it apply first.",
             field="right",
         )
+    met_at = at if status == EvidenceStatus.MET else None
+    source = EvidenceSource.STAFF if by is not None else EvidenceSource.POLICE_API
+    # Without a time "now" is meant: a retry of it is the same evidence, a moment later.
+    same = (
+        (row.status, row.how, row.reason, row.source)
+        == (status, how.strip(), reason.strip(), source)
+        and (row.met_at == met_at or not at_given)
+        and (row.recorded_by_id, row.recorded_by_client_id)
+        == (by.pk if by else None, client.pk if client else None)
+    )
+    if same:  # a retry of the same evidence (the police API): nothing new to record
+        return row
     row.status = status
     row.recorded_at = now
-    row.met_at = at if status == EvidenceStatus.MET else None
+    row.met_at = met_at
     row.how = how.strip()
     row.reason = reason.strip()
-    row.source = EvidenceSource.STAFF if by is not None else EvidenceSource.POLICE_API
+    row.source = source
     row.recorded_by = by
     row.recorded_by_client = client
     row.save()
     return row
 
 
-def record_hub_evidence(case: Case, right: int, *, at: datetime, how: str) -> Entitlement | None:
+def record_hub_evidence(
+    case: Case,
+    right: int,
+    *,
+    at: datetime,
+    how: str = "",
+    status: str = EvidenceStatus.MET,
+    reason: str = "",
+    source: str = EvidenceSource.HUB,
+) -> Entitlement | None:
     """The hub's own work met a right (a letter in the victim's language, the needs
-    assessment, compensation information in the plan...). The first such event is the
-    evidence; a right already recorded by anyone is left as it is."""
+    assessment, compensation information in the plan...), or showed the victim declined it
+    or that it does not apply. The first such event is the evidence; a right already
+    recorded by anyone is left as it is. Returns the row, None when it was not due."""
     sync_entitlements(case)
-    row = Entitlement.objects.filter(
-        case=case, right=int(right), status=EvidenceStatus.DUE
-    ).first()
-    if row is None:
-        return None
-    row.status = EvidenceStatus.MET
-    row.recorded_at = timezone.now()
-    row.met_at = at
-    row.how = how
-    row.source = EvidenceSource.HUB
-    row.save()
-    return row
+    done = record_hub_evidence_for(
+        [case.pk], right, at=at, how=how, status=status, reason=reason, source=source
+    )
+    return case.entitlements.get(right=int(right)) if done else None
+
+
+def record_hub_evidence_for(
+    case_ids: list[int],
+    right: int,
+    *,
+    at: datetime,
+    how: str = "",
+    status: str = EvidenceStatus.MET,
+    reason: str = "",
+    source: str = EvidenceSource.HUB,
+) -> int:
+    """`record_hub_evidence` for the rows these cases already have (made when each case
+    opened), in one conditional UPDATE of those still due: the form the hub's own events
+    use (rights.receivers), so that a letter, a call or an assessment costs one query
+    whatever the right's state, and a print run of many letters one for them all. The
+    history (pghistory's triggers) keeps each row's change. Returns how many rows moved."""
+    if status not in RECORDABLE:
+        raise ValueError(f"not a recordable status: {status}")
+    if not case_ids:
+        return 0
+    now = timezone.now()
+    return Entitlement.objects.filter(
+        case_id__in=case_ids, right=int(right), status=EvidenceStatus.DUE
+    ).update(
+        status=status,
+        recorded_at=now,
+        met_at=at if status == EvidenceStatus.MET else None,
+        how=how[:200],
+        reason=reason[:300],
+        source=source,
+        recorded_by=None,
+        recorded_by_client=None,
+        updated_at=now,
+    )
+
+
+def reopen_hub_evidence(case: Case, right: int, *, reason: str) -> int:
+    """Take back what the hub's own records said (`reason`: the words they recorded), when
+    what they said no longer holds: Right 4 did not apply to a case managed by the MASH, and
+    the case has stepped down to the hub. Evidence recorded by staff or the police stays."""
+    return Entitlement.objects.filter(
+        case=case, right=int(right), source=EvidenceSource.HUB, reason=reason
+    ).exclude(status=EvidenceStatus.DUE).update(
+        status=EvidenceStatus.DUE, recorded_at=None, met_at=None, how="", reason="",
+        source="", updated_at=timezone.now(),
+    )
 
 
 @transaction.atomic

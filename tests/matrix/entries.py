@@ -26,11 +26,13 @@ from tests.permissions import PermissionMatrix
 from tests.privacy import permission_entries as privacy
 from tests.referrals import permission_entries as referrals
 from tests.reporting import permission_entries as reporting
+from tests.rights import permission_entries as rights
 from tests.scheduling import permission_entries as scheduling
 from tests.volunteers import permission_entries as volunteers
 
 ENTRIES = (hub, cases, assessments, reporting, contact, support, scheduling, volunteers,
-           referrals, privacy, audit, intake, api_clients, accounts, password, complaints)
+           referrals, privacy, audit, intake, api_clients, accounts, password, complaints,
+           rights)
 
 MATRIX = PermissionMatrix([view for module in ENTRIES for view in module.VIEWS])
 

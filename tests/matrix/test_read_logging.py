@@ -45,6 +45,8 @@ READS = {
     "privacy:subject_access": "a person's subject access page",
     "complaints:list": "the complaints log: complainants' names, the cases complained about",
     "complaints:detail": "a complaint: the complainant and the case",
+    "api-case-rights": "API: a case's Victims' Code rights, for the police client that "
+    "submitted its IVNA (no person's details; the read is logged)",
 }
 
 # Views that show no victim's record, each with the reason. Under VICTIM_PATHS they need one.

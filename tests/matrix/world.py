@@ -87,6 +87,10 @@ def build_world() -> SimpleNamespace:
         # A closed case is still the hub's casework (history matters for repeat victims).
         closed=CaseFactory(status="closed", closed_at=timezone.now()),
         complaint=_complaint(case=case, vcc=vcc_user),
+        # A case from an IVNA the crime system sent: the police API on its rights (issue 15).
+        api_case=IvnaFactory(recorded_by=crime_system.user, submitted_via="api").case,
+        # The numbers of two rights, for the URLs that name one (rights:record, the API).
+        rights=SimpleNamespace(compensation=5, information=3),
     )
 
 
