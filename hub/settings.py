@@ -114,6 +114,9 @@ MIDDLEWARE = [
     "core.middleware.LoginRequiredMiddleware",
     "accounts.middleware.TwoFactorRequiredMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so asked first: PostgreSQL down is a 503 with Retry-After, never a traceback
+    # (core/unavailable.py; handler500 in hub/urls.py for errors met in other middleware).
+    "core.unavailable.DatabaseUnavailableMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
@@ -182,8 +185,15 @@ if not DATABASE_URL:
         "DATABASE_URL is not set. Use `make run` / `make test`, which start an embedded "
         "PostgreSQL, or point DATABASE_URL at a PostgreSQL server."
     )
+# Connections are kept for a minute between requests; the health check before a kept
+# connection's first use in a request finds one that PostgreSQL dropped (a restart, a failover)
+# and opens a new one, so the hub recovers from a database restart by itself (issue 17).
 DATABASES = {
-    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+    "default": dj_database_url.parse(
+        DATABASE_URL,
+        conn_max_age=int(env("CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
 }
 # Every request is one transaction: a failed save leaves nothing half-written, and the read
 # log of a page is committed with the page or not at all.
@@ -256,6 +266,9 @@ SPECTACULAR_SETTINGS = {
         "core.openapi.examples_on_components",  # an example on every schema (issue 14)
     ],
 }
+# While the database is unreachable, pages and the API answer 503 with this Retry-After
+# (seconds): "try again in a minute" (core/unavailable.py).
+HUB_RETRY_AFTER_SECONDS = int(env("HUB_RETRY_AFTER_SECONDS", "60"))
 # Largest request body accepted (an IVNA is a few kilobytes).
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(env("DATA_UPLOAD_MAX_MEMORY_SIZE", str(64 * 1024)))
 API_MAX_BODY_BYTES = int(env("API_MAX_BODY_BYTES", str(64 * 1024)))

@@ -1,0 +1,98 @@
+"""When PostgreSQL is down: the hub's own "try again in a minute" answer (503), never a trace.
+
+A database that has died or is restarting makes every query raise django.db's
+OperationalError (cannot connect, server closed the connection) or InterfaceError (the
+connection was already closed). Without this, Django answers them as a server error (500)
+and logs a traceback for every request. They are not bugs: the hub answers 503 Service
+Unavailable with a Retry-After header, the page in the hub's layout and the API in JSON, and
+a crime system retries the same IVNA with the same crime reference and police person id
+(intake is idempotent, docs/api.md). Nothing was half-saved: each request is one transaction
+(ATOMIC_REQUESTS), and a transaction cut off by the database's death is rolled back by it.
+
+Recovery needs no restart: settings give the connection health checks (CONN_HEALTH_CHECKS),
+so the first request after PostgreSQL is back finds the dead connection, drops it and opens a
+new one.
+
+Two ways in, one answer:
+- DatabaseUnavailableMiddleware.process_exception: an error raised by a view, including the
+  opening of its transaction (ATOMIC_REQUESTS wraps the view);
+- server_error (handler500): an error raised by another middleware before or after the view
+  (loading the session or the user, saving the session), which Django turns into a 500
+  response before any middleware could catch it.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
+from django.template import loader
+from django.views import defaults
+
+logger = logging.getLogger("hub.unavailable")
+
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+API_MESSAGE = (
+    "The hub cannot reach its database just now. Nothing from this request was saved: "
+    "send it again after the Retry-After seconds (an IVNA with the same crime reference and "
+    "police person id is never stored twice)."
+)
+
+
+def is_database_unavailable(error: BaseException | None) -> bool:
+    return isinstance(error, DATABASE_ERRORS)
+
+
+def unavailable_response(request) -> HttpResponse:
+    """503 with Retry-After: JSON under /api/, else the hub's page. Rendered without the
+    request's context processors: they read the signed-in user from the database."""
+    retry_after = str(settings.HUB_RETRY_AFTER_SECONDS)
+    if request.path_info.startswith("/api/"):
+        response: HttpResponse = JsonResponse(
+            {"detail": API_MESSAGE, "retry_after": settings.HUB_RETRY_AFTER_SECONDS},
+            status=503,
+        )
+    else:
+        page = loader.get_template("503.html").render({"hub_name": settings.HUB_NAME})
+        response = HttpResponse(page, status=503)
+    response["Retry-After"] = retry_after
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _note(request, error: BaseException) -> None:
+    # The class and the method only: the path may carry a search, the message SQL.
+    logger.warning(
+        "database unavailable (%s) during %s: answered 503", type(error).__name__,
+        request.method,
+    )
+
+
+class DatabaseUnavailableMiddleware:
+    """Turns a database that is down, met in a view, into the 503 answer (module docstring).
+    Listed last, so that its process_exception is asked first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not is_database_unavailable(exception):
+            return None
+        _note(request, exception)
+        return unavailable_response(request)
+
+
+def server_error(request, template_name: str = defaults.ERROR_500_TEMPLATE_NAME):
+    """handler500: the 503 answer when the error being handled is the database being down
+    (raised by a middleware), else Django's own 500 page."""
+    error = sys.exc_info()[1]
+    if is_database_unavailable(error):
+        _note(request, error)
+        return unavailable_response(request)
+    return defaults.server_error(request, template_name)
