@@ -269,6 +269,17 @@ SPECTACULAR_SETTINGS = {
 # While the database is unreachable, pages and the API answer 503 with this Retry-After
 # (seconds): "try again in a minute" (core/unavailable.py).
 HUB_RETRY_AFTER_SECONDS = int(env("HUB_RETRY_AFTER_SECONDS", "60"))
+# Backups (core/backups.py, docs/operations.md): where `manage.py backup` writes them, the key
+# that encrypts them at rest (unset: not encrypted; set it in production, from a secret file
+# with BACKUP_KEY_FILE), and how many the retention keeps: the newest of each of the last
+# BACKUP_KEEP_DAILY days, BACKUP_KEEP_WEEKLY weeks and BACKUP_KEEP_MONTHLY months.
+BACKUP_DIR = Path(env("BACKUP_DIR", str(BASE_DIR / "backups")))
+BACKUP_KEY = env("BACKUP_KEY")
+BACKUP_KEEP_DAILY = int(env("BACKUP_KEEP_DAILY", "7"))
+BACKUP_KEEP_WEEKLY = int(env("BACKUP_KEEP_WEEKLY", "5"))
+BACKUP_KEEP_MONTHLY = int(env("BACKUP_KEEP_MONTHLY", "12"))
+# Figures taken with each backup beside the database's own, compared after a restore.
+HUB_BACKUP_FIGURES = ["reporting.backup_figures.flow_figures"]
 # Largest request body accepted (an IVNA is a few kilobytes).
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(env("DATA_UPLOAD_MAX_MEMORY_SIZE", str(64 * 1024)))
 API_MAX_BODY_BYTES = int(env("API_MAX_BODY_BYTES", str(64 * 1024)))
