@@ -52,7 +52,7 @@ from scheduling import services
 from scheduling.models import ItemRun, ItemState, ScheduledItem
 from scheduling.tasks import run_scheduled_item
 from tests.factories import queued_email_letter
-from tests.processes import emails_in, wait_for
+from tests.processes import emails_in, wait_for, write_report
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 
@@ -247,19 +247,6 @@ def spread_due_times(items, rng: random.Random, *, first, spread: float) -> None
         item.due_at = first + timedelta(seconds=spread * n / max(1, len(order) - 1))
         item.dispatched_at = None
     ScheduledItem.objects.bulk_update(order, ["due_at", "dispatched_at"], batch_size=500)
-
-
-def write_report(request, lines: list[str]) -> None:
-    """Into the run's log, passed or failed, whatever pytest captures (-q, no -s)."""
-    plugins = request.config.pluginmanager
-    reporter = plugins.get_plugin("terminalreporter")
-    capture = plugins.get_plugin("capturemanager")
-    if reporter is None or capture is None:
-        return
-    with capture.global_and_fixture_disabled():
-        reporter.write_line("")
-        for line in lines:
-            reporter.write_line(line)
 
 
 def ids(values, limit: int = 50) -> str:
