@@ -18,7 +18,8 @@ Two ways in, one answer:
   opening of its transaction (ATOMIC_REQUESTS wraps the view);
 - server_error (handler500): an error raised by another middleware before or after the view
   (loading the session or the user, saving the session), which Django turns into a 500
-  response before any middleware could catch it.
+  response before any middleware could catch it; QuietWhileDatabaseDown keeps Django's
+  traceback for it out of the log.
 """
 
 from __future__ import annotations
@@ -86,6 +87,17 @@ class DatabaseUnavailableMiddleware:
             return None
         _note(request, exception)
         return unavailable_response(request)
+
+
+class QuietWhileDatabaseDown(logging.Filter):
+    """On the django.request logger (settings.LOGGING): drops Django's "Service Unavailable"
+    record and traceback for a database that is down, met in middleware (server_error has
+    logged one line for it). A traceback per request while PostgreSQL restarts would bury
+    the one line an operator needs; any other error keeps its traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        return not is_database_unavailable(error)
 
 
 def server_error(request, template_name: str = defaults.ERROR_500_TEMPLATE_NAME):

@@ -269,6 +269,9 @@ SPECTACULAR_SETTINGS = {
 # While the database is unreachable, pages and the API answer 503 with this Retry-After
 # (seconds): "try again in a minute" (core/unavailable.py).
 HUB_RETRY_AFTER_SECONDS = int(env("HUB_RETRY_AFTER_SECONDS", "60"))
+# Seconds an item offered to the workers waits before it is offered again (a lost message, a
+# killed worker, a task that met the database down): scheduling.services.DISPATCH_LEASE.
+HUB_DISPATCH_LEASE_SECONDS = int(env("HUB_DISPATCH_LEASE_SECONDS", "300"))
 # Backups (core/backups.py, docs/operations.md): where `manage.py backup` writes them, the key
 # that encrypts them at rest (unset: not encrypted; set it in production, from a secret file
 # with BACKUP_KEY_FILE), and how many the retention keeps: the newest of each of the last
@@ -351,10 +354,13 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # PostgreSQL down: one line per request from core.unavailable, not a traceback.
+    "filters": {"database_down": {"()": "core.unavailable.QuietWhileDatabaseDown"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        "django.request": {"filters": ["database_down"]},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
         "axes": {"level": "WARNING"},

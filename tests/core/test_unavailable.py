@@ -31,11 +31,18 @@ def assert_no_trace(text: str) -> None:
 
 
 @pytest.mark.parametrize("error_class", [OperationalError, InterfaceError])
-def test_a_signed_in_page_answers_try_again_in_a_minute(vcc_user, settings, error_class):
+def test_a_signed_in_page_answers_try_again_in_a_minute(
+    vcc_user, settings, error_class, caplog
+):
     client = Client(raise_request_exception=False)
     client.force_login(vcc_user)
     with database_down(error_class):  # the session and the user are read in middleware
         response = client.get(reverse("cases:list"))
+
+    # A line in the log for the operator (one for the session read, one for its save), no
+    # traceback.
+    assert caplog.records and {r.levelname for r in caplog.records} == {"WARNING"}
+    assert all(r.exc_info is None for r in caplog.records)
 
     assert response.status_code == 503
     assert response["Retry-After"] == str(settings.HUB_RETRY_AFTER_SECONDS) == "60"
