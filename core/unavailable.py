@@ -17,9 +17,12 @@ Two ways in, one answer:
 - DatabaseUnavailableMiddleware.process_exception: an error raised by a view, including the
   opening of its transaction (ATOMIC_REQUESTS wraps the view);
 - server_error (handler500): an error raised by another middleware before or after the view
-  (loading the session or the user, saving the session), which Django turns into a 500
-  response before any middleware could catch it; QuietWhileDatabaseDown keeps Django's
-  traceback for it out of the log.
+  (loading the session or the user), which Django turns into a 500 response before any
+  middleware could catch it; QuietWhileDatabaseDown keeps Django's traceback for it out of
+  the log;
+- core.error_pages.bad_request (handler400): the session's save after the view failing with
+  the database (Django's SessionInterrupted, a 400 "the session was deleted"), found by the
+  fault run: a page that was answered, then "could not read what was sent".
 """
 
 from __future__ import annotations
@@ -44,7 +47,16 @@ API_MESSAGE = (
 
 
 def is_database_unavailable(error: BaseException | None) -> bool:
-    return isinstance(error, DATABASE_ERRORS)
+    """Is this error, or an error it was raised from or while handling, the database being
+    unreachable? Django's session middleware turns a failed save of the session into
+    SessionInterrupted (a 400) with the OperationalError two links down its chain."""
+    seen = 0
+    while error is not None and seen < 5:
+        if isinstance(error, DATABASE_ERRORS):
+            return True
+        error = error.__cause__ or error.__context__
+        seen += 1
+    return False
 
 
 def unavailable_response(request) -> HttpResponse:
@@ -64,7 +76,7 @@ def unavailable_response(request) -> HttpResponse:
     return response
 
 
-def _note(request, error: BaseException) -> None:
+def note(request, error: BaseException) -> None:
     # The class and the method only: the path may carry a search, the message SQL.
     logger.warning(
         "database unavailable (%s) during %s: answered 503", type(error).__name__,
@@ -85,15 +97,16 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request, exception):
         if not is_database_unavailable(exception):
             return None
-        _note(request, exception)
+        note(request, exception)
         return unavailable_response(request)
 
 
 class QuietWhileDatabaseDown(logging.Filter):
-    """On the django.request logger (settings.LOGGING): drops Django's "Service Unavailable"
-    record and traceback for a database that is down, met in middleware (server_error has
-    logged one line for it). A traceback per request while PostgreSQL restarts would bury
-    the one line an operator needs; any other error keeps its traceback."""
+    """On the django.request and django.security loggers (settings.LOGGING): drops Django's
+    "Service Unavailable" or "session was deleted" record and traceback for a database that
+    is down, met in middleware (the handler has logged one line for it). A traceback per
+    request while PostgreSQL restarts would bury the one line an operator needs; any other
+    error keeps its traceback."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         error = record.exc_info[1] if record.exc_info else None
@@ -105,6 +118,6 @@ def server_error(request, template_name: str = defaults.ERROR_500_TEMPLATE_NAME)
     (raised by a middleware), else Django's own 500 page."""
     error = sys.exc_info()[1]
     if is_database_unavailable(error):
-        _note(request, error)
+        note(request, error)
         return unavailable_response(request)
     return defaults.server_error(request, template_name)

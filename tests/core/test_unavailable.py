@@ -101,6 +101,23 @@ def test_the_api_answers_json_when_middleware_meets_the_database_down(vcc_user):
     assert response.json()["retry_after"] == 60
 
 
+def test_a_session_save_that_meets_the_database_down_is_503_not_400(vcc_user, caplog):
+    """The page was read with the database up; saving the session after it was not."""
+    client = Client(raise_request_exception=False)
+    client.force_login(vcc_user)
+
+    def refuse_session_save(execute, sql, params, many, context):
+        if sql.startswith("UPDATE") and "django_session" in sql:
+            raise OperationalError("server closed the connection unexpectedly")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(refuse_session_save):
+        response = client.get(reverse("cases:list"))
+    assert response.status_code == 503
+    assert "Try again in a minute" in response.content.decode()
+    assert all(r.levelname == "WARNING" and r.exc_info is None for r in caplog.records)
+
+
 def test_any_other_error_is_still_the_500_page(rf):
     request = rf.get("/cases/")
     try:
