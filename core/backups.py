@@ -141,7 +141,7 @@ def libpq_env(conf: dict[str, Any]) -> dict[str, str]:
     return env
 
 
-def _connect(conf: dict[str, Any], database: str):
+def _connect(conf: dict[str, Any], database: str) -> Any:
     return psycopg2.connect(
         dbname=database, user=conf.get("USER") or None, password=conf.get("PASSWORD") or None,
         host=conf.get("HOST") or None, port=conf.get("PORT") or None,
@@ -177,7 +177,7 @@ def drop_database(name: str) -> None:
 # -- The figures -------------------------------------------------------------------------
 
 
-def database_figures(cursor) -> dict[str, Any]:
+def database_figures(cursor: Any) -> dict[str, Any]:
     """Row counts of every table, every trigger and every sequence of the public schema."""
     cursor.execute(
         "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
@@ -370,7 +370,9 @@ def table_names(database: str) -> list[str]:
         conn.close()
 
 
-def restore_backup(*, backup: Backup, database: str, key: str = "", replace: bool = False):
+def restore_backup(
+    *, backup: Backup, database: str, key: str = "", replace: bool = False
+) -> None:
     """Restore `backup` into `database` on the hub's server, all or nothing (one
     transaction). The database must be empty, unless `replace`: then everything in its
     public schema is dropped first, in the same transaction as the restore."""

@@ -29,10 +29,11 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 from django.views import defaults
 
@@ -59,7 +60,7 @@ def is_database_unavailable(error: BaseException | None) -> bool:
     return False
 
 
-def unavailable_response(request) -> HttpResponse:
+def unavailable_response(request: HttpRequest) -> HttpResponse:
     """503 with Retry-After: JSON under /api/, else the hub's page. Rendered without the
     request's context processors: they read the signed-in user from the database."""
     retry_after = str(settings.HUB_RETRY_AFTER_SECONDS)
@@ -76,7 +77,7 @@ def unavailable_response(request) -> HttpResponse:
     return response
 
 
-def note(request, error: BaseException) -> None:
+def note(request: HttpRequest, error: BaseException | None) -> None:
     # The class and the method only: the path may carry a search, the message SQL.
     logger.warning(
         "database unavailable (%s) during %s: answered 503", type(error).__name__,
@@ -88,13 +89,15 @@ class DatabaseUnavailableMiddleware:
     """Turns a database that is down, met in a view, into the 503 answer (module docstring).
     Listed last, so that its process_exception is asked first."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
-    def process_exception(self, request, exception):
+    def process_exception(
+        self, request: HttpRequest, exception: Exception
+    ) -> HttpResponse | None:
         if not is_database_unavailable(exception):
             return None
         note(request, exception)
@@ -113,7 +116,9 @@ class QuietWhileDatabaseDown(logging.Filter):
         return not is_database_unavailable(error)
 
 
-def server_error(request, template_name: str = defaults.ERROR_500_TEMPLATE_NAME):
+def server_error(
+    request: HttpRequest, template_name: str = defaults.ERROR_500_TEMPLATE_NAME
+) -> HttpResponse:
     """handler500: the 503 answer when the error being handled is the database being down
     (raised by a middleware), else Django's own 500 page."""
     error = sys.exc_info()[1]
