@@ -374,8 +374,9 @@ def restore_backup(
     *, backup: Backup, database: str, key: str = "", replace: bool = False
 ) -> None:
     """Restore `backup` into `database` on the hub's server, all or nothing (one
-    transaction). The database must be empty, unless `replace`: then everything in its
-    public schema is dropped first, in the same transaction as the restore."""
+    transaction). The database must be empty, unless `replace`: then every object the backup
+    holds is dropped and made again from it, in the same transaction (stop the hub first: its
+    sessions' locks would hold the restore up)."""
     if backup.encrypted and not key:
         raise BackupError(f"{backup.path.name} is encrypted: set BACKUP_KEY to restore it.")
     conf = server_settings(database)
