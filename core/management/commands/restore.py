@@ -30,7 +30,8 @@ class Command(BaseCommand):
         target.add_argument("--rehearse", action="store_true",
                             help="Restore into a scratch database, compare, drop it.")
         parser.add_argument("--replace", action="store_true",
-                            help="Drop everything in the hub's own database and restore there.")
+                            help="Restore over the hub's own database: drop and remake "
+                                 "what the backup holds.")
 
     def handle(self, *args, backup, database, rehearse: bool, replace: bool, **options):
         try:
