@@ -53,7 +53,7 @@ test: install lint
 test-faults: install
 	$(BIN)/python -m hub.embedded -- $(BIN)/python -m pytest -m faults tests/faults $(PYTEST_ARGS)
 
-# The long fault run (not in CI, not in make test; about an hour): 10,000 cases, 20 Redis
+# The long fault run (not in CI, not in make test; one to three hours): 10,000 cases, 20 Redis
 # kills, 20 worker kills, 5 PostgreSQL kills (the figures are printed at the end).
 test-faults-long: install
 	HUB_FAULT_CASES=10000 HUB_FAULT_REDIS_KILLS=20 HUB_FAULT_WORKER_KILLS=20 \
