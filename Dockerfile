@@ -21,7 +21,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
 # WeasyPrint (PDF letters and reports) loads Pango, HarfBuzz and fontconfig at run time; the
-# Python wheels cover everything else, so no compiler is installed.
+# Python wheels cover everything else, so no compiler is installed. The backup service needs
+# pg_dump and pg_restore (postgresql-client: 15, the db service's version) and gpg (backups
+# are encrypted at rest: core/backups.py).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 \
@@ -34,6 +36,9 @@ RUN apt-get update \
         libopenjp2-7 \
         shared-mime-info \
         fonts-liberation \
+        postgresql-client \
+        gpg \
+        gpg-agent \
     && rm -rf /var/lib/apt/lists/*
 
 # The code runs from /app; `pip install .` installs only the pinned dependencies from
@@ -57,8 +62,8 @@ COPY --from=assets /build/static_build/ static_build/
 RUN DATABASE_URL=postgres://collectstatic@localhost:1/collectstatic \
     SECRET_KEY=collectstatic-only-not-a-secret \
     python manage.py collectstatic --noinput \
-    && mkdir -p /app/media \
-    && chown hub:hub /app/media
+    && mkdir -p /app/media /backups \
+    && chown hub:hub /app/media /backups
 
 USER hub:hub
 

@@ -20,6 +20,8 @@ from django.core.exceptions import (
 from django.http import JsonResponse
 from django.shortcuts import render
 
+from core.unavailable import is_database_unavailable, note, unavailable_response
+
 
 class NulCharacterSent(SuspiciousOperation):
     """A form or query string with a NUL character (core.middleware.RefuseNulCharacters)."""
@@ -65,6 +67,9 @@ def explain(exception) -> tuple[str, list[str]]:
 
 
 def bad_request(request, exception=None):
+    if is_database_unavailable(exception):  # the session's save met PostgreSQL down
+        note(request, exception)
+        return unavailable_response(request)
     if request.path_info.startswith("/api/"):
         return _api_error(exception)
     heading, paragraphs = explain(exception)

@@ -115,6 +115,9 @@ MIDDLEWARE = [
     "core.middleware.LoginRequiredMiddleware",
     "accounts.middleware.TwoFactorRequiredMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so asked first: PostgreSQL down is a 503 with Retry-After, never a traceback
+    # (core/unavailable.py; handler500 in hub/urls.py for errors met in other middleware).
+    "core.unavailable.DatabaseUnavailableMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
@@ -183,8 +186,15 @@ if not DATABASE_URL:
         "DATABASE_URL is not set. Use `make run` / `make test`, which start an embedded "
         "PostgreSQL, or point DATABASE_URL at a PostgreSQL server."
     )
+# Connections are kept for a minute between requests; the health check before a kept
+# connection's first use in a request finds one that PostgreSQL dropped (a restart, a failover)
+# and opens a new one, so the hub recovers from a database restart by itself (issue 17).
 DATABASES = {
-    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+    "default": dj_database_url.parse(
+        DATABASE_URL,
+        conn_max_age=int(env("CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
 }
 # Every request is one transaction: a failed save leaves nothing half-written, and the read
 # log of a page is committed with the page or not at all.
@@ -257,6 +267,23 @@ SPECTACULAR_SETTINGS = {
         "core.openapi.examples_on_components",  # an example on every schema (issue 14)
     ],
 }
+# While the database is unreachable, pages and the API answer 503 with this Retry-After
+# (seconds): "try again in a minute" (core/unavailable.py).
+HUB_RETRY_AFTER_SECONDS = int(env("HUB_RETRY_AFTER_SECONDS", "60"))
+# Seconds an item offered to the workers waits before it is offered again (a lost message, a
+# killed worker, a task that met the database down): scheduling.services.DISPATCH_LEASE.
+HUB_DISPATCH_LEASE_SECONDS = int(env("HUB_DISPATCH_LEASE_SECONDS", "300"))
+# Backups (core/backups.py, docs/operations.md): where `manage.py backup` writes them, the key
+# that encrypts them at rest (unset: not encrypted; set it in production, from a secret file
+# with BACKUP_KEY_FILE), and how many the retention keeps: the newest of each of the last
+# BACKUP_KEEP_DAILY days, BACKUP_KEEP_WEEKLY weeks and BACKUP_KEEP_MONTHLY months.
+BACKUP_DIR = Path(env("BACKUP_DIR", str(BASE_DIR / "backups")))
+BACKUP_KEY = env("BACKUP_KEY")
+BACKUP_KEEP_DAILY = int(env("BACKUP_KEEP_DAILY", "7"))
+BACKUP_KEEP_WEEKLY = int(env("BACKUP_KEEP_WEEKLY", "5"))
+BACKUP_KEEP_MONTHLY = int(env("BACKUP_KEEP_MONTHLY", "12"))
+# Figures taken with each backup beside the database's own, compared after a restore.
+HUB_BACKUP_FIGURES = ["reporting.backup_figures.flow_figures"]
 # Largest request body accepted (an IVNA is a few kilobytes).
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(env("DATA_UPLOAD_MAX_MEMORY_SIZE", str(64 * 1024)))
 API_MAX_BODY_BYTES = int(env("API_MAX_BODY_BYTES", str(64 * 1024)))
@@ -330,10 +357,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # PostgreSQL down: one line per request from core.unavailable, not a traceback.
+    "filters": {"database_down": {"()": "core.unavailable.QuietWhileDatabaseDown"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        "django.request": {"filters": ["database_down"]},
+        "django.security.SessionInterrupted": {"filters": ["database_down"]},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
         "axes": {"level": "WARNING"},

@@ -47,3 +47,6 @@ urlpatterns = [
 # A body over the size limit and other unreadable requests: the hub's own page
 # (core/error_pages.py).
 handler400 = "core.error_pages.bad_request"
+# PostgreSQL down, met outside a view: the 503 "try again in a minute" answer, else the 500
+# page (core/unavailable.py).
+handler500 = "core.unavailable.server_error"

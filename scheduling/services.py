@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, cast
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Field, Q
 from django.utils import timezone
@@ -40,8 +41,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# How long an offered item waits before it is offered again (a lost message, a dead worker).
-DISPATCH_LEASE = timedelta(minutes=5)
+# How long an offered item waits before it is offered again (a lost message, a dead worker,
+# a task that met the database down): HUB_DISPATCH_LEASE_SECONDS, five minutes by default.
+DISPATCH_LEASE = timedelta(seconds=settings.HUB_DISPATCH_LEASE_SECONDS)
 DISPATCH_BATCH = 500
 # A machine item that keeps failing stops being retried and shows as failed.
 MAX_FAILURES = 5

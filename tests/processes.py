@@ -359,6 +359,22 @@ class CeleryWorker:
         self.stop()
 
 
+# -- Figures in the run's log ------------------------------------------------------------
+
+
+def write_report(request, lines: list[str]) -> None:
+    """Into the run's log, passed or failed, whatever pytest captures (-q, no -s)."""
+    plugins = request.config.pluginmanager
+    reporter = plugins.get_plugin("terminalreporter")
+    capture = plugins.get_plugin("capturemanager")
+    if reporter is None or capture is None:
+        return
+    with capture.global_and_fixture_disabled():
+        reporter.write_line("")
+        for line in lines:
+            reporter.write_line(line)
+
+
 # -- Emails written by the file backend -------------------------------------------------
 
 _SEPARATOR = b"\n" + b"-" * 79 + b"\n"

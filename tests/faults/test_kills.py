@@ -24,7 +24,9 @@ worker rendering 1,000 PDFs; `make test-faults`, never in `make test`):
   email per letter: none twice, none missing.
 
 HUB_FAULT_SEED replays a chaos plan (the timing of the work itself cannot be replayed);
-HUB_FAULT_CASES changes the batch (the issue asks for at least 1,000).
+HUB_FAULT_CASES changes the batch (the issue asks for at least 1,000); HUB_FAULT_REDIS_KILLS
+and HUB_FAULT_WORKER_KILLS fix the number of kills, and HUB_FAULT_SPREAD, HUB_FAULT_LEASE and
+HUB_FAULT_DRAIN the timings (`make test-faults-long`: 10,000 cases, 20 and 20 kills).
 """
 
 from __future__ import annotations
@@ -52,25 +54,42 @@ from scheduling import services
 from scheduling.models import ItemRun, ItemState, ScheduledItem
 from scheduling.tasks import run_scheduled_item
 from tests.factories import queued_email_letter
-from tests.processes import emails_in, wait_for
+from tests.processes import emails_in, wait_for, write_report
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 
 CASES = int(os.environ.get("HUB_FAULT_CASES", "1000"))
-SPREAD = 70.0  # seconds over which the items fall due
-# Seconds before an offered item is offered again (production: five minutes). Shorter than
-# the run, so lost messages are offered again within it; not much shorter than the queue's
-# wait (two processes render 1,000 PDFs in two minutes or more), or every queued item is
-# offered again and again, each extra message a no-op.
-LEASE = 45.0
-# Seconds after the last item fell due for everything to be done: generous, for a busy
-# machine (a normal run needs one to two minutes).
-DRAIN = 240.0
-KILLS = (3, 5)  # how many times Redis, and the worker, are killed: at least three each
+
+
+def _kills(name: str, default: tuple[int, int]) -> tuple[int, int]:
+    """How many kills: HUB_FAULT_<name> exactly (the long run), else at random in default."""
+    value = os.environ.get(f"HUB_FAULT_{name}")
+    return (int(value), int(value)) if value else default
+
+
+KILLS = _kills("REDIS_KILLS", (3, 5))  # how many times Redis is killed: at least three
+WORKER_KILLS = _kills("WORKER_KILLS", (3, 5))  # and the worker
 POOL_KILLS = (1, 3)  # single pool processes killed (reject on worker lost)
 PAUSE = (0.2, 3.0)  # seconds a killed process stays down
 WORKER_GAP = 12.0  # seconds at least between two worker kills: a restart takes a few
 REDIS_GAP = 6.0
+# Seconds over which the items fall due (and the kills happen): long enough for the kills'
+# gaps, and for a larger batch about as long as two worker processes take to send it (about
+# four letters a second on two free cores; two with the cores shared, load average 12).
+SPREAD = float(os.environ.get("HUB_FAULT_SPREAD") or max(
+    70.0 if CASES <= 1000 else CASES * 0.25,
+    WORKER_GAP * WORKER_KILLS[1] + 10,
+    REDIS_GAP * KILLS[1] + 10,
+))
+# Seconds before an offered item is offered again (production: five minutes). Shorter than
+# the run, so lost messages are offered again within it; not much shorter than the queue's
+# wait (two processes render 1,000 PDFs in two minutes or more), or every queued item is
+# offered again and again, each extra message a no-op: a reduced long run (2,000 cases, 120 s
+# lease, shared cores) published 8,310 offers for 2,000 items and did not drain in time.
+LEASE = float(os.environ.get("HUB_FAULT_LEASE") or (45.0 if CASES <= 1000 else 600.0))
+# Seconds after the last item fell due for everything to be done: generous, for a busy
+# machine (a normal run needs one to two minutes).
+DRAIN = float(os.environ.get("HUB_FAULT_DRAIN") or max(240.0, CASES * 0.5))
 
 TASK_SUCCEEDED = re.compile(
     r"Task scheduling\.tasks\.run_scheduled_item\[\S+\] succeeded in ([0-9.]+)s"
@@ -128,7 +147,7 @@ class Chaos:
         end = SPREAD + 2
         for at in kill_times(rng, rng.randint(*KILLS), 1.0, end, REDIS_GAP):
             self.at(at, "kill redis")
-        for at in kill_times(rng, rng.randint(*KILLS), 3.0, end, WORKER_GAP):
+        for at in kill_times(rng, rng.randint(*WORKER_KILLS), 3.0, end, WORKER_GAP):
             self.at(at, "kill worker")
         for at in kill_times(rng, rng.randint(*POOL_KILLS), 3.0, end, 3.0):
             self.at(at, "kill a pool process")
@@ -247,19 +266,6 @@ def spread_due_times(items, rng: random.Random, *, first, spread: float) -> None
         item.due_at = first + timedelta(seconds=spread * n / max(1, len(order) - 1))
         item.dispatched_at = None
     ScheduledItem.objects.bulk_update(order, ["due_at", "dispatched_at"], batch_size=500)
-
-
-def write_report(request, lines: list[str]) -> None:
-    """Into the run's log, passed or failed, whatever pytest captures (-q, no -s)."""
-    plugins = request.config.pluginmanager
-    reporter = plugins.get_plugin("terminalreporter")
-    capture = plugins.get_plugin("capturemanager")
-    if reporter is None or capture is None:
-        return
-    with capture.global_and_fixture_disabled():
-        reporter.write_line("")
-        for line in lines:
-            reporter.write_line(line)
 
 
 def ids(values, limit: int = 50) -> str:

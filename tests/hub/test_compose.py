@@ -20,7 +20,7 @@ SERVICES = COMPOSE["services"]
 APP_SERVICES = ["web", "worker", "beat"]
 # Every service that runs the hub's code and so gets the application environment.
 CODE_SERVICES = [name for name in SERVICES if name not in ("db", "redis")]
-SECRET_NAMES = {"SECRET_KEY", "POSTGRES_PASSWORD"}
+SECRET_NAMES = {"SECRET_KEY", "POSTGRES_PASSWORD", "BACKUP_KEY"}
 # `${NAME}`, `${NAME:-default}`, `${NAME-default}`, `${NAME:?message}`, `${NAME?message}`.
 REFERENCE = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?P<op>:?[-?])?(?P<rest>[^}]*)\}")
 
@@ -160,7 +160,7 @@ def test_app_services_share_one_image_built_from_the_dockerfile():
 
 @pytest.mark.parametrize(
     ("service", "image", "probe"),
-    [("db", "postgres:16", "pg_isready"), ("redis", "redis:7", "redis-cli ping")],
+    [("db", "postgres:15", "pg_isready"), ("redis", "redis:7", "redis-cli ping")],
 )
 def test_backing_services_have_healthchecks_and_named_volumes(service, image, probe):
     assert SERVICES[service]["image"] == image
@@ -170,6 +170,20 @@ def test_backing_services_have_healthchecks_and_named_volumes(service, image, pr
     declared = set(COMPOSE.get("volumes") or {})
     for source in sources:
         assert source in declared, f"{service} volume {source!r} is not a declared named volume"
+
+
+def test_backups_run_daily_encrypted_pruned_and_rehearsed_into_their_own_volume():
+    argv = command("backup")
+    assert argv[:3] == ["python", "manage.py", "backup"]
+    assert "--prune" in argv
+    assert any(part.startswith("--daily-at=") for part in argv)
+    assert any(part.startswith("--rehearse-on=") for part in argv)
+    assert "backups" in volume_sources("backup") and "backups" in (COMPOSE.get("volumes") or {})
+    assert environment("backup")["BACKUP_DIR"] == "/backups"
+    # The backups volume is the hub user's in the image (a new named volume copies that).
+    final = " ".join(arguments for keyword, arguments in final_stage() if keyword == "RUN")
+    assert "/backups" in final and "chown hub:hub /app/media /backups" in final
+    assert "postgresql-client" in final and "gpg" in final
 
 
 def test_redis_never_evicts_queued_tasks_and_persists_them():
@@ -352,6 +366,7 @@ def test_dockerignore_keeps_local_and_secret_files_out_of_the_image():
         "static_build",
         ".git",
         "media",
+        "backups",
         ".secret_key",
         ".env",
     ):

@@ -2,7 +2,7 @@ import time
 
 from celery import current_app
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections
+from django.db import InterfaceError, OperationalError, close_old_connections
 
 from scheduling.services import dispatch_due_items
 from scheduling.tasks import record_dispatcher_run
@@ -30,13 +30,19 @@ class Command(BaseCommand):
         last_daily: float | None = None
         while True:
             close_old_connections()
-            if last_daily is None or time.monotonic() - last_daily >= DAY:
-                current_app.loader.import_default_modules()  # the apps' tasks modules
-                for name in DAILY_TASKS:
-                    current_app.tasks[name].apply()
-                last_daily = time.monotonic()
-            offered = dispatch_due_items()
-            record_dispatcher_run()
+            try:
+                if last_daily is None or time.monotonic() - last_daily >= DAY:
+                    current_app.loader.import_default_modules()  # the apps' tasks modules
+                    for name in DAILY_TASKS:
+                        current_app.tasks[name].apply()
+                    last_daily = time.monotonic()
+                offered = dispatch_due_items()
+                record_dispatcher_run()
+            except (OperationalError, InterfaceError) as error:
+                # PostgreSQL down or restarting: nothing was claimed (each run is one
+                # transaction); try again next time round rather than stop the scheduler.
+                self.stderr.write(f"scheduler: database unavailable ({type(error).__name__})")
+                offered = 0
             if offered:
                 self.stdout.write(f"scheduler: ran {offered} due item(s)")
             if once:
