@@ -7,3 +7,10 @@ class CoreConfig(AppConfig):
 
     default_auto_field = "django.db.models.BigAutoField"
     name = "core"
+
+    def ready(self):
+        # Errors to Sentry when SENTRY_DSN is set, scrubbed of personal data (core/sentry.py).
+        # Here rather than in settings, which import no app: every process loads the apps.
+        from core.sentry import start_sentry
+
+        start_sentry()

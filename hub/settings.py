@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "pghistory.admin",
+    "django_prometheus",
     "core",
     "accounts",
     "audit",
@@ -98,6 +99,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First and last: request counts and latencies by view for /metrics (django-prometheus).
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # The request id on every log line of the request, and in the answer (core/logs.py).
+    "core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.SecurityHeadersMiddleware",
@@ -114,6 +119,7 @@ MIDDLEWARE = [
     "core.middleware.LoginRequiredMiddleware",
     "accounts.middleware.TwoFactorRequiredMiddleware",
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
@@ -285,6 +291,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # a bounded connect timeout so the dispatcher never hangs on an unreachable Redis.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 5}
 CELERY_TIMEZONE = TIME_ZONE
+# The worker logs through LOGGING below (JSON, with the task id), not Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # The console backend only in the embedded run: elsewhere an unset EMAIL_HOST fails loudly
 # rather than writing letters to victims into the logs.
@@ -322,20 +330,36 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-# Logs carry ids, never names, addresses or free text about a victim.
+# Logs carry ids, never names, addresses or free text about a victim: one JSON object a line
+# with the request id, the user's id and the route (core/logs.py says what is written and
+# what is withheld). Django's own "django" and "django.server" loggers lose the handlers
+# Django gives them (plain text; mail to ADMINS with the request) and write through ours.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {"json": {"()": "core.logs.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
         "django.db.backends": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
     },
 }
+
+# Prometheus metrics at /metrics (casework/metrics.py): django-prometheus's request figures
+# and the hub's own gauges. Only for a scraper that sends `Authorization: Bearer <token>`
+# with this token; with none set, /metrics answers 404.
+METRICS_TOKEN = env("METRICS_TOKEN")
+
+# Errors to Sentry when SENTRY_DSN is set (core/sentry.py: started in core.apps, personal
+# data scrubbed from every event before it leaves). Off when unset.
+SENTRY_DSN = env("SENTRY_DSN")
+SENTRY_ENVIRONMENT = env("SENTRY_ENVIRONMENT", "production")
+SENTRY_TRACES_SAMPLE_RATE = float(env("SENTRY_TRACES_SAMPLE_RATE", "0"))
 
 # Hub-specific settings.
 HUB_NAME = env("HUB_NAME", "Victims' Hub")
