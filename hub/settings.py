@@ -194,6 +194,19 @@ DATABASES = {
 # Every request is one transaction: a failed save leaves nothing half-written, and the read
 # log of a page is committed with the page or not at all.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# The reporting reads (dashboard, flow API, quarterly return: reporting/replica.py) go to a
+# read replica when REPORTING_DATABASE_URL names one; writes always go to "default". Without
+# it the alias is a second connection setting for the primary that nothing opens. In tests it
+# mirrors the test database, so a test can turn the routing on (HUB_REPORTING_REPLICA).
+REPORTING_DATABASE_URL = env("REPORTING_DATABASE_URL")
+HUB_REPORTING_REPLICA = bool(REPORTING_DATABASE_URL)
+DATABASES["reporting"] = {
+    **dj_database_url.parse(
+        REPORTING_DATABASE_URL or DATABASE_URL, conn_max_age=60, conn_health_checks=True
+    ),
+    "TEST": {"MIRROR": "default"},
+}
+DATABASE_ROUTERS = ["reporting.replica.ReportingReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
