@@ -49,7 +49,7 @@ from prometheus_client.multiprocess import MultiProcessCollector
 
 from casework.work_selectors import victims_code_overdue
 from contact.letters import postal_letters_awaiting_approval, postal_letters_waiting
-from reporting.outcomes import first_contacts_missed
+from reporting.outcomes import missed_first_contacts
 from scheduling.models import ItemKind
 from scheduling.selectors import due_work_by_kind
 
@@ -97,7 +97,7 @@ def hub_metrics(now: datetime | None = None) -> list[Metric]:
     missed = GaugeMetricFamily(
         "hub_victims_code_first_contact_missed_today",
         "Victims' Code first-contact deadlines that fell today and were missed",
-        value=first_contacts_missed(since=start_of_day(now), now=now),
+        value=missed_first_contacts(since=start_of_day(now), now=now).count(),
     )
     return [due, overdue, oldest, letters, code_overdue, missed]
 

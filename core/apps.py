@@ -9,6 +9,10 @@ class CoreConfig(AppConfig):
     name = "core"
 
     def ready(self):
+        import logging
+
+        # Python's warnings go through logging too, so they are JSON lines like the rest.
+        logging.captureWarnings(True)
         # Errors to Sentry when SENTRY_DSN is set, scrubbed of personal data (core/sentry.py).
         # Here rather than in settings, which import no app: every process loads the apps.
         from core.sentry import start_sentry

@@ -435,17 +435,16 @@ def contact_states(now: datetime) -> dict[str, Q]:
     }
 
 
-def first_contacts_missed(*, since: datetime, now: datetime | None = None) -> int:
-    """How many first-contact deadlines that fell between `since` and now were missed: no
-    first contact by the deadline (none yet, or one after it). For the operators' metrics
-    (casework/metrics.py: "missed today", since midnight). One query."""
+def missed_first_contacts(*, since: datetime, now: datetime | None = None) -> QuerySet[Case]:
+    """The cases whose first-contact deadline fell between `since` and now and was missed:
+    no first contact by the deadline (none yet, or one after it). For the operators' metrics
+    (casework/metrics.py: "missed today", since midnight), counted in one query that reads
+    only the window's cases (the index case_contact_due_idx)."""
     now = now or timezone.now()
     states = contact_states(now)
-    return (
-        with_first_contact(Case.objects.filter(contact_due_at__gte=since, contact_due_at__lt=now))
-        .filter(states["overdue"] | states["late"])
-        .count()
-    )
+    return with_first_contact(
+        Case.objects.filter(contact_due_at__gte=since, contact_due_at__lt=now)
+    ).filter(states["overdue"] | states["late"])
 
 
 def first_contact(

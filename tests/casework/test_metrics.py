@@ -131,3 +131,21 @@ def test_without_a_token_metrics_are_off(client, settings, manager_user):
     settings.METRICS_TOKEN = ""
     client.force_login(manager_user)
     assert client.get("/metrics", headers={"Authorization": "Bearer "}).status_code == 404
+
+
+def test_missed_today_reads_the_days_deadlines_by_index_not_every_case():
+    """Asked on every scrape: the window's cases are found through case_contact_due_idx
+    (without it, 0.7 s a scrape at 30,000 cases here, most of it PostgreSQL's JIT compiling
+    a scan of every case; 30 ms with it). Whether the planner prefers the index depends on
+    the statistics, so the test asks whether it can: with sequential scans switched off."""
+    from django.db import connection, transaction
+
+    from casework.metrics import start_of_day
+    from reporting.outcomes import missed_first_contacts
+
+    now = timezone.now()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = missed_first_contacts(since=start_of_day(now), now=now).explain()
+        transaction.set_rollback(True)
+    assert "case_contact_due_idx" in plan, plan
