@@ -108,7 +108,7 @@ def _safe_args(record: logging.LogRecord, request: Any) -> Any:
 def _message(record: logging.LogRecord) -> str:
     request = getattr(record, "request", None) or current_request.get()
     args = _safe_args(record, request)
-    message = str(record.msg)
+    message = str(_safe_arg(record.msg))  # `log.error(error)`: the class name, as an argument
     if not args:
         return message
     try:

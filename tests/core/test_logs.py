@@ -156,3 +156,12 @@ def test_a_celery_task_logs_with_its_id_and_without_the_error_text(monkeypatch, 
         "the mail server refused the message"
         for line in refused_lines
     )
+
+
+def test_an_exception_logged_as_the_message_is_its_class_name(log_output):
+    logging.getLogger("hub.test").error(ValueError(f"no match for {NAME} {PHONE}"))
+
+    lines, text = log_output()
+    assert lines[-1]["message"] == "ValueError"
+    for personal in (NAME, PHONE):
+        assert personal not in text
