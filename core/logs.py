@@ -2,10 +2,11 @@
 
 Every line has `timestamp` (UTC, ISO 8601), `level`, `logger` and `message`, and, where
 there is one, `request_id`, `user_id` (the id, never a name), `method`, `route` (the URL
-pattern, e.g. ``cases/<int:pk>/``, never the path a person asked for, which may carry an id or
-a search term), `view` (the route's name), `status`, `duration_ms` and, in a Celery task,
-`task_id` and `task_name`. An exception is logged as its class name and its stack (file, line,
-function, source line), never its message.
+pattern, e.g. ``/cases/<int:case_pk>/``, never the path a person asked for, which may carry an
+id or a search term), `view` (the route's name), `status_code`, `duration_ms` and, in a Celery
+task, `task_id`, `task_name` and the `request_id` of the request that queued it. An exception
+is logged as its class name and its stack (file, line, function, source line), never its
+message.
 
 Why a small formatter of our own rather than python-json-logger: that library copies every
 attribute a caller passes in `extra` into the line, and Django passes the request object with
@@ -139,6 +140,25 @@ def _task() -> Any:
     return current_task if current_task else None
 
 
+TASK_REQUEST_ID_HEADER = "hub_request_id"
+
+
+def add_request_id_to_task(headers: dict | None = None, **kwargs: Any) -> None:
+    """Celery's before_task_publish: a task queued while answering a request carries the
+    request's id, and its lines in the worker's log carry it as `request_id` (a letter that
+    fails is traced to the IVNA that queued it). Connected in core.apps."""
+    request = current_request.get()
+    if request is not None and headers is not None:
+        headers.setdefault(TASK_REQUEST_ID_HEADER, getattr(request, "request_id", None))
+
+
+def _task_request_id(task: Any) -> str | None:
+    # A worker sets a message's own headers as attributes of the task's request; an eager
+    # run (apply) keeps them in `headers`.
+    found = getattr(task.request, TASK_REQUEST_ID_HEADER, None)
+    return found or (getattr(task.request, "headers", None) or {}).get(TASK_REQUEST_ID_HEADER)
+
+
 class JsonFormatter(logging.Formatter):
     """One JSON object a line (see the module docstring)."""
 
@@ -164,6 +184,8 @@ class JsonFormatter(logging.Formatter):
         task = _task()
         if task is not None:
             line.update(task_id=task.request.id, task_name=task.name)
+            if request is None and _task_request_id(task):
+                line["request_id"] = _task_request_id(task)
         for name in EXTRA_FIELDS:
             if hasattr(record, name):
                 line[name] = getattr(record, name)

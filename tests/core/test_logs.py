@@ -165,3 +165,33 @@ def test_an_exception_logged_as_the_message_is_its_class_name(log_output):
     assert lines[-1]["message"] == "ValueError"
     for personal in (NAME, PHONE):
         assert personal not in text
+
+
+def test_a_task_queued_by_a_request_logs_with_the_requests_id(monkeypatch, log_output):
+    """The request's id goes into the task message's headers when it is published
+    (before_task_publish), and the task's lines carry it (tried against a real worker too:
+    a worker sets the header as an attribute of the task's request, an eager run keeps it in
+    `headers`; both are read)."""
+    from django.test import RequestFactory
+
+    from core.logs import TASK_REQUEST_ID_HEADER, add_request_id_to_task, current_request
+
+    request = RequestFactory().get("/")
+    request.request_id = "proxy-77aa"
+    headers: dict = {}
+    token = current_request.set(request)
+    try:
+        add_request_id_to_task(headers=headers, body=None)
+    finally:
+        current_request.reset(token)
+    assert headers == {TASK_REQUEST_ID_HEADER: "proxy-77aa"}
+    add_request_id_to_task(headers=(outside := {}))
+    assert outside == {}
+
+    item = ScheduledItemFactory(kind="referral_email")
+    monkeypatch.setitem(services.HANDLERS, "referral_email", lambda item: None)
+    result = run_scheduled_item.apply(args=[item.pk], headers=headers)
+
+    lines, _ = log_output()
+    task_lines = [line for line in lines if line.get("task_id") == result.id]
+    assert task_lines and all(line["request_id"] == "proxy-77aa" for line in task_lines)
