@@ -224,6 +224,13 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["status", "referred_at"]),
             models.Index(fields=["route", "referred_at"]),
+            # The Victims' Code deadlines falling in a window (the operators' "missed today",
+            # casework/metrics.py, on every scrape): a range scan, not the whole table.
+            models.Index(
+                fields=["contact_due_at"],
+                condition=models.Q(contact_due_at__isnull=False),
+                name="case_contact_due_idx",
+            ),
         ]
         permissions = [
             ("view_casework", "Can list and open hub cases"),

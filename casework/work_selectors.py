@@ -15,6 +15,7 @@ from contact.letter_checks import needs_safety_check
 from contact.models import Channel, Letter, LetterStatus
 from contact.next_steps import with_next_step_due
 from scheduling.models import HUMAN_KINDS, ItemKind, ItemState, ScheduledItem
+from scheduling.selectors import overdue_filter
 
 
 def end_of_today() -> datetime:
@@ -114,14 +115,7 @@ def team_load() -> QuerySet[User]:
             ),
             overdue=Count(
                 "allocated_cases__scheduled",
-                filter=due
-                & (
-                    Q(allocated_cases__scheduled__deadline_at__lt=now)
-                    | Q(
-                        allocated_cases__scheduled__deadline_at__isnull=True,
-                        allocated_cases__scheduled__due_at__lt=now,
-                    )
-                ),
+                filter=due & overdue_filter(now, prefix="allocated_cases__scheduled__"),
                 distinct=True,
             ),
         )
@@ -137,18 +131,15 @@ def unallocated_load() -> dict[str, int]:
     )
     return items.aggregate(
         due_today=Count("pk", filter=Q(due_at__lte=end_of_today())),
-        overdue=Count(
-            "pk",
-            filter=Q(deadline_at__lt=now) | Q(deadline_at__isnull=True, due_at__lt=now),
-        ),
+        overdue=Count("pk", filter=overdue_filter(now)),
     )
 
 
-def victims_code_overdue() -> int:
+def victims_code_overdue(now: datetime | None = None) -> int:
     """First contacts past their Victims' Code deadline (one or five working days)."""
     return ScheduledItem.objects.filter(
         state=ItemState.DUE,
         kind="first_contact",
-        deadline_at__lt=timezone.now(),
+        deadline_at__lt=now or timezone.now(),
         case__status__in=OPEN_STATUSES,
     ).count()

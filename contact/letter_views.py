@@ -20,7 +20,12 @@ from django.views.generic import TemplateView
 from audit.models import AccessAction
 from audit.selectors import casework_for
 from audit.services import record_access
-from contact.letters import day_batch_letters, postal_letters_waiting, take_print_run
+from contact.letters import (
+    day_batch_letters,
+    postal_letters_awaiting_approval,
+    postal_letters_waiting,
+    take_print_run,
+)
 from contact.models import Channel, Letter, LetterStatus
 from core.errors import DomainError
 
@@ -68,14 +73,7 @@ class PostRoomView(PermissionRequiredMixin, TemplateView):
         user = self.request.user
         waiting = postal_letters_waiting(user).count()
         waiting_elsewhere = postal_letters_waiting().count() - waiting
-        awaiting_approval = (
-            Letter.objects.filter(
-                case__in=casework_for(user),
-                channel=Channel.POST,
-                status=LetterStatus.RENDERED,
-                approved_at__isnull=True,
-            ).count()
-        )
+        awaiting_approval = postal_letters_awaiting_approval(user).count()
         days = list(
             Letter.objects.filter(
                 case__in=casework_for(user), channel=Channel.POST, status=LetterStatus.SENT,

@@ -300,6 +300,17 @@ def postal_letters_waiting(user: User | None = None):
     return letters
 
 
+def postal_letters_awaiting_approval(user: User | None = None):
+    """Postal letters rendered and waiting for a VCC's approval before the post room may
+    print them (of the user's casework)."""
+    letters = Letter.objects.filter(
+        channel=Channel.POST, status=LetterStatus.RENDERED, approved_at__isnull=True
+    )
+    if user is not None:
+        letters = letters.filter(case__in=casework_for(user))
+    return letters
+
+
 def take_print_run(*, by: User) -> PrintBatch:
     """Lock the approved postal letters waiting, join them into one PDF and mark them sent.
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import logging
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -15,6 +17,9 @@ from django.utils import timezone
 from django.utils.http import escape_leading_slashes
 
 from core.error_pages import NulCharacterSent
+from core.logs import REQUEST_ID_HEADER, current_request, request_id_from
+
+request_log = logging.getLogger("hub.request")
 
 # No inline script or style anywhere: every script and stylesheet is a file of our own.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -33,6 +38,35 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 LOGIN_AT = "hub_login_at"
+
+
+class RequestIdMiddleware:
+    """Gives every request an id (the proxy's X-Request-ID when it is a safe token, else a
+    new one), returns it in the X-Request-ID header, puts the request in the logging context
+    (core.logs: each line the request writes carries the id, the user's id and the route)
+    and writes one line when the request is answered: method, route, status and time. First
+    in the chain, so every line of the request has the id."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.request_id = request_id_from(request.headers.get(REQUEST_ID_HEADER))
+        token = current_request.set(request)
+        started = time.perf_counter()
+        try:
+            response = self.get_response(request)
+            response[REQUEST_ID_HEADER] = request.request_id
+            request_log.info(
+                "request answered",
+                extra={
+                    "status_code": response.status_code,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                },
+            )
+            return response
+        finally:
+            current_request.reset(token)
 
 
 class LoginRequiredMiddleware(DjangoLoginRequired):

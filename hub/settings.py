@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "pghistory.admin",
+    "django_prometheus",
     "core",
     "accounts",
     "audit",
@@ -99,6 +100,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First and last: request counts and latencies by view for /metrics (django-prometheus).
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # The request id on every log line of the request, and in the answer (core/logs.py).
+    "core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.SecurityHeadersMiddleware",
@@ -115,6 +120,7 @@ MIDDLEWARE = [
     "core.middleware.LoginRequiredMiddleware",
     "accounts.middleware.TwoFactorRequiredMiddleware",
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
     # Last, so asked first: PostgreSQL down is a 503 with Retry-After, never a traceback
     # (core/unavailable.py; handler500 in hub/urls.py for errors met in other middleware).
     "core.unavailable.DatabaseUnavailableMiddleware",
@@ -199,6 +205,19 @@ DATABASES = {
 # Every request is one transaction: a failed save leaves nothing half-written, and the read
 # log of a page is committed with the page or not at all.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# The reporting reads (dashboard, flow API, quarterly return: reporting/replica.py) go to a
+# read replica when REPORTING_DATABASE_URL names one; writes always go to "default". Without
+# it the alias is a second connection setting for the primary that nothing opens. In tests it
+# mirrors the test database, so a test can turn the routing on (HUB_REPORTING_REPLICA).
+REPORTING_DATABASE_URL = env("REPORTING_DATABASE_URL")
+HUB_REPORTING_REPLICA = bool(REPORTING_DATABASE_URL)
+DATABASES["reporting"] = {
+    **dj_database_url.parse(
+        REPORTING_DATABASE_URL or DATABASE_URL, conn_max_age=60, conn_health_checks=True
+    ),
+    "TEST": {"MIRROR": "default"},
+}
+DATABASE_ROUTERS = ["reporting.replica.ReportingReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -315,6 +334,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # a bounded connect timeout so the dispatcher never hangs on an unreachable Redis.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 5}
 CELERY_TIMEZONE = TIME_ZONE
+# The worker logs through LOGGING below (JSON, with the task id), not Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # The console backend only in the embedded run: elsewhere an unset EMAIL_HOST fails loudly
 # rather than writing letters to victims into the logs.
@@ -352,16 +373,21 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-# Logs carry ids, never names, addresses or free text about a victim.
+# Logs carry ids, never names, addresses or free text about a victim: one JSON object a line
+# with the request id, the user's id and the route (core/logs.py says what is written and
+# what is withheld). Django's own "django" and "django.server" loggers lose the handlers
+# Django gives them (plain text; mail to ADMINS with the request) and write through ours.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {"json": {"()": "core.logs.JsonFormatter"}},
     # PostgreSQL down: one line per request from core.unavailable, not a traceback.
     "filters": {"database_down": {"()": "core.unavailable.QuietWhileDatabaseDown"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
         "django.db.backends": {"level": "WARNING"},
         "django.request": {"filters": ["database_down"]},
         "django.security.SessionInterrupted": {"filters": ["database_down"]},
@@ -370,6 +396,17 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# Prometheus metrics at /metrics (casework/metrics.py): django-prometheus's request figures
+# and the hub's own gauges. Only for a scraper that sends `Authorization: Bearer <token>`
+# with this token; with none set, /metrics answers 404.
+METRICS_TOKEN = env("METRICS_TOKEN")
+
+# Errors to Sentry when SENTRY_DSN is set (core/sentry.py: started in core.apps, personal
+# data scrubbed from every event before it leaves). Off when unset.
+SENTRY_DSN = env("SENTRY_DSN")
+SENTRY_ENVIRONMENT = env("SENTRY_ENVIRONMENT", "production")
+SENTRY_TRACES_SAMPLE_RATE = float(env("SENTRY_TRACES_SAMPLE_RATE", "0"))
 
 # Hub-specific settings.
 HUB_NAME = env("HUB_NAME", "Victims' Hub")

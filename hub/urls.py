@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 urlpatterns = [
     path("", include("accounts.home_urls")),  # landing page and each role's home
     path("health/", include("scheduling.health")),  # monitoring: scheduling/health.py
+    path("metrics", include("casework.metrics")),  # Prometheus, behind a token: casework/metrics.py
     path(
         "sign-in/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -44,6 +44,7 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
     Value,
     When,
@@ -62,6 +63,7 @@ from assessments.models import (
     Outcome,
     SurveyResponse,
 )
+from cases.models import Case
 from contact.models import ContactAttempt, Letter, LetterKind, LetterStatus
 from referrals.models import Referral, ReferralStatus
 from reporting.flow import Period, leaf_filter, referrals
@@ -399,25 +401,20 @@ FIRST_CONTACT_LABELS = {
 }
 
 
-def first_contact(
-    period: Period, district: str | None = None, *, now: datetime | None = None
-) -> Figure:
-    """For the referrals of the period the hub was to contact (those with a Victims' Code
-    deadline, `Case.contact_due_at` from cases.deadlines, not supported elsewhere: the
-    flow's leaf), whether the hub's first contact came by the deadline. The first contact is
-    the first call to the victim (whatever its outcome: the hub's first-contact work is done
-    by it, contact.services) or, for a victim the hub may not phone, the letter inviting them
-    to call, once sent; whichever came first."""
-    now = now or timezone.now()
+def with_first_contact(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """The cases the hub was to contact (a Victims' Code deadline, `Case.contact_due_at` from
+    cases.deadlines, and not supported elsewhere: the flow's leaf), each with
+    `first_contact_at`: the first call to the victim (whatever its outcome: the hub's
+    first-contact work is done by it, contact.services) or, for a victim the hub may not
+    phone, the letter inviting them to call, once sent; whichever came first."""
     first_call = (
         ContactAttempt.objects.filter(case=OuterRef("pk")).order_by("made_at").values("made_at")
     )[:1]
     invite_sent = Letter.objects.filter(
         case=OuterRef("pk"), kind=LetterKind.INVITE_TO_CALL, status=LetterStatus.SENT
     ).values("sent_at")[:1]
-    cases = (
-        referrals(period, district)
-        .filter(contact_due_at__isnull=False)
+    return (
+        cases.filter(contact_due_at__isnull=False)
         .exclude(leaf_filter("supported_elsewhere"))
         .annotate(
             first_contact_at=Least(
@@ -426,12 +423,38 @@ def first_contact(
             )
         )
     )
-    states = {
+
+
+def contact_states(now: datetime) -> dict[str, Q]:
+    """Where each case of `with_first_contact` stands against its deadline (CONTACT_STATES)."""
+    return {
         "met": Q(first_contact_at__lte=F("contact_due_at")),
         "late": Q(first_contact_at__gt=F("contact_due_at")),
         "overdue": Q(first_contact_at__isnull=True, contact_due_at__lt=now),
         "not_yet_due": Q(first_contact_at__isnull=True, contact_due_at__gte=now),
     }
+
+
+def missed_first_contacts(*, since: datetime, now: datetime | None = None) -> QuerySet[Case]:
+    """The cases whose first-contact deadline fell between `since` and now and was missed:
+    no first contact by the deadline (none yet, or one after it). For the operators' metrics
+    (casework/metrics.py: "missed today", since midnight), counted in one query that reads
+    only the window's cases (the index case_contact_due_idx)."""
+    now = now or timezone.now()
+    states = contact_states(now)
+    return with_first_contact(
+        Case.objects.filter(contact_due_at__gte=since, contact_due_at__lt=now)
+    ).filter(states["overdue"] | states["late"])
+
+
+def first_contact(
+    period: Period, district: str | None = None, *, now: datetime | None = None
+) -> Figure:
+    """For the referrals of the period the hub was to contact (`with_first_contact`),
+    whether the hub's first contact came by the Victims' Code deadline."""
+    now = now or timezone.now()
+    cases = with_first_contact(referrals(period, district))
+    states = contact_states(now)
     entitled = {"enhanced": Q(enhanced_entitlement=True),
                 "standard": Q(enhanced_entitlement=False)}
     raw = cases.aggregate(

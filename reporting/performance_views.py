@@ -20,6 +20,7 @@ from django.views.generic import TemplateView
 
 from reporting.api.serializers import QuarterlyReturnSerializer
 from reporting.outcome_tables import outcome_tables, percent
+from reporting.replica import replica_reads
 from reporting.returns import has_ended, quarter_period
 from reporting.selectors import FLOW_LABELS
 from reporting.versions import published_return
@@ -97,6 +98,7 @@ class PerformanceView(PermissionRequiredMixin, TemplateView):
     permission_required = "cases.view_performance"
     template_name = "reporting/performance.html"
 
+    @replica_reads()
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = QuarterForm(self.request.GET,

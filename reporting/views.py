@@ -28,6 +28,7 @@ from reporting.flow import COUNTING_RULES_VERSION, Period
 from reporting.flow_rules import CONTACTED, OTHER_WAYS_IN, OUTCOMES
 from reporting.outcome_tables import outcome_tables
 from reporting.outcomes import exact_outcomes
+from reporting.replica import replica_reads
 from reporting.selectors import (
     CASE_LIST_KEYS,
     FLOW_LABELS,
@@ -340,6 +341,7 @@ class DashboardView(PermissionRequiredMixin, TemplateView):
             return redirect("performance:return")
         return super().handle_no_permission()
 
+    @replica_reads()
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = _filters(self.request)
@@ -384,7 +386,8 @@ class DashboardExportView(PermissionRequiredMixin, View):
             # The dashboard shows what is wrong with the filters.
             return redirect(f"{reverse('reporting:dashboard')}?{request.GET.urlencode()}")
         period, district = form.period, form.selected_district
-        figures = dashboard_figures(period=period, district=district)
+        with replica_reads():
+            figures = dashboard_figures(period=period, district=district)
         body = dashboard_csv(figures, district_label=_district_label(district))
         record_access(request=request, action=AccessAction.EXPORT, detail="dashboard CSV")
         name = f"hub-dashboard-{period.start:%Y-%m-%d}-to-{period.end:%Y-%m-%d}"

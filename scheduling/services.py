@@ -65,6 +65,9 @@ class WorkFailed(Exception):
     failed at once rather than offered again.
     """
 
+    # Its message is written to the logs as it is (core/logs.py): it names no one.
+    safe_to_log = True
+
     def __init__(self, message: str, *, retry: bool = True) -> None:
         super().__init__(message)
         self.retry = retry

@@ -18,6 +18,7 @@ from reporting.api.serializers import (
     QuarterlyReturnSerializer,
 )
 from reporting.flow import COUNTING_RULES_VERSION, Period, compute_flow
+from reporting.replica import replica_reads
 from reporting.suppression import SUPPRESSION_RULE, published_flow
 from reporting.versions import published_return
 
@@ -65,6 +66,7 @@ class FlowView(APIView):
             "that quarter's return: " + SUPPRESSION_RULE
         ),
     )
+    @replica_reads()
     def get(self, request):
         exact = sees_exact_figures(request.user)
         query = FlowQuerySerializer(
@@ -146,6 +148,7 @@ class QuarterlyReturnView(APIView):
             "`total` (docs/returns.md)."
         ),
     )
+    @replica_reads()
     def get(self, request, *args, **kwargs):
         query = QuarterlyReturnQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)

@@ -19,6 +19,7 @@ from tests.permissions import (
     POLICE_API,
     SIGNED_IN,
     TRANSFER_API,
+    UNAUTHORIZED,
     VCC,
     VOLUNTEER,
     WORK,
@@ -77,6 +78,14 @@ VIEWS = [
         expect={
             a: allowed('"database"', excludes=[ref("case")]) for a in (ANONYMOUS, *SIGNED_IN)
         },
+    ),
+    # Prometheus metrics (casework/metrics.py): only with the metrics token (the matrix runs
+    # with one set: tests/matrix/conftest.py), which no user or API client has; a session
+    # or an API token is no credential here. tests/casework/test_metrics.py: the token.
+    View(
+        "metrics",
+        expect={a: UNAUTHORIZED for a in (ANONYMOUS, *SIGNED_IN, POLICE_API, TRANSFER_API,
+                                          OPCC_API)},
     ),
     # Self-referral: public, for anyone (no police report needed).
     View(

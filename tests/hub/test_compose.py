@@ -371,3 +371,38 @@ def test_dockerignore_keeps_local_and_secret_files_out_of_the_image():
         ".env",
     ):
         assert entry in lines, entry
+
+
+# --- gunicorn.conf.py -------------------------------------------------------------------------
+
+
+def test_web_runs_gunicorn_with_the_hubs_gunicorn_config():
+    argv = command("web")
+    assert argv[argv.index("--config") + 1] == "gunicorn.conf.py"
+    assert (ROOT / "gunicorn.conf.py").is_file()
+
+
+def test_gunicorn_logs_json_with_no_access_log_and_shares_metrics_across_workers(
+    monkeypatch, tmp_path
+):
+    import runpy
+
+    # The file sets the multiprocess directory only where none is set (here: this test's).
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path / "metrics"))
+    conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+
+    logging_conf = conf["logconfig_dict"]
+    assert logging_conf["formatters"]["json"]["()"] == "core.logs.JsonFormatter"
+    handlers = logging_conf["handlers"]
+    assert all(handler["formatter"] == "json" for handler in handlers.values())
+    # gunicorn turns its access log on with any logging configuration: it must stay silent.
+    access = logging_conf["loggers"]["gunicorn.access"]
+    assert access["handlers"] == [] and access["propagate"] is False
+    assert access["level"] == "CRITICAL"
+    assert "accesslog" not in conf
+    # The workers' request figures are kept where /metrics adds them up.
+    assert conf["METRICS_DIR"] == str(tmp_path / "metrics")
+    (tmp_path / "metrics").mkdir()
+    (tmp_path / "metrics" / "stale.db").write_bytes(b"")
+    conf["on_starting"](None)
+    assert list((tmp_path / "metrics").iterdir()) == []

@@ -44,6 +44,12 @@ def matrix_world(django_db_setup, django_db_blocker) -> Iterator[SimpleNamespace
             outer.__exit__(None, None, None)
 
 
+@pytest.fixture(autouse=True)
+def _metrics_token(settings):
+    """/metrics is on, as in production: a scraper's token is set (nobody in the matrix has it)."""
+    settings.METRICS_TOKEN = "matrix-metrics-token"
+
+
 @pytest.fixture
 def world(matrix_world, db) -> SimpleNamespace:
     """The objects the URLs are built from (tests/matrix/world.py), as they were built: the

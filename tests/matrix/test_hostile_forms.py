@@ -397,6 +397,7 @@ def test_every_form_refuses_hostile_input(view, request, world):
 NO_FORM = {
     "landing": "the public page: links only",
     "health": "monitoring: answers GET",
+    "metrics": "monitoring (Prometheus, with its token): answers GET",
     "home": "sends each role to its work",
     "accounts:enrol": "an enrolment link: opening it (GET) is the whole of it",
     "accounts:ask_manager": "how to get an enrolment link: text only",

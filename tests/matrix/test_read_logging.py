@@ -71,6 +71,7 @@ EXEMPT = {
     "team:reset_authenticator": "staff accounts, no victim's record",
     "home": "a redirect to the role's work; the OPCC's figures are aggregates",
     "health": "monitoring: component status, no records",
+    "metrics": "monitoring: counts of scheduled work and letters, no records (token only)",
     # Aggregates.
     "reporting:dashboard": "aggregates (the performance dashboard)",
     "performance:return": "aggregates: the OPCC quarterly return as the API gives it, "
