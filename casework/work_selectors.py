@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time
+from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -141,8 +142,8 @@ def team_load() -> tuple[list[TeamRow], TeamRow, TeamRow]:
     cases by team_column. Everyone who can hold cases is listed, and anyone else who still
     holds an open case (a member whose role changed), so the lines add up to the totals.
     Three queries whatever the size of the team."""
-    counts = {
-        row["allocated_to"]: row
+    counts: dict[int | None, dict[str, Any]] = {
+        row["allocated_to"]: dict(row)
         for row in Case.objects.filter(team_column("open"))
         .values("allocated_to")
         .annotate(**{c: Count("pk", filter=team_column(c)) for c in TEAM_COLUMNS})
@@ -153,7 +154,7 @@ def team_load() -> tuple[list[TeamRow], TeamRow, TeamRow]:
     ).order_by("first_name", "last_name", "username")
 
     def row(member: User | None) -> TeamRow:
-        found = counts.get(member.pk if member else None, {})
+        found: dict[str, Any] = counts.get(member.pk if member else None, {})
         return TeamRow(member, {c: found.get(c, 0) for c in TEAM_COLUMNS})
 
     totals = Case.objects.aggregate(

@@ -80,12 +80,12 @@ def correct_hours(
     """Correct the date, hours or notes of logged hours, by the rule of the module; the
     corrected figures meet the rules of logging them (volunteers.services.log_hours)."""
     locked = _locked(entry, by, reason)
-    check_hours(locked.allocation, on=on, hours=hours, instead_of=locked)
+    day, given = check_hours(locked.allocation, on=on, hours=hours, instead_of=locked)
     notes = notes.strip()[:1000]
-    if (locked.date, locked.hours, locked.notes) == (on, hours, notes):
+    if (locked.date, locked.hours, locked.notes) == (day, given, notes):
         raise DomainError("Nothing was changed: change the date, the hours or the notes",
                           field="hours")
-    locked.date, locked.hours, locked.notes = on, hours, notes
+    locked.date, locked.hours, locked.notes = day, given, notes
     _record(locked, by, reason)
     return locked
 

@@ -300,10 +300,11 @@ def end_allocation(
 def check_hours(
     allocation: VolunteerAllocation, *, on: date | None, hours: Decimal | None,
     instead_of: VolunteerHours | None = None,
-) -> None:
+) -> tuple[date, Decimal]:
     """The hours of one day on a (locked) allocation, as logged or corrected: more than 0
     and at most 12, no more than 12 a day in all for the volunteer (an entry being
-    corrected counts at its new figure), not in the future, within the allocation."""
+    corrected counts at its new figure), not in the future, within the allocation. The
+    date and hours, checked."""
     locked = allocation
     if hours is None:
         raise DomainError("Enter the hours you gave, for example 1.5", field="hours")
@@ -339,6 +340,7 @@ def check_hours(
             f"{hours_text(MAX_HOURS_PER_DAY)} hours a day in all",
             field="hours",
         )
+    return on, hours
 
 
 @transaction.atomic
@@ -372,9 +374,9 @@ def log_hours(
     elif not _can_work_cases(by):
         raise DomainError("You can log hours only on your own visits.")
 
-    check_hours(locked, on=on, hours=hours)
+    day, given = check_hours(locked, on=on, hours=hours)
     return VolunteerHours.objects.create(
-        allocation=locked, date=on, hours=hours, notes=notes[:1000], logged_by=by
+        allocation=locked, date=day, hours=given, notes=notes[:1000], logged_by=by
     )
 
 
