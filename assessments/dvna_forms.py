@@ -3,29 +3,19 @@
 from __future__ import annotations
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import HTML, Field, Fieldset, Layout, Size, Submit
+from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
 from django import forms
 
-from assessments.dvna_services import RISKS, ConsentAnswer, DvnaAnswers
+from assessments.dvna_services import RISKS, DvnaAnswers
 from assessments.models import Level, NeedArea
 from cases.choices import LANGUAGES
-from directory.models import SupportService
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
-# What a service may be sent once consent is given (ConsentToShare's flags).
-SHARE_FLAGS = (
-    ("share_contact", "share_contact_details", "Contact details"),
-    ("share_crime", "share_crime_details", "Crime details"),
-    ("share_needs", "share_needs", "Needs"),
-)
-
-
 class DvnaForm(forms.Form):
-    """The eight areas of need, the four risks, communication needs and consent to share.
-
-    `services` are the active services of the directory: one consent row each. `version` is
-    given when correcting a recorded DVNA (optimistic locking).
+    """The eight areas of need, the four risks and communication needs. Consent to share
+    is asked per service at the referral (referrals.consent), not here. `version` is given
+    when correcting a recorded DVNA (optimistic locking).
     """
 
     risk_notes = forms.CharField(
@@ -51,9 +41,8 @@ class DvnaForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, services=(), editing: bool = False, **kwargs):
+    def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.services = list(services)
         level_choices = Level.choices
         need_fields = []
         for area in NeedArea:
@@ -91,16 +80,6 @@ class DvnaForm(forms.Form):
         language = self.initial.get("first_language")
         if language and language not in dict(LANGUAGES):
             self.fields["first_language"].choices = [(language, language), *LANGUAGES]
-        for service in self.services:
-            pk = service.pk
-            self.fields[f"consent_{pk}"] = forms.BooleanField(
-                label=f"Consent to share with {service.name}", required=False
-            )
-            # Nothing is ticked ready: what may be shared is the victim's to say (issue 11).
-            for prefix, _, label in SHARE_FLAGS:
-                self.fields[f"{prefix}_{pk}"] = forms.BooleanField(
-                    label=f"{label} ({service.name})", required=False
-                )
         if editing:
             self.fields["version"].required = True
         else:
@@ -122,36 +101,14 @@ class DvnaForm(forms.Form):
                 legend="Communication",
                 legend_size=Size.MEDIUM,
             ),
-            HTML('{% include "assessments/dvna_consent.html" %}'),
             Fieldset(Field.textarea("summary", rows=4), legend="Summary",
                      legend_size=Size.MEDIUM),
             *([Field("version")] if editing else []),
             Submit("save_dvna", "Save the changes" if editing else "Save the DVNA"),
         )
 
-    def consent_rows(self):
-        """(service, consent field, [share fields]) for the consent table."""
-        return [
-            (
-                service,
-                self[f"consent_{service.pk}"],
-                [self[f"{prefix}_{service.pk}"] for prefix, _, _ in SHARE_FLAGS],
-            )
-            for service in self.services
-        ]
-
     def to_answers(self) -> DvnaAnswers:
         d = self.cleaned_data
-        consents = [
-            ConsentAnswer(
-                service_id=service.pk,
-                given=d[f"consent_{service.pk}"],
-                share_contact_details=d[f"share_contact_{service.pk}"],
-                share_crime_details=d[f"share_crime_{service.pk}"],
-                share_needs=d[f"share_needs_{service.pk}"],
-            )
-            for service in self.services
-        ]
         return DvnaAnswers(
             levels={area: d[f"{area}_level"] for area in NeedArea.values},
             notes={area: d[f"{area}_notes"] for area in NeedArea.values},
@@ -164,9 +121,5 @@ class DvnaForm(forms.Form):
             interpreter_needed=d["interpreter_needed"] == "yes",
             communication_needs=d["communication_needs"],
             summary=d["summary"],
-            consents=consents,
         )
 
-
-def active_services():
-    return SupportService.objects.filter(active=True).order_by("name")

@@ -11,21 +11,19 @@ filled in, not asked again).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import F, Max
-from django.utils import timezone
 
 from accounts.models import User
 from assessments.episodes import current_episode
-from assessments.models import ConsentToShare, Dvna, DvnaNeed, Level, NeedArea
+from assessments.models import Dvna, DvnaNeed, Level, NeedArea
 from assessments.support_services import latest_dvna
 from cases.models import Case
 from cases.workflow import SUPPORT_STATUSES, CaseStatus
 from contact.lifecycle import can_escalate
 from core.errors import STALE, DomainError
-from directory.models import SupportService
 from intake.models import DashRisk
 
 RISKS = (
@@ -39,16 +37,6 @@ RISKS = (
 # answer so the victim is not asked again (the VCC can change it).
 DASH_TO_LEVEL = {DashRisk.STANDARD: Level.LOW, DashRisk.MEDIUM: Level.MEDIUM,
                  DashRisk.HIGH: Level.HIGH}
-
-
-@dataclass(frozen=True)
-class ConsentAnswer:
-    service_id: int
-    given: bool
-    # Nothing is shared that the victim did not agree to (issue 11: no assumed answers).
-    share_contact_details: bool = False
-    share_crime_details: bool = False
-    share_needs: bool = False
 
 
 @dataclass(frozen=True)
@@ -66,7 +54,6 @@ class DvnaAnswers:
     risk_notes: str = ""
     communication_needs: str = ""
     summary: str = ""
-    consents: list[ConsentAnswer] = field(default_factory=list)
 
 
 def can_assess(case: Case) -> bool:
@@ -112,46 +99,6 @@ def _validate(answers: DvnaAnswers) -> None:
         errors["first_language"] = "Choose the victim's first language"
     if errors:
         raise DomainError("The DVNA is not complete.", fields=errors)
-
-
-def _active_services(answers: DvnaAnswers) -> dict[int, SupportService]:
-    ids = {c.service_id for c in answers.consents}
-    services = SupportService.objects.in_bulk(ids)
-    for consent in answers.consents:
-        service = services.get(consent.service_id)
-        if service is None:
-            raise DomainError("One of the services is no longer in the directory.")
-    return services
-
-
-def _save_consents(*, case: Case, dvna: Dvna, answers: DvnaAnswers, by: User) -> None:
-    """Consent to share is per named service (one row per case and service). A tick gives or
-    changes it; an untick withdraws consent given earlier; an untouched service gets no row."""
-    services = _active_services(answers)
-    existing = {c.service_id: c for c in ConsentToShare.objects.filter(case=case)}
-    now = timezone.now()
-    for answer in answers.consents:
-        current = existing.get(answer.service_id)
-        wanted = {
-            "given": answer.given,
-            "share_contact_details": answer.given and answer.share_contact_details,
-            "share_crime_details": answer.given and answer.share_crime_details,
-            "share_needs": answer.given and answer.share_needs,
-        }
-        if current is None:
-            if not answer.given:
-                continue
-            if not services[answer.service_id].active:
-                raise DomainError(f"{services[answer.service_id]} is no longer an active service.")
-            ConsentToShare.objects.create(
-                case=case, service_id=answer.service_id, dvna=dvna, recorded_by=by,
-                recorded_at=now, **wanted,
-            )
-        elif any(getattr(current, k) != v for k, v in wanted.items()):
-            for key, value in wanted.items():
-                setattr(current, key, value)
-            current.dvna, current.recorded_by, current.recorded_at = dvna, by, now
-            current.save()
 
 
 def _update_person(case: Case, answers: DvnaAnswers) -> None:
@@ -203,7 +150,6 @@ def record_dvna(*, case: Case, answers: DvnaAnswers, by: User) -> Dvna:
                  notes=answers.notes.get(area, "").strip())
         for area in NeedArea.values
     )
-    _save_consents(case=locked, dvna=dvna, answers=answers, by=by)
     _update_person(locked, answers)
     return dvna
 
@@ -237,7 +183,6 @@ def update_dvna(*, dvna: Dvna, version: int, answers: DvnaAnswers, by: User) -> 
         elif (need.level, need.notes) != (level, notes):
             need.level, need.notes = level, notes
             need.save(update_fields=["level", "notes"])
-    _save_consents(case=case, dvna=dvna, answers=answers, by=by)
     _update_person(case, answers)
     dvna.refresh_from_db()
     return dvna
@@ -266,7 +211,6 @@ def dvna_prefill(case: Case) -> dict:
         ivna = getattr(case, "ivna", None)
         if ivna is not None and ivna.dash_risk in DASH_TO_LEVEL:
             initial["risk_from_offender"] = DASH_TO_LEVEL[ivna.dash_risk]
-    initial.update(consent_initial(case))
     return initial
 
 
@@ -285,18 +229,6 @@ def dvna_initial(dvna: Dvna) -> dict:
     for need in dvna.needs.all():
         initial[f"{need.area}_level"] = need.level
         initial[f"{need.area}_notes"] = need.notes
-    initial.update(consent_initial(dvna.case))
-    return initial
-
-
-def consent_initial(case: Case) -> dict:
-    initial: dict = {}
-    for consent in ConsentToShare.objects.filter(case=case):
-        pk = consent.service_id
-        initial[f"consent_{pk}"] = consent.given
-        initial[f"share_contact_{pk}"] = consent.share_contact_details
-        initial[f"share_crime_{pk}"] = consent.share_crime_details
-        initial[f"share_needs_{pk}"] = consent.share_needs
     return initial
 
 

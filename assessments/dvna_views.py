@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import FormView, TemplateView
 
 from assessments import dvna_services as services
-from assessments.dvna_forms import DvnaForm, active_services
+from assessments.dvna_forms import DvnaForm
 from assessments.models import ConsentToShare, Dvna, NeedArea, RecoveryPlan
 from audit.case_views import CaseWorkMixin
 from cases.workflow import PLAN_AGREED_FROM
@@ -58,11 +58,6 @@ class DvnaCreateView(DvnaPageMixin, FormView):
 
     def get_initial(self):
         return services.dvna_prefill(self.case)
-
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs["services"] = active_services()
-        return kwargs
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -161,7 +156,7 @@ class DvnaEditView(DvnaPageMixin, FormView):
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs.update(services=active_services(), editing=True)
+        kwargs.update(editing=True)
         return kwargs
 
     def get_context_data(self, **kwargs):

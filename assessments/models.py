@@ -102,9 +102,18 @@ class DvnaNeed(models.Model):
         return self.level in SIGNIFICANT_LEVELS
 
 
+class ConsentRecordedIn(models.TextChoices):
+    # The DVNA's table of every service, as it was before issue 16: its answers are kept and
+    # pre-fill the questions at the referral.
+    DVNA = "dvna", "the DVNA"
+    REFERRAL = "referral", "the referral"
+
+
 @pghistory.track()
 class ConsentToShare(models.Model):
-    """The victim's consent to share their details with one named service."""
+    """The victim's consent to share their details with one named service: asked at the
+    referral to it (referrals.consent holds the rule), one row per case and service, with who
+    asked and when; its history keeps every earlier answer."""
 
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="consents")
     service = models.ForeignKey(
@@ -112,10 +121,13 @@ class ConsentToShare(models.Model):
     )
     given = models.BooleanField()
     # What may be shared; a referral document carries only these.
-    share_contact_details = models.BooleanField(default=True)
+    share_contact_details = models.BooleanField(default=False)
     share_crime_details = models.BooleanField(default=False)
-    share_needs = models.BooleanField(default=True)
+    share_needs = models.BooleanField(default=False)
     recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_in = models.CharField(
+        max_length=10, choices=ConsentRecordedIn.choices, default=ConsentRecordedIn.REFERRAL
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

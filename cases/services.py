@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -146,11 +148,8 @@ def allocate_case(*, case: Case, to: User | None, by: User) -> Case:
 
 
 @transaction.atomic
-def reallocate_open_cases(*, from_user: User, to_user: User | None, by: User) -> int:
-    """Cover for absence: move every open case of one VCC to another (or to the queue).
-    A bulk update: the audit triggers still record each case's change."""
+def _check_reallocation(*, from_user: User, to_user: User | None, by: User) -> None:
     from accounts.roles import is_manager
-    from cases.workflow import OPEN_STATUSES
 
     if not is_manager(by):
         raise DomainError("Only a hub manager can reallocate cases.")
@@ -158,9 +157,60 @@ def reallocate_open_cases(*, from_user: User, to_user: User | None, by: User) ->
         raise DomainError(f"{to_user} does not work cases: choose a Victim Care Co-ordinator.")
     if to_user is not None and to_user.pk == from_user.pk:
         raise DomainError("Choose someone else to cover these cases.")
+
+
+def reallocate_open_cases(*, from_user: User, to_user: User | None, by: User) -> int:
+    """Every open case of one member of staff to another (or to the queue): when they are
+    deactivated (casework.team). A bulk update: the audit triggers still record each case's
+    change."""
+    from cases.workflow import OPEN_STATUSES
+
+    _check_reallocation(from_user=from_user, to_user=to_user, by=by)
     return Case.objects.filter(allocated_to=from_user, status__in=OPEN_STATUSES).update(
         allocated_to=to_user, updated_at=timezone.now()
     )
+
+
+@dataclass(frozen=True)
+class Reallocation:
+    """What a confirmed move did: the references moved, and each case shown that was not
+    moved with why (reference, reason)."""
+
+    moved: list[str]
+    not_moved: list[tuple[str, str]]
+
+
+@transaction.atomic
+def reallocate_cases(
+    *, case_ids: Collection[int], from_user: User, to_user: User | None, by: User
+) -> Reallocation:
+    """Cover for absence, confirmed: move exactly the cases the manager was shown and
+    confirmed (issue 16), each only if it is still open and still allocated to `from_user`.
+    A case that was closed or given to someone else since is left where it is and reported;
+    a case given to `from_user` since the manager looked is not in `case_ids` and stays.
+    The rows are locked, so a move made at the same moment waits and is then seen."""
+    from cases.workflow import OPEN_STATUSES
+
+    _check_reallocation(from_user=from_user, to_user=to_user, by=by)
+    cases = list(
+        Case.objects.select_for_update(of=("self",))
+        .filter(pk__in=case_ids)
+        .select_related("allocated_to")
+        .order_by("pk")
+    )
+    moved, not_moved = [], []
+    for case in cases:
+        if case.status not in OPEN_STATUSES:
+            not_moved.append((case.reference, f"it is now '{case.get_status_display()}'"))
+        elif case.allocated_to_id != from_user.pk:
+            holder = case.allocated_to or "the unallocated queue"
+            not_moved.append((case.reference, f"it is now with {holder}"))
+        else:
+            moved.append(case)
+    Case.objects.filter(pk__in=[c.pk for c in moved]).update(
+        allocated_to=to_user, updated_at=timezone.now()
+    )
+    return Reallocation([c.reference for c in moved], not_moved)
 
 
 def flag_repeat_victim(*, case: Case) -> bool:

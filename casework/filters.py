@@ -1,10 +1,17 @@
 from collections import OrderedDict
+from urllib.parse import urlencode
 
 import django_filters
 from django import forms
+from django.db.models import Q
+from django.urls import reverse
 
+from accounts.models import User
 from cases.choices import CrimeType, Marker, Route
+from cases.models import Case
+from cases.selectors import caseworkers
 from cases.workflow import OPEN_STATUSES, CaseStatus
+from casework.work_selectors import TEAM_COLUMNS, team_column
 from core.choices import District
 from reporting.flow import Period, leaf_filter
 from reporting.selectors import CASE_LIST_FLOW_CHOICES, NOT_RECORDED
@@ -12,6 +19,27 @@ from reporting.selectors import CASE_LIST_FLOW_CHOICES, NOT_RECORDED
 STATUS_CHOICES = [("open", "All open cases"), ("all", "All cases")] + CaseStatus.choices
 # "from" is a Python keyword: the filter is declared under another name and read as "from".
 URL_NAMES = {"referred_from": "from", "referred_to": "to"}
+
+
+def _allocated_choices() -> list[tuple[str, str]]:
+    """Me, the queue, and everyone who can hold cases or holds an open one (the team page's
+    lines, casework.work_selectors.team_load)."""
+    holders = User.objects.filter(
+        Q(pk__in=caseworkers().values("pk"))
+        | Q(pk__in=Case.objects.filter(status__in=OPEN_STATUSES).values("allocated_to"))
+    ).order_by("first_name", "last_name", "username")
+    return [("me", "Allocated to me"), ("none", "Unallocated queue")] + [
+        (str(user.pk), str(user)) for user in holders
+    ]
+
+
+def team_cases_url(column: str, *, holder: int | str | None = None) -> str:
+    """The case list of one of the team page's counts (TEAM_COLUMNS): open cases meeting
+    the column's condition, of one member of staff (a pk), the queue ("none") or everyone."""
+    query = {"status": "open", "work": column}
+    if holder is not None:
+        query["allocated"] = str(holder)
+    return f"{reverse('cases:list')}?{urlencode(query)}"
 
 
 def _date_filter(label: str, method: str) -> django_filters.DateFilter:
@@ -49,10 +77,15 @@ class CaseFilter(django_filters.FilterSet):
     marker = django_filters.ChoiceFilter(
         choices=Marker.choices, method="filter_marker", empty_label="Any marker", label="Marker"
     )
-    # "My cases" links here, by status (casework.find_views.MyCasesView).
+    # "My cases" links here, by status (casework.find_views.MyCasesView); the team page by
+    # member of staff or the queue, with `work`: the condition that counted the cases.
     allocated = django_filters.ChoiceFilter(
-        choices=[("me", "Allocated to me")], method="filter_allocated", empty_label="Anyone",
+        choices=_allocated_choices, method="filter_allocated", empty_label="Anyone",
         label="Allocated to",
+    )
+    work = django_filters.ChoiceFilter(
+        choices=list(TEAM_COLUMNS.items()), method="filter_work", empty_label="Any",
+        label="Work",
     )
 
     @classmethod
@@ -104,8 +137,15 @@ class CaseFilter(django_filters.FilterSet):
         return queryset.filter(crime__crime_type=value)
 
     def filter_allocated(self, queryset, name, value):
+        if value == "none":
+            return queryset.filter(allocated_to__isnull=True)
+        if value != "me":
+            return queryset.filter(allocated_to_id=int(value))
         user = getattr(self.request, "user", None)
         return queryset.filter(allocated_to=user) if user is not None else queryset.none()
+
+    def filter_work(self, queryset, name, value):
+        return queryset.filter(team_column(value))
 
     def filter_marker(self, queryset, name, value):
         return queryset.filter(crime__markers__contains=[value])

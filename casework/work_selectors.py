@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, time
+from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
 from audit.selectors import casework_for
 from cases.models import Case
+from cases.selectors import caseworkers
 from cases.workflow import OPEN_STATUSES
 from contact.letter_checks import needs_safety_check
 from contact.models import Channel, Letter, LetterStatus
@@ -88,58 +91,88 @@ def letters_to_check(user: User, *, limit: int = 200) -> tuple[list[Letter], lis
     return at_risk, ordinary
 
 
-def team_load() -> QuerySet[User]:
-    """Each VCC and manager with their open cases, work due today and overdue work."""
-    now = timezone.now()
-    due = Q(
-        allocated_cases__scheduled__state=ItemState.DUE,
-        allocated_cases__scheduled__kind__in=HUMAN_KINDS,
-    )
-    return (
-        User.objects.filter(is_active=True, is_api_client=False)
-        .filter(
-            Q(groups__permissions__codename="work_case")
-            | Q(user_permissions__codename="work_case")
-        )
-        .distinct()
-        .annotate(
-            open_cases=Count(
-                "allocated_cases",
-                filter=Q(allocated_cases__status__in=OPEN_STATUSES),
-                distinct=True,
-            ),
-            due_today=Count(
-                "allocated_cases__scheduled",
-                filter=due & Q(allocated_cases__scheduled__due_at__lte=end_of_today()),
-                distinct=True,
-            ),
-            overdue=Count(
-                "allocated_cases__scheduled",
-                filter=due & overdue_filter(now, prefix="allocated_cases__scheduled__"),
-                distinct=True,
-            ),
-        )
-        .order_by("first_name", "last_name", "username")
-    )
+# The team page's columns, each one condition on a case. The team page counts with it and
+# its count links to the case list filtered by the same condition (casework.filters, `work`),
+# so a count and the list behind it cannot differ (issue 16). All are open cases.
+TEAM_COLUMNS = {
+    "open": "Open cases",
+    "due": "Open cases with work due today or earlier",
+    "overdue": "Open cases with overdue work",
+    "code_overdue": "First contact past its Victims' Code deadline",
+}
 
 
-def unallocated_load() -> dict[str, int]:
-    now = timezone.now()
-    items = ScheduledItem.objects.filter(
-        state=ItemState.DUE, kind__in=HUMAN_KINDS, case__allocated_to__isnull=True,
-        case__status__in=OPEN_STATUSES,
+TABLE_COLUMNS = ("open", "due", "overdue")
+
+
+def team_column(column: str, now: datetime | None = None) -> Q:
+    """The condition on a case for one column of the team page (TEAM_COLUMNS). Work is a
+    person's item on the case's list (scheduling.HUMAN_KINDS) still due; it is overdue past
+    its deadline, or past its due time when it has none."""
+    now = now or timezone.now()
+    work = ScheduledItem.objects.filter(
+        case=OuterRef("pk"), state=ItemState.DUE, kind__in=HUMAN_KINDS
     )
-    return items.aggregate(
-        due_today=Count("pk", filter=Q(due_at__lte=end_of_today())),
-        overdue=Count("pk", filter=overdue_filter(now)),
-    )
+    conditions = {
+        "open": Q(),
+        "due": Q(Exists(work.filter(due_at__lte=end_of_today()))),
+        "overdue": Q(Exists(work.filter(overdue_filter(now)))),
+        "code_overdue": Q(Exists(work.filter(
+            kind=ItemKind.FIRST_CONTACT, deadline_at__lt=now
+        ))),
+    }
+    return Q(status__in=OPEN_STATUSES) & conditions[column]
 
 
 def victims_code_overdue(now: datetime | None = None) -> int:
-    """First contacts past their Victims' Code deadline (one or five working days)."""
-    return ScheduledItem.objects.filter(
-        state=ItemState.DUE,
-        kind="first_contact",
-        deadline_at__lt=now or timezone.now(),
-        case__status__in=OPEN_STATUSES,
-    ).count()
+    """Open cases whose first contact is past its Victims' Code deadline: the team page's
+    column, for the operators' metrics (casework/metrics.py)."""
+    return Case.objects.filter(team_column("code_overdue", now)).count()
+
+
+@dataclass(frozen=True)
+class TeamRow:
+    """One line of the team page: a member of staff (None: the unallocated queue)."""
+
+    member: User | None
+    counts: dict[str, int]
+
+    def cells(self) -> list[tuple[str, int]]:
+        """(column, count) for the table's columns: open, due, overdue."""
+        return [(c, self.counts[c]) for c in TABLE_COLUMNS]
+
+
+def team_load() -> tuple[list[TeamRow], TeamRow, TeamRow]:
+    """(each VCC and manager, the unallocated queue, the whole hub's totals), counted in
+    cases by team_column. Everyone who can hold cases is listed, and anyone else who still
+    holds an open case (a member whose role changed), so the lines add up to the totals.
+    Three queries whatever the size of the team."""
+    counts: dict[int | None, dict[str, Any]] = {
+        row["allocated_to"]: dict(row)
+        for row in Case.objects.filter(team_column("open"))
+        .values("allocated_to")
+        .annotate(**{c: Count("pk", filter=team_column(c)) for c in TEAM_COLUMNS})
+        .order_by()
+    }
+    members = User.objects.filter(
+        Q(pk__in=caseworkers().values("pk")) | Q(pk__in=[pk for pk in counts if pk])
+    ).order_by("first_name", "last_name", "username")
+
+    def row(member: User | None) -> TeamRow:
+        found: dict[str, Any] = counts.get(member.pk if member else None, {})
+        return TeamRow(member, {c: found.get(c, 0) for c in TEAM_COLUMNS})
+
+    totals = Case.objects.aggregate(
+        **{c: Count("pk", filter=team_column(c)) for c in TEAM_COLUMNS}
+    )
+    return [row(m) for m in members], row(None), TeamRow(None, totals)
+
+
+def reallocation_cases(from_user: User) -> QuerySet[Case]:
+    """The open cases of one member of staff, for a manager to check before they move
+    (cover for absence): reference, victim, status and next step (contact.next_steps)."""
+    return (
+        with_next_step_due(Case.objects.filter(allocated_to=from_user, status__in=OPEN_STATUSES))
+        .select_related("person")
+        .order_by(F("next_step_due_at").asc(nulls_last=True), "referred_at", "pk")
+    )

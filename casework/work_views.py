@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.views.generic import TemplateView, View
 
 from accounts.models import User
 from audit.models import AccessAction
 from audit.services import record_access
-from cases.services import reallocate_open_cases
+from cases.services import reallocate_cases
 from casework import work_selectors as selectors
 from complaints.selectors import overdue_complaints
 from contact.invariant import latest_stall_check
 from contact.letter_checks import approve_letters
+from contact.next_steps import next_steps
 from contact.selectors import cases_a_manager_decides, stalled_in
 from core.errors import DomainError
 from rights.selectors import overdue_rights
@@ -84,14 +86,15 @@ class ApproveLettersView(PermissionRequiredMixin, View):
 
 
 class TeamView(PermissionRequiredMixin, TemplateView):
-    """For managers: each VCC's load, overdue work, and cover for absence."""
+    """For managers: each VCC's load, overdue work, and cover for absence. Every count links
+    to the cases behind it (the case list, filtered by the same condition)."""
 
     permission_required = ("cases.view_casework", "cases.allocate_case")
     template_name = "scheduling/team.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        team = list(selectors.team_load())
+        team, unallocated, totals = selectors.team_load()
         unreachable = cases_a_manager_decides(self.request.user)
         if unreachable:
             record_access(
@@ -114,30 +117,77 @@ class TeamView(PermissionRequiredMixin, TemplateView):
         stalled = stalled_in(check, self.request.user)
         context.update(
             team=team,
+            columns=selectors.TEAM_COLUMNS,
             unreachable=unreachable,
             stall_check=check,
             stalled=stalled,
-            unallocated=selectors.unallocated_load(),
-            victims_code_overdue=selectors.victims_code_overdue(),
+            unallocated=unallocated,
+            totals=totals,
             overdue_complaints=complaints,
         )
         return context
 
 
 class ReallocateView(PermissionRequiredMixin, View):
+    """Cover for absence in two steps (issue 16): the first POST shows the open cases that
+    would move (reference, victim, status, next step) and moves nothing; the second moves
+    exactly the cases shown (cases.services.reallocate_cases) and says which were not moved
+    because they changed in between."""
+
     permission_required = ("cases.view_casework", "cases.allocate_case")
     http_method_names = ["post"]
+    template_name = "scheduling/reallocate_confirm.html"
 
     def post(self, request, *args, **kwargs):
         from_id, to_id = request.POST.get("from_user", ""), request.POST.get("to_user", "")
         # An id that is not a number names nobody: 404, as an unknown one does.
         from_user = get_object_or_404(User, pk=from_id if from_id.isdigit() else 0)
         to_user = get_object_or_404(User, pk=to_id if to_id.isdigit() else 0) if to_id else None
+        if "confirm" not in request.POST:
+            return self.check(request, from_user, to_user)
+        ids = [int(i) for i in request.POST.getlist("case") if i.isdigit()]
+        if request.POST["confirm"] != "yes" or not ids:
+            messages.error(request, "Nothing was moved: check the cases to move, then confirm.")
+            return redirect("scheduling:team")
         try:
-            moved = reallocate_open_cases(from_user=from_user, to_user=to_user, by=request.user)
+            result = reallocate_cases(
+                case_ids=ids, from_user=from_user, to_user=to_user, by=request.user
+            )
         except DomainError as error:
             messages.error(request, error.message)
-        else:
-            target = str(to_user) if to_user else "the unallocated queue"
-            messages.success(request, f"{moved} open cases moved from {from_user} to {target}.")
+            return redirect("scheduling:team")
+        if not result.moved and not result.not_moved:
+            messages.error(request, "Nothing was moved: none of those cases was found.")
+            return redirect("scheduling:team")
+        target = str(to_user) if to_user else "the unallocated queue"
+        count = len(result.moved)
+        messages.success(
+            request,
+            f"{count} open case{pluralize(count)} moved from {from_user} to {target}"
+            + (f": {', '.join(result.moved)}." if result.moved else "."),
+        )
+        for reference, why in result.not_moved:
+            messages.warning(request, f"{reference} was not moved: {why}.")
         return redirect("scheduling:team")
+
+    def check(self, request, from_user: User, to_user: User | None):
+        """The cases that would move, to confirm. Nothing is changed."""
+        if to_user is not None and to_user.pk == from_user.pk:
+            messages.error(request, "Choose someone else to cover these cases.")
+            return redirect("scheduling:team")
+        cases = list(selectors.reallocation_cases(from_user))
+        if cases:
+            record_access(
+                request=request,
+                action=AccessAction.LIST,
+                case_ids=[c.pk for c in cases],
+                person_ids=[c.person_id for c in cases],
+                detail="team page: cases to move, to confirm",
+            )
+        steps = next_steps(c.pk for c in cases)
+        context = {
+            "from_user": from_user,
+            "to_user": to_user,
+            "rows": [(case, steps.get(case.pk)) for case in cases],
+        }
+        return render(request, self.template_name, context)

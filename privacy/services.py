@@ -151,7 +151,7 @@ def case_text_models() -> list[tuple[type[models.Model], dict[str, object]]]:
 NESTED_TEXT: list[tuple[type[models.Model], type[models.Model], str, dict[str, object]]] = [
     (DvnaNeed, Dvna, "dvna_id", {"notes": ""}),
     (PlanAction, RecoveryPlan, "plan_id", {"description": ""}),
-    (VolunteerHours, VolunteerAllocation, "allocation_id", {"notes": ""}),
+    (VolunteerHours, VolunteerAllocation, "allocation_id", {"notes": "", "change_reason": ""}),
 ]
 # Models with nothing to remove (categories, dates and staff only), listed so that a new
 # tracked model cannot be forgotten: tests/privacy checks every tracked model is in a list.

@@ -6,6 +6,7 @@ from django import forms
 
 from directory.models import SupportService
 from intake.models import SharedItem
+from referrals.consent import SHARE_QUESTIONS, ConsentAnswers
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -14,23 +15,61 @@ def _yes(value: str) -> bool:
     return value == "yes"
 
 
-class ReferralForm(forms.Form):
-    """Confirm a referral; the service is chosen only if the plan action names none."""
+class ChooseServiceForm(forms.Form):
+    """The service, for a plan action that names none (sent by GET: the consent questions
+    that follow are about that service)."""
 
     service = forms.ModelChoiceField(
         label="Service to refer to",
         queryset=SupportService.objects.filter(active=True).order_by("name"),
-        required=False,
         empty_label="Choose a service",
+        error_messages={"required": "Choose the service",
+                        "invalid_choice": "Choose a service from the directory"},
     )
 
-    def __init__(self, *args, choose_service: bool = False, **kwargs):
+
+class ConsentForm(forms.Form):
+    """The victim's answers about sharing with one service, asked at the referral
+    (referrals.consent). `initial` holds the earlier explicit answers only: a question
+    without one has nothing selected."""
+
+    def __init__(self, *args, service: SupportService, first_name: str, **kwargs):
         super().__init__(*args, **kwargs)
-        if not choose_service:
-            del self.fields["service"]
-        else:
-            self.fields["service"].required = True
-            self.fields["service"].error_messages["required"] = "Choose the service"
+        self.fields["agree"] = forms.ChoiceField(
+            label=f"Does {first_name} agree to be referred to {service.name}?",
+            help_text="Their name and the hub's case reference go with every referral.",
+            choices=YES_NO, widget=forms.RadioSelect,
+            error_messages={"required": "Select whether the victim agrees to be referred to "
+                                        f"{service.name}"},
+        )
+        for name, _, words in SHARE_QUESTIONS:
+            self.fields[name] = forms.ChoiceField(
+                label=f"Does {first_name} agree to share {words} with {service.name}?",
+                choices=YES_NO, widget=forms.RadioSelect, required=False,
+            )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.radios("agree", legend_size=Size.SMALL, inline=True),
+            Fieldset(
+                *[Field.radios(name, legend_size=Size.SMALL, inline=True)
+                  for name, _, _ in SHARE_QUESTIONS],
+                legend="If they agree: what may be shared",
+                legend_size=Size.MEDIUM,
+            ),
+            Submit("check", "Continue"),
+        )
+
+    def to_answers(self) -> ConsentAnswers:
+        d = self.cleaned_data
+
+        def answer(name: str) -> bool | None:
+            return {"yes": True, "no": False}.get(d.get(name) or "")
+
+        return ConsentAnswers(
+            agree=answer("agree"),
+            **{name: answer(name) for name, _, _ in SHARE_QUESTIONS},
+        )
 
 
 class DeclinedForm(forms.Form):

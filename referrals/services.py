@@ -5,7 +5,7 @@ Service specification (Appendix 2 of the 2016 update):
   specialist victim support service provider (to include those commissioned/not
   commissioned by the PCC locally and nationally) in accordance with the victim's needs";
 - the hub must comply with the Data Protection Act: a referral shares only what the victim
-  agreed to share with that service (the consent is recorded in the DVNA);
+  agreed to share with that service (asked at the referral: referrals.consent);
 - interoperability: "victims who report crime in another PCC area but who reside in
   Cambridgeshire can have their personal data transferred to the Victims' Hub", with
   "Action Fraud the British Transport Police and other area Victim Referral Services"; and
@@ -16,7 +16,6 @@ Service specification (Appendix 2 of the 2016 update):
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import cast
 
@@ -39,6 +38,7 @@ from core.working_days import end_of_working_day
 from directory.models import SupportService
 from intake.models import Organisation, SharedItem, Transfer, TransferDirection, TransferVia
 from intake.transfers import organisation_key
+from referrals.consent import Shared, consent_for, no_consent_message
 from referrals.models import REFERRAL_TRANSITIONS, Referral, ReferralStatus
 from scheduling.models import OWED_KINDS, ItemKind, ItemState, ScheduledItem
 from scheduling.services import cancel_items, offer_on_commit, schedule
@@ -73,27 +73,12 @@ DIRECTORY_FIELDS = (
 # -- Referrals ---------------------------------------------------------------------------
 
 
-def consent_for(*, case: Case, service: SupportService) -> ConsentToShare | None:
-    """The victim's recorded answer about sharing with this service, if there is one."""
-    return ConsentToShare.objects.filter(case=case, service=service).first()
-
-
-def no_consent_message(service: SupportService, consent: ConsentToShare | None) -> str:
-    if consent is not None and not consent.given:
-        return (
-            f"The victim did not consent to share their details with {service.name}. "
-            "Consent to share with that service must be recorded in the DVNA first."
-        )
-    return (
-        f"Consent to share with {service.name} must be recorded in the DVNA first: "
-        "the hub has no record that the victim agreed to it."
-    )
-
-
 def referral_problems(
-    *, case: Case, action: PlanAction, service: SupportService | None
+    *, case: Case, action: PlanAction, service: SupportService | None,
+    consent_asked: bool = True,
 ) -> list[str]:
-    """Every reason this referral cannot be made now (empty when it can)."""
+    """Every reason this referral cannot be made now (empty when it can). `consent_asked`
+    False leaves out the victim's consent: the referral page is where it is asked."""
     problems = []
     if not case.is_open:
         problems.append(
@@ -115,8 +100,8 @@ def referral_problems(
         return problems
     if not service.active:
         problems.append(f"{service.name} is no longer in the directory (deactivated).")
-    consent = consent_for(case=case, service=service)
-    if consent is None or not consent.given:
+    consent = consent_for(case=case, service=service) if consent_asked else None
+    if consent_asked and (consent is None or not consent.given):
         problems.append(no_consent_message(service, consent))
     open_referral = (
         Referral.objects.filter(
@@ -133,23 +118,6 @@ def referral_problems(
             "still open."
         )
     return problems
-
-
-@dataclass(frozen=True)
-class Shared:
-    """What a referral document may carry, from the victim's consent."""
-
-    contact_details: bool
-    crime_details: bool
-    needs: bool
-
-    @classmethod
-    def from_consent(cls, consent: ConsentToShare) -> Shared:
-        return cls(
-            contact_details=consent.share_contact_details,
-            crime_details=consent.share_crime_details,
-            needs=consent.share_needs,
-        )
 
 
 def _latest_dvna(case: Case) -> Dvna | None:
@@ -294,12 +262,15 @@ def _close_chases(referral: Referral, *, by: User | None) -> int:
 
 @transaction.atomic
 def make_referral(
-    *, case: Case, action: PlanAction, service: SupportService, by: User
+    *, case: Case, action: PlanAction, service: SupportService, by: User,
+    consent_recorded_at: datetime | None = None,
 ) -> Referral:
     """Refer the victim to a service from an action of their recovery plan.
 
-    Rules: only with the victim's consent to share with that service, recorded in the DVNA
-    (ConsentToShare given); the referral document carries only what that consent allows
+    Rules: only with the victim's consent to share with that service, asked at the referral
+    (referrals.consent: ConsentToShare given), and, when `consent_recorded_at` is given, only
+    with the answers recorded then, the ones the VCC was shown (an answer changed since is
+    refused, not sent); the referral document carries only what that consent allows
     (the name and the case reference always); a chase is scheduled for when the service has
     not answered within HUB_REFERRAL_CHASE_WORKING_DAYS working days; the document is
     emailed to the service's referral address once the referral is stored.
@@ -316,6 +287,11 @@ def make_referral(
         raise DomainError(" ".join(problems))
     # Given: referral_problems refuses a referral without it.
     consent = cast(ConsentToShare, consent_for(case=case, service=service))
+    if consent_recorded_at is not None and consent.recorded_at != consent_recorded_at:
+        raise DomainError(
+            f"The victim's answers about sharing with {service.name} changed after you checked "
+            "them: check what will be shared again."
+        )
     shared = Shared.from_consent(consent)
     now = timezone.now()
     document = render_referral_document(

@@ -11,9 +11,11 @@ never anything about the victim.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib import messages
 from django.db import transaction
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import FormView, View
 
 from assessments.models import PlanAction
@@ -23,10 +25,11 @@ from contact.letter_views import pdf_response
 from core.choices import District
 from core.errors import DomainError
 from core.forms import add_error_to_form
-from referrals import services
+from referrals import consent, services
 from referrals.forms import (
+    ChooseServiceForm,
+    ConsentForm,
     DeclinedForm,
-    ReferralForm,
     TransferOutForm,
 )
 from referrals.models import Referral
@@ -41,11 +44,14 @@ class ReferralCaseMixin(CaseWorkMixin):
 
 
 class ReferralCreateView(ReferralCaseMixin, FormView):
-    """Make a referral from a recovery-plan action: the page says what the document will
-    carry (only what the victim consented to share with that service) before it goes."""
+    """Make a referral from a recovery-plan action, in three steps on one page (issue 16):
+    the service (where the action names none); the victim's consent to share with it, asked
+    now (referrals.consent: pre-filled only from an explicit earlier answer); then exactly
+    what the document will carry, and the button that sends it, bound to those answers.
+    A refusal is recorded and nothing is sent."""
 
     template_name = "referrals/referral_form.html"
-    form_class = ReferralForm
+    form_class = ConsentForm
 
     def load(self, **kwargs) -> None:
         self.action = get_object_or_404(
@@ -53,47 +59,94 @@ class ReferralCreateView(ReferralCaseMixin, FormView):
             pk=kwargs["action_pk"],
             plan__case=self.case,
         )
+        self.chooser = None
+        self.service = self.action.service
+        if self.service is None:
+            data = self.request.POST if self.request.method == "POST" else self.request.GET
+            self.chooser = ChooseServiceForm(data if "service" in data else None)
+            if self.chooser.is_valid():
+                self.service = self.chooser.cleaned_data["service"]
 
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "choose_service": self.action.service is None}
+    def get_form(self, form_class=None):
+        if self.service is None:
+            return None
+        return ConsentForm(**self.get_form_kwargs(), service=self.service,
+                           first_name=self.case.person.first_name)
 
-    def _service(self, form=None):
-        if self.action.service is not None:
-            return self.action.service
-        if form is not None and form.is_bound and form.is_valid():
-            return form.cleaned_data.get("service")
-        return None
+    def get_initial(self):
+        return consent.prefill(consent.consent_for(case=self.case, service=self.service))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        service = self._service(context.get("form"))
-        consent = services.consent_for(case=self.case, service=service) if service else None
-        problems = (
-            services.referral_problems(case=self.case, action=self.action, service=service)
-            if service
-            else []
-        )
+        service = self.service
         self.log_read("make a referral")
         context.update(
             action=self.action,
             service=service,
-            consent=consent,
-            problems=problems,
-            shared=services.Shared.from_consent(consent) if consent and consent.given else None,
+            chooser=self.chooser,
+            problems=(
+                services.referral_problems(
+                    case=self.case, action=self.action, service=service, consent_asked=False
+                )
+                if service else []
+            ),
+            page_url=self.page_url(),
         )
         return context
 
+    def page_url(self) -> str:
+        """This page, asking again (with the service chosen, where the action names none)."""
+        path = self.request.path
+        return f"{path}?service={self.service.pk}" if self.chooser and self.service else path
+
+    def post(self, request, *args, **kwargs):
+        if self.service is None:
+            return self.render_to_response(self.get_context_data(form=None))
+        if services.referral_problems(
+            case=self.case, action=self.action, service=self.service, consent_asked=False
+        ):
+            return self.render_to_response(self.get_context_data(form=None))
+        if "send" in request.POST:
+            return self.send()
+        return super().post(request, *args, **kwargs)
+
     def form_valid(self, form):
-        service = self._service(form)
+        """The answers: recorded, then a refusal says so and the rest shows what will go."""
         try:
-            with transaction.atomic():
-                referral = services.make_referral(
-                    case=self.case, action=self.action, service=service, by=self.request.user
-                )
-                self.log_read(f"referral {referral.pk} to {service.name}", AccessAction.EXPORT)
+            answer = consent.record_consent(
+                case=self.case, service=self.service, answers=form.to_answers(),
+                by=self.request.user,
+            )
         except DomainError as refused:
             add_error_to_form(form, refused)
             return self.form_invalid(form)
+        if not answer.given:
+            return self.render_to_response(self.get_context_data(form=None, refused=answer))
+        return self.render_to_response(self.get_context_data(
+            form=None, consent=answer, shared=consent.Shared.from_consent(answer),
+        ))
+
+    def send(self):
+        """The referral, with the answers the VCC was shown (`consent_at`) and no other."""
+        service = self.service
+        try:
+            shown = datetime.fromisoformat(self.request.POST.get("consent_at", ""))
+        except ValueError:
+            shown = None
+        if shown is None or shown.tzinfo is None:
+            messages.error(self.request, "Ask the victim about sharing before the referral "
+                                         "is sent.")
+            return redirect(self.page_url())
+        try:
+            with transaction.atomic():
+                referral = services.make_referral(
+                    case=self.case, action=self.action, service=service, by=self.request.user,
+                    consent_recorded_at=shown,
+                )
+                self.log_read(f"referral {referral.pk} to {service.name}", AccessAction.EXPORT)
+        except DomainError as refused:
+            messages.error(self.request, refused.message)
+            return redirect(self.page_url())
         if referral.emailed_to:
             message = f"The referral to {service.name} has been sent by email."
         else:

@@ -206,6 +206,8 @@ class ConsentToShareFactory(factory.django.DjangoModelFactory):
     case = factory.SubFactory(CaseFactory, status="in_support")
     service = factory.SubFactory(SupportServiceFactory)
     given = True
+    share_contact_details = True
+    share_needs = True
     recorded_by = _vcc()
 
 

@@ -262,3 +262,46 @@ class EndAllocationForm(forms.Form):
             Field.text("reason"),
             Submit("end", "End the allocation", css_class="govuk-button--warning"),
         )
+
+
+REASON_LABELS = {
+    True: ("Why are you changing these hours?", "A hub manager gives the reason for every "
+           "correction or removal: it is kept with the change."),
+    False: ("Why are you changing them? (optional)", "For example: I put the wrong date."),
+}
+
+
+def _reason_field(manager: bool) -> forms.CharField:
+    label, hint = REASON_LABELS[manager]
+    return forms.CharField(
+        label=label, help_text=hint, required=False, max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class CorrectHoursForm(LogHoursForm):
+    """Logged hours as they should have been, and why (volunteers.hours decides who may,
+    and that a hub manager says why)."""
+
+    def __init__(self, *args, manager: bool = False, **kwargs):
+        super().__init__(*args, submit_label="Save the correction", **kwargs)
+        self.fields["reason"] = _reason_field(manager)
+        self.helper.layout = Layout(
+            Field.text("date", field_width=10),
+            Field.text("hours", field_width=4),
+            Field.textarea("notes", rows=2),
+            Field.textarea("reason", rows=2),
+            Submit("correct", "Save the correction"),
+        )
+
+
+class RemoveHoursForm(forms.Form):
+    def __init__(self, *args, manager: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"] = _reason_field(manager)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.textarea("reason", rows=2),
+            Submit("remove", "Remove these hours", css_class="govuk-button--warning"),
+        )

@@ -187,9 +187,24 @@ class VolunteerAllocation(models.Model):
         return f"{self.volunteer} for case {self.case_id}"
 
 
+# How long a volunteer may correct or remove the hours they logged (issue 16: "within a
+# week"); a hub manager may at any time.
+HOURS_CHANGE_DAYS = 7
+
+
+class VolunteerHoursQuerySet(models.QuerySet["VolunteerHours"]):
+    def counted(self) -> VolunteerHoursQuerySet:
+        """The hours that count in every total and report: not removed."""
+        return self.filter(removed=False)
+
+
 @pghistory.track()
 class VolunteerHours(models.Model):
-    """Hours a volunteer gave on one day for one allocation (visits, travel, calls)."""
+    """Hours a volunteer gave on one day for one allocation (visits, travel, calls).
+
+    A correction changes the row and a removal marks it removed (it stays, out of every
+    total); each is attributable on the row (changed_by, changed_at, change_reason), and the
+    row's history (pghistory) keeps every version: who changed what, when and why."""
 
     allocation = models.ForeignKey(
         VolunteerAllocation, on_delete=models.PROTECT, related_name="hours"
@@ -201,6 +216,16 @@ class VolunteerHours(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     logged_at = models.DateTimeField(default=timezone.now)
+    removed = models.BooleanField(default=False)
+    # The last correction or removal (the history holds the earlier ones).
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(null=True, blank=True)
+    change_reason = models.TextField(blank=True)
+
+    objects = VolunteerHoursQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "-pk"]

@@ -127,7 +127,7 @@ class Visit:
 def _hours_logged() -> Coalesce:
     return Coalesce(
         Subquery(
-            VolunteerHours.objects.filter(allocation=OuterRef("pk"))
+            VolunteerHours.objects.counted().filter(allocation=OuterRef("pk"))
             .order_by()
             .values("allocation")
             .annotate(total=Sum("hours"))
@@ -175,15 +175,6 @@ def visit_for(user: User, allocation_id: int) -> tuple[Visit, int, int] | None:
     return rows[0] if rows else None
 
 
-def hours_of_allocation(allocation_id: int) -> QuerySet[VolunteerHours]:
-    """The hours logged on one allocation, newest first (date, hours, notes only)."""
-    return (
-        VolunteerHours.objects.filter(allocation_id=allocation_id)
-        .only("pk", "date", "hours", "notes", "allocation_id")
-        .order_by("-date", "-pk")
-    )
-
-
 def case_volunteer_allocations(case: Case) -> list[VolunteerAllocation]:
     """Every volunteer allocation of the case, the active one first, with the hours logged on
     each. One query."""
@@ -216,7 +207,7 @@ def pool_rows(on: date | None = None) -> list[Volunteer]:
     on = on or timezone.localdate()
     hours_4_weeks = Coalesce(
         Subquery(
-            VolunteerHours.objects.filter(
+            VolunteerHours.objects.counted().filter(
                 allocation__volunteer=OuterRef("pk"),
                 date__gt=on - timedelta(weeks=4),
                 date__lte=on,

@@ -297,6 +297,52 @@ def end_allocation(
     return locked
 
 
+def check_hours(
+    allocation: VolunteerAllocation, *, on: date | None, hours: Decimal | None,
+    instead_of: VolunteerHours | None = None,
+) -> tuple[date, Decimal]:
+    """The hours of one day on a (locked) allocation, as logged or corrected: more than 0
+    and at most 12, no more than 12 a day in all for the volunteer (an entry being
+    corrected counts at its new figure), not in the future, within the allocation. The
+    date and hours, checked."""
+    locked = allocation
+    if hours is None:
+        raise DomainError("Enter the hours you gave, for example 1.5", field="hours")
+    if hours <= 0:
+        raise DomainError("Enter hours of more than 0", field="hours")
+    if hours > MAX_HOURS_PER_DAY:
+        raise DomainError(
+            f"Enter no more than {hours_text(MAX_HOURS_PER_DAY)} hours for one day", field="hours"
+        )
+    if on is None:
+        raise DomainError("Enter the date of the visit", field="date")
+    today = timezone.localdate()
+    if on > today:
+        raise DomainError("The date of the visit cannot be in the future", field="date")
+    started = timezone.localdate(locked.allocated_at)
+    if on < started:
+        raise DomainError(
+            f"The date is before the allocation began ({started:%-d %B %Y})", field="date"
+        )
+    if locked.ended_at is not None and on > timezone.localdate(locked.ended_at):
+        raise DomainError(
+            f"The date is after the allocation ended ({locked.ended_at:%-d %B %Y})", field="date"
+        )
+    others = VolunteerHours.objects.counted().filter(
+        allocation__volunteer_id=locked.volunteer_id, date=on
+    )
+    if instead_of is not None:
+        others = others.exclude(pk=instead_of.pk)
+    that_day = others.aggregate(total=Sum("hours"))["total"] or Decimal("0")
+    if that_day + hours > MAX_HOURS_PER_DAY:
+        raise DomainError(
+            f"{hours_text(that_day)} hours are already logged on {on:%-d %B %Y}: no more than "
+            f"{hours_text(MAX_HOURS_PER_DAY)} hours a day in all",
+            field="hours",
+        )
+    return on, hours
+
+
 @transaction.atomic
 def log_hours(
     *,
@@ -328,39 +374,9 @@ def log_hours(
     elif not _can_work_cases(by):
         raise DomainError("You can log hours only on your own visits.")
 
-    if hours is None:
-        raise DomainError("Enter the hours you gave, for example 1.5", field="hours")
-    if hours <= 0:
-        raise DomainError("Enter hours of more than 0", field="hours")
-    if hours > MAX_HOURS_PER_DAY:
-        raise DomainError(
-            f"Enter no more than {hours_text(MAX_HOURS_PER_DAY)} hours for one day", field="hours"
-        )
-    if on is None:
-        raise DomainError("Enter the date of the visit", field="date")
-    today = timezone.localdate()
-    if on > today:
-        raise DomainError("The date of the visit cannot be in the future", field="date")
-    started = timezone.localdate(locked.allocated_at)
-    if on < started:
-        raise DomainError(
-            f"The date is before the allocation began ({started:%-d %B %Y})", field="date"
-        )
-    if locked.ended_at is not None and on > timezone.localdate(locked.ended_at):
-        raise DomainError(
-            f"The date is after the allocation ended ({locked.ended_at:%-d %B %Y})", field="date"
-        )
-    that_day = VolunteerHours.objects.filter(
-        allocation__volunteer_id=locked.volunteer_id, date=on
-    ).aggregate(total=Sum("hours"))["total"] or Decimal("0")
-    if that_day + hours > MAX_HOURS_PER_DAY:
-        raise DomainError(
-            f"{hours_text(that_day)} hours are already logged on {on:%-d %B %Y}: no more than "
-            f"{hours_text(MAX_HOURS_PER_DAY)} hours a day in all",
-            field="hours",
-        )
+    day, given = check_hours(locked, on=on, hours=hours)
     return VolunteerHours.objects.create(
-        allocation=locked, date=on, hours=hours, notes=notes[:1000], logged_by=by
+        allocation=locked, date=day, hours=given, notes=notes[:1000], logged_by=by
     )
 
 
@@ -495,7 +511,7 @@ def pool_against_specification(*, on: date | None = None) -> PoolFigures:
     )
     languages = _unnest(active, "languages")
     districts = _unnest(active, "districts")
-    logged = VolunteerHours.objects.filter(
+    logged = VolunteerHours.objects.counted().filter(
         date__gt=on - timedelta(weeks=4), date__lte=on
     ).aggregate(total=Sum("hours"))["total"] or Decimal("0")
     # Victims in support (accepted or with a recovery plan) whose first language nobody

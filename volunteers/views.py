@@ -14,7 +14,7 @@ from audit.models import AccessAction
 from audit.services import record_access
 from core.errors import DomainError
 from core.forms import add_error_to_form
-from volunteers import selectors, services
+from volunteers import hours, selectors, services
 from volunteers.forms import (
     EndAllocationForm,
     LogHoursForm,
@@ -200,7 +200,7 @@ class StaffLogHoursView(AllocationMixin, FormView):
         context = super().get_context_data(**kwargs)
         allocation = self.allocation
         context.update(
-            allocation=allocation, hours=list(selectors.hours_of_allocation(allocation.pk))
+            allocation=allocation, hours=hours.hours_rows(allocation.pk, self.request.user)
         )
         return context
 
@@ -275,7 +275,8 @@ class VisitView(PermissionRequiredMixin, FormView):
             detail="volunteer: visit",
         )
         context.update(
-            visit=self.visit, hours=list(selectors.hours_of_allocation(self.visit.allocation_id))
+            visit=self.visit,
+            hours=hours.hours_rows(self.visit.allocation_id, self.request.user),
         )
         return context
 

@@ -44,21 +44,19 @@ def test_the_form_is_filled_in_from_the_person_and_shows_the_ivna(client, vcc_us
     # The DASH risk fills in the risk from the offender; the eight areas are asked afresh.
     assert checked(page, "risk_from_offender", "medium")
     assert not checked(page, "health_level", "none")
-    assert "Consent to share" in page
-    assert SupportService.objects.filter(active=True).first().name in page
+    # Consent to share is asked per service at the referral, not in a table of every service.
+    assert "Consent to share" not in page
+    assert SupportService.objects.filter(active=True).first().name not in page
 
 
 def test_a_dvna_is_recorded_in_one_sitting(client, vcc_user):
     case = accepted_case()
-    service = SupportService.objects.get(name="Restorative Justice service")
     client.force_login(vcc_user)
     body = dvna_form(
         levels(health="high", finance="medium", social="low"),
         health_notes="Not sleeping since the burglary",
         summary="Anxious at home.",
         communication_needs="Prefers text messages",
-        **{f"consent_{service.pk}": "on", f"share_contact_{service.pk}": "on",
-           f"share_needs_{service.pk}": "on"},
     )
     response = client.post(reverse("dvna:new", args=[case.pk]), body)
 
@@ -73,10 +71,7 @@ def test_a_dvna_is_recorded_in_one_sitting(client, vcc_user):
     assert needs["health"].level == "high"
     assert needs["health"].notes == "Not sleeping since the burglary"
     assert needs["outlook"].level == "none"
-    consent = ConsentToShare.objects.get(case=case)
-    assert (consent.service, consent.given, consent.dvna) == (service, True, dvna)
-    assert (consent.share_contact_details, consent.share_crime_details, consent.share_needs) == (
-        True, False, True)
+    assert not ConsentToShare.objects.filter(case=case).exists()  # asked at the referral
 
 
 def test_a_corrected_language_goes_to_the_persons_record(client, vcc_user):
@@ -180,19 +175,6 @@ def test_a_correction_with_the_current_version_is_saved(client, vcc_user):
     assert dvna.needs.get(area="health").level == "low"
     page = client.get(reverse("dvna:detail", args=[case.pk, 1])).content.decode()
     assert "DVNA 1" in page and "Low" in page
-
-
-def test_unticking_a_service_withdraws_consent(client, vcc_user):
-    case = accepted_case()
-    service = SupportService.objects.filter(active=True).first()
-    client.force_login(vcc_user)
-    client.post(reverse("dvna:new", args=[case.pk]),
-                dvna_form(**{f"consent_{service.pk}": "on"}))
-    assert ConsentToShare.objects.get(case=case).given
-    client.post(reverse("dvna:edit", args=[case.pk, 1]), dvna_form(version="1"))
-    consent = ConsentToShare.objects.get(case=case)
-    assert not consent.given
-    assert not consent.share_needs
 
 
 @pytest.mark.parametrize("role", ["police", "volunteer", "opcc"])

@@ -130,13 +130,8 @@ def test_accepted_case_through_dvna_plan_referral_volunteer_review_and_closure(
     page.check("input[name=risk_of_harming_others][value=none]")
     page.check("input[name=risk_of_wellbeing_deteriorating][value=medium]")
     page.fill("#id_risk_notes", "The offender is not known to her.")
-    # Consent to share with the crisis centre, including her needs (not the crime details).
-    page.check(f"#id_consent_{centre.pk}")
-    # Nothing is ticked ready (issue 11): the VCC ticks what the victim agreed to.
-    assert not page.locator(f"#id_share_contact_{centre.pk}").is_checked()
-    page.check(f"#id_share_contact_{centre.pk}")
-    page.check(f"#id_share_needs_{centre.pk}")
-    assert not page.locator(f"#id_share_crime_{centre.pk}").is_checked()
+    # Consent to share is not asked here: it is asked per service at the referral.
+    assert page.locator(f"text={CRISIS_CENTRE}").count() == 0
     page.fill("#id_summary", "Wants specialist counselling and someone to go out with.")
     shot("20-dvna")
     page.get_by_role("button", name="Save the DVNA").click()
@@ -201,6 +196,15 @@ def test_accepted_case_through_dvna_plan_referral_volunteer_review_and_closure(
     assert f"{CRISIS_CENTRE} (commissioned by the PCC)" in page.content()
     assert CRISIS_CENTRE_EMAIL in page.locator(".govuk-summary-list").inner_text()
     assert page.locator("[data-testid=referral-blocked]").count() == 0
+    # Consent to share with the crisis centre, asked now: nothing is selected ready (no
+    # earlier answer); she agrees, with her needs, not the crime details.
+    assert page.locator("input[type=radio]:checked").count() == 0
+    shot("22a-referral-consent")
+    page.check("input[name=agree][value=yes]")
+    page.check("input[name=share_contact][value=yes]")
+    page.check("input[name=share_crime][value=no]")
+    page.check("input[name=share_needs][value=yes]")
+    page.get_by_role("button", name="Continue").click()
     shares = page.locator("[data-testid=will-share] li")
     assert [shares.nth(i).inner_text() for i in range(4)] == [
         "Shared Name and case reference",

@@ -39,3 +39,41 @@ def test_the_team_page_shows_who_the_hub_cannot_reach_and_what_has_stalled(
     page.wait_for_url(f"**/cases/{unreachable.pk}/")
     unreachable.refresh_from_db()
     assert unreachable.status == "closed" and unreachable.closed_at is not None
+
+
+def test_a_manager_follows_a_count_then_moves_a_vccs_cases_after_checking_them(
+    live_server, page, screenshot, sign_in
+):
+    """Issue 16: each count opens the cases behind it; cover for absence shows the cases
+    and moves them only on confirmation."""
+    user_with_role(Role.MANAGER, username="mgr-okafor")
+    absent = user_with_role(Role.VCC, username="vcc-absent", first_name="Abel",
+                            last_name="Absent")
+    cover = user_with_role(Role.VCC, username="vcc-cover", first_name="Cora", last_name="Cover")
+    cases = [CaseFactory(allocated_to=absent, status="awaiting_contact") for _ in range(3)]
+    sign_in(live_server.url, "mgr-okafor")
+    page.goto(f"{live_server.url}/work/team/")
+    row = page.get_by_test_id("team-row").filter(has_text="Abel Absent")
+    row.get_by_role("link", name="open cases of Abel Absent").click()
+    assert page.get_by_test_id("case-count").inner_text() == "3 cases"
+    page.go_back()
+    page.select_option("#from_user", label="Abel Absent (3 open)")
+    page.select_option("#to_user", label="Cora Cover")
+    page.get_by_role("button", name="Check the cases to move").click()
+    shown = page.get_by_test_id("case-to-move")
+    assert shown.count() == 3
+    for case in cases:
+        assert case.reference in page.get_by_test_id("cases-to-move").inner_text()
+    screenshot("16-move-cases-check-1280")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot("16-move-cases-check-390")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert {c.allocated_to_id for c in type(cases[0]).objects.filter(
+        pk__in=[c.pk for c in cases])} == {absent.pk}  # nothing moved yet
+    page.get_by_role("button", name="Move 3 cases to Cora Cover").click()
+    page.wait_for_url("**/work/team/")
+    assert "3 open cases moved from Abel Absent to Cora Cover" in page.content()
+    assert {c.allocated_to_id for c in type(cases[0]).objects.filter(
+        pk__in=[c.pk for c in cases])} == {cover.pk}
+    screenshot("16-team-page-after-move")

@@ -76,8 +76,6 @@ NO_INPUT = {
     "URL",
     "contact:got_in_touch": "re-opens the case; no page sends its optional `note` (cut to "
     "1,000 characters)",
-    "referrals:create": "confirms a referral to the service the plan action names (a service "
-    "is chosen only for an action that names none, and the matrix's names one)",
     "referrals:accepted": "records the answer to a referral; the referral is in the URL",
     "referrals:completed": "records the answer to a referral; the referral is in the URL",
     "referrals:chased": "records a chase; the referral is in the URL",

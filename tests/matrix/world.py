@@ -14,6 +14,7 @@ from tests.assessments import builders as support
 from tests.factories import (
     AllocationFactory,
     CaseFactory,
+    HoursFactory,
     IvnaFactory,
     LetterFactory,
     PersonFactory,
@@ -68,6 +69,8 @@ def build_world() -> SimpleNamespace:
     # Volunteers: `volunteer_user` visits the victim of `restricted` (`allocation`).
     volunteer = VolunteerFactory(user=users["volunteer_user"])
     allocation = AllocationFactory(case=restricted, volunteer=volunteer, allocated_by=vcc_user)
+    # Hours the volunteer logged on it today: theirs to correct for 7 days, a manager's always.
+    hours = HoursFactory(allocation=allocation)
     # The machine clients' API keys: the force's crime system and the OPCC.
     crime_system, police_api_key = create_api_client(name="crime-system", role=Role.POLICE)
     _, opcc_api_key = create_api_client(name="opcc-analyst", role=Role.OPCC)
@@ -78,7 +81,7 @@ def build_world() -> SimpleNamespace:
         **_referral_world(restricted=restricted, vcc=vcc_user),
         # Support: `supported`, restricted to `vcc_user`, in support with DVNA 1 and a plan.
         **support.support_world(person=person, vcc=vcc_user),
-        volunteer=volunteer, allocation=allocation,
+        volunteer=volunteer, allocation=allocation, hours=hours,
         case=case, restricted=restricted, other_case=other_case, vcc=vcc_user, letter=letter,
         restricted_letter=restricted_letter, today=timezone.localdate(),
         police_change=police_change,

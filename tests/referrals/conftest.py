@@ -98,3 +98,24 @@ def give_consent(case, service, vcc_user):
         )
 
     return give
+
+
+# The victim's answers at the referral (referrals.consent): she agrees, and to share her
+# contact details and needs, not the crime.
+AGREED = {"agree": "yes", "share_contact": "yes", "share_crime": "no", "share_needs": "yes"}
+
+
+def refer(client, url: str, answers: dict | None = None, *, extra: dict | None = None,
+          follow: bool = False):
+    """The referral page's steps: the answers ("Continue"), then "Send the referral" with
+    the answers just recorded."""
+    import re
+    from html import unescape
+
+    extra = extra or {}
+    checked = client.post(url, {**(AGREED if answers is None else answers), **extra,
+                                "check": "Continue"}).content.decode()
+    at = re.search(r'name="consent_at" value="([^"]+)"', checked)
+    assert at, "the answers were not accepted"
+    return client.post(url, {**extra, "consent_at": unescape(at.group(1)), "send": "yes"},
+                       follow=follow)

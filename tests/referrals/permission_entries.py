@@ -38,6 +38,21 @@ def _services() -> list:
     return list(SupportService.objects.order_by("pk").values_list("pk", "name", "active"))
 
 
+def _consents() -> list:
+    from assessments.models import ConsentToShare
+
+    return list(ConsentToShare.objects.order_by("pk").values_list(
+        "pk", "given", "share_contact_details", "share_crime_details", "share_needs"))
+
+
+def _consent_at(w) -> str:
+    from assessments.models import ConsentToShare
+
+    return ConsentToShare.objects.get(
+        case=w.restricted, service=w.referral_service
+    ).recorded_at.isoformat()
+
+
 def _referrals() -> list:
     from referrals.models import Referral
 
@@ -178,12 +193,25 @@ VIEWS = [
     View(
         "referrals:create",
         of="restricted, referral_action",
-        expect=casework_action(vcc=allowed("Make a referral", "What the referral will carry")),
+        expect=casework_action(vcc=allowed("Make a referral", "agree to be referred to")),
     ),
+    # The victim's answers at the referral: recorded, then what will be shared is shown.
     View(
         "referrals:create",
         method="post",
         of="restricted, referral_action",
+        data=lambda w: {"agree": "yes", "share_contact": "yes", "share_crime": "no",
+                        "share_needs": "yes"},
+        unchanged=_consents,
+        expect=casework_action(vcc=allowed("What the referral will carry")),
+    ),
+    # Sending, bound to the answers as they were shown.
+    View(
+        "referrals:create",
+        label="send",
+        method="post",
+        of="restricted, referral_action",
+        data=lambda w: {"send": "yes", "consent_at": _consent_at(w)},
         unchanged=_referrals,
         expect=casework_action(
             vcc=redirects(re.compile(r"/cases/\d+/"), "has been sent by email")

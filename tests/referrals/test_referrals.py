@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import PlanAction
+from assessments.models import ConsentToShare, PlanAction
 from audit.models import AccessLog
 from core.errors import DomainError
 from referrals import services
@@ -21,7 +21,7 @@ from referrals.models import Referral, ReferralStatus
 from scheduling.models import ItemKind, ItemState, ScheduledItem
 from scheduling.services import run_item
 from tests.factories import CaseFactory, SupportServiceFactory, user_with_role
-from tests.referrals.conftest import pdf_text
+from tests.referrals.conftest import AGREED, pdf_text, refer
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
@@ -47,45 +47,28 @@ def test_a_referral_without_consent_is_refused_and_nothing_is_saved(
 ):
     client.force_login(vcc_user)
     page = client.get(refer_url(case, action)).content.decode()
-    assert "Consent to share with Fenland Advocacy Service must be recorded in the DVNA first" in (
-        page
-    )
+    assert "Does Ann agree to be referred to Fenland Advocacy Service?" in page
+    assert "The hub has no answer from them about this service yet" in page
+    assert "checked" not in page.split('name="agree"')[1].split("</fieldset>")[0]
     assert "Send the referral" not in page
 
-    response = client.post(refer_url(case, action))
-
-    assert response.status_code == 200
-    body = response.content.decode()
-    assert "The referral cannot be made" in body
-    assert "must be recorded in the DVNA first" in body
+    # A "send" without the answers (a crafted request) sends nothing.
+    response = client.post(refer_url(case, action), {"send": "yes"}, follow=True)
+    assert "Ask the victim about sharing before the referral is sent" in (
+        response.content.decode()
+    )
+    # Unanswered questions are refused, each with its message.
+    page = client.post(refer_url(case, action), {"agree": "yes", "check": "Continue"})
+    body = page.content.decode()
+    assert "Select whether the victim agrees to share the details of the crime with " in body
     assert Referral.objects.count() == 0
     assert not chases().exists()
     assert not AccessLog.objects.filter(action="export").exists()
     assert mail.outbox == []
 
 
-def test_consent_refused_by_the_victim_is_named(client, vcc_user, case, action, give_consent):
-    give_consent(given=False)
-    client.force_login(vcc_user)
-    body = client.post(refer_url(case, action)).content.decode()
-    assert "The victim did not consent to share their details with Fenland Advocacy Service" in (
-        body
-    )
-    assert Referral.objects.count() == 0
-
-
-def test_consent_to_another_service_does_not_count(
-    client, vcc_user, case, action, give_consent
-):
-    other = SupportServiceFactory(name="Another service")
-    give_consent(to=other)
-    client.force_login(vcc_user)
-    client.post(refer_url(case, action))
-    assert Referral.objects.count() == 0
-
-
 def test_the_service_refuses_too_not_only_the_page(case, action, service, vcc_user):
-    with pytest.raises(DomainError, match="recorded in the DVNA first"):
+    with pytest.raises(DomainError, match="the hub has no record that they agreed"):
         services.make_referral(case=case, action=action, service=service, by=vcc_user)
     assert Referral.objects.count() == 0
 
@@ -126,13 +109,15 @@ def test_the_document_carries_only_what_was_consented_to(
             referral.shared_needs) == (contact, crime, needs)
 
 
-def test_the_page_says_what_will_be_shared(client, vcc_user, case, action, give_consent):
-    give_consent(contact=True, crime=False, needs=True)
+def test_the_page_says_what_will_be_shared(client, vcc_user, case, action):
     client.force_login(vcc_user)
-    page = client.get(refer_url(case, action)).content.decode()
+    page = client.post(refer_url(case, action), {**AGREED, "check": "Continue"})
+    page = page.content.decode()
     assert "What the referral will carry" in page
     assert "Not shared</strong> Crime details" in page
+    assert "Shared</strong> Contact details" in page
     assert "Send the referral" in page
+    assert Referral.objects.count() == 0  # nothing is sent before the button
 
 
 # -- Sending ---------------------------------------------------------------------------
@@ -144,11 +129,13 @@ def test_the_referral_is_emailed_once_to_the_service(
     give_consent()
     client.force_login(vcc_user)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(refer_url(case, action))
+        response = refer(client, refer_url(case, action))
     assert response.status_code == 302
     # A double click: refused, and no second email.
+    sent = ConsentToShare.objects.get(case=case).recorded_at.isoformat()
     with django_capture_on_commit_callbacks(execute=True):
-        again = client.post(refer_url(case, action))
+        again = client.post(refer_url(case, action), {"send": "yes", "consent_at": sent},
+                            follow=True)
     assert "already referred to Fenland Advocacy Service" in again.content.decode()
 
     assert len(mail.outbox) == 1
@@ -199,7 +186,7 @@ def test_a_service_without_a_referral_email_gets_the_document_by_hand(
     give_consent()
     client.force_login(vcc_user)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(refer_url(case, action), follow=True)
+        response = refer(client, refer_url(case, action), follow=True)
     assert "download the referral document" in response.content.decode()
     assert mail.outbox == []
     assert Referral.objects.get().emailed_to == ""
@@ -210,19 +197,20 @@ def test_an_action_without_a_service_lets_the_vcc_choose(
 ):
     PlanAction.objects.filter(pk=action.pk).update(service=None)
     client.force_login(vcc_user)
-    assert 'name="service"' in client.get(refer_url(case, action)).content.decode()
-    refused = client.post(refer_url(case, action), {"service": service.pk})
-    assert "must be recorded in the DVNA first" in refused.content.decode()
-    give_consent()
-    assert client.post(refer_url(case, action), {"service": service.pk}).status_code == 302
+    page = client.get(refer_url(case, action)).content.decode()
+    assert 'name="service"' in page and 'name="agree"' not in page
+    chosen = client.get(refer_url(case, action), {"service": service.pk}).content.decode()
+    assert "Does Ann agree to be referred to Fenland Advocacy Service?" in chosen
+    response = refer(client, refer_url(case, action), extra={"service": service.pk})
+    assert response.status_code == 302
     assert Referral.objects.get().service == service
 
 
 def test_only_referral_actions_are_referred(client, vcc_user, case, action, give_consent):
-    give_consent()
     PlanAction.objects.filter(pk=action.pk).update(kind="phone_support")
     client.force_login(vcc_user)
-    body = client.post(refer_url(case, action)).content.decode()
+    body = client.post(refer_url(case, action), {**AGREED, "check": "Continue"})
+    body = body.content.decode()
     assert "is not a referral" in body
     assert Referral.objects.count() == 0
 
@@ -248,9 +236,8 @@ def test_a_restricted_case_is_not_found_by_another_vcc(client, case, action, giv
 def test_the_disclosure_and_every_download_are_in_the_access_log(
     client, vcc_user, case, action, give_consent
 ):
-    give_consent()
     client.force_login(vcc_user)
-    client.post(refer_url(case, action))
+    refer(client, refer_url(case, action))
     referral = Referral.objects.get()
 
     export = AccessLog.objects.get(action="export")

@@ -56,8 +56,24 @@ VIEWS = [
             MANAGER: allowed("Team workload"),
         },
     ),
+    # Cover for absence: the confirmation moves the cases shown; the first POST ("check")
+    # shows the cases and moves nothing (for the manager too: `unchanged` holds for all).
     View(
         "scheduling:reallocate",
+        method="post",
+        data=lambda w: {"from_user": w.vcc.pk, "to_user": "", "confirm": "yes",
+                        "case": [w.restricted.pk]},
+        unchanged=allocations,
+        expect={
+            ANONYMOUS: LOGIN,
+            **NO_CASEWORK,
+            VCC: FORBIDDEN,
+            MANAGER: redirects(reverse("scheduling:team"), "open case"),
+        },
+    ),
+    View(
+        "scheduling:reallocate",
+        label="check",
         method="post",
         data=lambda w: {"from_user": w.vcc.pk, "to_user": ""},
         unchanged=allocations,
@@ -65,7 +81,7 @@ VIEWS = [
             ANONYMOUS: LOGIN,
             **NO_CASEWORK,
             VCC: FORBIDDEN,
-            MANAGER: redirects(reverse("scheduling:team"), "open cases moved"),
+            MANAGER: allowed("Check the cases before they move", "Nothing has moved yet"),
         },
     ),
 ]

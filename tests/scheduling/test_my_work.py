@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -165,8 +166,13 @@ def test_manager_sees_each_vccs_load_and_covers_an_absence(client, manager_user,
     client.force_login(manager_user)
     page = client.get(reverse("scheduling:team")).content.decode()
     assert 'data-testid="victims-code-overdue">3<' in page
+    shown = client.post(
+        reverse("scheduling:reallocate"), {"from_user": vcc_user.pk, "to_user": cover.pk}
+    ).content.decode()
     response = client.post(
-        reverse("scheduling:reallocate"), {"from_user": vcc_user.pk, "to_user": cover.pk},
+        reverse("scheduling:reallocate"),
+        {"from_user": vcc_user.pk, "to_user": cover.pk, "confirm": "yes",
+         "case": re.findall(r'name="case" value="(\d+)"', shown)},
         follow=True,
     )
     assert "3 open cases moved" in response.content.decode()

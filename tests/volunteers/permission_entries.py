@@ -32,6 +32,31 @@ from tests.permissions import (
 )
 from volunteers.models import Volunteer, VolunteerAllocation, VolunteerHours
 
+
+def _hours_state() -> list:
+    return list(VolunteerHours.objects.order_by("pk").values_list("pk", "hours", "removed"))
+
+
+def _hours_body(w, what: str, reason: str) -> dict:
+    """A correction (to 1 hour) or a removal, with the reason."""
+    if what == "remove":
+        return {"reason": reason}
+    return {"date": w.hours.date.isoformat(), "hours": "1", "notes": "", "reason": reason}
+
+
+def _visit_only(volunteer) -> dict:
+    """The volunteer's own pages: theirs, nobody else's (another volunteer finds nothing)."""
+    return {
+        ANONYMOUS: LOGIN,
+        POLICE: FORBIDDEN,
+        VCC: FORBIDDEN,
+        MANAGER: FORBIDDEN,
+        OPCC: FORBIDDEN,
+        VOLUNTEER: volunteer,
+        OTHER_VOLUNTEER: NOT_FOUND,
+    }
+
+
 VIEWS = [
     # --- Volunteers: the pool for managers; a volunteer for a case (the restricted one:
     # its VCC and managers only); a volunteer's own visits (only their victims) ---
@@ -205,4 +230,47 @@ VIEWS = [
             OTHER_VOLUNTEER: NOT_FOUND,
         },
     ),
+    # Correcting or removing logged hours: a hub manager from the case at any time (the
+    # restricted case: another VCC finds nothing; its VCC is told only a manager may); the
+    # volunteer who logged them on their visit, within 7 days (another volunteer: nothing).
+    *[
+        entry
+        for what, done in (("correct", "The correction is saved"),
+                           ("remove", "The hours were removed"))
+        for entry in (
+            View(
+                f"volunteers:{what}_hours",
+                of="allocation.case, allocation, hours",
+                expect=casework_action(
+                    vcc=allowed("or a hub manager can correct or remove them",
+                                excludes=['name="reason"']),
+                    manager=allowed('name="reason"', ref("restricted")),
+                ),
+            ),
+            View(
+                f"volunteers:{what}_hours",
+                method="post",
+                of="allocation.case, allocation, hours",
+                data=lambda w, what=what: _hours_body(w, what, "The timesheet says 1"),
+                unchanged=_hours_state,
+                expect=casework_action(
+                    vcc=allowed("or a hub manager can correct or remove them"),
+                    manager=redirects(re.compile(r"/cases/\d+/volunteer/\d+/hours/"), done),
+                ),
+            ),
+            View(
+                f"volunteers:{what}_my_hours",
+                of="allocation, hours",
+                expect=_visit_only(allowed('name="reason"', "Back to the hours")),
+            ),
+            View(
+                f"volunteers:{what}_my_hours",
+                method="post",
+                of="allocation, hours",
+                data=lambda w, what=what: _hours_body(w, what, ""),
+                unchanged=_hours_state,
+                expect=_visit_only(redirects(re.compile(r"/volunteers/my-visits/\d+/"), done)),
+            ),
+        )
+    ],
 ]
