@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0008_support_episodes'),
+        ('assessments', '0009_compensation_plan_actions'),
     ]
 
     operations = [
