@@ -42,6 +42,7 @@ from assessments.support_services import (
 )
 from cases.choices import CrimeType, Marker
 from cases.workflow import CaseStatus
+from contact.next_steps import dvna_key
 from demo.year.names import NEED_NOTES
 from demo.year.plans import CasePlan
 from demo.year.profile import choice
@@ -79,9 +80,16 @@ class Support(Referrals, Volunteers):
         else:
             dvna_at = self.office_moment(self.working_days_after(
                 self.local(accepted_at).date(), rng.randint(1, 8)))
+        if dvna_at >= self.as_of and accepted_at < self.backlog_from:
+            # Accepted before the last working day: the DVNA was done the next working day
+            # (demo.year.clock.backlog_from).
+            dvna_at = self.office_moment(self.working_days_after(
+                self.local(accepted_at).date(), 1))
         if dvna_at >= self.as_of:
-            # Accepted, DVNA still to do: no service schedules work for it (the case list
-            # shows accepted cases), so nothing is left due.
+            # Accepted, the DVNA and plan still to do: due on "My work" since the victim
+            # accepted (contact.next_steps.expect_dvna).
+            self.due(rows, cp, ItemKind.DVNA, accepted_at,
+                     dvna_key(cp.case.pk, cp.n_transitions), created_at=accepted_at)
             return
         levels = self._levels(cp)
         dvna = self._dvna(rows, cp, dvna_at, vcc, levels)
