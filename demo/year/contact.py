@@ -54,7 +54,7 @@ S = CaseStatus
 CONTACT_ON_ATTEMPT = ((1, 0.47), (2, 0.22), (3, 0.12), (None, 0.19))
 # Of the victims contacted (police IVNA): with supported elsewhere and no contact, about 58%
 # of those routed for hub contact accept, 44% of the assessed vulnerable (flow-2026.3).
-ACCEPT_BASE = 0.75
+ACCEPT_BASE = 0.76
 DECLINE_SHARE_OF_REST = 0.62  # the rest are signposted
 NO_CONTACT_GETS_IN_TOUCH = 0.05
 

@@ -96,7 +96,8 @@ def test_the_morning_has_work_at_every_stage(demo):
     assert waiting.filter(approved_at__isnull=True).exists()
     for letter in waiting:
         assert letter.pdf and letter.text and letter.rendered_at < START_OF_TODAY
-        assert ScheduledItem.objects.get(dedupe_key=f"letter:{letter.pk}").state == "done"
+        item = ScheduledItem.objects.get(dedupe_key=f"letter:{letter.pk}")
+        assert item.state == ItemState.DONE and item.run.ran_at == letter.rendered_at
     assert set(postal_letters_waiting()) <= set(waiting.exclude(approved_at__isnull=True))
     # Most of the year is closed; what is open is a morning's caseload, not a year's.
     assert Case.objects.exclude(status=CaseStatus.CLOSED).count() < N * 0.15
