@@ -41,7 +41,7 @@ from demo.year.intake import Intake
 from demo.year.names import CRIME_REF_PREFIX, DEMO_LOGINS, PERSON_ID_PREFIX, STAFF
 from demo.year.people import People
 from demo.year.plans import GenerateResult, Staff
-from demo.year.profile import Skeleton, plan_population
+from demo.year.profile import VICTIMS_2015, Skeleton, plan_population
 from demo.year.rows import INSERT_ORDER, IdPool, Rows, write_rows
 from demo.year.support import Support
 from demo.year.triaged import Triaged
@@ -95,8 +95,10 @@ def start_of(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(settings.TIME_ZONE))
 
 
-def ensure_staff() -> Staff:
-    """The generated officers, VCCs and managers (and seed_demo's logins when they exist)."""
+def ensure_staff(victims: int | None = None) -> Staff:
+    """The generated officers, VCCs and managers (and seed_demo's logins when they exist).
+    For fewer `victims` than 2015's, a team of VCCs to match (seed_demo's login first): each
+    carries a caseload like a VCC of the full hub, so the demo's "My work" has a day's work."""
     pools: dict[str, list[User]] = {}
     for role, people in STAFF.items():
         group = role_group(role)
@@ -114,6 +116,9 @@ def ensure_staff() -> Staff:
                 user.groups.add(group)
             users.append(user)
         pools[role] = users
+    if victims is not None:
+        wanted = round(len(STAFF[Role.VCC]) * victims / VICTIMS_2015)
+        pools[Role.VCC] = pools[Role.VCC][:max(2, wanted)]
     return Staff(officers=pools[Role.POLICE], vccs=pools[Role.VCC], managers=pools[Role.MANAGER])
 
 
@@ -204,7 +209,7 @@ def generate(
         )
     if as_of is None:
         as_of = default_as_of(year) if year is not None else start_of(today)
-    staff = ensure_staff()
+    staff = ensure_staff(victims)
     services = list(SupportService.objects.filter(active=True).order_by("pk"))
     volunteers = list(Volunteer.objects.active().select_related("user").order_by("pk"))
     person_no, crime_no = _numbering()

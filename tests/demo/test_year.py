@@ -25,6 +25,7 @@ from cases.choices import CaseSource, Route
 from cases.models import Case, CaseTransition, Person
 from cases.workflow import OPEN_STATUSES, CaseStatus, is_allowed
 from contact.closures import AUTO_CLOSE_STATUSES, automatic_closure_reason
+from contact.invariant import stalled
 from contact.models import ContactAttempt, Letter, LetterKind, LetterStatus
 from contact.services import NO_CONTACT_REASON, got_in_touch_reason, outcome_reason
 from core.working_days import is_working_day
@@ -386,7 +387,9 @@ def test_support_histories_are_complete(year):
     for survey in SurveyResponse.objects.select_related("case"):
         closure = survey.case.closures.get(episode=survey.episode)
         assert survey.answered_at > closure.closed_at
-    # Open work is due on "My work": every case in support has its review due.
+    # Open work is due on "My work": no open case is without its next step (the daily stall
+    # check, contact.invariant), and every case in support has its review due.
+    assert not stalled().exists()
     for plan in RecoveryPlan.objects.filter(case__status=CaseStatus.IN_SUPPORT):
         case = plan.case
         if plan.next_review_on is not None:
