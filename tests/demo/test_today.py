@@ -77,16 +77,15 @@ def test_referrals_fall_in_every_month_the_dashboard_opens_on_and_none_after_tod
 
 def test_the_morning_has_work_at_every_stage(demo):
     """What a hub has on a Monday morning: the weekend's new referrals waiting for their
-    first call, calls due today, attempts under way, plans to review, a DVNA to do, letters
-    rendered overnight waiting for a VCC's check and for the post room."""
+    first call, calls due today, plans to review, a DVNA, survey or chase to do, letters
+    rendered since Friday waiting for a VCC's check and for the post room."""
     new = Case.objects.filter(referred_at__gte=LAST_WORKING_DAY,
                               status=CaseStatus.AWAITING_CONTACT, attempts__isnull=True)
     assert new.filter(scheduled__kind=ItemKind.FIRST_CONTACT,
                       scheduled__state=ItemState.DUE).exists()
     calls = _due(kind__in=[ItemKind.FIRST_CONTACT, ItemKind.NEXT_ATTEMPT],
                  due_at__lt=END_OF_TODAY)
-    assert calls.count() >= 3
-    assert _due(kind=ItemKind.NEXT_ATTEMPT, case__attempts__isnull=False).exists()
+    assert calls.exists()
     reviews = _due(kind=ItemKind.PLAN_REVIEW, due_at__lt=END_OF_TODAY)
     assert reviews.exists()
     assert all(r.case.status == CaseStatus.IN_SUPPORT for r in reviews)
