@@ -46,6 +46,7 @@ from demo.year.rows import INSERT_ORDER, IdPool, Rows, write_rows
 from demo.year.support import Support
 from demo.year.triaged import Triaged
 from directory.models import SupportService
+from reporting.selectors import last_full_months
 
 
 class Generator(Intake, Triaged, Contact, Support, People):
@@ -80,13 +81,11 @@ def referral_period(*, year: int | None = None,
     calendar year; or, up to `today`, the twelve whole months the dashboard opens on
     (reporting.selectors.last_full_months) and this month's days before today."""
     if (year is None) == (today is None):
-        raise ValueError("Give a year or a day to generate up to, not both.")
+        raise ValueError("Give a year or a day to generate up to: one of them.")
     if year is not None:
         return date(year, 1, 1), date(year, 12, 31), str(year)
-    first = today.replace(day=1)
-    for _ in range(12):
-        first = (first - timedelta(days=1)).replace(day=1)
-    return first, today - timedelta(days=1), today.isoformat()
+    shown = last_full_months(today)
+    return shown.start, today - timedelta(days=1), today.isoformat()
 
 
 def start_of(day: date) -> datetime:
