@@ -60,9 +60,14 @@ def expect_decision(*, case: Case, attempt_pk: int) -> None:
     )
 
 
+def dvna_key(case_pk: int, transitions: int) -> str:
+    """One DVNA item per acceptance: the case and the number of its status changes."""
+    return f"dvna:{case_pk}:{transitions}"
+
+
 def expect_dvna(*, case: Case) -> None:
     """Due at once: the DVNA is often done on the call on which the victim accepts."""
     schedule(
         kind=ItemKind.DVNA, case=case, due_at=timezone.now(),
-        dedupe_key=f"dvna:{case.pk}:{case.transitions.count()}",
+        dedupe_key=dvna_key(case.pk, case.transitions.count()),
     )

@@ -1,5 +1,6 @@
-"""Time in the demo year: referral moments by month and hour (2015's pattern), office hours
-and working days (the hub's own working-day calendar), built from the year, never the clock."""
+"""Time in the demo year: referral moments by month and hour (2015's pattern) over the
+generated period (a calendar year, or the months up to "today"), office hours and working
+days (the hub's own working-day calendar), built from the period, never the clock."""
 
 from __future__ import annotations
 
@@ -20,26 +21,39 @@ class Clock:
     reference_rng: random.Random
     taken_references: set[str]
     tz: ZoneInfo
-    year: int
+    first_day: date
+    last_day: date
     as_of: datetime
     _days: tuple[list[date], list[float]]
     _hours: list[int]
+    backlog_from: datetime
 
     def _start_clock(self) -> None:
         self._days = self._referral_days()
         self._hours = list(accumulate(HOUR_WEIGHTS))
+        self.backlog_from = self._backlog_start()
 
     def _referral_days(self) -> tuple[list[date], list[float]]:
-        last = min(date(self.year, 12, 31), (self.as_of - timedelta(seconds=1)).date())
+        last = min(self.last_day, (self.as_of - timedelta(seconds=1)).date())
         days, weights = [], []
-        day = date(self.year, 1, 1)
+        day = self.first_day
         while day <= last:
             days.append(day)
             weights.append(MONTH_WEIGHTS[day.month - 1])
             day += timedelta(days=1)
         if not days:
-            raise ValueError(f"Nothing to generate: {self.year} starts after the 'as of' date.")
+            raise ValueError(
+                f"Nothing to generate: {self.first_day} is after the 'as of' date.")
         return days, list(accumulate(weights))
+
+    def _backlog_start(self) -> datetime:
+        """The start of the last working day before the "as of" day: work the hub would
+        have done before it is done in the history; what is left due at the "as of" moment
+        fell due since then (a morning's list, not a backlog)."""
+        day = self.local(self.as_of).date() - timedelta(days=1)
+        while not is_working_day(day):
+            day -= timedelta(days=1)
+        return self.at(day, 0)
 
     def at(self, day: date, minute: int, second: int = 0) -> datetime:
         minute = max(0, min(minute, 24 * 60 - 1))

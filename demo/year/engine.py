@@ -1,16 +1,21 @@
-"""The demo year: `python manage.py generate_demo_data --victims N --year Y --seed S` calls
-`generate()`.
+"""The demo year: `python manage.py generate_demo_data --victims N --seed S` calls
+`generate()`, for the twelve months up to a day (`--today`, by default the real date: the
+demo `make run` opens) or for a calendar year (`--year Y`: the historic year of the tests and
+the benchmarks).
 
 People are planned a chunk at a time (5,000 and everything that hangs off them) from the 2015
 profile (demo.year.profile); each case's history is built by the per-app builders of this
 package (intake, triaged, contact, support, referrals, volunteers), which ask the services
 for their rules, reasons, keys and deadlines instead of restating them, and make only moves
 a service makes (every status change a CaseTransition row that cases.workflow allows); the
-rows are written in bulk (demo.year.rows). Work still open at the "as of" moment (the end of
-the year by default) is left due, as the hub would have it.
+rows are written in bulk (demo.year.rows). Work still open at the "as of" moment (the
+start of "today", or the end of the year) is left due, as the hub would have it: what the
+hub does by itself (rendering a letter) is done in the history, and what a person works
+from "My work" fell due since the start of the last working day (a morning's list, not a
+backlog).
 
-Deterministic for a seed: one random.Random, every time built from the year (never the
-clock), no uuid4.
+Deterministic for a seed and a period: one random.Random, every time built from the year
+or the day (never the clock), no uuid4.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ import time as clock
 import uuid
 from collections import Counter
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.apps import apps
@@ -36,29 +41,30 @@ from demo.year.intake import Intake
 from demo.year.names import CRIME_REF_PREFIX, DEMO_LOGINS, PERSON_ID_PREFIX, STAFF
 from demo.year.people import People
 from demo.year.plans import GenerateResult, Staff
-from demo.year.profile import Skeleton, plan_population
+from demo.year.profile import VICTIMS_2015, Skeleton, plan_population
 from demo.year.rows import INSERT_ORDER, IdPool, Rows, write_rows
 from demo.year.support import Support
 from demo.year.triaged import Triaged
 from directory.models import SupportService
+from reporting.selectors import last_full_months
 
 
 class Generator(Intake, Triaged, Contact, Support, People):
     """The year's builder: one random stream, the staff, the directory and the volunteers."""
 
-    def __init__(self, *, victims: int, year: int, seed: int, as_of: datetime,
-                 staff: Staff, services: list[SupportService], volunteers: list,
-                 person_offset: int, crime_offset: int):
+    def __init__(self, *, victims: int, seed: int, as_of: datetime, staff: Staff,
+                 services: list[SupportService], volunteers: list, person_offset: int,
+                 crime_offset: int, year: int | None = None, today: date | None = None):
         self.victims = victims
-        self.year = year
         self.seed = seed
         self.as_of = as_of
         self.tz = ZoneInfo(settings.TIME_ZONE)
-        # One generator, seeded by the seed, the year and where the numbering starts (so an
-        # appended year is not a copy of the first).
-        self.rng = random.Random(f"{seed}/{year}/{person_offset}")  # noqa: S311 - demo data
+        self.first_day, self.last_day, period = referral_period(year=year, today=today)
+        # One generator, seeded by the seed, the period and where the numbering starts (so
+        # an appended year is not a copy of the first).
+        self.rng = random.Random(f"{seed}/{period}/{person_offset}")  # noqa: S311 - demo data
         # Case references from a generator of their own, so they change no other draw.
-        self.reference_rng = random.Random(f"{seed}/{year}/{person_offset}/references")  # noqa: S311
+        self.reference_rng = random.Random(f"{seed}/{period}/{person_offset}/references")  # noqa: S311
         # References already given (generate() fills it from the database).
         self.taken_references: set[str] = set()
         self.staff = staff
@@ -69,8 +75,29 @@ class Generator(Intake, Triaged, Contact, Support, People):
         self._start_clock()
 
 
-def ensure_staff() -> Staff:
-    """The generated officers, VCCs and managers (and seed_demo's logins when they exist)."""
+def referral_period(*, year: int | None = None,
+                    today: date | None = None) -> tuple[date, date, str]:
+    """The days referrals fall on, and the name of the period (it seeds the draws): a
+    calendar year; or, up to `today`, the twelve whole months the dashboard opens on
+    (reporting.selectors.last_full_months) and this month's days before today."""
+    if (year is None) == (today is None):
+        raise ValueError("Give a year or a day to generate up to: one of them.")
+    if year is not None:
+        return date(year, 1, 1), date(year, 12, 31), str(year)
+    shown = last_full_months(today)
+    return shown.start, today - timedelta(days=1), today.isoformat()
+
+
+def start_of(day: date) -> datetime:
+    """The "as of" moment of a demo generated up to `day`: its first minute, before the hub
+    opens (the morning's work is all still to do)."""
+    return datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+def ensure_staff(victims: int | None = None) -> Staff:
+    """The generated officers, VCCs and managers (and seed_demo's logins when they exist).
+    For fewer `victims` than 2015's, a team of VCCs to match (seed_demo's login first): each
+    carries a caseload like a VCC of the full hub, so the demo's "My work" has a day's work."""
     pools: dict[str, list[User]] = {}
     for role, people in STAFF.items():
         group = role_group(role)
@@ -88,6 +115,9 @@ def ensure_staff() -> Staff:
                 user.groups.add(group)
             users.append(user)
         pools[role] = users
+    if victims is not None:
+        wanted = round(len(STAFF[Role.VCC]) * victims / VICTIMS_2015)
+        pools[Role.VCC] = pools[Role.VCC][:max(2, wanted)]
     return Staff(officers=pools[Role.POLICE], vccs=pools[Role.VCC], managers=pools[Role.MANAGER])
 
 
@@ -155,16 +185,18 @@ def _analyze(counts: Counter) -> None:
 def generate(
     *,
     victims: int = 2000,
-    year: int,
+    year: int | None = None,
+    today: date | None = None,
     seed: int = 2015,
     append: bool = False,
     as_of: datetime | None = None,
     chunk_size: int = 5000,
     progress: Callable[[str], None] | None = None,
 ) -> GenerateResult:
-    """Generate `victims` people with their cases referred in `year` and their histories up
-    to `as_of` (default: the end of the year). Refuses to add to earlier generated data
-    unless `append`."""
+    """Generate `victims` people with their cases referred in `year`, or in the twelve months
+    up to `today` (one of them), and their histories up to `as_of` (default: the end of the
+    year, or the start of `today`). Refuses to add to earlier generated data unless
+    `append`."""
     from volunteers.models import Volunteer
 
     started = clock.perf_counter()
@@ -174,25 +206,26 @@ def generate(
         raise AlreadyGenerated(
             "This database already has generated demo data: use --append to add more."
         )
-    as_of = as_of or default_as_of(year)
-    staff = ensure_staff()
+    if as_of is None:
+        as_of = default_as_of(year) if year is not None else start_of(today)
+    staff = ensure_staff(victims)
     services = list(SupportService.objects.filter(active=True).order_by("pk"))
     volunteers = list(Volunteer.objects.active().select_related("user").order_by("pk"))
     person_no, crime_no = _numbering()
-    gen = Generator(victims=victims, year=year, seed=seed, as_of=as_of, staff=staff,
-                    services=services, volunteers=volunteers, person_offset=person_no,
-                    crime_offset=crime_no)
+    gen = Generator(victims=victims, year=year, today=today, seed=seed, as_of=as_of,
+                    staff=staff, services=services, volunteers=volunteers,
+                    person_offset=person_no, crime_offset=crime_no)
     # An appended year writes beside the cases there: never one of their references.
     gen.taken_references = set(Case.objects.values_list("reference", flat=True))
     population = plan_population(gen.rng, victims)
     counts: Counter = Counter()
     ids = IdPool()
     # The audit context of every row written (pghistory): which run made it.
-    run = f"{seed}/{year}/{person_no}"
+    period = {"year": year} if year is not None else {"today": today.isoformat()}
+    run = f"{seed}/{next(iter(period.values()))}/{person_no}"
     context = (
         str(uuid.uuid5(uuid.NAMESPACE_URL, f"victims-hub:generate_demo_data:{run}")),
-        json.dumps({"via": "generate_demo_data", "seed": seed, "year": year,
-                    "victims": victims}),
+        json.dumps({"via": "generate_demo_data", "seed": seed, **period, "victims": victims}),
     )
     for start in range(0, victims, chunk_size):
         chunk = population[start:start + chunk_size]
@@ -202,6 +235,7 @@ def generate(
                      f"({clock.perf_counter() - started:.0f}s)")
     _analyze(counts)
     result = GenerateResult(victims=victims, year=year, seed=seed, as_of=as_of,
-                            seconds=0.0, counts=dict(counts))
+                            seconds=0.0, counts=dict(counts), first_day=gen.first_day,
+                            last_day=gen.last_day, today=today)
     result.seconds = clock.perf_counter() - started
     return result

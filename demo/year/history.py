@@ -11,7 +11,7 @@ from cases.workflow import CaseStatus, is_allowed
 from demo.year.clock import Clock
 from demo.year.plans import CasePlan, Staff
 from demo.year.rows import Rows
-from scheduling.models import ScheduledItem
+from scheduling.models import ItemRun, ItemState, ScheduledItem
 
 S = CaseStatus
 
@@ -57,3 +57,13 @@ class Timeline(Clock):
         rows.add(ScheduledItem(kind=kind, case=cp.case, target_id=target, due_at=due_at,
                                deadline_at=deadline_at, dedupe_key=key, payload=payload or {},
                                created_at=created_at or min(due_at, self.as_of)))
+
+    def ran(self, rows: Rows, cp: CasePlan, kind: str, due_at: datetime, key: str, *,
+            done_at: datetime, target: int | None = None) -> None:
+        """Machine work the dispatcher ran before the "as of" moment (scheduling.services.
+        run_item): done, so nothing of the past fires when the scheduler starts."""
+        item = rows.add(ScheduledItem(kind=kind, case=cp.case, target_id=target, due_at=due_at,
+                                      dedupe_key=key, state=ItemState.DONE,
+                                      dispatched_at=due_at, runs=1, done_at=done_at,
+                                      created_at=due_at))
+        rows.add(ItemRun(item=item, ran_at=done_at, worker="generate_demo_data"))

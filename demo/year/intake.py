@@ -3,9 +3,11 @@ officer's IVNA answers, triage by the real rule table (intake.triage), and the t
 every case's timeline starts with, worded as the intake services word them (police IVNA:
 intake.services.record_ivna; self-referral: intake.selfreferral.record_self_referral).
 
-The officer's judgement is drawn so that about 31% of referrals are routed for hub contact;
-with the contact outcomes of demo.year.contact about 44% of those accept support (2015: "over
-4,000 victims assessed as vulnerable, 44%").
+The officer's judgement is drawn so that about 22% of referrals are routed for hub contact;
+with high risk (about 7%) that makes about 29% of referrals (31% of victims, about 9,100 in
+2015) assessed vulnerable, and with the contact outcomes of demo.year.contact about 44% of
+those are supported (2015: "over 4,000 victims ... 44% of the total number of victims that
+had been assessed as 'vulnerable'"; flow-2026.3, docs/flow.md).
 """
 
 from __future__ import annotations
@@ -58,9 +60,9 @@ from intake.triage import SERIOUS_CRIME_MARKERS, SERIOUS_CRIME_TYPES, IvnaAnswer
 
 S = CaseStatus
 
-# Routed for hub contact, as a share of referrals: 44% of them accepting gives the "over
-# 4,000" supported of 2015.
-VULNERABLE_SHARE = 0.31
+# Routed for hub contact, as a share of referrals: with high risk, the 9,100 of 29,218
+# victims assessed vulnerable in 2015 (flow-2026.3's assessed_vulnerable).
+VULNERABLE_SHARE = 0.22
 # Already supported by another service, of those routed for hub contact.
 SUPPORTED_ELSEWHERE = {"serious": 0.10, "other": 0.03}
 # Of the victims of sexual offences, those of rape or assault by penetration: the officer marks
@@ -214,7 +216,7 @@ class Intake(Timeline):
             cp.markers.add(Marker.SERIOUS_SEXUAL_OFFENCE)
         self.crime_no += 1
         cp.crime = Crime(
-            reference=f"{CRIME_REF_PREFIX}{self.crime_no:07d}/{self.year % 100:02d}",
+            reference=f"{CRIME_REF_PREFIX}{self.crime_no:07d}/{self.local(referred):%y}",
             crime_type=cp.crime_type,
             offence_date=offence,
             reported_at=reported,

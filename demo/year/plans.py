@@ -4,7 +4,7 @@ the staff who work them, and what a run made."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from accounts.models import User
 from cases.models import Case, Crime, Person
@@ -46,8 +46,11 @@ class Staff:
 @dataclass
 class GenerateResult:
     victims: int
-    year: int
+    year: int | None  # the calendar year, or None for the months up to `today`
     seed: int
     as_of: datetime
     seconds: float
     counts: dict[str, int]
+    first_day: date  # the referrals fall from first_day to last_day
+    last_day: date
+    today: date | None = None

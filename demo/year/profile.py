@@ -19,9 +19,6 @@ from cases.choices import CrimeType, Ethnicity, Gender, Marker
 VICTIMS_2015 = 29_218
 SELF_REFERRALS_2015 = 131
 SUPPORTED_RATE_2015 = 0.44
-# Routed for hub contact, as a share of referrals: 44% of them accepting gives the "over
-# 4,000" supported of 2015.
-VULNERABLE_SHARE = 0.31
 
 DISTRICTS = (
     "cambridge",

@@ -102,8 +102,7 @@ class Referrals(Timeline):
         answered = self.later(sent, 1, 12)
         chase_due, chase_deadline = referral_chase_due(after=sent)
         if answered >= self.as_of:
-            self.due(rows, cp, ItemKind.REFERRAL_CHASE, chase_due, chase_key(referral.pk, 1),
-                     deadline_at=chase_deadline, target=referral.pk, created_at=sent)
+            self._chased_until_now(rows, cp, referral, sent)
             return referral
         if answered > chase_due:
             referral.chases = 1
@@ -117,3 +116,21 @@ class Referrals(Timeline):
             referral.declined_at = answered
             referral.decline_reason = "Outside the service's criteria."
         return referral
+
+    def _chased_until_now(self, rows: Rows, cp: CasePlan, referral: Referral,
+                          sent: datetime) -> None:
+        """A referral still unanswered at the "as of" moment: chased the working day after
+        each chase fell due before the last working day (record_referral_chased), and its
+        next chase left due (demo.year.clock.backlog_from)."""
+        after = sent
+        while True:
+            chase_due, chase_deadline = referral_chase_due(after=after)
+            chased = self.office_moment(self.working_days_after(
+                self.local(chase_due).date(), 1))
+            if chase_due >= self.backlog_from or chased >= self.as_of:
+                break
+            referral.chases += 1
+            referral.last_chased_at = after = chased
+        self.due(rows, cp, ItemKind.REFERRAL_CHASE, chase_due,
+                 chase_key(referral.pk, referral.chases + 1), deadline_at=chase_deadline,
+                 target=referral.pk, created_at=after)

@@ -30,7 +30,7 @@ from cases.models import Case, CaseTransition, Crime, Person
 from contact.models import ContactAttempt, ContactNote, Letter
 from intake.models import Ivna, SelfReferral
 from referrals.models import Referral
-from scheduling.models import ScheduledItem
+from scheduling.models import ItemRun, ScheduledItem
 
 
 class IdPool:
@@ -75,7 +75,7 @@ INSERT_ORDER = (
     Person, Crime, Case, Ivna, SelfReferral, CaseTransition, Letter, ContactAttempt,
     ContactNote, Dvna, DvnaNeed, ConsentToShare, RecoveryPlan, PlanAction, Referral, Review,
     ActionUpdate, Closure, ClosureOutcome, SurveyResponse, "volunteers.VolunteerAllocation",
-    "volunteers.VolunteerHours", ScheduledItem,
+    "volunteers.VolunteerHours", ScheduledItem, ItemRun,
 )
 
 

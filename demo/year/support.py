@@ -42,6 +42,7 @@ from assessments.support_services import (
 )
 from cases.choices import CrimeType, Marker
 from cases.workflow import CaseStatus
+from contact.next_steps import dvna_key
 from demo.year.names import NEED_NOTES
 from demo.year.plans import CasePlan
 from demo.year.profile import choice
@@ -79,9 +80,16 @@ class Support(Referrals, Volunteers):
         else:
             dvna_at = self.office_moment(self.working_days_after(
                 self.local(accepted_at).date(), rng.randint(1, 8)))
+        if dvna_at >= self.as_of and accepted_at < self.backlog_from:
+            # Accepted before the last working day: the DVNA was done the next working day
+            # (demo.year.clock.backlog_from).
+            dvna_at = self.office_moment(self.working_days_after(
+                self.local(accepted_at).date(), 1))
         if dvna_at >= self.as_of:
-            # Accepted, DVNA still to do: no service schedules work for it (the case list
-            # shows accepted cases), so nothing is left due.
+            # Accepted, the DVNA and plan still to do: due on "My work" since the victim
+            # accepted (contact.next_steps.expect_dvna).
+            self.due(rows, cp, ItemKind.DVNA, accepted_at,
+                     dvna_key(cp.case.pk, cp.n_transitions), created_at=accepted_at)
             return
         levels = self._levels(cp)
         dvna = self._dvna(rows, cp, dvna_at, vcc, levels)
@@ -243,15 +251,18 @@ class Support(Referrals, Volunteers):
                  referrals: list, allocation, dvna: Dvna, levels: dict[str, str],
                  vcc: User) -> None:
         """Reviews at agreed dates (support_services.record_review) until closure; the next
-        one left due on "My work" when the "as of" moment comes first."""
+        one left due on "My work" when the "as of" moment comes first. A last review whose
+        closure falls after the "as of" moment agreed a check on the day support is to end
+        (a case in support always has its next review due: contact.invariant)."""
         rng = self.rng
         n_reviews = choice(rng, ((1, 25), (2, 35), (3, 25), (4, 10), (5, 5)))
         next_on: date = plan.next_review_on
         last_at, last_review, reassessed = plan.agreed_at, None, False
-        for number in range(1, n_reviews + 1):
+        closed_at = None
+        for number in range(1, n_reviews + 2):
             review_at = self.at(self.working_day_on_or_after(next_on),
                                 rng.randint(9 * 60 + 15, 16 * 60 + 45))
-            if review_at >= self.as_of:
+            if review_at >= self.as_of or number > n_reviews:
                 plan.next_review_on = next_on
                 key = plan_review_key(cp.case.pk, plan_version=1) if last_review is None \
                     else plan_review_key(cp.case.pk, review_pk=last_review.pk)
@@ -260,8 +271,14 @@ class Support(Referrals, Volunteers):
                 self.visits(rows, allocation, self.as_of)
                 return
             final = number == n_reviews
-            following = None if final else self.working_day_on_or_after(
-                self.local(review_at).date() + timedelta(days=rng.randint(21, 35)))
+            following = None
+            if final:
+                closed_at = self.later(review_at, 0, 5)
+                if closed_at >= self.as_of:
+                    final, following = False, self.local(closed_at).date()
+            else:
+                following = self.working_day_on_or_after(
+                    self.local(review_at).date() + timedelta(days=rng.randint(21, 35)))
             reassess = not final and number <= 2 and rng.random() < 0.12 and not reassessed
             last_review = self._review(rows, cp, plan, actions, referrals, review_at, vcc,
                                        following, reassess, final, number == 1)
@@ -271,9 +288,10 @@ class Support(Referrals, Volunteers):
                     reassessed = True
                     levels = self._reassess(rows, cp, dvna, again, vcc, levels)
             last_at = review_at
-            if not final:
-                next_on = following
-        self._end_of_support(rows, cp, plan, referrals, allocation, levels, last_at, vcc)
+            if final:
+                break
+            next_on = following
+        self._end_of_support(rows, cp, plan, referrals, allocation, levels, closed_at, vcc)
 
     def _review(self, rows: Rows, cp: CasePlan, plan: RecoveryPlan, actions: list,
                 referrals: list, review_at: datetime, vcc: User, following: date | None,
@@ -310,14 +328,10 @@ class Support(Referrals, Volunteers):
     # -- closure and the survey ----------------------------------------------------------------
 
     def _end_of_support(self, rows: Rows, cp: CasePlan, plan: RecoveryPlan, referrals: list,
-                        allocation, levels: dict[str, str], last_at: datetime,
+                        allocation, levels: dict[str, str], closed_at: datetime,
                         vcc: User) -> None:
         rng = self.rng
-        closed_at = self.later(last_at, 0, 5)
         plan.next_review_on = None
-        if closed_at >= self.as_of:
-            self.visits(rows, allocation, self.as_of)
-            return
         for referral in referrals:
             if referral.status == ReferralStatus.ACCEPTED:
                 referral.status = ReferralStatus.COMPLETED

@@ -1,10 +1,14 @@
 """Demo data at the 2015 profile (demo/year/): people, crimes, IVNAs and case histories.
 
+    python manage.py generate_demo_data --victims 3000 --seed 2015            # up to today
     python manage.py generate_demo_data --victims 29218 --year 2015 --seed 2015
 
-Prints the flow of the year it made (reporting.flow.compute_flow) in both units, referrals
-and unique victims, beside the 2015 figures where the text gives one (docs/flow.md), and the
-time taken.
+By default the referrals fall over the twelve months up to today (`--today`, the real date
+unless given) and the histories run to the start of today, so the hub opens on a morning's
+work; `--year` makes a calendar year instead (the tests' and benchmarks' historic year).
+Prints the flow of the referrals it made (reporting.flow.compute_flow) in both units,
+referrals and unique victims, beside the 2015 figures where the text gives one
+(docs/flow.md), and the time taken.
 """
 
 from __future__ import annotations
@@ -27,43 +31,63 @@ from demo.year import (
 from reporting.flow import COUNTING_RULES_VERSION, Period, compute_flow
 
 
-def _as_of(value: str) -> datetime:
+def _day(value: str, option: str) -> date:
     try:
-        day = date.fromisoformat(value)
+        return date.fromisoformat(value)
     except ValueError as error:
-        raise CommandError("--as-of takes a date: YYYY-MM-DD") from error
+        raise CommandError(f"{option} takes a date: YYYY-MM-DD") from error
+
+
+def _as_of(value: str) -> datetime:
+    day = _day(value, "--as-of")
     return datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+def _today(value: str) -> date:
+    return _day(value, "--today")
 
 
 class Command(BaseCommand):
     help = (
-        "Generate demo victims, crimes, IVNAs and complete case histories for a year, at the "
-        "2015 profile (Table 1 of the 2016 update; DOMAIN.md). Deterministic for a seed."
+        "Generate demo victims, crimes, IVNAs and case histories at the 2015 profile (Table 1 "
+        "of the 2016 update; DOMAIN.md): over the twelve months up to today, or for a year. "
+        "Deterministic for a seed and a day (or year)."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--victims", type=int, default=2000,
                             help="How many people (victims) to create (default 2,000; the 2015 "
                             f"figure is {VICTIMS_2015:,}).")
-        parser.add_argument("--year", type=int, default=timezone.localdate().year - 1,
-                            help="The year of referral (default: last year).")
+        parser.add_argument("--today", type=_today, default=None,
+                            help="Referrals over the twelve whole months before this day's "
+                            "month and this month's days before it; histories up to the start "
+                            "of the day (default: the real date).")
+        parser.add_argument("--year", type=int, default=None,
+                            help="Referrals in this calendar year instead of up to --today "
+                            "(the historic year of the tests and benchmarks).")
         parser.add_argument("--seed", type=int, default=2015, help="Random seed (default 2015).")
         parser.add_argument("--append", action="store_true",
                             help="Add to a database that already has generated data.")
         parser.add_argument("--as-of", type=_as_of, default=None,
-                            help="Run the histories up to this date (default: the end of the "
-                            "year). Use a later date when generating earlier years of a run.")
+                            help="Run the histories up to this date (default: the start of "
+                            "--today, or the end of --year). Use a later date when generating "
+                            "earlier years of a run.")
         parser.add_argument("--chunk-size", type=int, default=5000,
                             help="People per transaction (default 5,000).")
 
-    def handle(self, *args, victims, year, seed, append, as_of, chunk_size, **options):
+    def handle(self, *args, victims, year, today, seed, append, as_of, chunk_size, **options):
         verbose = options["verbosity"] >= 1
-        self.stdout.write(f"Generating {victims:,} victims referred in {year} (seed {seed})...")
+        if year is not None and today is not None:
+            raise CommandError("Give --year or --today, not both.")
+        if year is None and today is None:
+            today = timezone.localdate()
+        span = f"in {year}" if year is not None else f"over the twelve months up to {today}"
+        self.stdout.write(f"Generating {victims:,} victims referred {span} (seed {seed})...")
         started = time.perf_counter()
         try:
             result = generate(
-                victims=victims, year=year, seed=seed, append=append, as_of=as_of,
-                chunk_size=chunk_size,
+                victims=victims, year=year, today=today, seed=seed, append=append,
+                as_of=as_of, chunk_size=chunk_size,
                 progress=self.stdout.write if verbose and victims > chunk_size else None,
             )
         except AlreadyGenerated as error:
@@ -74,7 +98,7 @@ class Command(BaseCommand):
         if verbose:
             rows = ", ".join(f"{name} {n:,}" for name, n in result.counts.items())
             self.stdout.write(f"Rows: {rows}")
-        flow = compute_flow(Period(date(year, 1, 1), date(year, 12, 31)))
+        flow = compute_flow(Period(result.first_day, result.last_day))
         self.stdout.write(format_flow(flow, victims))
         self.stdout.write(self.style.SUCCESS(
             f"Generated {victims:,} victims ({sum(result.counts.values()):,} rows) in "
@@ -144,7 +168,7 @@ def format_flow(flow, victims: int) -> str:
         ("follow_up_letters (letters)", "follow_up_letters"),
     ]
     lines = [
-        "Flow of the year (reporting.flow.compute_flow, counting rules "
+        "Flow of the referrals made (reporting.flow.compute_flow, counting rules "
         f"{COUNTING_RULES_VERSION}):",
         f"  {'box':<44}{'referrals':>9}{'victims':>9}",
         *(line(label, key) for label, key in tree),

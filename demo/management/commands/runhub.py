@@ -47,7 +47,8 @@ class Command(BaseCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         if not no_demo:
             call_command("seed_demo")
-            # A year of demo casework at the 2015 profile, once (about ten seconds).
+            # Demo casework at the 2015 profile over the twelve months up to today, as the
+            # hub stands at the start of today, once (about fifteen seconds).
             from demo.year import has_generated_data
 
             if not has_generated_data():
