@@ -92,6 +92,8 @@ class Person(models.Model):
         indexes = [
             GinIndex(OpClass(Upper("last_name"), name="gin_trgm_ops"), name="person_last_trgm"),
             GinIndex(OpClass(Upper("first_name"), name="gin_trgm_ops"), name="person_first_trgm"),
+            # The header search finds a caller by their number (stored in E.164).
+            models.Index(fields=["phone"], name="person_phone"),
         ]
 
     def __str__(self) -> str:

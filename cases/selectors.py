@@ -11,6 +11,7 @@ from django.db.models.functions import Upper
 
 from accounts.models import User
 from cases.models import Case, Person
+from core.phones import to_e164
 from core.references import REFERENCE_ALPHABET
 
 # A repeat victim: another case of the person in the 12 months before this one (issue 11).
@@ -42,20 +43,9 @@ def case_reference_in(term: str) -> str | None:
     return f"VH-{first}-{second}"
 
 
-def national_phone(value: str) -> str:
-    """A UK number as its national digits: "+44 7700 900123" and "07700 900123" are both
-    "07700900123" (the same rule as _phone_digits, in the database)."""
-    digits = re.sub(r"[^0-9]", "", value)
-    return re.sub(r"^(?:00)?44", "0", digits)
-
-
 def _regexp_replace(expression: Any, pattern: str, replacement: str) -> Func:
     return Func(expression, Value(pattern), Value(replacement), Value("g"),
                 function="REGEXP_REPLACE")
-
-
-def _phone_digits(field: str) -> Func:
-    return _regexp_replace(_regexp_replace(F(field), r"[^0-9]", ""), r"^(00)?44", "0")
 
 
 def date_in(term: str) -> date | None:
@@ -90,10 +80,10 @@ def search_cases(cases: QuerySet[Case], term: str) -> QuerySet[Case]:
         ).filter(_postcode=postcode)
     match = Q(crime__reference__icontains=term)
     if PHONE.fullmatch(term):
-        phone = national_phone(term)
-        if len(phone) >= 6:
-            cases = cases.annotate(_phone=_phone_digits("person__phone"))
-            match |= Q(_phone=phone)
+        # Stored in E.164 (core/phones.py), so "07700 900123" and "+44 7700 900123" are one.
+        phone = to_e164(term)
+        if phone:
+            match |= Q(person__phone=phone)
         return cases.filter(match)
     match |= Q(person__last_name__icontains=term) | Q(person__first_name__icontains=term)
     parts = term.split(" ")

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from contact.models import AttemptOutcome, ContactOutcome
+from core.fields import PhoneField
 
 
 class ContactAttemptForm(forms.Form):
@@ -22,9 +23,8 @@ class ContactAttemptForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "time"}),
         error_messages={"required": "Enter the time of the call", "invalid": "Enter a real time"},
     )
-    number_used = forms.CharField(
-        label="Number called", max_length=30,
-        error_messages={"required": "Enter the number you called"},
+    number_used = PhoneField(
+        label="Number called", error_messages={"required": "Enter the number you called"},
     )
     outcome = forms.ChoiceField(
         label="What happened?",

@@ -13,6 +13,7 @@ from contact.invariant import awaiting_a_manager
 from contact.letter_checks import waiting_for_check
 from contact.models import Letter
 from contact.services import ContactPath, contact_path
+from core.phones import national
 from scheduling.models import ItemKind, ItemState, StallCheck
 
 
@@ -53,7 +54,7 @@ def contact_log(case: Case, user: User) -> list[LogEntry]:
             LogEntry(
                 at=attempt.made_at,
                 kind="call",
-                title=f"Call to {attempt.number_used} ({attempt.band}): "
+                title=f"Call to {national(attempt.number_used)} ({attempt.band}): "
                 f"{attempt.get_outcome_display().lower()}",
                 author=attempt.made_by,
                 text=text,

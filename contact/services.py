@@ -49,6 +49,7 @@ from contact.models import (
 )
 from contact.next_steps import expect_decision, expect_dvna
 from core.errors import NON_FIELD, DomainError
+from core.phones import same_number
 from core.working_days import end_of_working_day
 from scheduling.models import ItemKind
 from scheduling.services import cancel_items, complete_human_items, schedule
@@ -290,8 +291,7 @@ def attempt_problems(
         return list(dict.fromkeys(problems))
     if not person.safe_to_call:
         problems.append("The victim said it is not safe to phone them.")
-    normalised = number.replace(" ", "")
-    if normalised in {n.replace(" ", "") for n in person.unsafe_numbers}:
+    if any(same_number(number, unsafe) for unsafe in person.unsafe_numbers):
         problems.append("The victim said this number must never be called.")
     band = band_of(made_at)
     local = timezone.localtime(made_at)

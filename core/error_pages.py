@@ -1,4 +1,5 @@
-"""The answer to a request the hub cannot read (400), in the hub's own layout.
+"""The answer to a request the hub cannot read (400), and to an address that only takes a form
+(405), in the hub's own layout.
 
 Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE (RequestDataTooBig), one with more than
 DATA_UPLOAD_MAX_NUMBER_FIELDS fields (TooManyFieldsSent) or files (TooManyFilesSent), and other
@@ -19,6 +20,7 @@ from django.core.exceptions import (
 )
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from core.unavailable import is_database_unavailable, note, unavailable_response
 
@@ -89,3 +91,17 @@ def _api_error(exception) -> JsonResponse:
     else:
         message = "The request could not be read."
     return JsonResponse({"body": [message]}, status=400)
+
+
+def method_not_allowed(request, response):
+    """A page that only takes a form (a button's POST) opened as an address, in the hub's
+    layout with a way back, instead of Django's empty 405. The methods it does take stay in
+    `Allow`; the API keeps its JSON 405."""
+    back = request.META.get("HTTP_REFERER", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = ""
+    page = render(request, "405.html", {"back": back}, status=405)
+    page["Allow"] = response.get("Allow", "")
+    return page

@@ -10,13 +10,13 @@ from django.contrib.auth import logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
-from django.http import HttpResponsePermanentRedirect
+from django.http import HttpResponseNotAllowed, HttpResponsePermanentRedirect
 from django.middleware.common import CommonMiddleware
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.http import escape_leading_slashes
 
-from core.error_pages import NulCharacterSent
+from core.error_pages import NulCharacterSent, method_not_allowed
 from core.logs import REQUEST_ID_HEADER, current_request, request_id_from
 
 request_log = logging.getLogger("hub.request")
@@ -96,6 +96,23 @@ class SecurityHeadersMiddleware:
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         response["Cache-Control"] = "no-store"
         response.setdefault("Pragma", "no-cache")
+        return response
+
+
+class MethodNotAllowedPage:
+    """Django answers a GET on a view that only takes a POST (require_POST, a View without
+    `get`) with an empty 405: the hub shows its own page with a way back instead
+    (core.error_pages.method_not_allowed). The API's JSON 405s are left as they are."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if isinstance(response, HttpResponseNotAllowed) and not request.path_info.startswith(
+            "/api/"
+        ):
+            return method_not_allowed(request, response)
         return response
 
 

@@ -3,6 +3,9 @@ from collections.abc import Mapping
 from rest_framework import serializers
 from rest_framework.fields import empty
 
+from core import phones
+from core.errors import DomainError
+
 # The messages for a JSON value of the wrong type (issue 14: "no numbers for text, no 'yes'
 # for booleans"). DRF alone turns 42 into "42" and "yes", "true", 1 or 0 into a boolean.
 MUST_BE_TEXT = "Must be text."
@@ -110,3 +113,18 @@ class StrictQuerySerializer(StrictSerializer):
                 {"format": ["Name a format (such as json), or leave format out."]}
             )
         return serializers.Serializer.to_internal_value(self, data)
+
+
+class PhoneNumberField(serializers.CharField):
+    """A phone number in any usual format, checked and stored in E.164 (core/phones.py); one
+    that is not a phone number is refused with the hub's message for that field."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 30)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        try:
+            return phones.checked(super().to_internal_value(data))
+        except DomainError as error:
+            raise serializers.ValidationError(error.message, code=error.code) from None

@@ -115,6 +115,7 @@ MIDDLEWARE = [
     "core.middleware.RefuseNulCharacters",  # before any view reads a field (core/error_pages.py)
     "django.contrib.messages.middleware.MessageMiddleware",
     "core.middleware.SessionLimitMiddleware",
+    "core.middleware.MethodNotAllowedPage",  # a GET on a form-only address: the hub's 405 page
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "pghistory.middleware.HistoryMiddleware",
     "core.middleware.LoginRequiredMiddleware",

@@ -14,6 +14,7 @@ from cases.choices import Route
 from cases.models import Case, Crime, Person
 from cases.services import flag_repeat_victim
 from contact.safe_contact import lower_from_intake
+from core.phones import to_e164
 
 # An earlier high-risk referral counts in triage when it was within a year of the offence
 # (service specification, triage rules).
@@ -56,12 +57,15 @@ class VictimDetails:
 
 def _given(victim: VictimDetails) -> dict:
     """What the referral says of the person, tidied as the hub stores it: text trimmed,
-    postcodes in capitals, nothing for what was left blank (or "unknown")."""
+    postcodes in capitals, phone numbers in E.164 (core/phones.py; the forms and the API
+    have refused any that is not one), nothing for what was left blank (or "unknown")."""
     given = {}
     for item in fields(victim):
         value = getattr(victim, item.name)
         if isinstance(value, str):
             value = value.strip().upper() if item.name == "postcode" else value.strip()
+            if item.name == "phone":
+                value = to_e164(value) or value
         if item.name == "police_person_id" or value in ("", None):
             continue
         given[item.name] = value

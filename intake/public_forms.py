@@ -21,6 +21,7 @@ from django.conf import settings
 
 from cases.choices import LANGUAGES, ContactBand
 from core.choices import District
+from core.fields import PhoneField
 from intake.models import AskedBy, ReportedToPolice
 from intake.selfreferral import SelfReferralAnswers
 from intake.victim_fields import ContactFieldsForm, yes, yes_no
@@ -28,7 +29,6 @@ from intake.victim_fields import ContactFieldsForm, yes, yes_no
 NOT_SURE = "not_sure"
 ACCOUNT_MAX_CHARACTERS = 3000
 
-PHONE = re.compile(r"^\+?[0-9 ()-]{10,20}$")
 POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
 
 ASKED_BY_CHOICES = [
@@ -96,12 +96,7 @@ class SelfReferralForm(ContactFieldsForm):
     first_language = forms.ChoiceField(
         label="What is their first language?", choices=LANGUAGES, initial="en", required=False
     )
-    phone = forms.CharField(
-        label="Phone number",
-        max_length=30,
-        required=False,
-        error_messages={"max_length": "Enter a phone number, like 01632 960 001 or 07700 900 982"},
-    )
+    phone = PhoneField(label="Phone number", required=False)
     postcode = forms.CharField(
         label="Postcode",
         max_length=10,
@@ -206,12 +201,6 @@ class SelfReferralForm(ContactFieldsForm):
             ),
             Submit("submit", "Send request"),
         )
-
-    def clean_phone(self) -> str:
-        phone = " ".join(self.cleaned_data["phone"].split())
-        if phone and not PHONE.match(phone):
-            raise forms.ValidationError("Enter a phone number, like 01632 960 001 or 07700 900 982")
-        return phone
 
     def clean_postcode(self) -> str:
         postcode = " ".join(self.cleaned_data["postcode"].upper().split())

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from core.choices import LOCAL_DISTRICTS
+from core.fields import PhoneField
 from intake.models import Organisation, PriorityCategory
 from intake.transfers import SENDERS, InboundTransfer
 from intake.victim_fields import VictimFieldsForm, yes
@@ -38,7 +39,7 @@ class TransferInForm(VictimFieldsForm):
         required=False,
         error_messages={"invalid": "Enter an email address like name@example.org"},
     )
-    contact_phone = forms.CharField(label="Contact phone", max_length=30, required=False)
+    contact_phone = PhoneField(label="Contact phone", required=False)
     priority_categories = forms.MultipleChoiceField(
         label="Priority categories the sender recorded",
         choices=PriorityCategory.choices,

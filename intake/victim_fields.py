@@ -9,7 +9,7 @@ from django import forms
 
 from cases.choices import LANGUAGES, CrimeType, Ethnicity, Gender, Marker
 from core.choices import District
-from core.fields import DateField
+from core.fields import DateField, PhoneField
 from intake.matching import VictimDetails
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -36,7 +36,7 @@ def yes_no(label: str, *, required_message: str = "", **kwargs) -> forms.ChoiceF
 class ContactFieldsForm(forms.Form):
     """How to reach the person: asked alike by staff and on the public page."""
 
-    phone = forms.CharField(label="Phone number", max_length=30, required=False)
+    phone = PhoneField(label="Phone number", required=False)
     email = forms.EmailField(
         label="Email address",
         required=False,

@@ -6,7 +6,7 @@ from django import forms
 
 from cases.choices import ContactBand
 from cases.models import Person
-from core.fields import DateField
+from core.fields import DateField, PhoneField
 from privacy.models import ErasureDecision, HoldReason, RetentionRule
 from privacy.services import RECTIFIABLE
 
@@ -90,6 +90,7 @@ class RectificationForm(forms.ModelForm):
     date_of_birth = DateField(
         label="Date of birth", required=False, help_text="Leave blank if not known"
     )
+    phone = PhoneField(label="Phone (optional)", required=False)
     safe_to_call = forms.TypedChoiceField(
         label="Is it safe to phone them?", choices=YES_NO, widget=forms.RadioSelect,
         coerce=lambda v: v == "yes",

@@ -59,7 +59,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
     date_of_birth = date(1985, 6, 1)
     gender = "female"
     district = "fenland"
-    phone = "07700900123"
+    phone = "+447700900123"  # stored in E.164 (core/phones.py)
 
 
 class CrimeFactory(factory.django.DjangoModelFactory):

@@ -82,7 +82,7 @@ class People(Clock):
             ethnicity=Ethnicity.UNKNOWN if skel.self_referrer else skel.ethnicity,
             first_language=language,
             interpreter_needed=interpreter,
-            phone=f"07700 900{rng.randint(0, 999):03d}",
+            phone=f"+447700900{rng.randint(0, 999):03d}",  # E.164, as core/phones.py stores
             email=email,
             address_line1=line1,
             town=town,

@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from cases.choices import CrimeType, Ethnicity, Gender, Marker, Route
 from core.choices import District
-from core.serializers import StrictSerializer
+from core.serializers import PhoneNumberField, StrictSerializer
 from intake.checks import EARLIEST_DATE
 from intake.matching import CrimeDetails, VictimDetails
 from intake.models import DashRisk, PriorityCategory
@@ -99,9 +99,10 @@ class VictimSerializer(StrictSerializer):
     nationality = serializers.CharField(
         max_length=60, required=False, allow_blank=True, help_text="Nationality, as free text."
     )
-    phone = serializers.CharField(
-        max_length=30, required=False, allow_blank=True,
-        help_text="Phone number the hub may call.",
+    phone = PhoneNumberField(
+        required=False, allow_blank=True,
+        help_text="Phone number the hub may call, in any usual format (07700 900123, "
+        "+44 7700 900123); stored and returned as E.164 (+447700900123).",
     )
     # The column holds 254 characters; an address may be up to 320.
     email = serializers.EmailField(

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from core.serializers import StrictSerializer
+from core.serializers import PhoneNumberField, StrictSerializer
 from intake.api.serializers import CrimeSerializer, FitsInCapitals, VictimSerializer
 from intake.models import Organisation, PriorityCategory
 from intake.transfers import SENDERS, InboundTransfer
@@ -63,8 +63,9 @@ class SenderContactSerializer(StrictSerializer):
     email = serializers.EmailField(
         max_length=254, required=False, allow_blank=True, help_text="Their email address."
     )
-    phone = serializers.CharField(
-        max_length=30, required=False, allow_blank=True, help_text="Their phone number."
+    phone = PhoneNumberField(
+        required=False, allow_blank=True,
+        help_text="Their phone number, in any usual format; stored as E.164.",
     )
 
 

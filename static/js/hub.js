@@ -8,3 +8,16 @@ import { initAll } from "/static/govuk/govuk-frontend.min.js";
 // supports them.
 document.body.classList.add("js-enabled", "govuk-frontend-supported");
 initAll();
+
+// GOV.UK Frontend marks a radio that reveals a question with aria-expanded, which ARIA 1.2 does
+// not allow on a radio (axe: aria-allowed-attr). The revealed question comes straight after the
+// radio it belongs to, so a screen reader user meets it without the state.
+const dropRadioExpanded = () => {
+  for (const radio of document.querySelectorAll('input[type="radio"][aria-expanded]')) {
+    radio.removeAttribute("aria-expanded");
+  }
+};
+dropRadioExpanded();
+// GOV.UK Frontend sets it again on every click and when the page is shown from the cache.
+document.addEventListener("click", dropRadioExpanded);
+window.addEventListener("pageshow", dropRadioExpanded);

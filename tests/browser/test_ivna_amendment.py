@@ -65,7 +65,7 @@ def test_an_officer_corrects_an_ivna_and_the_vcc_decides_the_rest(
     sign_in(base, "vcc-amend")
     page.goto(f"{base}/cases/{case.pk}/")
     banner = page.locator("[data-testid=police-changes]")
-    assert "07700900111" in banner.inner_text() and "07700900222" in banner.inner_text()
+    assert "07700 900111" in banner.inner_text() and "07700 900222" in banner.inner_text()
     assert page.locator("[data-testid=ivna-version]").count() == 2
     screenshot("amend-02-case-page-changes")
 
@@ -73,5 +73,5 @@ def test_an_officer_corrects_an_ivna_and_the_vcc_decides_the_rest(
     page.get_by_role("button", name="Accept").click()
     assert "the change from the police was accepted" in page.content()
     assert page.locator("[data-testid=police-changes]").count() == 0
-    assert Person.objects.get().phone == "07700900222"
+    assert Person.objects.get().phone == "+447700900222"  # E.164 (core/phones.py)
     screenshot("amend-03-accepted")

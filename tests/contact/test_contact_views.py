@@ -38,7 +38,7 @@ def test_a_call_is_recorded_and_shown_in_the_contact_log(client, vcc_user, case)
     response = post_call(client, case, datetime(2025, 3, 3, 10, 0, tzinfo=LONDON))
     assert response.status_code == 302
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
-    assert "Call to 07700900123 (morning): no answer" in page
+    assert "Call to 07700 900123 (morning): no answer" in page
 
 
 def test_a_call_that_breaks_the_rules_is_refused_with_the_reason(client, vcc_user, case):

@@ -133,12 +133,12 @@ def test_new_contact_details_are_proposed_and_applied_only_when_a_vcc_accepts(
     post(police_api, ivna_payload())
     post(police_api, ivna_payload(victim__phone="07700900999"))
     case = Case.objects.get()
-    assert Person.objects.get().phone == "07700900123"  # until a VCC confirms it
+    assert Person.objects.get().phone == "+447700900123"  # until a VCC confirms it
 
     client.force_login(vcc_user)
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert "Changes from the police to check" in page
-    assert "07700900123" in page and "07700900999" in page
+    assert "07700 900123" in page and "07700 900999" in page  # as people read them
     assert "Versions of the IVNA" in page
     change = ProposedChange.objects.get(case=case, key="victim.phone")
     url = reverse("intake:decide_change", args=[case.pk, change.pk])
@@ -147,7 +147,7 @@ def test_new_contact_details_are_proposed_and_applied_only_when_a_vcc_accepts(
     assert "Give the reason for your decision" in refused.content.decode()
     client.post(url, {"decision": "accept", "reason": "Confirmed with the victim"})
 
-    assert Person.objects.get().phone == "07700900999"
+    assert Person.objects.get().phone == "+447700900999"
     change.refresh_from_db()
     assert (change.state, change.decided_by) == (ChangeState.ACCEPTED, vcc_user)
     assert not due(case, ItemKind.CHECK_POLICE_CHANGES)
@@ -278,7 +278,7 @@ def test_every_ivna_version_is_in_the_subject_access_bundle_and_goes_with_anonym
     bundle = subject_access_bundle(case.person)
     (item,) = bundle["cases"]
     assert [v["number"] for v in item["ivna_versions"]] == [1, 2]
-    assert item["changes_from_the_police"][0]["proposed"] == "07700900999"
+    assert item["changes_from_the_police"][0]["proposed"] == "+447700900999"
 
     anonymise_case(case=case, by=manager_user, reason="erasure")
 

@@ -69,7 +69,7 @@ def test_contract_body_stores_everything_and_answers_201(police_api):
     assert (person.first_name, person.last_name) == ("Ann", "Example")
     assert person.date_of_birth == date(1980, 5, 17)
     assert person.gender == "female"
-    assert (person.phone, person.email) == ("07700900123", "ann@example.org")
+    assert (person.phone, person.email) == ("+447700900123", "ann@example.org")
     assert (person.address_line1, person.town, person.postcode) == (
         "1 High St",
         "Wisbech",
@@ -302,14 +302,14 @@ def test_second_crime_for_the_same_person_attaches_and_proposes_new_contact(poli
     assert Person.objects.count() == 1
     assert Crime.objects.count() == 2
     person = Person.objects.get()
-    assert person.phone == "07700900123"
+    assert person.phone == "+447700900123"
     assert person.email == "ann@example.org"
     proposed = dict(
         ProposedChange.objects.filter(case_id=second.json()["case_id"]).values_list(
             "key", "proposed"
         )
     )
-    assert proposed["victim.phone"] == "07700900456"
+    assert proposed["victim.phone"] == "+447700900456"
     assert proposed["victim.email"] == "ann.new@example.org"
     assert (proposed["victim.address_line1"], proposed["victim.town"],
             proposed["victim.postcode"]) == ("2 Low Rd", "March", "PE15 8AA")

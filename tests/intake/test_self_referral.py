@@ -104,7 +104,7 @@ def test_opens_one_awaiting_contact_case_in_the_vcc_queue_and_schedules_the_firs
         "Example",
         None,
     )
-    assert person.phone == "07700 900123" and person.district == "fenland"
+    assert person.phone == "+447700900123" and person.district == "fenland"
     assert person.safe_to_call and person.safe_to_write and not person.may_leave_message
     assert sorted(person.safe_contact_bands) == ["afternoon", "evening", "morning"]
 

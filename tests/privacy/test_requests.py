@@ -52,20 +52,20 @@ def rectify_form(person: Person, **changes) -> dict:
 def test_a_rectification_changes_the_detail_and_is_recorded(client, manager_user, victim):
     client.force_login(manager_user)
     url = reverse("privacy:rectify", args=[victim.person.pk])
-    assert "07700900555" in client.get(url).content.decode()  # the form shows what is held
+    assert "07700 900555" in client.get(url).content.decode()  # the form shows what is held
     response = client.post(url, rectify_form(victim.person, phone="07700900111",
                                              date_of_birth_0="15"))
     assert response.status_code == 302, response.content.decode()[:2000]
     assert response["Location"] == reverse("privacy:subject_access", args=[victim.person.pk])
     person = Person.objects.get(pk=victim.person.pk)
-    assert person.phone == "07700900111" and person.date_of_birth.day == 15
+    assert person.phone == "+447700900111" and person.date_of_birth.day == 15
     request = DataSubjectRequest.objects.get(kind="rectification")
     assert sorted(request.fields) == ["date_of_birth", "phone"]
     assert request.by == manager_user and request.detail == "The victim rang to correct it."
     # Old and new are in the history, with who did it.
     events = apps.get_model("cases", "PersonEvent").objects.filter(pgh_obj_id=person.pk)
     last = events.order_by("-pgh_id").first()
-    assert last.phone == "07700900111"
+    assert last.phone == "+447700900111"
     assert events.filter(phone="07700900555").exists()
     assert last.pgh_context.metadata["user"] == manager_user.pk
     assert AccessLog.objects.filter(detail="rectification form").exists()

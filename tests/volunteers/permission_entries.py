@@ -188,12 +188,12 @@ VIEWS = [
             MANAGER: FORBIDDEN,
             OPCC: FORBIDDEN,
             VOLUNTEER: allowed(
-                "My visits", "07700900123",
+                "My visits", "07700 900123",
                 excludes=[lambda w: w.restricted.crime.reference, ref("restricted"),
                           lambda w: w.case.crime.reference, ref("case")],
             ),
             OTHER_VOLUNTEER: allowed(
-                "No victims are allocated to you", excludes=["07700900123"]
+                "No victims are allocated to you", excludes=["07700 900123"]
             ),
         },
     ),
@@ -207,7 +207,7 @@ VIEWS = [
             MANAGER: FORBIDDEN,
             OPCC: FORBIDDEN,
             VOLUNTEER: allowed(
-                "Log your hours", "07700900123",
+                "Log your hours", "07700 900123",
                 excludes=[lambda w: w.restricted.crime.reference, ref("restricted")],
             ),
             OTHER_VOLUNTEER: NOT_FOUND,
