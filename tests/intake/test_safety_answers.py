@@ -135,13 +135,17 @@ def test_the_self_referral_form_preselects_no_safety_answer(client):
 # -- The DVNA's consent to share ----------------------------------------------------------
 
 
-def test_the_dvna_ticks_nothing_to_share_ready(client, vcc_user):
+def test_the_dvna_asks_no_consent_to_share_ready_ticked(client, vcc_user):
+    """Consent to share is asked per service at the referral, with nothing selected without
+    an earlier explicit answer (tests/referrals/test_consent.py); the DVNA no longer carries
+    a grid of consent boxes that could go out ticked."""
     case = accepted_case()
     client.force_login(vcc_user)
     page = client.get(reverse("dvna:new", args=[case.pk])).content.decode()
+    assert SupportService.objects.filter(active=True).exists()
     for service in SupportService.objects.filter(active=True):
         for prefix in ("consent", "share_contact", "share_crime", "share_needs"):
-            assert checked_radios(page, f"{prefix}_{service.pk}") == [], (prefix, service)
+            assert f'name="{prefix}_{service.pk}"' not in page, (prefix, service)
 
 
 # -- The IVNA API --------------------------------------------------------------------------
