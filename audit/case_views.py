@@ -18,6 +18,7 @@ from audit.models import AccessAction
 from audit.selectors import casework_for
 from audit.services import record_access
 from cases.models import Case
+from core.redirects import safe_next
 
 # Those who work cases: VCCs and managers (accounts.roles).
 WORK_CASE = ("cases.view_casework", "cases.work_case")
@@ -75,7 +76,10 @@ class CaseScopedMixin(PermissionRequiredMixin):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(case=self.case, person=self.case.person)
+        context.update(
+            case=self.case, person=self.case.person, back_url=self.back_url(),
+            next_url=safe_next(self.request, ""),
+        )
         return context
 
     def render_to_response(self, context, **response_kwargs):
@@ -97,10 +101,22 @@ class CaseScopedMixin(PermissionRequiredMixin):
             detail=self.read_detail if detail is None else detail,
         )
 
+    def case_url(self, *, anchor: str = "") -> str:
+        url = reverse("cases:detail", args=[self.case.pk])
+        return f"{url}#{anchor}" if anchor else url
+
     def back_to_case(self, *, anchor: str = ""):
         """The case page (at `anchor`, a section of it, if given)."""
-        url = reverse("cases:detail", args=[self.case.pk])
-        return redirect(f"{url}#{anchor}" if anchor else url)
+        return redirect(self.case_url(anchor=anchor))
+
+    def back_url(self) -> str:
+        """Where "Back" on a page of the case, and saving its form, return the user: the page
+        they came from (a safe `next`: core.redirects), else the case's timeline, so that
+        recording a call, a note or an outcome never loses their place (issue 16)."""
+        return safe_next(self.request, self.case_url(anchor="timeline"))
+
+    def back_to_where_they_were(self):
+        return redirect(self.back_url())
 
 
 class CaseWorkMixin(CaseScopedMixin):
