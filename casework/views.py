@@ -23,6 +23,7 @@ from casework.history import case_history
 from casework.people_selectors import merges_into, possible_matches
 from casework.timeline import KIND_LABELS, TIMELINE_KINDS, case_timeline
 from contact.closures import automatic_closure_at
+from contact.forms import NoteForm
 from contact.lifecycle import (
     can_close_unsupported,
     can_escalate,
@@ -208,14 +209,20 @@ class CaseTimelineView(CaseWorkMixin, TemplateView):
         return super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
+        # The note form's own rules (contact.forms.NoteForm: required, at most 4,000
+        # characters); the box never makes a restricted note (the full form does).
+        form = NoteForm({"text": request.POST.get("text", "")})
         note_error = ""
-        try:
-            add_note(case=self.case, by=request.user, text=request.POST.get("text", "")[:5000])
-        except DomainError as error:
-            note_error = error.message
+        if not form.is_valid():
+            note_error = form.errors["text"][0]
+        else:
+            try:
+                add_note(case=self.case, by=request.user, text=form.cleaned_data["text"])
+            except DomainError as error:
+                note_error = error.message
         if request.headers.get("HX-Request"):
             return self.render_to_response(self.get_context_data(
-                note_error=note_error, note_text=request.POST.get("text", "")[:5000],
+                note_error=note_error, note_text=request.POST.get("text", "")[:4000],
                 note_added=not note_error,
             ))
         if note_error:

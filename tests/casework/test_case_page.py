@@ -132,7 +132,7 @@ def test_an_empty_inline_note_is_refused_with_its_error(client, vcc_user):
     response = client.post(
         reverse("cases:timeline", args=[case.pk]), {"text": "   "}, HTTP_HX_REQUEST="true"
     )
-    assert "Write the note." in response.content.decode()
+    assert "Write the note" in response.content.decode()
     assert not ContactNote.objects.exists()
 
 
