@@ -222,7 +222,8 @@ class CaseTimelineView(CaseWorkMixin, TemplateView):
                 note_error = error.message
         if request.headers.get("HX-Request"):
             return self.render_to_response(self.get_context_data(
-                note_error=note_error, note_text=request.POST.get("text", "")[:4000],
+                note_error=note_error,
+                note_text=request.POST.get("text", "")[:4000] if note_error else "",
                 note_added=not note_error,
             ))
         if note_error:

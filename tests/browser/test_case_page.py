@@ -54,7 +54,8 @@ def test_a_call_and_a_note_from_the_case_page(live_server, page, screenshot, sig
 
     # Calls only.
     page.locator("[data-testid=timeline-filters]").get_by_role("link", name="Calls").click()
-    page.get_by_text("Sister says evenings are better").wait_for(state="detached")
+    assert page.locator("#timeline-note").input_value() == ""  # ready for the next note
+    page.locator("[data-testid=contact-log] li[data-kind=note]").wait_for(state="detached")
     kinds = page.locator("[data-testid=contact-log] li").evaluate_all(
         "items => items.map(i => i.dataset.kind)"
     )
