@@ -39,8 +39,10 @@ def test_a_call_and_a_note_from_the_case_page(live_server, page, screenshot, sig
     page.check("input[name=outcome][value=no_answer]")
     page.get_by_role("button", name="Record the call").click()
     assert page.url.endswith(f"/cases/{case.pk}/#timeline")
-    timeline = page.locator("#timeline")
-    assert "First attempt recorded." in timeline.inner_text()
+    banner = page.locator("[data-hub-messages] .govuk-notification-banner")
+    assert "First attempt recorded." in banner.inner_text()
+    assert banner.bounding_box()["y"] >= 0  # in view, the timeline below it
+    assert page.locator("#timeline").is_visible()
     assert "no answer" in page.locator("[data-testid=contact-log] li").first.inner_text()
 
     # A note in place (htmx): the page does not reload, the note tops the timeline.
