@@ -20,6 +20,14 @@ from audit.services import record_access
 from cases.models import Case
 from core.redirects import safe_next
 
+# The case page's tab (templates/cases/case_detail.html) where the work of each app's pages
+# on a case shows: saving one of them returns the user there.
+CASE_TABS = {
+    "assessments": "assessment-and-plan",
+    "volunteers": "assessment-and-plan",
+    "referrals": "referrals",
+}
+
 # Those who work cases: VCCs and managers (accounts.roles).
 WORK_CASE = ("cases.view_casework", "cases.work_case")
 
@@ -106,8 +114,10 @@ class CaseScopedMixin(PermissionRequiredMixin):
         return f"{url}#{anchor}" if anchor else url
 
     def back_to_case(self, *, anchor: str = ""):
-        """The case page (at `anchor`, a section of it, if given)."""
-        return redirect(self.case_url(anchor=anchor))
+        """The case page at `anchor` if given, else at the tab where this page's work shows
+        (CASE_TABS: a DVNA saved lands on "Assessment and plan", a referral on "Referrals")."""
+        tab = CASE_TABS.get(type(self).__module__.split(".")[0], "")
+        return redirect(self.case_url(anchor=anchor or tab))
 
     def back_url(self) -> str:
         """Where "Back" on a page of the case, and saving its form, return the user: the page

@@ -19,5 +19,6 @@ if (panel) {
     document.querySelector(`.govuk-tabs__tab[href="#${panel.id}"]`)?.click();
   }
   const banner = document.querySelector("[data-hub-messages] .govuk-notification-banner");
-  (banner || target).scrollIntoView();
+  // After the browser's own jump to the anchor, which comes with the page's load.
+  window.addEventListener("load", () => requestAnimationFrame(() => (banner || target).scrollIntoView()));
 }

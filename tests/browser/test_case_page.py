@@ -5,6 +5,7 @@ at 1280 px and on a 390 px phone with no sideways scrolling."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from accounts.roles import Role
 from tests.factories import CaseFactory, CrimeFactory, IvnaFactory, PersonFactory, user_with_role
@@ -41,7 +42,7 @@ def test_a_call_and_a_note_from_the_case_page(live_server, page, screenshot, sig
     assert page.url.endswith(f"/cases/{case.pk}/#timeline")
     banner = page.locator("[data-hub-messages] .govuk-notification-banner")
     assert "First attempt recorded." in banner.inner_text()
-    assert banner.bounding_box()["y"] >= 0  # in view, the timeline below it
+    expect(banner).to_be_in_viewport()  # in view, the timeline below it
     assert page.locator("#timeline").is_visible()
     assert "no answer" in page.locator("[data-testid=contact-log] li").first.inner_text()
 

@@ -68,6 +68,7 @@ def test_three_failed_calls_then_the_follow_up_letter(
     assert log.count("no answer") == 3
     screenshot("11-case-after-three-calls")
 
+    page.locator(".govuk-tabs__tab[href='#letters']").click()
     with page.expect_download() as download_info:
         name = "Download PDF of the follow-up letter (no contact made)"
         page.get_by_role("link", name=name).click()
