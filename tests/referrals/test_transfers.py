@@ -123,7 +123,7 @@ def test_a_manager_records_a_transfer_in(client, manager_user):
 
     assert response.status_code == 302
     case = Case.objects.get()
-    assert response["Location"] == reverse("cases:detail", args=[case.pk]) + "#referrals"
+    assert response["Location"] == reverse("cases:detail", args=[case.pk])
     assert case.source == "transfer_in" and case.route == "hub_contact"
     assert case.status == "awaiting_contact"
     moves = list(case.transitions.values_list("from_status", "to_status"))
