@@ -186,7 +186,7 @@ VIEWS = [
         of="restricted, referral_action",
         unchanged=_referrals,
         expect=casework_action(
-            vcc=redirects(re.compile(r"/cases/\d+/"), "has been sent by email")
+            vcc=redirects(re.compile(r"/cases/\d+/#referrals"), "has been sent by email")
         ),
     ),
     View(
@@ -195,7 +195,7 @@ VIEWS = [
         of="restricted, referral",
         unchanged=_referrals,
         expect=casework_action(
-            vcc=redirects(re.compile(r"/cases/\d+/"), "is recorded as accepted")
+            vcc=redirects(re.compile(r"/cases/\d+/#referrals"), "is recorded as accepted")
         ),
     ),
     View(
@@ -210,7 +210,7 @@ VIEWS = [
         data=lambda w: {"reason": "Outside our area"},
         unchanged=_referrals,
         expect=casework_action(
-            vcc=redirects(re.compile(r"/cases/\d+/"), "is recorded as declined")
+            vcc=redirects(re.compile(r"/cases/\d+/#referrals"), "is recorded as declined")
         ),
     ),
     View(
@@ -219,7 +219,7 @@ VIEWS = [
         of="restricted, referral",
         unchanged=_referrals,
         expect=casework_action(
-            vcc=redirects(re.compile(r"/cases/\d+/"), "cannot be recorded as completed")
+            vcc=redirects(re.compile(r"/cases/\d+/#referrals"), "cannot be recorded as completed")
         ),
     ),
     View(
@@ -228,7 +228,7 @@ VIEWS = [
         of="restricted, referral",
         unchanged=_referrals,
         expect=casework_action(
-            vcc=redirects(re.compile(r"/cases/\d+/"), "The chase of Matrix Advocacy Service")
+            vcc=redirects(re.compile(r"/cases/\d+/#referrals"), "The chase of Matrix Advocacy Service")
         ),
     ),
     View(
@@ -236,7 +236,7 @@ VIEWS = [
         method="post",
         of="restricted, referral",
         expect=casework_action(
-            vcc=redirects(re.compile(r"/cases/\d+/"), "will be sent again")
+            vcc=redirects(re.compile(r"/cases/\d+/#referrals"), "will be sent again")
         ),
     ),
     View(
@@ -277,7 +277,7 @@ VIEWS = [
             ANONYMOUS: LOGIN,
             **NO_CASEWORK,
             VCC: FORBIDDEN,
-            MANAGER: redirects(re.compile(r"/cases/\d+/"), "Transfer recorded"),
+            MANAGER: redirects(re.compile(r"/cases/\d+/#referrals"), "Transfer recorded"),
         },
     ),
     View(
