@@ -30,7 +30,7 @@ VIEWS = [
         data=support.matrix_dvna,
         unchanged=support.support_records,
         expect=casework_action(
-            vcc=redirects(re.compile(r"/cases/\d+/"), "DVNA 2 has been saved")
+            vcc=redirects(re.compile(r"/cases/\d+/#assessment-and-plan"), "DVNA 2 has been saved")
         ),
     ),
     View(
@@ -128,7 +128,7 @@ VIEWS = [
         data=support.matrix_review,
         unchanged=support.support_records,
         expect=casework_action(
-            vcc=redirects(re.compile(r"/cases/\d+/"), "The review has been recorded")
+            vcc=redirects(re.compile(r"/cases/\d+/#assessment-and-plan"), "The review has been recorded")
         ),
     ),
     View(
@@ -143,7 +143,7 @@ VIEWS = [
         data=support.matrix_close,
         unchanged=support.support_records,
         expect=casework_action(
-            vcc=redirects(re.compile(r"/cases/\d+/"), "The case has been closed")
+            vcc=redirects(re.compile(r"/cases/\d+/#assessment-and-plan"), "The case has been closed")
         ),
     ),
     View(
@@ -151,7 +151,7 @@ VIEWS = [
         "support:survey",
         of="supported",
         expect=casework_action(
-            vcc=redirects(re.compile(r"/cases/\d+/"), "asked once support has been closed")
+            vcc=redirects(re.compile(r"/cases/\d+/#assessment-and-plan"), "asked once support has been closed")
         ),
     ),
     View(
@@ -161,7 +161,7 @@ VIEWS = [
         data=support.matrix_survey,
         unchanged=support.support_records,
         expect=casework_action(
-            vcc=redirects(re.compile(r"/cases/\d+/"), "asked once support has been closed")
+            vcc=redirects(re.compile(r"/cases/\d+/#assessment-and-plan"), "asked once support has been closed")
         ),
     ),
 ]

@@ -57,6 +57,7 @@ def accept_support(page) -> None:
 
 
 def record_dvna(page, levels: dict[str, str], *, risk_from_offender: str = "low") -> None:
+    page.locator(".govuk-tabs__tab", has_text="Assessment and plan").click()  # the case's tab
     page.get_by_role("button", name="Record the DVNA").click()
     for area in AREAS:
         page.check(f"input[name={area}_level][value={levels.get(area, 'none')}]")

@@ -277,7 +277,7 @@ VIEWS = [
             ANONYMOUS: LOGIN,
             **NO_CASEWORK,
             VCC: FORBIDDEN,
-            MANAGER: redirects(re.compile(r"/cases/\d+/#referrals"), "Transfer recorded"),
+            MANAGER: redirects(re.compile(r"/cases/\d+/"), "Transfer recorded"),
         },
     ),
     View(
