@@ -81,6 +81,9 @@ def _transfer_api(world) -> dict:
     }
 
 
+# Where a saved page of this app lands: its tab of the case page.
+REFERRALS_TAB = re.compile(r"/cases/\d+/#referrals")
+
 VIEWS = [
     # --- The service directory: read by casework users, changed by managers only ---
     View(
@@ -186,7 +189,7 @@ VIEWS = [
         of="restricted, referral_action",
         unchanged=_referrals,
         expect=casework_action(
-            vcc=redirects(re.compile(r"/cases/\d+/#referrals"), "has been sent by email")
+            vcc=redirects(REFERRALS_TAB, "has been sent by email")
         ),
     ),
     View(
@@ -195,7 +198,7 @@ VIEWS = [
         of="restricted, referral",
         unchanged=_referrals,
         expect=casework_action(
-            vcc=redirects(re.compile(r"/cases/\d+/#referrals"), "is recorded as accepted")
+            vcc=redirects(REFERRALS_TAB, "is recorded as accepted")
         ),
     ),
     View(
@@ -210,7 +213,7 @@ VIEWS = [
         data=lambda w: {"reason": "Outside our area"},
         unchanged=_referrals,
         expect=casework_action(
-            vcc=redirects(re.compile(r"/cases/\d+/#referrals"), "is recorded as declined")
+            vcc=redirects(REFERRALS_TAB, "is recorded as declined")
         ),
     ),
     View(
@@ -219,7 +222,7 @@ VIEWS = [
         of="restricted, referral",
         unchanged=_referrals,
         expect=casework_action(
-            vcc=redirects(re.compile(r"/cases/\d+/#referrals"), "cannot be recorded as completed")
+            vcc=redirects(REFERRALS_TAB, "cannot be recorded as completed")
         ),
     ),
     View(
@@ -228,7 +231,7 @@ VIEWS = [
         of="restricted, referral",
         unchanged=_referrals,
         expect=casework_action(
-            vcc=redirects(re.compile(r"/cases/\d+/#referrals"), "The chase of Matrix Advocacy Service")
+            vcc=redirects(REFERRALS_TAB, "The chase of Matrix Advocacy Service")
         ),
     ),
     View(
@@ -236,7 +239,7 @@ VIEWS = [
         method="post",
         of="restricted, referral",
         expect=casework_action(
-            vcc=redirects(re.compile(r"/cases/\d+/#referrals"), "will be sent again")
+            vcc=redirects(REFERRALS_TAB, "will be sent again")
         ),
     ),
     View(
