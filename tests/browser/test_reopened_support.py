@@ -143,6 +143,7 @@ def test_one_victim_supported_twice_on_the_same_case(live_server, page, screensh
     summary = earlier.locator("summary").inner_text()
     today = timezone.localdate()
     assert summary == f"Support episode 1 ({today:%-d %b %Y} – {today:%-d %b %Y})"
+    page.locator(".govuk-tabs__tab", has_text="Assessment and plan").click()
     earlier.locator("summary").click()
     text = earlier.inner_text()
     assert "DVNA 1" in text and "Recovery plan agreed" in text
