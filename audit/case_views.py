@@ -18,6 +18,15 @@ from audit.models import AccessAction
 from audit.selectors import casework_for
 from audit.services import record_access
 from cases.models import Case
+from core.redirects import safe_next
+
+# The case page's tab (templates/cases/case_detail.html) where the work of each app's pages
+# on a case shows: saving one of them returns the user there.
+CASE_TABS = {
+    "assessments": "assessment-and-plan",
+    "volunteers": "assessment-and-plan",
+    "referrals": "referrals",
+}
 
 # Those who work cases: VCCs and managers (accounts.roles).
 WORK_CASE = ("cases.view_casework", "cases.work_case")
@@ -75,7 +84,10 @@ class CaseScopedMixin(PermissionRequiredMixin):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(case=self.case, person=self.case.person)
+        context.update(
+            case=self.case, person=self.case.person, back_url=self.back_url(),
+            next_url=safe_next(self.request, ""),
+        )
         return context
 
     def render_to_response(self, context, **response_kwargs):
@@ -97,10 +109,24 @@ class CaseScopedMixin(PermissionRequiredMixin):
             detail=self.read_detail if detail is None else detail,
         )
 
-    def back_to_case(self, *, anchor: str = ""):
-        """The case page (at `anchor`, a section of it, if given)."""
+    def case_url(self, *, anchor: str = "") -> str:
         url = reverse("cases:detail", args=[self.case.pk])
-        return redirect(f"{url}#{anchor}" if anchor else url)
+        return f"{url}#{anchor}" if anchor else url
+
+    def back_to_case(self, *, anchor: str = ""):
+        """The case page at `anchor` if given, else at the tab where this page's work shows
+        (CASE_TABS: a DVNA saved lands on "Assessment and plan", a referral on "Referrals")."""
+        tab = CASE_TABS.get(type(self).__module__.split(".")[0], "")
+        return redirect(self.case_url(anchor=anchor or tab))
+
+    def back_url(self) -> str:
+        """Where "Back" on a page of the case, and saving its form, return the user: the page
+        they came from (a safe `next`: core.redirects), else the case's timeline, so that
+        recording a call, a note or an outcome never loses their place (issue 16)."""
+        return safe_next(self.request, self.case_url(anchor="timeline"))
+
+    def back_to_where_they_were(self):
+        return redirect(self.back_url())
 
 
 class CaseWorkMixin(CaseScopedMixin):

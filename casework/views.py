@@ -7,7 +7,6 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.generic import TemplateView, View
-from pghistory.models import Events
 
 from accounts.models import User
 from audit.case_views import CaseScopedMixin, CaseWorkMixin
@@ -15,19 +14,25 @@ from audit.models import AccessAction, AccessLog
 from audit.selectors import casework_for, other_cases_of
 from audit.services import record_access, take_case
 from audit.views import restricted_notice
+from cases.deadlines import contact_working_days
 from cases.selectors import case_list_rows, earlier_cases
 from cases.services import allocate_case
 from casework.allocation import suggested_caseworkers
 from casework.filters import CaseFilter
+from casework.history import case_history
 from casework.people_selectors import merges_into, possible_matches
+from casework.timeline import KIND_LABELS, TIMELINE_KINDS, case_timeline
 from contact.closures import automatic_closure_at
+from contact.forms import NoteForm
 from contact.lifecycle import (
     can_close_unsupported,
     can_escalate,
     can_record_supported_elsewhere,
     can_step_down,
 )
-from contact.selectors import contact_log, invite_expires_at, letters_with_checks
+from contact.next_steps import next_steps
+from contact.notes import add_note
+from contact.selectors import invite_expires_at, letters_with_checks
 from contact.services import (
     can_call,
     can_record_outcome,
@@ -36,6 +41,7 @@ from contact.services import (
     propose_next_attempt,
 )
 from core.errors import DomainError
+from core.redirects import safe_next
 from intake.triage import rule_description
 from rights.selectors import rights_panel
 
@@ -68,8 +74,21 @@ class CaseListView(PermissionRequiredMixin, TemplateView):
         return context
 
 
+def timeline_context(case, user, kind: str) -> dict:
+    """The timeline of the case page and of its htmx refresh: the entries, the filters."""
+    kind = kind if kind in KIND_LABELS else ""
+    return {
+        "timeline": case_timeline(case, user, kind=kind),
+        "timeline_kind": kind,
+        "timeline_kinds": TIMELINE_KINDS,
+    }
+
+
 class CaseDetailView(CaseScopedMixin, TemplateView):
-    """One case: the person, the crime and markers, the IVNA, the timeline, their history."""
+    """One case, built for the phone call (issue 16): a pinned summary (who, how to reach
+    them safely, risk, route and deadline, who has it, status, next step, the actions), then
+    sections: the timeline first, the assessment and plan, referrals, letters, the police's
+    IVNA, the person and their history."""
 
     permission_required = "cases.view_casework"
     template_name = "cases/case_detail.html"
@@ -94,8 +113,11 @@ class CaseDetailView(CaseScopedMixin, TemplateView):
             crime=case.crime,
             ivna=ivna,
             triage_rules=[(r, rule_description(r)) for r in (ivna.triage_rules if ivna else [])],
-            transitions=case.transitions.select_related("by").order_by("at", "pk"),
-            contact_log=contact_log(case, user),
+            **timeline_context(case, user, self.request.GET.get("kind", "")),
+            next_step=next_steps([case.pk]).get(case.pk),
+            contact_days=contact_working_days(
+                route=case.route, enhanced=case.enhanced_entitlement
+            ),
             letters=letters_with_checks(case),
             attempts=list(case.attempts.all()),
             next_slot=propose_next_attempt(case),
@@ -134,35 +156,12 @@ class CaseAuditView(CaseScopedMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         case = self.case
-        tracked = [case, case.person]
-        if case.crime is not None:
-            tracked.append(case.crime)
-        ivna = getattr(case, "ivna", None)
-        if ivna is not None:
-            tracked.append(ivna)
-        # One query per tracked record (pghistory aggregates one model at a time).
-        changes = sorted(
-            (e for obj in tracked for e in Events.objects.tracks(obj)),
-            key=lambda e: e.pgh_created_at,
-            reverse=True,
-        )[:500]
-
-        user_ids = {
-            int(e.pgh_context["user"])
-            for e in changes
-            if e.pgh_context and e.pgh_context.get("user")
-        }
-        users = User.objects.in_bulk(user_ids)
-        for event in changes:
-            uid = (event.pgh_context or {}).get("user")
-            event.actor = users.get(int(uid)) if uid else None
-            event.model_label = event.pgh_obj_model.split(".")[-1]
         reads = (
             AccessLog.objects.filter(case_ids__contains=[case.pk])
             .select_related("user")
             .order_by("-at")[:500]
         )
-        context.update(case=case, changes=changes, reads=reads)
+        context.update(case=case, changes=case_history(case), reads=reads)
         return context
 
 
@@ -193,5 +192,52 @@ class AllocateView(CaseWorkMixin, View):
                 request, f"Case {case.reference} allocated to {to}." if to else
                 f"Case {case.reference} returned to the unallocated queue."
             )
-        return redirect(request.POST.get("next") if request.POST.get("next") == "/work/"
-                        else reverse("cases:detail", args=[case.pk]))
+        return redirect(safe_next(request, reverse("cases:detail", args=[case.pk])))
+
+
+class CaseTimelineView(CaseWorkMixin, TemplateView):
+    """The case's timeline on its own, for the case page's htmx: GET filters it by kind,
+    POST adds a note (contact.notes) from the box above it. Without JavaScript the same
+    links and the same form lead back to the case page at its timeline."""
+
+    template_name = "cases/_timeline.html"
+    read_detail = "case timeline"
+
+    def get(self, request, *args, **kwargs):
+        kind = request.GET.get("kind", "")
+        if not request.headers.get("HX-Request"):
+            query = f"?kind={kind}" if kind in KIND_LABELS else ""
+            return redirect(f"{reverse('cases:detail', args=[self.case.pk])}{query}#timeline")
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        # The note form's own rules (contact.forms.NoteForm: required, at most 4,000
+        # characters); the box never makes a restricted note (the full form does).
+        form = NoteForm({"text": request.POST.get("text", "")})
+        note_error = ""
+        if not form.is_valid():
+            note_error = form.errors["text"][0]
+        else:
+            try:
+                add_note(case=self.case, by=request.user, text=form.cleaned_data["text"])
+            except DomainError as error:
+                note_error = error.message
+        if request.headers.get("HX-Request"):
+            return self.render_to_response(self.get_context_data(
+                note_error=note_error,
+                note_text=request.POST.get("text", "")[:4000] if note_error else "",
+                note_added=not note_error,
+            ))
+        if note_error:
+            messages.error(request, note_error)
+        else:
+            messages.success(request, "The note has been added to the timeline.")
+        return self.back_to_case(anchor="timeline")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            can_work=self.request.user.has_perm("cases.work_case"),
+            **timeline_context(self.case, self.request.user, self.request.GET.get("kind", "")),
+        )
+        return context

@@ -22,7 +22,8 @@ class Channel(models.TextChoices):
 
 class LetterStatus(models.TextChoices):
     QUEUED = "queued", "Queued"
-    RENDERED = "rendered", "Rendered"
+    # Made (the PDF exists) but not yet posted or emailed: "Rendered" meant nothing to a VCC.
+    RENDERED = "rendered", "Not sent yet"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
     HELD = "held", "Held: not safe to write"

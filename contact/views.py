@@ -61,7 +61,7 @@ class RecordAttemptView(CaseWorkMixin, FormView):
             add_error_to_form(form, refused)
             return self.form_invalid(form)
         messages.success(self.request, recorded.summary)
-        return self.back_to_case()
+        return self.back_to_where_they_were()
 
 
 class RecordOutcomeView(CaseWorkMixin, FormView):
@@ -85,7 +85,7 @@ class RecordOutcomeView(CaseWorkMixin, FormView):
             add_error_to_form(form, error)
             return self.form_invalid(form)
         messages.success(self.request, moved.summary)
-        return self.back_to_case()
+        return self.back_to_where_they_were()
 
 
 class AddNoteView(CaseWorkMixin, FormView):
@@ -104,8 +104,8 @@ class AddNoteView(CaseWorkMixin, FormView):
             text=form.cleaned_data["text"],
             restricted=form.cleaned_data["restricted"],
         )
-        messages.success(self.request, "The note has been added to the contact log.")
-        return self.back_to_case()
+        messages.success(self.request, "The note has been added to the timeline.")
+        return self.back_to_where_they_were()
 
 
 class VictimGotInTouchView(CaseWorkMixin, View):

@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -7,12 +6,7 @@ urlpatterns = [
     path("", include("accounts.home_urls")),  # landing page and each role's home
     path("health/", include("scheduling.health")),  # monitoring: scheduling/health.py
     path("metrics", include("casework.metrics")),  # Prometheus, behind a token: casework/metrics.py
-    path(
-        "sign-in/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("accounts.sign_in_urls")),  # sign in (the hub's form) and out
     path("two-factor/", include("accounts.urls")),
     path("account/password/", include("accounts.password_urls")),  # one's own password
     path("team/", include("accounts.team_urls")),  # hub managers: team members

@@ -103,6 +103,22 @@ class Referral(models.Model):
         return self.status in OPEN_REFERRAL_STATUSES
 
     @property
+    def state_label(self) -> str:
+        """What happened to the referral, in plain words (issue 16): "Sent" only once the
+        email carrying it went; before that, whether it waits for the email, the email
+        failed, or the VCC sends the document themselves (no referral email in the
+        directory). Accepted, declined and completed say so."""
+        if self.status != ReferralStatus.SENT:
+            return self.get_status_display()
+        if self.email_sent_at:
+            return "Sent"
+        if self.email_error:
+            return "Not sent: the email failed"
+        if self.emailed_to:
+            return "Waiting to be emailed"
+        return "Made: send the document yourself"
+
+    @property
     def shared_labels(self) -> list[str]:
         return [
             label

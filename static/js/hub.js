@@ -21,3 +21,17 @@ dropRadioExpanded();
 // GOV.UK Frontend sets it again on every click and when the page is shown from the cache.
 document.addEventListener("click", dropRadioExpanded);
 window.addEventListener("pageshow", dropRadioExpanded);
+
+// A page with tabs (the case page) opened at an anchor inside a tab that is not shown (a
+// form saved on the case sends the user back to "#volunteer", say): show that tab. Where
+// the page carries a banner (what was just saved), bring the banner into view with it.
+const target = window.location.hash && document.getElementById(window.location.hash.slice(1));
+const panel = target && target.closest(".govuk-tabs__panel");
+if (panel) {
+  if (panel.classList.contains("govuk-tabs__panel--hidden")) {
+    document.querySelector(`.govuk-tabs__tab[href="#${panel.id}"]`)?.click();
+  }
+  const banner = document.querySelector("[data-hub-messages] .govuk-notification-banner");
+  // After the browser's own jump to the anchor, which comes with the page's load.
+  window.addEventListener("load", () => requestAnimationFrame(() => (banner || target).scrollIntoView()));
+}

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize(
     ("page", "refusal"),
     [
-        ("login", "Please enter a correct username and password"),
+        ("login", "The username or password is not right."),
         ("admin:login", "Please enter the correct username and password for a staff account"),
     ],
 )

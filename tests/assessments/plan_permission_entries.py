@@ -16,6 +16,9 @@ from tests.permissions import (
     ref,
 )
 
+# Where a saved page of this app lands: its tab of the case page.
+PLAN_TAB = re.compile(r"/cases/\d+/#assessment-and-plan")
+
 VIEWS = [
     # --- Support: DVNA, recovery plan, reviews, closure (`supported`: its VCC, managers) ---
     View(
@@ -30,7 +33,7 @@ VIEWS = [
         data=support.matrix_dvna,
         unchanged=support.support_records,
         expect=casework_action(
-            vcc=redirects(re.compile(r"/cases/\d+/"), "DVNA 2 has been saved")
+            vcc=redirects(PLAN_TAB, "DVNA 2 has been saved")
         ),
     ),
     View(
@@ -128,7 +131,7 @@ VIEWS = [
         data=support.matrix_review,
         unchanged=support.support_records,
         expect=casework_action(
-            vcc=redirects(re.compile(r"/cases/\d+/"), "The review has been recorded")
+            vcc=redirects(PLAN_TAB, "The review has been recorded")
         ),
     ),
     View(
@@ -143,7 +146,7 @@ VIEWS = [
         data=support.matrix_close,
         unchanged=support.support_records,
         expect=casework_action(
-            vcc=redirects(re.compile(r"/cases/\d+/"), "The case has been closed")
+            vcc=redirects(PLAN_TAB, "The case has been closed")
         ),
     ),
     View(
@@ -151,7 +154,7 @@ VIEWS = [
         "support:survey",
         of="supported",
         expect=casework_action(
-            vcc=redirects(re.compile(r"/cases/\d+/"), "asked once support has been closed")
+            vcc=redirects(PLAN_TAB, "asked once support has been closed")
         ),
     ),
     View(
@@ -161,7 +164,7 @@ VIEWS = [
         data=support.matrix_survey,
         unchanged=support.support_records,
         expect=casework_action(
-            vcc=redirects(re.compile(r"/cases/\d+/"), "asked once support has been closed")
+            vcc=redirects(PLAN_TAB, "asked once support has been closed")
         ),
     ),
 ]

@@ -89,7 +89,8 @@ def test_no_dvna_before_the_victim_accepts_support_or_after_closure(client, vcc_
     client.force_login(vcc_user)
 
     response = client.get(reverse("dvna:new", args=[case.pk]), follow=True)
-    assert response.redirect_chain[-1][0] == reverse("cases:detail", args=[case.pk])
+    plan_tab = reverse("cases:detail", args=[case.pk]) + "#assessment-and-plan"
+    assert response.redirect_chain[-1][0] == plan_tab
     assert "A DVNA is recorded once the victim has accepted support" in (
         response.content.decode())
     response = client.post(reverse("dvna:new", args=[case.pk]), dvna_form())

@@ -66,7 +66,8 @@ def test_saving_a_high_risk_dvna_offers_escalation_with_the_reason_filled_in(cli
                            dvna_form(risk_from_offender="high"), follow=True)
     page = response.content.decode()
     # Back on the case page (not on to the plan): the VCC decides.
-    assert response.redirect_chain[-1][0] == reverse("cases:detail", args=[case.pk])
+    plan_tab = reverse("cases:detail", args=[case.pk]) + "#assessment-and-plan"
+    assert response.redirect_chain[-1][0] == plan_tab
     reason = "DVNA 1 rates the risk from the offender as high."
     assert f"DVNA 1 has been saved. {reason} Consider escalating" in page
     assert 'data-testid="escalation-offer"' in page

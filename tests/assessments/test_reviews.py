@@ -45,7 +45,7 @@ def test_a_due_review_is_on_my_work_and_recording_it_schedules_the_next(client, 
         review_body(case, next_review_on=next_on, **{f"action_{action.pk}": "in_progress"}),
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("cases:detail", args=[case.pk])
+    assert response["Location"] == f'{reverse("cases:detail", args=[case.pk])}#assessment-and-plan'
 
     review = Review.objects.get(case=case)
     assert (review.wellbeing, review.by, review.next_review_on) == ("better", vcc_user, next_on)

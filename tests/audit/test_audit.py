@@ -66,7 +66,7 @@ def test_manager_sees_changes_and_reads_vcc_may_not(client, manager_user, vcc_us
     page = client.get(reverse("cases:audit", args=[ivna.case.pk])).content.decode()
     assert "Who looked at this case" in page
     assert str(vcc_user) in page  # the VCC's read is listed
-    assert "insert" in page  # the case, person, crime and IVNA creations
+    assert "Created" in page  # the case, person, crime and IVNA creations
     assert AccessLog.objects.filter(
         user=manager_user, action="audit", case_ids__contains=[ivna.case.pk]
     ).exists()

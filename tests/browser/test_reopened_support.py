@@ -57,6 +57,7 @@ def accept_support(page) -> None:
 
 
 def record_dvna(page, levels: dict[str, str], *, risk_from_offender: str = "low") -> None:
+    page.locator(".govuk-tabs__tab", has_text="Assessment and plan").click()  # the case's tab
     page.get_by_role("button", name="Record the DVNA").click()
     for area in AREAS:
         page.check(f"input[name={area}_level][value={levels.get(area, 'none')}]")
@@ -142,6 +143,7 @@ def test_one_victim_supported_twice_on_the_same_case(live_server, page, screensh
     summary = earlier.locator("summary").inner_text()
     today = timezone.localdate()
     assert summary == f"Support episode 1 ({today:%-d %b %Y} – {today:%-d %b %Y})"
+    page.locator(".govuk-tabs__tab", has_text="Assessment and plan").click()
     earlier.locator("summary").click()
     text = earlier.inner_text()
     assert "DVNA 1" in text and "Recovery plan agreed" in text

@@ -38,6 +38,11 @@ CRISIS_CENTRE = "Cambridge Rape Crisis Centre"
 CRISIS_CENTRE_EMAIL = "referrals@crcc.example.org"
 
 
+
+def open_tab(page, name: str) -> None:
+    """Show one of the case page's tabs (issue 16)."""
+    page.locator(".govuk-tabs__tab", has_text=name).click()
+
 def success_banner(page) -> str:
     return page.locator(".govuk-notification-banner--success").inner_text()
 
@@ -113,6 +118,7 @@ def test_accepted_case_through_dvna_plan_referral_volunteer_review_and_closure(
     assert "It is due now that the victim has accepted support." in page.content()
 
     # -- The DVNA ---------------------------------------------------------------------------
+    open_tab(page, "Assessment and plan")  # the case page opens on its timeline
     page.get_by_role("button", name="Record the DVNA").click()
     assert page.locator("h1").inner_text() == "Detailed Victim Needs Assessment"
     assert "CF/" in page.locator("[data-testid=already-known]").inner_text()
@@ -191,6 +197,7 @@ def test_accepted_case_through_dvna_plan_referral_volunteer_review_and_closure(
     # -- The referral -----------------------------------------------------------------------
     waiting = page.locator("[data-testid=actions-to-refer]")
     assert CRISIS_CENTRE in waiting.inner_text()
+    open_tab(page, "Referrals")
     waiting.get_by_role("link", name="Make a referral").click()
     assert page.locator("h1").inner_text() == "Make a referral"
     assert f"{CRISIS_CENTRE} (commissioned by the PCC)" in page.content()
@@ -226,6 +233,7 @@ def test_accepted_case_through_dvna_plan_referral_volunteer_review_and_closure(
     assert email.attachments and email.attachments[0][2] == "application/pdf"
 
     # -- The volunteer ----------------------------------------------------------------------
+    open_tab(page, "Assessment and plan")
     page.get_by_role("button", name="Allocate a volunteer").click()
     suggestions = page.locator("[data-testid=suggestion]")
     assert suggestions.count() == 2

@@ -63,11 +63,12 @@ def test_three_failed_calls_then_the_follow_up_letter(
     assert Letter.objects.get(case=case, kind="no_contact").status == "queued"
     assert dispatch_due_items() >= 1
     page.reload()
-    assert page.locator("[data-testid=letter-status-no_contact]").inner_text() == "Rendered"
+    assert page.locator("[data-testid=letter-status-no_contact]").inner_text() == "Not sent yet"
     log = page.locator("[data-testid=contact-log]").inner_text()
     assert log.count("no answer") == 3
     screenshot("11-case-after-three-calls")
 
+    page.locator(".govuk-tabs__tab[href='#letters']").click()
     with page.expect_download() as download_info:
         name = "Download PDF of the follow-up letter (no contact made)"
         page.get_by_role("link", name=name).click()

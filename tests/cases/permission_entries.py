@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from contact.models import ContactNote
 from tests.audit.permission_entries import restricted_notice
 from tests.permissions import (
     ANONYMOUS,
@@ -20,6 +21,7 @@ from tests.permissions import (
     VCC,
     View,
     allowed,
+    casework_action,
     redirects,
     ref,
 )
@@ -113,6 +115,23 @@ VIEWS = [
             MANAGER: allowed(ref("closed"), "Closed"),
             OTHER_VCC: allowed(ref("closed"), "Closed"),
         },
+    ),
+    View(
+        # The timeline alone is for the case page's htmx; a plain visit goes to the page.
+        "cases:timeline",
+        of="restricted",
+        expect=casework_action(vcc=redirects(re.compile(r"/cases/\d+/\#timeline"))),
+    ),
+    View(
+        # The note box above the timeline (contact.notes), back at the timeline.
+        "cases:timeline",
+        method="post",
+        of="restricted",
+        data=lambda w: {"text": "Rang the school"},
+        unchanged=lambda: ContactNote.objects.count(),
+        expect=casework_action(
+            vcc=redirects(re.compile(r"/cases/\d+/\#timeline"), "Rang the school")
+        ),
     ),
     View(
         "cases:audit",

@@ -131,7 +131,9 @@ VIEWS = [
         of="restricted",
         data=_call,
         unchanged=_attempts,
-        expect=casework_action(vcc=redirects(re.compile(r"/cases/\d+/"), "no answer")),
+        expect=casework_action(
+            vcc=redirects(re.compile(r"/cases/\d+/#timeline"), "no answer")
+        ),
     ),
     View(
         "contact:record_outcome",
@@ -158,7 +160,9 @@ VIEWS = [
         of="restricted",
         data=lambda w: {"text": "Rang the school"},
         unchanged=_notes,
-        expect=casework_action(vcc=redirects(re.compile(r"/cases/\d+/"), "Rang the school")),
+        expect=casework_action(
+            vcc=redirects(re.compile(r"/cases/\d+/#timeline"), "Rang the school")
+        ),
     ),
     View(
         "contact:got_in_touch",

@@ -96,6 +96,9 @@ def _transfer_api(world) -> dict:
     }
 
 
+# Where a saved page of this app lands: its tab of the case page.
+REFERRALS_TAB = re.compile(r"/cases/\d+/#referrals")
+
 VIEWS = [
     # --- The service directory: read by casework users, changed by managers only ---
     View(
@@ -214,7 +217,7 @@ VIEWS = [
         data=lambda w: {"send": "yes", "consent_at": _consent_at(w)},
         unchanged=_referrals,
         expect=casework_action(
-            vcc=redirects(re.compile(r"/cases/\d+/"), "has been sent by email")
+            vcc=redirects(REFERRALS_TAB, "has been sent by email")
         ),
     ),
     View(
@@ -223,7 +226,7 @@ VIEWS = [
         of="restricted, referral",
         unchanged=_referrals,
         expect=casework_action(
-            vcc=redirects(re.compile(r"/cases/\d+/"), "is recorded as accepted")
+            vcc=redirects(REFERRALS_TAB, "is recorded as accepted")
         ),
     ),
     View(
@@ -238,7 +241,7 @@ VIEWS = [
         data=lambda w: {"reason": "Outside our area"},
         unchanged=_referrals,
         expect=casework_action(
-            vcc=redirects(re.compile(r"/cases/\d+/"), "is recorded as declined")
+            vcc=redirects(REFERRALS_TAB, "is recorded as declined")
         ),
     ),
     View(
@@ -247,7 +250,7 @@ VIEWS = [
         of="restricted, referral",
         unchanged=_referrals,
         expect=casework_action(
-            vcc=redirects(re.compile(r"/cases/\d+/"), "cannot be recorded as completed")
+            vcc=redirects(REFERRALS_TAB, "cannot be recorded as completed")
         ),
     ),
     View(
@@ -256,7 +259,7 @@ VIEWS = [
         of="restricted, referral",
         unchanged=_referrals,
         expect=casework_action(
-            vcc=redirects(re.compile(r"/cases/\d+/"), "The chase of Matrix Advocacy Service")
+            vcc=redirects(REFERRALS_TAB, "The chase of Matrix Advocacy Service")
         ),
     ),
     View(
@@ -264,7 +267,7 @@ VIEWS = [
         method="post",
         of="restricted, referral",
         expect=casework_action(
-            vcc=redirects(re.compile(r"/cases/\d+/"), "will be sent again")
+            vcc=redirects(REFERRALS_TAB, "will be sent again")
         ),
     ),
     View(
