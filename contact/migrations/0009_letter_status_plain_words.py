@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contact', '0007_letter_no_letters_in'),
+        ('contact', '0008_call_with_interpreter'),
     ]
 
     operations = [
