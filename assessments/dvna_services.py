@@ -14,12 +14,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, TextChoices
 from django.utils import timezone
 
 from accounts.models import User
 from assessments.episodes import current_episode
-from assessments.models import ConsentToShare, Dvna, DvnaNeed, Level, NeedArea
+from assessments.models import (
+    ConsentToShare,
+    Disability,
+    Dvna,
+    DvnaNeed,
+    Level,
+    NeedArea,
+    Religion,
+    SexualOrientation,
+)
 from assessments.support_services import latest_dvna
 from cases.models import Case
 from cases.workflow import SUPPORT_STATUSES, CaseStatus
@@ -67,6 +76,18 @@ class DvnaAnswers:
     communication_needs: str = ""
     summary: str = ""
     consents: list[ConsentAnswer] = field(default_factory=list)
+    # Optional, never required: "" is not asked or not answered (PROTECTED_CHARACTERISTICS).
+    disability: str = ""
+    religion: str = ""
+    sexual_orientation: str = ""
+
+
+# The protected characteristics the DVNA may record, each optional: field -> its answers.
+PROTECTED_CHARACTERISTICS: dict[str, type[TextChoices]] = {
+    "disability": Disability,
+    "religion": Religion,
+    "sexual_orientation": SexualOrientation,
+}
 
 
 def can_assess(case: Case) -> bool:
@@ -110,6 +131,9 @@ def _validate(answers: DvnaAnswers) -> None:
     language = answers.first_language.strip()
     if not language or len(language) > 10:
         errors["first_language"] = "Choose the victim's first language"
+    for name, answers_allowed in PROTECTED_CHARACTERISTICS.items():
+        if getattr(answers, name) not in ("", *answers_allowed.values):
+            errors[name] = "Choose one of the answers, or leave it unanswered"
     if errors:
         raise DomainError("The DVNA is not complete.", fields=errors)
 
@@ -179,6 +203,7 @@ def _dvna_fields(answers: DvnaAnswers) -> dict:
         "interpreter_needed": answers.interpreter_needed,
         "communication_needs": answers.communication_needs.strip(),
         "summary": answers.summary.strip(),
+        **{name: getattr(answers, name) for name in PROTECTED_CHARACTERISTICS},
     }
 
 
@@ -279,6 +304,9 @@ def dvna_initial(dvna: Dvna) -> dict:
         "risk_notes": dvna.risk_notes,
         "communication_needs": dvna.communication_needs,
         "summary": dvna.summary,
+        # The answers recorded on this DVNA (a new DVNA asks afresh: nothing pre-selected).
+        **{name: getattr(dvna, name) for name in PROTECTED_CHARACTERISTICS
+           if getattr(dvna, name)},
     }
     for name, _ in RISKS:
         initial[name] = getattr(dvna, name)
