@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from typing import Any, Protocol
 
 from django.db.models import Case as SqlCase
@@ -69,20 +70,12 @@ OUTCOME_CONDITIONS: dict[str, Q] = {
 }
 
 
-def outcome_of(entitlement: Entitlement) -> str | None:
-    """The same rule for one row (None: not counted, the right does not apply)."""
-    status = entitlement.status
-    if status == EvidenceStatus.MET:
-        due = entitlement.due_at
-        met = entitlement.met_at
-        return ON_TIME if due is None or (met is not None and met <= due) else LATE
-    return {EvidenceStatus.DECLINED: DECLINED, EvidenceStatus.MISSED: MISSED,
-            EvidenceStatus.DUE: NOT_RECORDED}.get(status)
-
-
 class _Period(Protocol):
-    start: date
-    end: date  # inclusive
+    @property
+    def start(self) -> date: ...
+
+    @property
+    def end(self) -> date: ...  # inclusive
 
 
 def _bounds(period: _Period) -> tuple[datetime, datetime]:
@@ -125,7 +118,7 @@ BREAKDOWNS: dict[str, Callable[[], Any]] = {
     "gender": lambda: _recorded(F("case__person__gender")),
     "age_band": lambda: age_band_at_referral("case__"),
     "ethnicity": lambda: _recorded(F("case__person__ethnicity")),
-    **{name: (lambda name=name: _latest_dvna_answer(name)) for name in PROTECTED_CHARACTERISTICS},
+    **{name: partial(_latest_dvna_answer, name) for name in PROTECTED_CHARACTERISTICS},
 }
 # Categories that mean "the hub does not know", folded into NONE so that each breakdown
 # has one not recorded category (gender and ethnicity default to "unknown").
@@ -193,7 +186,10 @@ def _grouped(rows: QuerySet[Entitlement], category: object) -> dict[int, dict[st
     """One query: right -> category -> counts."""
     found: dict[int, dict[str, Counts]] = {}
     aggregates = {f"n_{o}": Count("pk", filter=q) for o, q in OUTCOME_CONDITIONS.items()}
-    for row in rows.values("right", key=category).annotate(**aggregates).order_by():
+    grouped: list[dict[str, Any]] = [
+        dict(row) for row in rows.values("right", key=category).annotate(**aggregates).order_by()
+    ]
+    for row in grouped:
         key = NONE if row["key"] in UNKNOWN_CATEGORIES else row["key"]
         counts = found.setdefault(row["right"], {}).setdefault(key, _zero())
         for o in OUTCOMES:
@@ -240,5 +236,6 @@ def compliance(period: _Period) -> Compliance:
         rights=rights,
         breakdowns=breakdowns,
         survey=survey_counts(period),
-        complaints=complaints_counts(period),
+        # complaints.selectors types its period with settable attributes; ours is read-only.
+        complaints=complaints_counts(period),  # type: ignore[arg-type]
     )
