@@ -219,7 +219,11 @@ def suppress_families(
                     more = children - hidden
                 else:
                     cells = {child: int(values[child]) for child in family.children}
-                    shown = suppress(cells, hidden & children)
+                    # Only the small counts hidden elsewhere need company here: a zero or a
+                    # larger count another family hid gives no one away if worked out (and
+                    # what it would tell of the small ones is checked below, all together).
+                    shown = suppress(cells, {c for c in hidden & children
+                                             if _is_primary(cells[c])})
                     more = {key for key, value in shown.items() if value == SUPPRESSED} - hidden
                 if more:
                     hidden |= more
@@ -237,11 +241,11 @@ def _bounds(
 ) -> dict[str, list[int]]:
     """The range each hidden count is taken to have before adding anything up: at least 1
     when every family it is in shows some count (a zero is shown unless its whole family is
-    hidden), else 0; at most what its families allow, the tightest of them: below the
-    smallest non-zero count a family shows beside it, or its parent where the family shows
-    none, never less than 4 or its own value. Never wider than what someone who knows the
-    rule can tell, so a count left with two values by these ranges and the sums is not
-    pinned by them either."""
+    hidden), else 0; at most 4 for a count from 1 to 4 (as if it were known to be one: only
+    a primary count is published as *, unless another needs its company), and for a larger
+    one what its families allow: below the smallest non-zero count a family shows beside
+    it, or its parent where the family shows none. So a small count these ranges and the
+    sums leave with two values is left with two by someone who knows the rule."""
     limit: dict[str, int] = {}
     in_hidden_family: set[str] = set()
     for family in families:
@@ -258,15 +262,16 @@ def _bounds(
             if child in hidden:
                 limit[child] = min(limit.get(child, cap), cap)
     return {key: [0 if key in in_hidden_family else min(1, int(values[key])),
-                  max(SMALLEST_SHOWN - 1, int(values[key]), limit.get(key, 0))]
+                  SMALLEST_SHOWN - 1 if _is_primary(int(values[key]))
+                  else max(int(values[key]), limit.get(key, 0))]
             for key in hidden}
 
 
 def _worked_out(
     values: Mapping[str, int], families: Sequence[Family], hidden: set[str]
 ) -> list[str]:
-    """The hidden counts pinned to a single value by the families' sums read together
-    (bounds propagated through every family until they settle), in the families' order."""
+    """The hidden counts from 1 to 4 pinned to a single value by the families' sums read
+    together (bounds propagated through every family until they settle), in order."""
     bounds = _bounds(values, families, hidden)
     # Only families with a hidden count can narrow a range.
     families = [f for f in families if f.parent in bounds or any(c in bounds for c in f.children)]
@@ -300,8 +305,12 @@ def _worked_out(
                     high_sum += tighter[1] - high
         if not moved:
             break
+    # Only a small count pinned gives someone away: a count of 5 or more hidden only to keep
+    # a small one company could have been shown (and the small ones it protects are pinned
+    # themselves if its value gives them away: the ranges are narrowed by it too).
     order = {key: n for n, key in enumerate(values)}
-    return sorted((key for key, (low, high) in bounds.items() if low >= high), key=order.get)
+    return sorted((key for key, (low, high) in bounds.items()
+                   if low >= high and _is_primary(int(values[key]))), key=order.get)
 
 
 def _beside(
