@@ -9,7 +9,8 @@ names the categories, suppresses and lays out. Suppression is the quarterly retu
 (`reporting.suppression`), applied to families that cross: each right's counts form a table
 per breakdown (categories by outcomes) whose rows add up to each category's count and whose
 columns add up to the right's own outcome counts, so every row and every column is a family
-(`right_families`) and `suppress_families` hides until none can be worked out. A right that
+(`right_families`) and `suppress_families` hides until no count from 1 to 4 can be worked
+out. A right that
 applied to 1 to 4 referrals is hidden whole. Published and versioned like the quarterly
 return (`reporting.versions`, kind `compliance`).
 """

@@ -200,14 +200,16 @@ def suppress_families(
 ) -> dict[str, int | str]:
     """Counts that are each in several families (a table whose rows and columns both add up
     to published totals, as the compliance return's right by category by outcome), as
-    published: every count from 1 to 4 hidden, and more hidden until none can be worked out.
+    published: every count from 1 to 4 hidden, and more hidden until none of them can be
+    worked out (a larger count hidden to keep one company may be: it picks no one out).
 
     `roots` are counts that are no family's child (hidden from 1 to 4 on their own); every
     family is a partition (its children add up to its parent). Each family is suppressed by
     `suppress`, starting from what the others hid, and a hidden parent hides its children,
     until nothing changes; then the families are read together as the attacker would
     (`_worked_out`: each hidden count's range given every family's sum), and while some
-    hidden count is pinned to one value, the smallest count shown beside it is hidden too."""
+    hidden count from 1 to 4 is pinned to one value, the smallest counts shown beside it are
+    hidden too."""
     hidden = {key for key in roots if _is_primary(int(values[key]))}
     while True:
         changed = True
