@@ -210,7 +210,11 @@ def suppress_families(
     (`_worked_out`: each hidden count's range given every family's sum), and while some
     hidden count from 1 to 4 is pinned to one value, the smallest counts shown beside it are
     hidden too."""
+    roots = list(roots)
     hidden = {key for key in roots if _is_primary(int(values[key]))}
+    # A root of 5 or more (a right's own count) is never hidden for company: it is no
+    # family's child, so nothing is worked out from it that the families do not give.
+    kept = {key for key in roots if key not in hidden}
     while True:
         changed = True
         while changed:
@@ -231,7 +235,7 @@ def suppress_families(
                     hidden |= more
                     changed = True
         pinned = _worked_out(values, families, hidden)
-        more = _beside(values, families, hidden, pinned) if pinned else set()
+        more = _beside(values, families, hidden, pinned) - kept if pinned else set()
         if not more:
             break
         hidden |= more
@@ -319,23 +323,23 @@ def _beside(
     values: Mapping[str, int], families: Sequence[Family], hidden: set[str], pinned: list[str]
 ) -> set[str]:
     """What to hide next for the pinned counts: in each family one is a child of, the
-    smallest non-zero counts still shown (all equal ones); if none is left to hide there,
-    the family's parent (so the family tells nothing)."""
+    smallest non-zero counts still shown (all equal ones); if none is left, its zeros; if
+    none of those either, the family's parent (so the family tells nothing)."""
     pinned_set = set(pinned)
     more: set[str] = set()
     for family in families:
         if not pinned_set & set(family.children):
             continue
         shown = [int(values[c]) for c in family.children if c not in hidden and values[c] > 0]
+        zeros = {c for c in family.children if c not in hidden and values[c] == 0}
         if shown:
             smallest = min(shown)
             more |= {c for c in family.children
                      if c not in hidden and int(values[c]) == smallest}
+        elif zeros:  # a hidden zero could be anything small: the others are less certain
+            more |= zeros
         elif family.parent not in hidden:
             more.add(family.parent)
-    if not more:  # every family around them is already hidden: hide their zeros too
-        more = {c for family in families if pinned_set & set(family.children)
-                for c in family.children if c not in hidden}
     if not more:
         more = set(values) - hidden
     return more
