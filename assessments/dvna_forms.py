@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
+from crispy_forms_gds.layout import HTML, Field, Fieldset, Layout, Size, Submit
 from django import forms
 
-from assessments.dvna_services import RISKS, DvnaAnswers
+from assessments.dvna_services import PROTECTED_CHARACTERISTICS, RISKS, DvnaAnswers
 from assessments.models import Level, NeedArea
 from cases.choices import LANGUAGES
 
@@ -40,6 +40,23 @@ class DvnaForm(forms.Form):
         label="Summary of the assessment", required=False, max_length=4000, widget=forms.Textarea
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # About the victim: optional radios, none selected until the victim answers.
+    disability = forms.ChoiceField(
+        label="Do they consider themselves to have a disability?",
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="A physical or mental condition or illness that has lasted or is expected "
+        "to last 12 months or more and reduces their ability to carry out day-to-day "
+        "activities.",
+    )
+    religion = forms.ChoiceField(
+        label="What is their religion?", required=False, widget=forms.RadioSelect
+    )
+    sexual_orientation = forms.ChoiceField(
+        label="Which best describes their sexual orientation?",
+        required=False,
+        widget=forms.RadioSelect,
+    )
 
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -80,6 +97,11 @@ class DvnaForm(forms.Form):
         language = self.initial.get("first_language")
         if language and language not in dict(LANGUAGES):
             self.fields["first_language"].choices = [(language, language), *LANGUAGES]
+        for name, answers in PROTECTED_CHARACTERISTICS.items():
+            self.fields[name].choices = answers.choices
+            self.fields[name].error_messages["invalid_choice"] = (
+                "Choose one of the answers, or leave it unanswered"
+            )
         if editing:
             self.fields["version"].required = True
         else:
@@ -99,6 +121,17 @@ class DvnaForm(forms.Form):
                 Field.radios("interpreter_needed", inline=True, small=True),
                 Field.textarea("communication_needs", rows=3),
                 legend="Communication",
+                legend_size=Size.MEDIUM,
+            ),
+            Fieldset(
+                HTML('<p class="govuk-body">Optional: ask only if the victim is happy to '
+                     'answer, and say why the hub asks (to check that every victim gets '
+                     'what the Victims\' Code promises). Leave a question unanswered if it '
+                     'was not asked.</p>'),
+                Field.radios("disability", legend_size=Size.SMALL, small=True),
+                Field.radios("religion", legend_size=Size.SMALL, small=True),
+                Field.radios("sexual_orientation", legend_size=Size.SMALL, small=True),
+                legend="About the victim (optional)",
                 legend_size=Size.MEDIUM,
             ),
             Fieldset(Field.textarea("summary", rows=4), legend="Summary",
@@ -121,5 +154,6 @@ class DvnaForm(forms.Form):
             interpreter_needed=d["interpreter_needed"] == "yes",
             communication_needs=d["communication_needs"],
             summary=d["summary"],
+            **{name: d.get(name, "") for name in PROTECTED_CHARACTERISTICS},
         )
 

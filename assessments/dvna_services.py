@@ -14,11 +14,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, TextChoices
 
 from accounts.models import User
 from assessments.episodes import current_episode
-from assessments.models import Dvna, DvnaNeed, Level, NeedArea
+from assessments.models import (
+    Disability,
+    Dvna,
+    DvnaNeed,
+    Level,
+    NeedArea,
+    Religion,
+    SexualOrientation,
+)
 from assessments.support_services import latest_dvna
 from cases.models import Case
 from cases.workflow import SUPPORT_STATUSES, CaseStatus
@@ -54,6 +62,18 @@ class DvnaAnswers:
     risk_notes: str = ""
     communication_needs: str = ""
     summary: str = ""
+    # Optional, never required: "" is not asked or not answered (PROTECTED_CHARACTERISTICS).
+    disability: str = ""
+    religion: str = ""
+    sexual_orientation: str = ""
+
+
+# The protected characteristics the DVNA may record, each optional: field -> its answers.
+PROTECTED_CHARACTERISTICS: dict[str, type[TextChoices]] = {
+    "disability": Disability,
+    "religion": Religion,
+    "sexual_orientation": SexualOrientation,
+}
 
 
 def can_assess(case: Case) -> bool:
@@ -97,6 +117,9 @@ def _validate(answers: DvnaAnswers) -> None:
     language = answers.first_language.strip()
     if not language or len(language) > 10:
         errors["first_language"] = "Choose the victim's first language"
+    for name, answers_allowed in PROTECTED_CHARACTERISTICS.items():
+        if getattr(answers, name) not in ("", *answers_allowed.values):
+            errors[name] = "Choose one of the answers, or leave it unanswered"
     if errors:
         raise DomainError("The DVNA is not complete.", fields=errors)
 
@@ -126,13 +149,15 @@ def _dvna_fields(answers: DvnaAnswers) -> dict:
         "interpreter_needed": answers.interpreter_needed,
         "communication_needs": answers.communication_needs.strip(),
         "summary": answers.summary.strip(),
+        **{name: getattr(answers, name) for name in PROTECTED_CHARACTERISTICS},
     }
 
 
 @transaction.atomic
 def record_dvna(*, case: Case, answers: DvnaAnswers, by: User) -> Dvna:
     """Record a DVNA in one sitting: the eight areas of need each with a level and notes, the
-    four risks, communication needs and consent to share per named service.
+    four risks, communication needs and, where the victim answered, the optional protected
+    characteristics (consent to share is asked per service at the referral).
 
     Rules: only on a case whose victim has accepted support (or is in support: then it is a
     reassessment); a reassessment is a new DVNA numbered one more than the last, and the
@@ -191,8 +216,7 @@ def update_dvna(*, dvna: Dvna, version: int, answers: DvnaAnswers, by: User) -> 
 def dvna_prefill(case: Case) -> dict:
     """What the form starts with, so the victim is not asked again what the hub knows: the
     first language and interpreter need from the person's record; the risk from the offender
-    from the IVNA's DASH risk; for a reassessment, every level and note of the last DVNA;
-    consent already given to each service."""
+    from the IVNA's DASH risk; for a reassessment, every level and note of the last DVNA."""
     person = case.person
     initial: dict = {
         "first_language": person.first_language,
@@ -223,6 +247,9 @@ def dvna_initial(dvna: Dvna) -> dict:
         "risk_notes": dvna.risk_notes,
         "communication_needs": dvna.communication_needs,
         "summary": dvna.summary,
+        # The answers recorded on this DVNA (a new DVNA asks afresh: nothing pre-selected).
+        **{name: getattr(dvna, name) for name in PROTECTED_CHARACTERISTICS
+           if getattr(dvna, name)},
     }
     for name, _ in RISKS:
         initial[name] = getattr(dvna, name)

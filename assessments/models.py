@@ -34,6 +34,35 @@ LEVEL_ORDER: dict[str, int] = {Level.NONE: 0, Level.LOW: 1, Level.MEDIUM: 2, Lev
 SIGNIFICANT_LEVELS = frozenset({Level.MEDIUM, Level.HIGH})
 
 
+# Protected characteristics the DVNA may ask about (Equality Act 2010, s. 4), each optional
+# and never required: blank is "not asked or not answered", which the compliance return
+# counts as not recorded (rights.compliance). Categories as the ONS Census 2021 asks them.
+class Disability(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    PREFER_NOT_TO_SAY = "prefer_not_to_say", "Prefer not to say"
+
+
+class Religion(models.TextChoices):
+    NO_RELIGION = "no_religion", "No religion"
+    CHRISTIAN = "christian", "Christian"
+    BUDDHIST = "buddhist", "Buddhist"
+    HINDU = "hindu", "Hindu"
+    JEWISH = "jewish", "Jewish"
+    MUSLIM = "muslim", "Muslim"
+    SIKH = "sikh", "Sikh"
+    OTHER = "other", "Any other religion"
+    PREFER_NOT_TO_SAY = "prefer_not_to_say", "Prefer not to say"
+
+
+class SexualOrientation(models.TextChoices):
+    STRAIGHT = "straight", "Straight or heterosexual"
+    GAY_LESBIAN = "gay_lesbian", "Gay or lesbian"
+    BISEXUAL = "bisexual", "Bisexual"
+    OTHER = "other", "Another sexual orientation"
+    PREFER_NOT_TO_SAY = "prefer_not_to_say", "Prefer not to say"
+
+
 @pghistory.track()
 class Dvna(models.Model):
     """A Detailed Victim Needs Assessment: a structured conversation in one sitting.
@@ -64,6 +93,19 @@ class Dvna(models.Model):
         blank=True, help_text="E.g. hearing or sight, literacy, a preferred contact method."
     )
     summary = models.TextField(blank=True)
+    # About the victim, optional (special category data: blanked on anonymisation).
+    disability = models.CharField(
+        max_length=20, choices=Disability.choices, blank=True,
+        help_text="Do they consider themselves disabled? Blank: not asked or not answered.",
+    )
+    religion = models.CharField(
+        max_length=20, choices=Religion.choices, blank=True,
+        help_text="Blank: not asked or not answered.",
+    )
+    sexual_orientation = models.CharField(
+        max_length=20, choices=SexualOrientation.choices, blank=True,
+        help_text="Blank: not asked or not answered.",
+    )
     # Optimistic locking: a save based on an older version is refused, not silently lost.
     version = models.PositiveIntegerField(default=1)
 

@@ -107,7 +107,10 @@ CASE_TEXT: list[tuple[type[models.Model], dict[str, object]]] = [
     (Case, {"outcome_detail": "", "no_letter_reason": ""}),
     (SelfReferral, {"asker_name": "", "asker_relationship": "", "account": ""}),
     (Ivna, {"notes": ""}),
-    (Dvna, {"risk_notes": "", "communication_needs": "", "summary": "", "first_language": ""}),
+    # The protected characteristics the DVNA asks about are special category data (UK GDPR
+    # art. 9): blanked with the free text, unlike gender and ethnicity, which stay.
+    (Dvna, {"risk_notes": "", "communication_needs": "", "summary": "", "first_language": "",
+            "disability": "", "religion": "", "sexual_orientation": ""}),
     (Letter, {"pdf": None, "text": "", "error": "", "stop_reason": "", "no_letters_in": ""}),
     (ContactAttempt, {"number_used": "", "notes": "", "override_reason": ""}),
     (ContactNote, {"text": ""}),

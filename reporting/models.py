@@ -5,17 +5,28 @@ from django.db import models
 from django.utils import timezone
 
 
+class ReturnKind(models.TextChoices):
+    """The returns published by quarter with versions (reporting.versions.KINDS)."""
+
+    QUARTERLY = "quarterly", "Quarterly return"
+    COMPLIANCE = "compliance", "Victims' Code compliance return"
+
+
 class QuarterlyReturnVersion(models.Model):
-    """One published version of the quarterly return for the OPCC (docs/returns.md).
+    """One published version of a quarterly return for the OPCC (docs/returns.md): the
+    quarterly return, or the Victims' Code compliance return (`kind`), each versioned alike.
 
     A quarter is provisional (computed live, never stored) until the finalisation job
     (`reporting.services.update_quarterly_returns`) stores it as version 1; a later run that
     finds different figures, or figures made by a different version of the counting rules,
     stores version 2, 3, ... with what changed. A version is never overwritten: the database
-    refuses UPDATE and DELETE, and (year, quarter, version) is unique, so two runs at once
+    refuses UPDATE and DELETE, and (kind, year, quarter, version) is unique, so two runs at once
     cannot both store the same version.
     """
 
+    kind = models.CharField(
+        max_length=20, choices=ReturnKind.choices, default=ReturnKind.QUARTERLY
+    )
     year = models.PositiveSmallIntegerField()
     quarter = models.PositiveSmallIntegerField()
     version = models.PositiveSmallIntegerField()
@@ -29,10 +40,11 @@ class QuarterlyReturnVersion(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["year", "quarter", "version"]
+        ordering = ["kind", "year", "quarter", "version"]
         constraints = [
             models.UniqueConstraint(
-                fields=["year", "quarter", "version"], name="one_return_per_quarter_version"
+                fields=["kind", "year", "quarter", "version"],
+                name="one_return_per_kind_quarter_version",
             ),
             models.CheckConstraint(
                 condition=models.Q(quarter__gte=1, quarter__lte=4),
@@ -50,4 +62,4 @@ class QuarterlyReturnVersion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.year} Q{self.quarter} v{self.version}"
+        return f"{self.get_kind_display()} {self.year} Q{self.quarter} v{self.version}"

@@ -1,5 +1,5 @@
-"""The quarterly return in the browser, read-only: for the OPCC's analysts (performance
-figures, never casework) and hub managers.
+"""The quarterly return and the compliance return in the browser, read-only: for the OPCC's
+analysts (performance figures, never casework) and hub managers.
 
 The page shows the return exactly as the API gives it: the same function
 (`reporting.versions.published_return`), so the same suppressed figures and the same
@@ -18,12 +18,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView
 
+from reporting.api.compliance_serializers import ComplianceReturnSerializer
 from reporting.api.serializers import QuarterlyReturnSerializer
+from reporting.compliance_return import BREAKDOWN_CATEGORIES
+from reporting.models import ReturnKind
 from reporting.outcome_tables import outcome_tables, percent
 from reporting.replica import replica_reads
 from reporting.returns import has_ended, quarter_period
 from reporting.selectors import FLOW_LABELS
+from reporting.suppression import SUPPRESSED
 from reporting.versions import published_return
+from rights.compliance import OUTCOME_LABELS
 
 EARLIEST_YEAR = 2000  # as the API allows
 LATEST_YEAR = 2100
@@ -127,6 +132,73 @@ class PerformanceView(PermissionRequiredMixin, TemplateView):
             chart_data={
                 "labels": [row["label"] for row in flow if row["key"] != "unique_victims"],
                 "data": [row["value"] for row in flow if row["key"] != "unique_victims"],
+            },
+        )
+        return context
+
+
+class BreakdownChoice(forms.Form):
+    """`?breakdown=`: which breakdown of the compliance return the page shows."""
+
+    breakdown = forms.ChoiceField(
+        label="Break down by",
+        required=False,
+        choices=[(name, title) for name, (title, _) in BREAKDOWN_CATEGORIES.items()],
+    )
+
+
+class ComplianceView(PermissionRequiredMixin, TemplateView):
+    """The Victims' Code compliance return as published (reporting.compliance_return): each
+    right's outcomes as a table and a chart, one breakdown at a time, the victims' feedback
+    and the complaints; the downloads are the API (`api-returns-compliance`)."""
+
+    permission_required = "cases.view_performance"
+    template_name = "reporting/compliance.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = QuarterForm(self.request.GET,
+                           default=latest_ended_quarter(timezone.localdate()))
+        choice = BreakdownChoice(self.request.GET)
+        choice.fields["breakdown"].widget.attrs["class"] = "govuk-select"
+        context.update(form=form, choice=choice)
+        if not form.is_valid():
+            return context
+        breakdown = (choice.cleaned_data.get("breakdown") if choice.is_valid() else "") or (
+            "crime_type")
+        year, quarter = form.cleaned_data["year"], form.cleaned_data["quarter"]
+        published = ComplianceReturnSerializer(
+            published_return(year, quarter, kind=ReturnKind.COMPLIANCE)).data
+        api = reverse("api-returns-compliance")
+        query = {"year": year, "quarter": quarter}
+        rights = list(published["rights"].values())
+        table = published["breakdowns"][breakdown]
+        context.update(
+            ret=published,
+            finalised_from=date.fromisoformat(published["finalised_from"]),
+            period=quarter_period(year, quarter),
+            rights=rights,
+            outcome_labels=list(OUTCOME_LABELS.values()),
+            breakdown_title=table["title"],
+            breakdown_rights=[
+                (right["title"], list(table[key].values()))
+                for key, right in published["rights"].items()
+                if right["total"] not in (0, SUPPRESSED)
+            ],
+            survey=[figure for key, figure in published["survey"].items()],
+            complaints=[figure for key, figure in published["complaints"].items()
+                        if isinstance(figure, dict)],
+            csv_url=f"{api}?{urlencode({**query, 'format': 'csv'})}",
+            json_url=f"{api}?{urlencode({**query, 'format': 'json'})}",
+            file_name=f"opcc-compliance-{year}-q{quarter}",
+            chart_data={
+                "labels": [f"Right {n}" for n in range(1, len(rights) + 1)],
+                "series": [
+                    {"label": label,
+                     "data": [right["cells"][i]["value"] if right["cells"][i]["value"]
+                              != SUPPRESSED else None for right in rights]}
+                    for i, label in enumerate(OUTCOME_LABELS.values())
+                ],
             },
         )
         return context

@@ -58,9 +58,9 @@ def status_line(data: Mapping) -> str:
     return f"{data['status']}, version {data['version']} (stored: {stored})"
 
 
-def comment_lines(data: Mapping) -> list[str]:
+def comment_lines(data: Mapping, title: str = TITLE) -> list[str]:
     lines = [
-        f"{TITLE}: {data['year']} Q{data['quarter']}",
+        f"{title}: {data['year']} Q{data['quarter']}",
         f"Period: {data['period_from']} to {data['period_to']}",
         f"Status: {status_line(data)}",
         f"Counting rules: {data['counting_rules_version']}",
@@ -110,9 +110,11 @@ def _line(row: Sequence[object]) -> str:
     return ",".join(_cell(cell) for cell in row)
 
 
-def return_csv(data: Mapping) -> str:
-    """The whole CSV text, lines ended with CRLF (RFC 4180)."""
-    lines = comment_lines(data) + [_line(COLUMNS)] + [_line(row) for row in return_rows(data)]
+def return_csv(data: Mapping, title: str = TITLE) -> str:
+    """The whole CSV text, lines ended with CRLF (RFC 4180); `title` names the return (the
+    compliance return is written by the same rules, reporting.compliance_return)."""
+    lines = [*comment_lines(data, title), _line(COLUMNS)]
+    lines += [_line(row) for row in return_rows(data)]
     return "\r\n".join(lines) + "\r\n"
 
 

@@ -27,9 +27,8 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Case as SqlCase
-from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, QuerySet, Value, When
-from django.db.models.functions import Coalesce, NullIf, TruncDate
+from django.db.models import Count, Exists, F, OuterRef, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
 from assessments.models import (
@@ -40,7 +39,14 @@ from assessments.models import (
     NeedArea,
     Outcome,
 )
-from cases.choices import CrimeType, Ethnicity, Gender, age_band
+from cases.age_bands import (  # noqa: F401 (re-exported: the return's age bands)
+    AGE_BAND_LABELS,
+    AGE_BANDS,
+    AgeInYears,
+    age_band_at_referral,
+    with_age_at_referral,
+)
+from cases.choices import CrimeType, Ethnicity, Gender
 from cases.models import Case
 from contact.models import ContactOutcome
 from core.choices import District
@@ -65,7 +71,7 @@ RETURN_RULES_VERSION = "return-2026.1"
 RULES_VERSION = f"{COUNTING_RULES_VERSION}+{RETURN_RULES_VERSION}"
 
 NOT_RECORDED = "none"
-UNKNOWN = "unknown"
+UNKNOWN = "unknown"  # as cases.age_bands.UNKNOWN
 
 # The order of the breakdowns in the return and in the CSV.
 BREAKDOWN_KEYS = (
@@ -104,73 +110,6 @@ def quarter_period(year: int, quarter: int) -> Period:
 
 def has_ended(period: Period, today: date | None = None) -> bool:
     return period.end < (today or timezone.localdate())
-
-
-# -- Age bands, from cases.choices.age_band ------------------------------------------------
-
-
-def _age_bands() -> list[tuple[str, int | None]]:
-    """(band, oldest age in it) in order, read off `age_band` itself so that the SQL buckets
-    follow the same rule; the last band has no upper bound."""
-    bands: list[tuple[str, int | None]] = []
-    for age in range(0, 131):
-        band = age_band(age)
-        if bands and bands[-1][0] == band:
-            bands[-1] = (band, age)
-        else:
-            bands.append((band, age))
-    last, _ = bands[-1]
-    bands[-1] = (last, None)
-    return bands
-
-
-AGE_BANDS = _age_bands()
-
-
-def _age_band_label(band: str) -> str:
-    if band.startswith("under_"):
-        return f"Under {band.removeprefix('under_')}"
-    if band.endswith("_plus"):
-        return f"{band.removesuffix('_plus')} and over"
-    low, _, high = band.partition("_")
-    return f"{low} to {high}"
-
-
-AGE_BAND_LABELS = {
-    **{band: _age_band_label(band) for band, _ in AGE_BANDS},
-    UNKNOWN: "Not known",
-}
-
-
-class AgeInYears(Func):
-    """EXTRACT(YEAR FROM AGE(on, born)): whole years, as `Person.age_on` counts them."""
-
-    template = "CAST(EXTRACT(YEAR FROM AGE(%(expressions)s)) AS integer)"
-    output_field = IntegerField()
-
-
-def age_band_at_referral() -> SqlCase:
-    """The victim's age band on the (local) day of referral, as `cases.choices.age_band`
-    gives it, computed in SQL; needs `age_at_referral` (`with_age_at_referral`)."""
-    # An anonymised case has lost the date of birth but kept its band (privacy app).
-    whens = [
-        When(anonymisation__isnull=False, then=F("anonymisation__age_band_at_referral")),
-        When(person__date_of_birth__isnull=True, then=Value(UNKNOWN)),
-    ]
-    whens += [
-        When(age_at_referral__lte=oldest, then=Value(band))
-        for band, oldest in AGE_BANDS
-        if oldest is not None
-    ]
-    last, _ = AGE_BANDS[-1]
-    return SqlCase(*whens, default=Value(last))
-
-
-def with_age_at_referral(cases: QuerySet[Case]) -> QuerySet[Case]:
-    referral_day = TruncDate("referred_at", tzinfo=timezone.get_current_timezone())
-    return cases.annotate(
-        age_at_referral=AgeInYears(referral_day, F("person__date_of_birth"))
-    )
 
 
 def _breakdown(

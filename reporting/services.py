@@ -1,5 +1,5 @@
-"""Reporting's one write: the daily job that finalises and revises the quarterly returns
-(`reporting.versions` holds the rules; docs/returns.md)."""
+"""Reporting's one write: the daily job that finalises and revises the quarterly returns of
+every kind (`reporting.versions` holds the rules and the kinds; docs/returns.md)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,14 @@ from django.utils import timezone
 
 from cases.models import Case
 from reporting.figures import changes
-from reporting.models import QuarterlyReturnVersion
-from reporting.returns import RULES_VERSION, quarterly_return
-from reporting.versions import finalisation_day, quarter_of, revision_window, rules_change
+from reporting.models import QuarterlyReturnVersion, ReturnKind
+from reporting.versions import (
+    KINDS,
+    finalisation_day,
+    quarter_of,
+    revision_window,
+    rules_change,
+)
 
 
 @dataclass
@@ -27,19 +32,21 @@ class ReturnsUpdate:
 
 
 def _store(
-    *, year: int, quarter: int, version: int, payload: dict, made: list[dict],
+    *, kind: str, year: int, quarter: int, version: int, payload: dict, made: list[dict],
     update: ReturnsUpdate,
 ) -> None:
     label = f"{year} Q{quarter} v{version}"
+    if kind != ReturnKind.QUARTERLY:
+        label = f"{kind} {label}"
     try:
         with transaction.atomic():
             QuarterlyReturnVersion.objects.create(
-                year=year, quarter=quarter, version=version,
+                kind=kind, year=year, quarter=quarter, version=version,
                 rules_version=payload["counting_rules_version"], payload=payload, changes=made,
             )
     except IntegrityError:
         # Another run stored this version between our read and our write: it stands, and
-        # the next run compares against it (one_return_per_quarter_version).
+        # the next run compares against it (one_return_per_kind_quarter_version).
         update.lost_race.append(label)
         return
     update.stored.append(label)
@@ -65,38 +72,54 @@ def _due_unfinalised(today: date, finalised: set[tuple[int, int]]) -> list[tuple
     return due
 
 
-def update_quarterly_returns(*, today: date | None = None) -> ReturnsUpdate:
-    """Daily: finalise each quarter from its finalisation day (version 1), and store a
-    revision of each finalised quarter of the look-back whose figures or counting rules are
-    no longer those of its latest version.
+def update_returns(*, today: date | None = None) -> ReturnsUpdate:
+    """Daily: `update_quarterly_returns` for every kind of return (reporting.versions.KINDS),
+    the quarterly return first."""
+    update = ReturnsUpdate()
+    for kind in KINDS:
+        done = update_quarterly_returns(today=today, kind=kind)
+        update.stored += done.stored
+        update.lost_race += done.lost_race
+    return update
+
+
+def update_quarterly_returns(
+    *, today: date | None = None, kind: str = ReturnKind.QUARTERLY
+) -> ReturnsUpdate:
+    """Daily, for one kind of return (the quarterly return unless said): finalise each quarter from
+    its finalisation day (version 1), and store a revision of each finalised quarter of the
+    look-back whose figures or counting rules are no longer those of its latest version.
 
     Safe to run twice (a second run finds nothing changed) and at once with itself (the
     version number is unique: the later writer stores nothing). An earlier version is
     never changed (the table is append-only)."""
     today = today or timezone.localdate()
     update = ReturnsUpdate()
+    compute, rules_version = KINDS[kind].compute, KINDS[kind].rules_version
     latest = {
         (row.year, row.quarter): row
-        for row in QuarterlyReturnVersion.objects.order_by("year", "quarter", "-version")
+        for row in QuarterlyReturnVersion.objects.filter(kind=kind)
+        .order_by("year", "quarter", "-version")
         .distinct("year", "quarter")
         .defer("payload")
     }
     for year, quarter in _due_unfinalised(today, set(latest)):
-        payload = quarterly_return(year, quarter, today=today)
-        _store(year=year, quarter=quarter, version=1, payload=payload, made=[], update=update)
+        payload = compute(year, quarter, today=today)
+        _store(kind=kind, year=year, quarter=quarter, version=1, payload=payload, made=[],
+               update=update)
 
     for year, quarter in revision_window(today):
         previous = latest.get((year, quarter))
         if previous is None:
             continue
-        payload = quarterly_return(year, quarter, today=today)
+        payload = compute(year, quarter, today=today)
         before = QuarterlyReturnVersion.objects.values_list("payload", flat=True).get(
             pk=previous.pk
         )
         made = changes(before, payload)
-        if previous.rules_version != RULES_VERSION:
-            made.insert(0, rules_change(previous.rules_version, RULES_VERSION))
+        if previous.rules_version != rules_version:
+            made.insert(0, rules_change(previous.rules_version, rules_version))
         if made:
-            _store(year=year, quarter=quarter, version=previous.version + 1, payload=payload,
-                   made=made, update=update)
+            _store(kind=kind, year=year, quarter=quarter, version=previous.version + 1,
+                   payload=payload, made=made, update=update)
     return update

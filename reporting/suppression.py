@@ -18,7 +18,7 @@ exhaustive search over random breakdowns).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,7 +68,7 @@ def _nothing_can_be_worked_out(values: Mapping[str, int], hidden: set[str]) -> b
     return least < most
 
 
-def suppress(values: Mapping[str, int]) -> dict[str, int | str]:
+def suppress(values: Mapping[str, int], hidden: Iterable[str] = ()) -> dict[str, int | str]:
     """The cells of one breakdown as published (`SUPPRESSION_RULE`), in the same order.
 
     Primary: every count from 1 to 4 is hidden. Secondary: while some hidden count could be
@@ -77,6 +77,7 @@ def suppress(values: Mapping[str, int]) -> dict[str, int | str]:
     their place in the breakdown would tell which was smaller). If no non-zero count is left
     to hide, every cell is hidden, zeros too: then any rearrangement of the counts would have
     been published the same way. So every hidden count is below every non-zero count shown.
+    `hidden`: cells already hidden by another family they belong to (`suppress_families`).
     """
     order = list(values)
     if 0 < sum(values.values()) == len(order):
@@ -84,7 +85,7 @@ def suppress(values: Mapping[str, int]) -> dict[str, int | str]:
         # else could be published the same way), so every cell is hidden, whatever the
         # counts: the condition is on the total, which is published anyway.
         return dict.fromkeys(order, SUPPRESSED)
-    hidden = {key for key in order if _is_primary(values[key])}
+    hidden = {key for key in order if _is_primary(values[key])} | (set(hidden) & set(order))
     while hidden and not _nothing_can_be_worked_out(values, hidden):
         shown = [values[key] for key in order if key not in hidden and values[key] > 0]
         if not shown:
@@ -189,3 +190,156 @@ def published_flow(period: Period) -> dict[str, Any]:
     """The flow of a period as the OPCC gets it, in the quarterly return and from the flow API
     alike: the whole area, suppressed (`suppress_flow`)."""
     return suppress_flow(compute_flow(period).as_dict())
+
+
+# -- Families that cross: a table with both margins ---------------------------------------
+
+
+def suppress_families(
+    values: Mapping[str, int], families: Sequence[Family], roots: Iterable[str] = ()
+) -> dict[str, int | str]:
+    """Counts that are each in several families (a table whose rows and columns both add up
+    to published totals, as the compliance return's right by category by outcome), as
+    published: every count from 1 to 4 hidden, and more hidden until none of them can be
+    worked out (a larger count hidden to keep one company may be: it picks no one out).
+
+    `roots` are counts that are no family's child (hidden from 1 to 4 on their own); every
+    family is a partition (its children add up to its parent). Each family is suppressed by
+    `suppress`, starting from what the others hid, and a hidden parent hides its children,
+    until nothing changes; then the families are read together as the attacker would
+    (`_worked_out`: each hidden count's range given every family's sum), and while some
+    hidden count from 1 to 4 is pinned to one value, the smallest counts shown beside it are
+    hidden too."""
+    roots = list(roots)
+    hidden = {key for key in roots if _is_primary(int(values[key]))}
+    # A root of 5 or more (a right's own count) is never hidden for company: it is no
+    # family's child, so nothing is worked out from it that the families do not give.
+    kept = {key for key in roots if key not in hidden}
+    while True:
+        changed = True
+        while changed:
+            changed = False
+            for family in families:
+                children = set(family.children)
+                if family.parent in hidden:
+                    more = children - hidden
+                else:
+                    cells = {child: int(values[child]) for child in family.children}
+                    # Only the small counts hidden elsewhere need company here: a zero or a
+                    # larger count another family hid gives no one away if worked out (and
+                    # what it would tell of the small ones is checked below, all together).
+                    shown = suppress(cells, {c for c in hidden & children
+                                             if _is_primary(cells[c])})
+                    more = {key for key, value in shown.items() if value == SUPPRESSED} - hidden
+                if more:
+                    hidden |= more
+                    changed = True
+        pinned = _worked_out(values, families, hidden)
+        more = _beside(values, families, hidden, pinned) - kept if pinned else set()
+        if not more:
+            break
+        hidden |= more
+    return {key: SUPPRESSED if key in hidden else int(value) for key, value in values.items()}
+
+
+def _bounds(
+    values: Mapping[str, int], families: Sequence[Family], hidden: set[str]
+) -> dict[str, list[int]]:
+    """The range each hidden count is taken to have before adding anything up: at least 1
+    when every family it is in shows some count (a zero is shown unless its whole family is
+    hidden), else 0; at most 4 for a count from 1 to 4 (as if it were known to be one: only
+    a primary count is published as *, unless another needs its company), and for a larger
+    one what its families allow: below the smallest non-zero count a family shows beside
+    it, or its parent where the family shows none. So a small count these ranges and the
+    sums leave with two values is left with two by someone who knows the rule."""
+    limit: dict[str, int] = {}
+    in_hidden_family: set[str] = set()
+    for family in families:
+        if all(child in hidden for child in family.children):
+            in_hidden_family |= set(family.children)
+        shown = [int(values[c]) for c in family.children if c not in hidden and values[c] > 0]
+        if shown:
+            cap = min(shown) - 1
+        elif family.parent not in hidden:
+            cap = int(values[family.parent])
+        else:
+            continue
+        for child in family.children:
+            if child in hidden:
+                limit[child] = min(limit.get(child, cap), cap)
+    return {key: [0 if key in in_hidden_family else min(1, int(values[key])),
+                  SMALLEST_SHOWN - 1 if _is_primary(int(values[key]))
+                  else max(int(values[key]), limit.get(key, 0))]
+            for key in hidden}
+
+
+def _worked_out(
+    values: Mapping[str, int], families: Sequence[Family], hidden: set[str]
+) -> list[str]:
+    """The hidden counts from 1 to 4 pinned to a single value by the families' sums read
+    together (bounds propagated through every family until they settle), in order."""
+    bounds = _bounds(values, families, hidden)
+    # Only families with a hidden count can narrow a range.
+    families = [f for f in families if f.parent in bounds or any(c in bounds for c in f.children)]
+
+    def span(key: str) -> tuple[int, int]:
+        if key in bounds:
+            low, high = bounds[key]
+            return low, high
+        return int(values[key]), int(values[key])
+
+    for _ in range(100):
+        moved = False
+        for family in families:
+            low_sum = sum(span(child)[0] for child in family.children)
+            high_sum = sum(span(child)[1] for child in family.children)
+            parent_low, parent_high = span(family.parent)
+            if family.parent in bounds:
+                tighter = [max(parent_low, low_sum), min(parent_high, high_sum)]
+                if tighter != bounds[family.parent]:
+                    bounds[family.parent], moved = tighter, True
+                    parent_low, parent_high = tighter
+            for child in family.children:
+                if child not in bounds:
+                    continue
+                low, high = bounds[child]
+                tighter = [max(low, parent_low - (high_sum - high)),
+                           min(high, parent_high - (low_sum - low))]
+                if tighter != [low, high]:
+                    bounds[child], moved = tighter, True
+                    low_sum += tighter[0] - low
+                    high_sum += tighter[1] - high
+        if not moved:
+            break
+    # Only a small count pinned gives someone away: a count of 5 or more hidden only to keep
+    # a small one company could have been shown (and the small ones it protects are pinned
+    # themselves if its value gives them away: the ranges are narrowed by it too).
+    order = {key: n for n, key in enumerate(values)}
+    return sorted((key for key, (low, high) in bounds.items()
+                   if low >= high and _is_primary(int(values[key]))), key=order.get)
+
+
+def _beside(
+    values: Mapping[str, int], families: Sequence[Family], hidden: set[str], pinned: list[str]
+) -> set[str]:
+    """What to hide next for the pinned counts: in each family one is a child of, the
+    smallest non-zero counts still shown (all equal ones); if none is left, its zeros; if
+    none of those either, the family's parent (so the family tells nothing)."""
+    pinned_set = set(pinned)
+    more: set[str] = set()
+    for family in families:
+        if not pinned_set & set(family.children):
+            continue
+        shown = [int(values[c]) for c in family.children if c not in hidden and values[c] > 0]
+        zeros = {c for c in family.children if c not in hidden and values[c] == 0}
+        if shown:
+            smallest = min(shown)
+            more |= {c for c in family.children
+                     if c not in hidden and int(values[c]) == smallest}
+        elif zeros:  # a hidden zero could be anything small: the others are less certain
+            more |= zeros
+        elif family.parent not in hidden:
+            more.add(family.parent)
+    if not more:
+        more = set(values) - hidden
+    return more

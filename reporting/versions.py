@@ -1,5 +1,7 @@
-"""The quarterly return as published: provisional, then final (version 1), then revised
+"""The quarterly returns as published: provisional, then final (version 1), then revised
 (version 2, ...). docs/returns.md says it for the OPCC; this is the one home of the rules.
+Each kind of return (`KINDS`: the quarterly return, the Victims' Code compliance return) is
+versioned by the same rules, each quarter of each kind on its own.
 
 - A quarter is *provisional* until it has a stored version: computed live on every request
   and never stored by a request (a GET never writes).
@@ -14,15 +16,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
 
 from core.errors import DomainError
 from core.working_days import add_working_days
-from reporting.models import QuarterlyReturnVersion
-from reporting.returns import quarter_period, quarterly_return
+from reporting.compliance_return import COMPLIANCE_RULES_VERSION, compliance_return
+from reporting.models import QuarterlyReturnVersion, ReturnKind
+from reporting.returns import RULES_VERSION, quarter_period, quarterly_return
 
 PROVISIONAL = "provisional"
 FINAL = "final"
@@ -32,6 +36,21 @@ STATUSES = (PROVISIONAL, FINAL, REVISED)
 # The change that says the figures were made by a new version of the counting rules.
 RULES_SECTION = "rules"
 RULES_CATEGORY = "counting_rules_version"
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of versioned return: how to compute a quarter of it and the version of the
+    counting rules it follows (a new one makes the job store a revision)."""
+
+    compute: Callable[..., dict]
+    rules_version: str
+
+
+KINDS: dict[str, Kind] = {
+    ReturnKind.QUARTERLY: Kind(quarterly_return, RULES_VERSION),
+    ReturnKind.COMPLIANCE: Kind(compliance_return, COMPLIANCE_RULES_VERSION),
+}
 
 
 def status_of(version: int | None) -> str:
@@ -85,16 +104,18 @@ def _listing(rows: Iterable[QuarterlyReturnVersion]) -> list[dict]:
 
 
 def published_return(
-    year: int, quarter: int, *, version: int | None = None, today: date | None = None
+    year: int, quarter: int, *, version: int | None = None, today: date | None = None,
+    kind: str = ReturnKind.QUARTERLY,
 ) -> dict:
-    """The return as the API gives it: the latest version, or `version`; a quarter with no
-    version yet computed live. Reads only. Two queries for a stored version (the list of
-    versions, then the payload of the one asked for); the return's own for a live one.
+    """The return of `kind` (the quarterly return unless said) as the API gives it: the latest
+    version, or `version`; a quarter with no version yet computed live. Reads only. Two
+    queries for a stored version (the list of versions, then the payload of the one asked
+    for); the return's own for a live one.
 
     Raises DomainError (field `version`) for a version the quarter does not have.
     """
     stored = list(
-        QuarterlyReturnVersion.objects.filter(year=year, quarter=quarter)
+        QuarterlyReturnVersion.objects.filter(kind=kind, year=year, quarter=quarter)
         .order_by("version")
         .defer("payload")
     )
@@ -106,7 +127,7 @@ def published_return(
                 f"(version 1) from {day:%-d %B %Y}.",
                 field="version",
             )
-        payload = quarterly_return(year, quarter, today=today)
+        payload = KINDS[kind].compute(year, quarter, today=today)
         chosen_version, changes = None, []
     else:
         by_number = {row.version: row for row in stored}

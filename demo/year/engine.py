@@ -42,6 +42,7 @@ from demo.year.names import CRIME_REF_PREFIX, DEMO_LOGINS, PERSON_ID_PREFIX, STA
 from demo.year.people import People
 from demo.year.plans import GenerateResult, Staff
 from demo.year.profile import VICTIMS_2015, Skeleton, plan_population
+from demo.year.rights import add_rights_evidence
 from demo.year.rows import INSERT_ORDER, IdPool, Rows, write_rows
 from demo.year.support import Support
 from demo.year.triaged import Triaged
@@ -234,6 +235,7 @@ def generate(
             progress(f"  {min(start + chunk_size, victims):,} of {victims:,} victims "
                      f"({clock.perf_counter() - started:.0f}s)")
     _analyze(counts)
+    add_rights_evidence(seed=seed, year=year, as_of=as_of)  # issue 15: demo.year.rights
     result = GenerateResult(victims=victims, year=year, seed=seed, as_of=as_of,
                             seconds=0.0, counts=dict(counts), first_day=gen.first_day,
                             last_day=gen.last_day, today=today)

@@ -7,12 +7,13 @@ from collections.abc import Mapping
 
 from rest_framework.renderers import BaseRenderer
 
+from reporting.compliance_return import TITLE as COMPLIANCE_TITLE
 from reporting.return_csv import return_csv
 
 
-def csv_filename(data: Mapping) -> str:
+def csv_filename(data: Mapping, name: str = "opcc-return") -> str:
     version = "" if data["version"] is None else f"-v{data['version']}"
-    return f"opcc-return-{data['year']}-q{data['quarter']}{version}.csv"
+    return f"{name}-{data['year']}-q{data['quarter']}{version}.csv"
 
 
 class QuarterlyReturnCSVRenderer(BaseRenderer):
@@ -22,3 +23,10 @@ class QuarterlyReturnCSVRenderer(BaseRenderer):
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         return return_csv(data).encode(self.charset)
+
+
+class ComplianceReturnCSVRenderer(QuarterlyReturnCSVRenderer):
+    """The compliance return as the same tidy CSV (docs/compliance-return.md)."""
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return return_csv(data, COMPLIANCE_TITLE).encode(self.charset)

@@ -9,8 +9,13 @@ from rest_framework.views import APIView
 
 from core.api import WWW_AUTHENTICATE, SignedIn, error_responses
 from core.choices import District
+from reporting.api.compliance_serializers import ComplianceReturnSerializer
 from reporting.api.examples import FLOW_EXAMPLES, QUARTERLY_RETURN_EXAMPLES
-from reporting.api.renderers import QuarterlyReturnCSVRenderer, csv_filename
+from reporting.api.renderers import (
+    ComplianceReturnCSVRenderer,
+    QuarterlyReturnCSVRenderer,
+    csv_filename,
+)
 from reporting.api.serializers import (
     FlowQuerySerializer,
     FlowSerializer,
@@ -18,6 +23,7 @@ from reporting.api.serializers import (
     QuarterlyReturnSerializer,
 )
 from reporting.flow import COUNTING_RULES_VERSION, Period, compute_flow
+from reporting.models import ReturnKind
 from reporting.replica import replica_reads
 from reporting.suppression import SUPPRESSION_RULE, published_flow
 from reporting.versions import published_return
@@ -171,4 +177,65 @@ class QuarterlyReturnView(APIView):
             # OPTIONS description (only the return itself has a CSV form).
             response.accepted_renderer = JSONRenderer()
             response.accepted_media_type = JSONRenderer.media_type
+        return response
+
+
+class ComplianceReturnView(QuarterlyReturnView):
+    """The Victims' Code compliance return for the OPCC (docs/compliance-return.md): the same
+    query, status, versions, suppression and CSV as the quarterly return."""
+
+    renderer_classes = [JSONRenderer, ComplianceReturnCSVRenderer]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "year", {"type": "integer", "minimum": 2000, "maximum": 2100}, required=True,
+                description="e.g. 2025",
+            ),
+            OpenApiParameter(
+                "quarter", OpenApiTypes.INT, required=True, enum=[1, 2, 3, 4],
+                description="1 = January to March, 4 = October to December",
+            ),
+            OpenApiParameter(
+                "version", {"type": "integer", "minimum": 1}, required=False,
+                description="A stored version (1 final, 2 and on revised); the latest when "
+                "left out; one the quarter does not have is a 400 naming `version`.",
+            ),
+            OpenApiParameter(
+                "format", OpenApiTypes.STR, required=False, enum=["json", "csv"],
+                description="`csv` for the CSV (as `Accept: text/csv`); any other is a 404",
+            ),
+            WWW_AUTHENTICATE,
+        ],
+        responses={
+            (200, "text/csv"): OpenApiTypes.STR,
+            (200, "application/json"): ComplianceReturnSerializer,
+            **error_responses(400, 401, 403, 404, 406),
+        },
+        summary="Victims' Code compliance return for the OPCC",
+        description=(
+            "For the calendar quarter, per Victims' Code right: the victims' referrals to "
+            "whom it began to apply (total) and whether it was met on time, met late, "
+            "declined, missed or is not recorded yet (they add up to the total); the same by "
+            "crime type, enhanced entitlement, gender, age band, ethnicity, disability, "
+            "religion and sexual orientation (each with a `none` category: not recorded); "
+            "the satisfaction survey's answers with the right each question speaks to; and "
+            "the complaints log (Right 12). " + SUPPRESSION_RULE + " Rows and columns of "
+            "each right's tables are suppressed together, so nothing hidden can be worked "
+            "out from either. Provisional, final and revised versions as the quarterly "
+            "return (`version`, `versions`, `changes`); `Accept: text/csv` or `?format=csv` "
+            "gives the same tidy CSV (docs/compliance-return.md)."
+        ),
+    )
+    def get(self, request, *args, **kwargs):
+        query = QuarterlyReturnQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        year, quarter = query.validated_data["year"], query.validated_data["quarter"]
+        published = published_return(year, quarter, version=query.validated_data.get("version"),
+                                     kind=ReturnKind.COMPLIANCE)
+        response = Response(ComplianceReturnSerializer(published).data)
+        if request.accepted_renderer.format == ComplianceReturnCSVRenderer.format:
+            response["Content-Disposition"] = (
+                f'attachment; filename="{csv_filename(published, "opcc-compliance")}"'
+            )
         return response

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from assessments.dvna_services import record_dvna, update_dvna
 from assessments.models import ConsentToShare, Dvna, DvnaNeed
+from core.errors import DomainError
 from directory.models import SupportService
 from tests.assessments.builders import accepted_case, answers, dvna_form, levels
 from tests.factories import CaseFactory, PersonFactory, user_with_role
@@ -208,3 +209,56 @@ def test_each_dvna_page_logs_the_read(client, vcc_user):
     client.get(reverse("dvna:new", args=[case.pk]))
     log = AccessLog.objects.get(view_name="dvna:new")
     assert log.case_ids == [case.pk] and log.user == vcc_user
+
+
+# -- About the victim: optional protected characteristics (issue 15) -----------------------
+
+PROTECTED = ("disability", "religion", "sexual_orientation")
+
+
+def test_the_protected_characteristics_are_optional_and_nothing_is_chosen(client, vcc_user):
+    case = accepted_case()
+    client.force_login(vcc_user)
+    page = client.get(reverse("dvna:new", args=[case.pk])).content.decode()
+    for name in PROTECTED:
+        radios = re.findall(rf'<input[^>]*name="{name}"[^>]*>', page)
+        assert radios, name
+        assert not any("checked" in radio or "required" in radio for radio in radios), name
+    assert checked(page, "religion", "prefer_not_to_say") is False
+    assert 'value="prefer_not_to_say"' in page
+
+    # Left unanswered, the DVNA saves with blanks: not asked or not answered.
+    response = client.post(reverse("dvna:new", args=[case.pk]), dvna_form())
+    assert response.status_code == 302
+    dvna = Dvna.objects.get(case=case)
+    assert (dvna.disability, dvna.religion, dvna.sexual_orientation) == ("", "", "")
+
+
+def test_the_answers_given_are_stored_and_shown_when_correcting(client, vcc_user):
+    case = accepted_case()
+    client.force_login(vcc_user)
+    client.post(reverse("dvna:new", args=[case.pk]),
+                dvna_form(disability="yes", religion="prefer_not_to_say",
+                          sexual_orientation="bisexual"))
+    dvna = Dvna.objects.get(case=case)
+    assert (dvna.disability, dvna.religion, dvna.sexual_orientation) == (
+        "yes", "prefer_not_to_say", "bisexual")
+    page = client.get(reverse("dvna:edit", args=[case.pk, dvna.number])).content.decode()
+    assert checked(page, "disability", "yes")
+    assert checked(page, "sexual_orientation", "bisexual")
+    # A reassessment asks afresh: nothing is pre-selected from the last DVNA.
+    page = client.get(reverse("dvna:new", args=[case.pk])).content.decode()
+    assert not checked(page, "disability", "yes")
+
+
+def test_an_answer_not_in_the_list_is_refused_with_nothing_saved(client, vcc_user):
+    case = accepted_case()
+    client.force_login(vcc_user)
+    response = client.post(reverse("dvna:new", args=[case.pk]),
+                           dvna_form(religion="<script>"))
+    assert response.status_code == 200
+    assert "Choose one of the answers, or leave it unanswered" in response.content.decode()
+    assert not Dvna.objects.filter(case=case).exists()
+    with pytest.raises(DomainError) as error:
+        record_dvna(case=case, answers=answers(disability="maybe"), by=vcc_user)
+    assert "disability" in error.value.fields

@@ -79,6 +79,9 @@ EXEMPT = {
     "scheduling:team": "counts of open and due work per co-ordinator, no victim",
     "letters:post_room": "counts of letters waiting and printed per day, no victim",
     "api-performance-flow": "API: flow counts (aggregates)",
+    "api-returns-compliance": "API: the OPCC Victims' Code compliance return (aggregates, "
+    "small counts suppressed)",
+    "performance:compliance": "aggregates: the compliance return as the API gives it",
     "api-returns-quarterly": "API: the OPCC quarterly return (aggregates, small counts suppressed)",
     "api-schema": "API: the OpenAPI schema",
     "api_clients:list": "machine clients and their tokens' state: no victim",

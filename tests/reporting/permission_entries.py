@@ -57,6 +57,21 @@ VIEWS = [
             OPCC_API: allowed('"suppression_rule"', '"breakdowns"'),
         },
     ),
+    View(
+        "api-returns-compliance",
+        data=lambda w: {"year": "2025", "quarter": "1"},
+        expect={
+            ANONYMOUS: UNAUTHORIZED,
+            POLICE: FORBIDDEN,
+            VCC: FORBIDDEN,
+            MANAGER: allowed('"rights"', '"right_12"', '"survey"'),
+            VOLUNTEER: FORBIDDEN,
+            OPCC: allowed('"rights"', '"right_12"', '"survey"'),
+            POLICE_API: FORBIDDEN,
+            TRANSFER_API: FORBIDDEN,
+            OPCC_API: allowed('"rights"', '"right_12"', '"survey"'),
+        },
+    ),
     # --- The dashboard: managers only (its counts link to named cases, so the OPCC, which
     # has performance figures, is sent on to the quarterly return) ---
     View(
@@ -95,3 +110,18 @@ VIEWS = [
         },
     ),
 ]
+
+VIEWS.append(
+    # The compliance return in the browser: the same readers as the quarterly return.
+    View(
+        "performance:compliance",  # the latest ended quarter
+        expect={
+            ANONYMOUS: LOGIN,
+            POLICE: FORBIDDEN,
+            VCC: FORBIDDEN,
+            MANAGER: allowed("Victims' Code compliance return", 'data-testid="download-csv"'),
+            VOLUNTEER: FORBIDDEN,
+            OPCC: allowed("Victims' Code compliance return", 'data-testid="download-csv"'),
+        },
+    )
+)

@@ -19,7 +19,7 @@ from django.db import IntegrityError, InternalError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from reporting import returns
-from reporting import services as reporting_services
+from reporting import versions as return_versions
 from reporting.models import QuarterlyReturnVersion
 from reporting.services import update_quarterly_returns
 from reporting.versions import finalisation_day, published_return, revision_window
@@ -112,7 +112,8 @@ def test_a_new_counting_rules_version_is_a_revision_and_says_so(monkeypatch):
     update_quarterly_returns(today=Q1_FINAL_DAY)
     original = returns.RULES_VERSION
     monkeypatch.setattr(returns, "RULES_VERSION", "flow-next+return-next")
-    monkeypatch.setattr(reporting_services, "RULES_VERSION", "flow-next+return-next")
+    monkeypatch.setitem(return_versions.KINDS, "quarterly",
+                        return_versions.Kind(returns.quarterly_return, "flow-next+return-next"))
 
     update_quarterly_returns(today=date(2025, 5, 1))
 

@@ -329,3 +329,123 @@ def test_letters_do_not_give_a_hidden_box_away():
     hidden = suppress_flow(flow)
     assert hidden["awaiting_contact"] == hidden["no_contact"] == SUPPRESSED
     assert hidden["follow_up_letters"] == SUPPRESSED
+
+
+# -- Families that cross: the compliance return (reporting.compliance_return) ---------------
+#
+# Each right's counts are a table per breakdown (categories by outcomes) whose rows add up to
+# the categories' counts and whose columns add up to the right's outcome counts, all
+# published, under the right's own count (a root: hidden from 1 to 4). The attacker knows
+# every count shown and the rule, and tries every filling-in of the hidden table cells (the
+# hidden totals follow from them) that would have been published the same way; no hidden
+# count from 1 to 4 may be left with a single value.
+
+CROSS_OUTCOMES = ("met", "late", "missed")
+CROSS_CAP = 9  # values tried for a hidden cell: more than any the examples draw, +2
+
+
+def _cross_world(cells: dict[tuple[str, str], int]):
+    from reporting.compliance_return import right_families
+
+    categories = sorted({cat for cat, _ in cells})
+    families = right_families(1, {"b": categories}, outcomes=CROSS_OUTCOMES)
+
+    def values_of(table: dict[tuple[str, str], int]) -> dict[str, int]:
+        values = {f"1:b:{cat}:{o}": table[cat, o] for cat in categories for o in CROSS_OUTCOMES}
+        for cat in categories:
+            values[f"1:b:{cat}"] = sum(table[cat, o] for o in CROSS_OUTCOMES)
+        for o in CROSS_OUTCOMES:
+            values[f"1:{o}"] = sum(table[cat, o] for cat in categories)
+        values["1"] = sum(table.values())
+        return values
+
+    return categories, families, values_of
+
+
+def _cross_publish(values, families):
+    from reporting.suppression import suppress_families
+
+    return suppress_families(values, families, roots=["1"])
+
+
+def _cross_attack(cells: dict[tuple[str, str], int]) -> list[str] | None:
+    """The hidden counts every consistent filling-in agrees on (None: too many to try)."""
+    import itertools
+
+    categories, families, values_of = _cross_world(cells)
+    truth = values_of(cells)
+    published = _cross_publish(truth, families)
+    hidden = [key for key, value in published.items() if value == SUPPRESSED]
+    if not hidden:
+        return []
+    per_row = []
+    for cat in categories:
+        unknown = [(cat, o) for o in CROSS_OUTCOMES if published[f"1:b:{cat}:{o}"] == SUPPRESSED]
+        known = sum(cells[cat, o] for o in CROSS_OUTCOMES if (cat, o) not in unknown)
+        row_total = published[f"1:b:{cat}"]
+        options = [
+            dict(zip(unknown, combo, strict=True))
+            for combo in itertools.product(range(CROSS_CAP + 1), repeat=len(unknown))
+            if row_total == SUPPRESSED or known + sum(combo) == row_total
+        ]
+        per_row.append(options)
+    space = 1
+    for options in per_row:
+        space *= len(options)
+    if space > 60_000:
+        return None
+    seen: dict[str, set[int]] = {key: set() for key in hidden}
+    for parts in itertools.product(*per_row):
+        table = dict(cells)
+        for part in parts:
+            table.update(part)
+        values = values_of(table)
+        if any(published[key] != SUPPRESSED and published[key] != values[key] for key in values):
+            continue
+        if _cross_publish(values, families) != published:
+            continue
+        for key in hidden:
+            seen[key].add(values[key])
+    # A count from 1 to 4 must keep two values; a larger one hidden to keep it company could
+    # have been shown (docs/suppression.md, "Families that cross").
+    return [key for key, found in seen.items()
+            if len(found) < 2 and 1 <= values_of(cells)[key] <= 4]
+
+
+CROSS_TABLE = st.integers(min_value=2, max_value=3).flatmap(
+    lambda rows: st.fixed_dictionaries({
+        (f"c{row}", outcome): st.sampled_from([0, 0, 1, 1, 2, 3, 4, 5, 6, 7])
+        for row in range(rows) for outcome in CROSS_OUTCOMES
+    })
+)
+
+
+@settings(derandomize=DERANDOMIZE, max_examples=max(EXAMPLES // 10, 40), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(CROSS_TABLE)
+def test_no_hidden_count_of_a_crossed_table_can_be_worked_out(cells):
+    given_away = _cross_attack(cells)
+    assert not given_away, f"{cells}: {given_away} can be worked out"
+
+
+def test_a_crossed_table_that_sums_would_give_away_hides_more():
+    # [[2, 1], [4, 2]] with every row and column total published: the four hidden cells are
+    # each 1 to 4, and the sums leave them one way only (2, 1, 4, 2), so more is hidden.
+    cells = {("c0", "met"): 2, ("c0", "late"): 1, ("c0", "missed"): 9,
+             ("c1", "met"): 4, ("c1", "late"): 2, ("c1", "missed"): 9}
+    assert _cross_attack(cells) == []
+    _, families, values_of = _cross_world(cells)
+    published = _cross_publish(values_of(cells), families)
+    assert not [v for v in published.values() if isinstance(v, int) and 1 <= v <= 4]
+    assert published["1"] == 27  # the right's own count stays
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "Known gap (docs/suppression.md, 'Families that cross'): in this cycle of hidden cells "
+    "the sums leave the small counts free, but only one filling-in makes the rule hide the "
+    "same zeros, so a reader who replays the rule pins them. Found by the random search."))
+def test_a_cycle_the_rule_replayed_gives_away():
+    cells = {("c0", "met"): 0, ("c0", "late"): 3, ("c0", "missed"): 2,
+             ("c1", "met"): 3, ("c1", "late"): 0, ("c1", "missed"): 5,
+             ("c2", "met"): 2, ("c2", "late"): 5, ("c2", "missed"): 0}
+    assert _cross_attack(cells) == []
