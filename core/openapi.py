@@ -99,8 +99,10 @@ def examples_on_components(result: dict, generator, request, public) -> dict:
                 walk(target, value)
             return
         if isinstance(value, dict):
+            properties = node.get("properties", {})
+            extra = node.get("additionalProperties")  # a map: each value is that schema
             for key, item in value.items():
-                walk(node.get("properties", {}).get(key), item)
+                walk(properties.get(key, extra if isinstance(extra, dict) else None), item)
         elif isinstance(value, list) and value:
             walk(node.get("items"), value[0])
 

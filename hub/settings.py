@@ -281,6 +281,9 @@ SPECTACULAR_SETTINGS = {
     # Request objects are components of their own (`IvnaRequest`), so that they can be
     # closed without closing the answers.
     "COMPONENT_SPLIT_REQUEST": True,
+    # Fields named "status" carry several choice sets (a return's, a Victims' Code right's,
+    # a batch item's): each its own enum name.
+    "ENUM_NAME_OVERRIDES": {"ReturnStatusEnum": ["provisional", "final", "revised"]},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",  # drf-spectacular's default
         "core.openapi.close_request_objects",  # additionalProperties: false (issue 14)

@@ -64,21 +64,27 @@ class SurveySerializer(serializers.Serializer):
 
 
 class ComplaintFigureSerializer(serializers.Serializer):
-    title = serializers.CharField()
-    total = CellValueField()
-    cells = BreakdownCellSerializer(many=True)
+    title = serializers.CharField(help_text="What the figure counts.")
+    total = CellValueField(help_text="The complaints the cells split, as the title says; * from 1 to 4.")
+    cells = BreakdownCellSerializer(many=True, help_text="The complaints, split as the title says.")
 
 
 class ComplaintsSerializer(serializers.Serializer):
     """The complaints log (Right 12), by the date received."""
 
-    right = serializers.CharField()
-    right_title = serializers.CharField()
-    answered = ComplaintFigureSerializer()
-    answered_in_time = ComplaintFigureSerializer()
-    acknowledged = ComplaintFigureSerializer()
-    outcomes = ComplaintFigureSerializer()
-    about_right = ComplaintFigureSerializer()
+    right = serializers.CharField(help_text="right_12.")
+    right_title = serializers.CharField(help_text="Right 12 in the Code's words.")
+    answered = ComplaintFigureSerializer(help_text="Answered or still open.")
+    answered_in_time = ComplaintFigureSerializer(
+        help_text="Of those answered: within the hub's time or late."
+    )
+    acknowledged = ComplaintFigureSerializer(
+        help_text="Acknowledged within the hub's time, late, or not yet."
+    )
+    outcomes = ComplaintFigureSerializer(help_text="Upheld, partly upheld, not upheld, withdrawn.")
+    about_right = ComplaintFigureSerializer(
+        help_text="The right each complaint is about, or the hub's service."
+    )
 
 
 class ComplianceReturnSerializer(serializers.Serializer):

@@ -7,8 +7,12 @@ key added there is in the example too (as 0 until a figure is chosen for it here
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from drf_spectacular.utils import OpenApiExample
 
+from reporting.compliance_return import TITLE as COMPLIANCE_TITLE
 from reporting.flow import COUNTING_RULES_VERSION, FLOW_KEYS, VICTIM_KEYS, supported_rate
 from reporting.outcomes import OUTCOME_KEYS
 from reporting.return_csv import return_csv
@@ -180,6 +184,32 @@ QUARTERLY_RETURN_EXAMPLES = [
         value=QUARTERLY_RETURN_CSV,
         response_only=True,
         status_codes=["200"],
+        media_type="text/csv",
+    ),
+]
+
+
+# The compliance return (docs/compliance-return.md): a quarter of the demo's year as the API
+# answered it, its breakdowns shortened to one (enhanced entitlement, Right 4).
+COMPLIANCE_RETURN = json.loads(
+    Path(__file__).with_name("compliance_example.json").read_text(encoding="utf-8")
+)
+_COMPLIANCE_CSV_LINES = return_csv(COMPLIANCE_RETURN, COMPLIANCE_TITLE).splitlines()
+COMPLIANCE_RETURN_CSV = "\n".join(
+    [line for line in _COMPLIANCE_CSV_LINES if line.startswith("#")]
+    + [line for line in _COMPLIANCE_CSV_LINES if not line.startswith("#")][:8]
+    + [""]
+)
+
+COMPLIANCE_RETURN_EXAMPLES = [
+    OpenApiExample(
+        "ComplianceJSON", summary="A quarter (JSON, breakdowns shortened)",
+        value=COMPLIANCE_RETURN, response_only=True, status_codes=["200"],
+        media_type="application/json",
+    ),
+    OpenApiExample(
+        "ComplianceCSV", summary="The same quarter (CSV, shortened)",
+        value=COMPLIANCE_RETURN_CSV, response_only=True, status_codes=["200"],
         media_type="text/csv",
     ),
 ]

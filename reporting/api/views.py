@@ -10,7 +10,11 @@ from rest_framework.views import APIView
 from core.api import WWW_AUTHENTICATE, SignedIn, error_responses
 from core.choices import District
 from reporting.api.compliance_serializers import ComplianceReturnSerializer
-from reporting.api.examples import FLOW_EXAMPLES, QUARTERLY_RETURN_EXAMPLES
+from reporting.api.examples import (
+    COMPLIANCE_RETURN_EXAMPLES,
+    FLOW_EXAMPLES,
+    QUARTERLY_RETURN_EXAMPLES,
+)
 from reporting.api.renderers import (
     ComplianceReturnCSVRenderer,
     QuarterlyReturnCSVRenderer,
@@ -212,6 +216,7 @@ class ComplianceReturnView(QuarterlyReturnView):
             (200, "application/json"): ComplianceReturnSerializer,
             **error_responses(400, 401, 403, 404, 406),
         },
+        examples=COMPLIANCE_RETURN_EXAMPLES,
         summary="Victims' Code compliance return for the OPCC",
         description=(
             "For the calendar quarter, per Victims' Code right: the victims' referrals to "

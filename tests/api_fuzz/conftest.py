@@ -35,6 +35,7 @@ OPERATION_ROLES: dict[str, str] = {
     "POST /api/v1/transfers/": Role.TRANSFER_SENDER,
     "GET /api/v1/performance/flow/": Role.OPCC,
     "GET /api/v1/returns/quarterly/": Role.OPCC,
+    "GET /api/v1/returns/compliance/": Role.OPCC,
     "GET /api/v1/cases/{case_id}/rights/": Role.POLICE,
     "POST /api/v1/cases/{case_id}/rights/{right}/": Role.POLICE,
     "POST /api/v1/cases/{case_id}/justice-events/": Role.POLICE,
