@@ -65,7 +65,9 @@ class SurveySerializer(serializers.Serializer):
 
 class ComplaintFigureSerializer(serializers.Serializer):
     title = serializers.CharField(help_text="What the figure counts.")
-    total = CellValueField(help_text="The complaints the cells split, as the title says; * from 1 to 4.")
+    total = CellValueField(
+        help_text="The complaints the cells split, as the title says; * from 1 to 4."
+    )
     cells = BreakdownCellSerializer(many=True, help_text="The complaints, split as the title says.")
 
 
