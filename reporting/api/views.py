@@ -99,6 +99,29 @@ class FlowView(APIView):
         return Response(FlowSerializer(body).data)
 
 
+# The query of both returns (the quarterly return and the compliance return).
+RETURN_PARAMETERS = [
+    OpenApiParameter(
+        "year", {"type": "integer", "minimum": 2000, "maximum": 2100}, required=True,
+        description="e.g. 2025",
+    ),
+    OpenApiParameter(
+        "quarter", OpenApiTypes.INT, required=True, enum=[1, 2, 3, 4],
+        description="1 = January to March, 4 = October to December",
+    ),
+    OpenApiParameter(
+        "version", {"type": "integer", "minimum": 1}, required=False,
+        description="A stored version: 1 is the final return, 2 and on revisions. "
+        "The latest when left out; a version the quarter does not have (and any "
+        "version of a provisional quarter) is a 400 naming `version`.",
+    ),
+    OpenApiParameter(
+        "format", OpenApiTypes.STR, required=False, enum=["json", "csv"],
+        description="`csv` for the CSV (as `Accept: text/csv`); any other is a 404",
+    ),
+]
+
+
 class QuarterlyReturnView(APIView):
     """The quarterly return for the OPCC: aggregates only, with small counts suppressed.
 
@@ -109,27 +132,7 @@ class QuarterlyReturnView(APIView):
     renderer_classes = [JSONRenderer, QuarterlyReturnCSVRenderer]
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "year", {"type": "integer", "minimum": 2000, "maximum": 2100}, required=True,
-                description="e.g. 2025",
-            ),
-            OpenApiParameter(
-                "quarter", OpenApiTypes.INT, required=True, enum=[1, 2, 3, 4],
-                description="1 = January to March, 4 = October to December",
-            ),
-            OpenApiParameter(
-                "version", {"type": "integer", "minimum": 1}, required=False,
-                description="A stored version: 1 is the final return, 2 and on revisions. "
-                "The latest when left out; a version the quarter does not have (and any "
-                "version of a provisional quarter) is a 400 naming `version`.",
-            ),
-            OpenApiParameter(
-                "format", OpenApiTypes.STR, required=False, enum=["json", "csv"],
-                description="`csv` for the CSV (as `Accept: text/csv`); any other is a 404",
-            ),
-            WWW_AUTHENTICATE,
-        ],
+        parameters=[*RETURN_PARAMETERS, WWW_AUTHENTICATE],
         responses={
             # The CSV first: a client generated from the schema (openapi-python-client)
             # reads a 200 as its first media type, and the CSV is what analysts fetch; the
@@ -191,26 +194,7 @@ class ComplianceReturnView(QuarterlyReturnView):
     renderer_classes = [JSONRenderer, ComplianceReturnCSVRenderer]
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "year", {"type": "integer", "minimum": 2000, "maximum": 2100}, required=True,
-                description="e.g. 2025",
-            ),
-            OpenApiParameter(
-                "quarter", OpenApiTypes.INT, required=True, enum=[1, 2, 3, 4],
-                description="1 = January to March, 4 = October to December",
-            ),
-            OpenApiParameter(
-                "version", {"type": "integer", "minimum": 1}, required=False,
-                description="A stored version (1 final, 2 and on revised); the latest when "
-                "left out; one the quarter does not have is a 400 naming `version`.",
-            ),
-            OpenApiParameter(
-                "format", OpenApiTypes.STR, required=False, enum=["json", "csv"],
-                description="`csv` for the CSV (as `Accept: text/csv`); any other is a 404",
-            ),
-            WWW_AUTHENTICATE,
-        ],
+        parameters=[*RETURN_PARAMETERS, WWW_AUTHENTICATE],
         responses={
             (200, "text/csv"): OpenApiTypes.STR,
             (200, "application/json"): ComplianceReturnSerializer,
