@@ -12,7 +12,7 @@ PORT ?= 8000
 export PORT
 
 .PHONY: run test test-faults test-faults-long install lint test-browser clean-db bench \
-	backup restore restore-rehearsal
+	backup restore restore-rehearsal bench-load
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -79,6 +79,18 @@ restore-rehearsal: install
 # quarter of an hour); BENCH_ARGS="--sizes 30000" for the small one only.
 bench: install
 	$(BIN)/python -m hub.embedded -- $(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# A hub day under load (bench/load.py, about half an hour the first time at 300,000 cases,
+# which builds hub_load_300k_base and keeps it): gunicorn, a Celery worker and beat on the
+# DATABASE_URL server (or the embedded one) and a private Redis, 40 people in locust for 10
+# minutes, then IVNA intake over HTTP; the figures go to bench/RESULTS.md ("Load").
+# LOAD_ARGS="--size 30000 --minutes 2" for a quick run.
+$(VENV)/.bench: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install -q ".[bench]"
+	touch $@
+
+bench-load: install $(VENV)/.bench
+	$(BIN)/python -m hub.embedded -- $(BIN)/python bench/load.py $(LOAD_ARGS)
 
 clean-db:
 	rm -rf .pgdata

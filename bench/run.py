@@ -466,35 +466,10 @@ def _second_factor(client, user) -> None:
 
 
 def _ivna_body(stamp: str, i: int) -> str:
-    """A varied IVNA as the police crime system sends it (DOMAIN.md, API contract)."""
-    from datetime import timedelta
-
+    from bodies import ivna_json  # bench/bodies.py, beside this script
     from django.utils import timezone
 
-    today = timezone.localdate()
-    kinds = [
-        ("theft_and_handling", [], {"needs_support": False}),
-        ("burglary", [], {"needs_support": True}),
-        ("violence_against_the_person", ["domestic_abuse"],
-         {"needs_support": True, "dash_risk": "medium", "priority_categories": ["vulnerable"]}),
-        ("vehicle_offences", [], {"needs_support": False}),
-        ("criminal_damage", ["hate_crime"], {"needs_support": False}),
-    ]
-    crime_type, markers, assessment = kinds[i % len(kinds)]
-    return json.dumps({
-        "crime": {"reference": f"BENCH/{stamp}/{i:05d}", "crime_type": crime_type,
-                  "offence_date": (today - timedelta(days=2)).isoformat(),
-                  "reported_at": (timezone.now() - timedelta(days=1)).isoformat(),
-                  "markers": markers},
-        "victim": {"police_person_id": f"B-{stamp}-{i:05d}", "first_name": "Ann",
-                   "last_name": f"Bench{i}", "date_of_birth": "1980-05-17", "gender": "female",
-                   "phone": "07700900123", "email": "" if i % 3 else "ann@example.org",
-                   "address": {"line1": "1 High St", "town": "Wisbech", "postcode": "PE13 1AA"},
-                   "district": "fenland", "first_language": "en", "interpreter_needed": False},
-        "assessment": {"supported_elsewhere": False, "mash_referral": False,
-                       "safe_to_write": True, "consent_to_contact": True, "notes": "",
-                       **assessment},
-    })
+    return ivna_json(stamp, i, today=timezone.localdate())
 
 
 # -- Reporting ------------------------------------------------------------------------
