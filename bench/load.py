@@ -68,9 +68,9 @@ def history_plan(size: int, today: date) -> tuple[list[tuple[int, int]], int]:
     return plan, recent
 
 
-def prepare(base_url: str, size: int, today: date, *, keep: bool) -> tuple[str, str, dict]:
-    """The run's database: a copy of the history database with today's twelve months."""
-    history, recent = history_plan(size, today)
+def prepare_history(base_url: str, size: int, today: date) -> str:
+    """The history database (made once, kept): whole years up to last year."""
+    history, _ = history_plan(size, today)
     base = f"hub_load_{size // 1000}k_base"
     url = bench.database_url(base_url, base)
     bench.ensure_database(base_url, base, fresh=False)
@@ -89,6 +89,13 @@ def prepare(base_url: str, size: int, today: date, *, keep: bool) -> tuple[str, 
         present.add(year)
         bench.generation_log(base_url, base, [{"year": year, "victims": victims,
                                                "seconds": round(seconds, 1)}])
+    return base
+
+
+def prepare(base_url: str, size: int, today: date, *, keep: bool) -> tuple[str, str, dict]:
+    """The run's database: a copy of the history database with today's twelve months."""
+    history, recent = history_plan(size, today)
+    base = prepare_history(base_url, size, today)
     run = f"hub_load_{size // 1000}k_run"
     conn = bench.connect(bench.database_url(base_url, "postgres"))
     conn.autocommit = True
@@ -395,6 +402,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--batches", type=int, default=4, help="500-IVNA batches a client")
     parser.add_argument("--keep", action="store_true", help="keep the run's database")
+    parser.add_argument("--history-only", action="store_true",
+                        help="make the history database only (kept for later runs)")
     parser.add_argument("--database", help="use this database as it is (nothing generated, "
                         "nothing dropped): a quick look at the load test itself")
     parser.add_argument("--config", help=argparse.SUPPRESS)
@@ -425,6 +434,9 @@ def run(args) -> None:
     base_url = os.environ["DATABASE_URL"]
     started = datetime.now()  # noqa: DTZ005 - the local time of the run, for the file
     today = date.today()  # noqa: DTZ011
+    if args.history_only:
+        prepare_history(base_url, args.size, today)
+        return
     if args.database:
         run_name, url = args.database, bench.database_url(base_url, args.database)
         data = {"base": args.database, "history": [], "copied_s": 0, "recent": 0,
