@@ -7,6 +7,11 @@
 - `record_evidence` records that a right was met, declined, missed or does not apply, by hub
   staff or the police; `record_hub_evidence` is the hub's own work evidencing a right.
 - `record_justice_event` adds a step of the justice process (a retry records nothing new).
+
+Each decides in memory and then saves: `starts_of` and `entitlement_changes` (the rows a
+case's events call for), `check_evidence` and `evidence_change`, `hub_evidence_change`,
+`new_justice_event` decide; the functions above save. rights.bulk asks the deciding ones the
+same questions for many cases at once (the demo year), so each rule has this one home.
 """
 
 from __future__ import annotations
