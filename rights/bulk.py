@@ -34,7 +34,7 @@ from rights.services import (
 
 # The columns of a row, in the table's order: its id and case, then its state (`versions`).
 COLUMNS = tuple(f.attname for f in Entitlement._meta.concrete_fields)
-assert COLUMNS[:2] == ("id", "case_id")  # noqa: S101 - what `values` relies on
+assert COLUMNS[:2] == ("id", "case_id")  # noqa: S101 - what `row_values` relies on
 STATE = COLUMNS[2:]
 # Its moments, which the database gives back in UTC (whatever zone they were saved in).
 MOMENTS = tuple(
@@ -55,7 +55,7 @@ def as_stored(row: Entitlement) -> Entitlement:
 state_of = attrgetter(*STATE)  # a row's state, as a tuple
 
 
-def values(row: Entitlement, state: tuple) -> tuple:
+def row_values(row: Entitlement, state: tuple) -> tuple:
     """The row as it was in one of its states, column by column (COLUMNS), to write."""
     return (row.pk, row.case_id, *state)
 

@@ -37,12 +37,15 @@ from contact.models import ContactOutcome
 from demo.year.names import PERSON_ID_PREFIX, STAFF
 from demo.year.rows import CopyWriter, IdPool, use_context
 from rights.backfill import CaseHistory, histories
-from rights.bulk import STATE, CaseRights, values
+from rights.bulk import STATE, CaseRights, row_values
 from rights.models import Entitlement, EvidenceStatus, JusticeEvent, JusticeStage
 
 POLICE_RIGHTS = (2, 3, 6, 7, 8, 9)
-# Cases per transaction (their rows, about twelve each, with the audit triggers' rows).
+# Cases per transaction (their rows, about twelve each, with the audit triggers' rows: the
+# triggers cost more a row the more the transaction holds, demo.year.rows.WRITE_BATCH), and
+# cases whose past is read at once (rights.backfill.histories: a query per kind of event).
 BATCH = 250
+READ_BATCH = 1000
 
 
 def _day(start: datetime, low: int, high: int, rng: random.Random) -> date:
@@ -150,21 +153,23 @@ def add_rights_evidence(*, seed: int, year: int | None, as_of: datetime,
     rng, officer, today = rights_run(seed=seed, year=year, as_of=as_of)
     case_ids = cases_without_rights()
     ids = IdPool()
-    for start in range(0, len(case_ids), BATCH):
-        chunk = case_ids[start:start + BATCH]
+    for start in range(0, len(case_ids), READ_BATCH):
+        chunk = case_ids[start:start + READ_BATCH]
         past = histories(chunk)
-        now = timezone.now()
-        told = []
-        for case in Case.objects.filter(pk__in=chunk).select_related("person").order_by("pk"):
-            rights = CaseRights(case, now=now)
-            case_story(rights, case, past[case.pk], officer=officer, today=today,
-                       as_of=as_of, rng=rng)
-            told.append(rights)
-        with transaction.atomic():
-            use_context(context)
-            with connection.cursor() as cursor:  # demo data: made again if a crash lost it
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-            write_rights(told, ids)
+        cases = list(Case.objects.filter(pk__in=chunk).select_related("person").order_by("pk"))
+        for first in range(0, len(cases), BATCH):
+            now = timezone.now()
+            told = []
+            for case in cases[first:first + BATCH]:
+                rights = CaseRights(case, now=now)
+                case_story(rights, case, past[case.pk], officer=officer, today=today,
+                           as_of=as_of, rng=rng)
+                told.append(rights)
+            with transaction.atomic():
+                use_context(context)
+                with connection.cursor() as cursor:  # demo data: made again if a crash lost it
+                    cursor.execute("SET LOCAL synchronous_commit TO OFF")
+                write_rights(told, ids)
     with connection.cursor() as cursor:
         for model in (Entitlement, JusticeEvent):
             cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
@@ -181,11 +186,11 @@ def write_rights(told: list[CaseRights], ids: IdPool) -> None:
         for row in rights.created:
             row.pk = ids.take(Entitlement)
             states = rights.versions[row.right]
-            first.append(values(row, states[0]))
+            first.append(row_values(row, states[0]))
             for n, state in enumerate(states[1:]):
                 if len(later) <= n:
                     later.append([])
-                later[n].append(values(row, state))
+                later[n].append(row_values(row, state))
     events = []
     for rights in told:
         for event in rights.events:
