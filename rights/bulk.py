@@ -4,10 +4,11 @@ would make of the same calls, by their own deciding functions (no rule is restat
 without a query.
 
 A `CaseRights` starts from a case with no rows and no justice events (a case written in
-bulk, which no event has seen). Each call changes the rows as the service of the same name
-would, and keeps every row's successive states (`versions`): the first is the row as the
-service INSERTs it, each later one an UPDATE it makes, so a writer that replays them has the
-audit triggers (pghistory) record the same history as the services would.
+bulk, which no event has seen), and its past read beforehand (rights.backfill.histories).
+Each call changes the rows as the service of the same name would, and keeps every row's
+successive states (`versions`): the first is the row as the service INSERTs it, each later
+one an UPDATE it makes, so a writer that replays them has the audit triggers (pghistory)
+record the same history as the services would.
 """
 
 from __future__ import annotations
@@ -64,8 +65,11 @@ class CaseRights:
     """A case's rights as the services would leave them, in memory. `now` stands for the
     moment of each service call (the time they stamp on what they record)."""
 
-    def __init__(self, case: Case, *, now: datetime | None = None):
+    def __init__(self, case: Case, history: CaseHistory, *, now: datetime | None = None):
         self.case = case
+        self.history = history
+        first = history.complaints[0] if history.complaints else None
+        self.first_complaint = (first.received_at, first.answer_due_at) if first else None
         self.now = now or timezone.now()
         self.rows: dict[int, Entitlement] = {}  # by right
         self.created: list[Entitlement] = []  # in the order the services INSERT them
@@ -79,16 +83,16 @@ class CaseRights:
         self.versions[row.right].append(state_of(row))
 
     def sync_entitlements(self) -> list[Entitlement]:
-        """rights.services.sync_entitlements. What it decides depends on the case (which a
-        story does not change), its justice steps and complaints (none here) and its rows'
-        start and due times, which only it sets: with the same steps as the last time, it
-        has nothing to change."""
+        """rights.services.sync_entitlements. What it decides depends on the case and its
+        complaints (which a story does not change), its justice steps and its rows' start
+        and due times, which only it sets: with the same steps as the last time, it has
+        nothing to change."""
         justice = tuple(sorted(((e.stage, e.occurred_on) for e in self.events),
                                key=lambda step: step[1]))
         if justice != self._synced:
             self._synced = justice
-            new, moved = entitlement_changes(self.case, starts_of(self.case, justice),
-                                             self.rows)
+            starts = starts_of(self.case, justice, self.first_complaint)
+            new, moved = entitlement_changes(self.case, starts, self.rows)
             for row in moved:
                 self._changed(row)
             for row in new:
@@ -119,10 +123,10 @@ class CaseRights:
                                             reason=reason, source=source)
         return self.rows[int(right)] if done else None
 
-    def backfill_case(self, history: CaseHistory) -> None:
-        """rights.backfill.backfill_case, the case's past read beforehand (histories)."""
+    def backfill_case(self) -> None:
+        """rights.backfill.backfill_case."""
         self.sync_entitlements()
-        for item in evidence_in(self.case, history):
+        for item in evidence_in(self.case, self.history):
             self.record_hub_evidence_for(item.right, at=item.at, how=item.how,
                                          status=item.status, reason=item.reason,
                                          source=item.source)

@@ -36,7 +36,7 @@ from cases.models import Case
 from contact.models import ContactOutcome
 from demo.year.names import PERSON_ID_PREFIX, STAFF
 from demo.year.rows import CopyWriter, IdPool, use_context
-from rights.backfill import CaseHistory, histories
+from rights.backfill import histories
 from rights.bulk import STATE, CaseRights, row_values
 from rights.models import Entitlement, EvidenceStatus, JusticeEvent, JusticeStage
 
@@ -106,12 +106,12 @@ def _police_evidence(rights, officer: User, as_of: datetime, rng: random.Random)
                                    by=officer)
 
 
-def case_story(rights, case: Case, history: CaseHistory, *, officer: User, today: date,
-               as_of: datetime, rng: random.Random) -> None:
+def case_story(rights, case: Case, *, officer: User, today: date, as_of: datetime,
+               rng: random.Random) -> None:
     """One case's rights: the entitlements and the hub's evidence from its generated history
     (rights.backfill), its justice steps, the police's evidence and Right 5 from the plan.
     `rights`: a rights.bulk.CaseRights, or anything with the same calls."""
-    rights.backfill_case(history)
+    rights.backfill_case()
     for stage, day in _justice_path(case, rng):
         if day <= today:
             rights.record_justice_event(stage, day, by=officer)
@@ -161,9 +161,8 @@ def add_rights_evidence(*, seed: int, year: int | None, as_of: datetime,
             now = timezone.now()
             told = []
             for case in cases[first:first + BATCH]:
-                rights = CaseRights(case, now=now)
-                case_story(rights, case, past[case.pk], officer=officer, today=today,
-                           as_of=as_of, rng=rng)
+                rights = CaseRights(case, past[case.pk], now=now)
+                case_story(rights, case, officer=officer, today=today, as_of=as_of, rng=rng)
                 told.append(rights)
             with transaction.atomic():
                 use_context(context)

@@ -37,8 +37,8 @@ class PerCase:
     def __init__(self, case: Case):
         self.case = case
 
-    def backfill_case(self, history) -> None:
-        backfill_case(self.case)  # reads the case's past itself
+    def backfill_case(self) -> None:
+        backfill_case(self.case)
 
     def sync_entitlements(self):
         return sync_entitlements(self.case)
@@ -60,7 +60,7 @@ def add_rights_evidence_per_case(*, seed, year, as_of, context) -> int:
     with transaction.atomic():
         use_context(context)
         for case in cases:
-            demo_rights.case_story(PerCase(case), case, None, officer=officer, today=today,
+            demo_rights.case_story(PerCase(case), case, officer=officer, today=today,
                                    as_of=as_of, rng=rng)
     return len(case_ids)
 
