@@ -7,6 +7,11 @@
 - `record_evidence` records that a right was met, declined, missed or does not apply, by hub
   staff or the police; `record_hub_evidence` is the hub's own work evidencing a right.
 - `record_justice_event` adds a step of the justice process (a retry records nothing new).
+
+Each decides in memory and then saves: `starts_of` and `entitlement_changes` (the rows a
+case's events call for), `check_evidence` and `evidence_change`, `hub_evidence_change`,
+`new_justice_event` decide; the functions above save. rights.bulk asks the deciding ones the
+same questions for many cases at once (the demo year), so each rule has this one home.
 """
 
 from __future__ import annotations
@@ -37,26 +42,36 @@ def _stage_time(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(12, 0)))
 
 
-def _starts(case: Case, *, new: bool = False) -> dict[str, datetime]:
-    """When each thing that can make a right apply first happened on this case (`new`: the
-    case was created in this transaction, so it has no justice event or complaint yet)."""
+def starts_of(
+    case: Case,
+    justice: Iterable[tuple[str, date]] = (),
+    first_complaint: tuple[datetime, datetime] | None = None,
+) -> dict[str, datetime]:
+    """When each thing that can make a right apply first happened on this case: its referral,
+    the crime reported, the steps of the justice process (`justice`, (stage, day) in date
+    order) and the first complaint ((received at, answer due at))."""
     starts: dict[str, datetime] = {REFERRAL: case.referred_at}
     if case.crime_id is not None:
         starts[REPORTED] = case.referred_at
-    if new:
-        return starts
-    for stage, day in case.justice_events.order_by("occurred_on").values_list(
-        "stage", "occurred_on"
-    ):
+    for stage, day in justice:
         starts.setdefault(stage, _stage_time(day))
-    first_complaint = (
-        case.complaints.order_by("received_at").values_list("received_at", "answer_due_at")
-        .first()
-    )
     if first_complaint is not None:
         starts[COMPLAINT] = first_complaint[0]
         starts[f"{COMPLAINT}_due"] = first_complaint[1]
     return starts
+
+
+def _starts(case: Case, *, new: bool = False) -> dict[str, datetime]:
+    """`starts_of` the case as the database has it (`new`: the case was created in this
+    transaction, so it has no justice event or complaint yet)."""
+    if new:
+        return starts_of(case)
+    justice = case.justice_events.order_by("occurred_on").values_list("stage", "occurred_on")
+    first_complaint = (
+        case.complaints.order_by("received_at").values_list("received_at", "answer_due_at")
+        .first()
+    )
+    return starts_of(case, justice, first_complaint)
 
 
 def due_at(rule: Rule, case: Case, start: datetime, starts: dict[str, datetime]) -> datetime | None:
@@ -70,13 +85,15 @@ def due_at(rule: Rule, case: Case, start: datetime, starts: dict[str, datetime])
     return end_of_working_day(start, enhanced if case.enhanced_entitlement else standard)
 
 
-@transaction.atomic
-def sync_entitlements(case: Case) -> list[Entitlement]:
-    """Make the rows for the rights that apply to the case now, and set the start and due
-    time of those still to be recorded. Rows already recorded are left as they are."""
-    starts = _starts(case)
-    existing = {row.right: row for row in case.entitlements.all()}
+def entitlement_changes(
+    case: Case, starts: dict[str, datetime], existing: dict[int, Entitlement]
+) -> tuple[list[Entitlement], list[Entitlement]]:
+    """Decided in memory, saved by the caller: the rows to make for the rights that apply to
+    the case now (`starts`, `starts_of`), and those of `existing` (by right) still to be
+    recorded whose start or due time moves (moved on the instances). Rows already recorded
+    are left as they are."""
     new: list[Entitlement] = []
+    moved: list[Entitlement] = []
     for right, rule in RULES.items():
         begun = [starts[s] for s in rule.starts if s in starts]
         if not begun:
@@ -88,7 +105,18 @@ def sync_entitlements(case: Case) -> list[Entitlement]:
             new.append(Entitlement(case=case, right=right, applies_from=start, due_at=due))
         elif row.status == EvidenceStatus.DUE and (row.applies_from, row.due_at) != (start, due):
             row.applies_from, row.due_at = start, due
-            row.save(update_fields=["applies_from", "due_at", "updated_at"])
+            moved.append(row)
+    return new, moved
+
+
+@transaction.atomic
+def sync_entitlements(case: Case) -> list[Entitlement]:
+    """Make the rows for the rights that apply to the case now, and set the start and due
+    time of those still to be recorded. Rows already recorded are left as they are."""
+    existing = {row.right: row for row in case.entitlements.all()}
+    new, moved = entitlement_changes(case, _starts(case), existing)
+    for row in moved:
+        row.save(update_fields=["applies_from", "due_at", "updated_at"])
     Entitlement.objects.bulk_create(new)
     return sorted([*existing.values(), *new], key=lambda row: row.right)
 
@@ -107,25 +135,15 @@ def open_entitlements(case: Case, known: Iterable[KnownEvidence] = ()) -> list[E
     transaction that opens it): one INSERT, with what the case already evidences (`known`,
     rights.evidence.from_case: its route, the IVNA's answers) recorded in it. A new case has
     no justice event, complaint or row to read."""
-    starts = _starts(case, new=True)
+    rows, _ = entitlement_changes(case, _starts(case, new=True), {})
     evidence = {int(item.right): item for item in known}
     now = timezone.now()
-    rows = []
-    for right, rule in RULES.items():
-        begun = [starts[s] for s in rule.starts if s in starts]
-        if not begun:
-            continue
-        start = min(begun)
-        row = Entitlement(
-            case=case, right=right, applies_from=start,
-            due_at=due_at(rule, case, start, starts),
-        )
-        item = evidence.get(right)
+    for row in rows:
+        item = evidence.get(row.right)
         if item is not None:
             row.status, row.recorded_at, row.source = item.status, now, item.source
             row.met_at = item.at if item.status == EvidenceStatus.MET else None
             row.how, row.reason = item.how[:200], item.reason[:300]
-        rows.append(row)
     return Entitlement.objects.bulk_create(rows)
 
 
@@ -135,6 +153,67 @@ RECORDABLE = (
     EvidenceStatus.MISSED,
     EvidenceStatus.NOT_APPLICABLE,
 )
+
+
+def check_evidence(
+    right: int, *, status: str, at: datetime, how: str, reason: str, now: datetime
+) -> None:
+    """What `record_evidence` refuses (DomainError), whichever way the evidence comes."""
+    if int(right) not in RULES:
+        raise DomainError("There is no such right in the Victims' Code.", field="right")
+    if status not in RECORDABLE:
+        raise DomainError("Choose what happened.", field="status")
+    if at > now:
+        raise DomainError("The date cannot be in the future.", field="at")
+    if status in (EvidenceStatus.MISSED, EvidenceStatus.NOT_APPLICABLE) and not reason.strip():
+        raise DomainError("Say why.", field="reason")
+    if status == EvidenceStatus.MET and not how.strip():
+        raise DomainError("Say how the right was met.", field="how")
+
+
+def not_applying_yet(right: int) -> DomainError:
+    return DomainError(
+        f"{rule_for(right).right.label} does not apply to this case yet: record the step "
+        "of the justice process that makes it apply first.",
+        field="right",
+    )
+
+
+def evidence_change(
+    row: Entitlement,
+    *,
+    status: str,
+    at: datetime,
+    at_given: bool,
+    how: str,
+    reason: str,
+    by: User | None,
+    client: ApiClient | None,
+    now: datetime,
+) -> bool:
+    """Put the evidence on the row in memory (the caller saves it); False, and the row left
+    as it is, when it is a retry of the evidence the row already holds."""
+    met_at = at if status == EvidenceStatus.MET else None
+    source = EvidenceSource.STAFF if by is not None else EvidenceSource.POLICE_API
+    # Without a time "now" is meant: a retry of it is the same evidence, a moment later.
+    same = (
+        (row.status, row.how, row.reason, row.source)
+        == (status, how.strip(), reason.strip(), source)
+        and (row.met_at == met_at or not at_given)
+        and (row.recorded_by_id, row.recorded_by_client_id)
+        == (by.pk if by else None, client.pk if client else None)
+    )
+    if same:  # a retry of the same evidence (the police API): nothing new to record
+        return False
+    row.status = status
+    row.recorded_at = now
+    row.met_at = met_at
+    row.how = how.strip()
+    row.reason = reason.strip()
+    row.source = source
+    row.recorded_by = by
+    row.recorded_by_client = client
+    return True
 
 
 @transaction.atomic
@@ -154,50 +233,19 @@ def record_evidence(
     A later record replaces an earlier one; the history keeps both."""
     if (by is None) == (client is None):
         raise ValueError("record_evidence needs exactly one of by= or client=")
-    if int(right) not in RULES:
-        raise DomainError("There is no such right in the Victims' Code.", field="right")
-    if status not in RECORDABLE:
-        raise DomainError("Choose what happened.", field="status")
     now = timezone.now()
     at_given = at is not None
     at = at or now
-    if at > now:
-        raise DomainError("The date cannot be in the future.", field="at")
-    if status in (EvidenceStatus.MISSED, EvidenceStatus.NOT_APPLICABLE) and not reason.strip():
-        raise DomainError("Say why.", field="reason")
-    if status == EvidenceStatus.MET and not how.strip():
-        raise DomainError("Say how the right was met.", field="how")
+    check_evidence(right, status=status, at=at, how=how, reason=reason, now=now)
     sync_entitlements(case)
     row = (
         Entitlement.objects.select_for_update().filter(case=case, right=int(right)).first()
     )
     if row is None:
-        raise DomainError(
-            f"{rule_for(right).right.label} does not apply to this case yet: record the step "
-            "of the justice process that makes it apply first.",
-            field="right",
-        )
-    met_at = at if status == EvidenceStatus.MET else None
-    source = EvidenceSource.STAFF if by is not None else EvidenceSource.POLICE_API
-    # Without a time "now" is meant: a retry of it is the same evidence, a moment later.
-    same = (
-        (row.status, row.how, row.reason, row.source)
-        == (status, how.strip(), reason.strip(), source)
-        and (row.met_at == met_at or not at_given)
-        and (row.recorded_by_id, row.recorded_by_client_id)
-        == (by.pk if by else None, client.pk if client else None)
-    )
-    if same:  # a retry of the same evidence (the police API): nothing new to record
-        return row
-    row.status = status
-    row.recorded_at = now
-    row.met_at = met_at
-    row.how = how.strip()
-    row.reason = reason.strip()
-    row.source = source
-    row.recorded_by = by
-    row.recorded_by_client = client
-    row.save()
+        raise not_applying_yet(right)
+    if evidence_change(row, status=status, at=at, at_given=at_given, how=how, reason=reason,
+                       by=by, client=client, now=now):
+        row.save()
     return row
 
 
@@ -222,6 +270,51 @@ def record_hub_evidence(
     return case.entitlements.get(right=int(right)) if done else None
 
 
+# The rows the hub's own evidence may fill: those nobody has recorded yet (the first event
+# is the evidence).
+OPEN_TO_HUB_EVIDENCE = EvidenceStatus.DUE
+
+
+def hub_evidence_fields(
+    *, at: datetime, how: str, status: str, reason: str, source: str, now: datetime
+) -> dict[str, object]:
+    """What the hub's own evidence writes on a row still open to it."""
+    if status not in RECORDABLE:
+        raise ValueError(f"not a recordable status: {status}")
+    return {
+        "status": status,
+        "recorded_at": now,
+        "met_at": at if status == EvidenceStatus.MET else None,
+        "how": how[:200],
+        "reason": reason[:300],
+        "source": source,
+        "recorded_by": None,
+        "recorded_by_client": None,
+        "updated_at": now,
+    }
+
+
+def hub_evidence_change(
+    row: Entitlement,
+    *,
+    at: datetime,
+    how: str = "",
+    status: str = EvidenceStatus.MET,
+    reason: str = "",
+    source: str = EvidenceSource.HUB,
+    now: datetime,
+) -> bool:
+    """`record_hub_evidence_for` on a row in memory (the caller saves it): False when the
+    row is not open to it."""
+    fields = hub_evidence_fields(at=at, how=how, status=status, reason=reason, source=source,
+                                 now=now)
+    if row.status != OPEN_TO_HUB_EVIDENCE:
+        return False
+    for name, value in fields.items():
+        setattr(row, name, value)
+    return True
+
+
 def record_hub_evidence_for(
     case_ids: list[int],
     right: int,
@@ -237,24 +330,13 @@ def record_hub_evidence_for(
     use (rights.receivers), so that a letter, a call or an assessment costs one query
     whatever the right's state, and a print run of many letters one for them all. The
     history (pghistory's triggers) keeps each row's change. Returns how many rows moved."""
-    if status not in RECORDABLE:
-        raise ValueError(f"not a recordable status: {status}")
+    fields = hub_evidence_fields(at=at, how=how, status=status, reason=reason, source=source,
+                                 now=timezone.now())
     if not case_ids:
         return 0
-    now = timezone.now()
     return Entitlement.objects.filter(
-        case_id__in=case_ids, right=int(right), status=EvidenceStatus.DUE
-    ).update(
-        status=status,
-        recorded_at=now,
-        met_at=at if status == EvidenceStatus.MET else None,
-        how=how[:200],
-        reason=reason[:300],
-        source=source,
-        recorded_by=None,
-        recorded_by_client=None,
-        updated_at=now,
-    )
+        case_id__in=case_ids, right=int(right), status=OPEN_TO_HUB_EVIDENCE
+    ).update(**fields)
 
 
 def reopen_hub_evidence(case: Case, right: int, *, reason: str) -> int:
@@ -266,6 +348,34 @@ def reopen_hub_evidence(case: Case, right: int, *, reason: str) -> int:
     ).exclude(status=EvidenceStatus.DUE).update(
         status=EvidenceStatus.DUE, recorded_at=None, met_at=None, how="", reason="",
         source="", updated_at=timezone.now(),
+    )
+
+
+def new_justice_event(
+    case: Case,
+    stage: str,
+    occurred_on: date,
+    *,
+    detail: str = "",
+    by: User | None = None,
+    client: ApiClient | None = None,
+) -> JusticeEvent:
+    """A step of the justice process as `record_justice_event` makes it, in memory (the
+    caller saves it); DomainError for a step it refuses."""
+    if (by is None) == (client is None):
+        raise ValueError("record_justice_event needs exactly one of by= or client=")
+    if stage not in JusticeStage.values:
+        raise DomainError("Choose a step of the justice process.", field="stage")
+    if occurred_on > timezone.localdate():
+        raise DomainError("The date cannot be in the future.", field="occurred_on")
+    return JusticeEvent(
+        case=case,
+        stage=stage,
+        occurred_on=occurred_on,
+        detail=detail.strip(),
+        source=EvidenceSource.STAFF if by is not None else EvidenceSource.POLICE_API,
+        recorded_by=by,
+        recorded_by_client=client,
     )
 
 
@@ -281,19 +391,14 @@ def record_justice_event(
 ) -> tuple[JusticeEvent, bool]:
     """Add a step of the justice process; (event, created). The same step on the same day
     again (a retry) returns the first."""
-    if (by is None) == (client is None):
-        raise ValueError("record_justice_event needs exactly one of by= or client=")
-    if stage not in JusticeStage.values:
-        raise DomainError("Choose a step of the justice process.", field="stage")
-    if occurred_on > timezone.localdate():
-        raise DomainError("The date cannot be in the future.", field="occurred_on")
+    made = new_justice_event(case, stage, occurred_on, detail=detail, by=by, client=client)
     event, created = JusticeEvent.objects.get_or_create(
         case=case,
         stage=stage,
         occurred_on=occurred_on,
         defaults={
-            "detail": detail.strip(),
-            "source": EvidenceSource.STAFF if by is not None else EvidenceSource.POLICE_API,
+            "detail": made.detail,
+            "source": made.source,
             "recorded_by": by,
             "recorded_by_client": client,
         },

@@ -235,7 +235,7 @@ def generate(
             progress(f"  {min(start + chunk_size, victims):,} of {victims:,} victims "
                      f"({clock.perf_counter() - started:.0f}s)")
     _analyze(counts)
-    add_rights_evidence(seed=seed, year=year, as_of=as_of)  # issue 15: demo.year.rights
+    add_rights_evidence(seed=seed, year=year, as_of=as_of, context=context)  # demo.year.rights
     result = GenerateResult(victims=victims, year=year, seed=seed, as_of=as_of,
                             seconds=0.0, counts=dict(counts), first_day=gen.first_day,
                             last_day=gen.last_day, today=today)

@@ -94,11 +94,11 @@ class CopyWriter:
     instances hold them (foreign keys from the related instance when it got its id after
     being assigned)."""
 
-    def __init__(self, model: type):
+    def __init__(self, model: type, table: str | None = None):
         self.model = model
         self.fields = list(model._meta.concrete_fields)
         self.sql = "COPY {} ({}) FROM STDIN".format(
-            connection.ops.quote_name(model._meta.db_table),
+            connection.ops.quote_name(table or model._meta.db_table),
             ", ".join(connection.ops.quote_name(f.column) for f in self.fields),
         )
         self.columns = [(f.attname, f.is_relation, f, self._formatter(f)) for f in self.fields]
@@ -133,16 +133,44 @@ class CopyWriter:
             out.append("\t".join(values))
         return out
 
+    def value_lines(self, rows: list[tuple]) -> list[str]:
+        """Rows given as tuples of the column values, in the model's column order."""
+        formats = [fmt for _, _, _, fmt in self.columns]
+        return [
+            "\t".join("\\N" if value is None else fmt(value)
+                      for fmt, value in zip(formats, row, strict=True))
+            for row in rows
+        ]
+
     def write(self, objs: list) -> int:
-        buffer = io.StringIO("\n".join(self.lines(objs)) + "\n")
+        return self._copy(self.lines(objs))
+
+    def write_values(self, rows: list[tuple]) -> int:
+        return self._copy(self.value_lines(rows))
+
+    def _copy(self, lines: list[str]) -> int:
+        buffer = io.StringIO("\n".join(lines) + "\n")
         with connection.cursor() as cursor:
             cursor.copy_expert(self.sql, buffer)
-        return len(objs)
+        return len(lines)
 
 
 # Rows per transaction. The audit triggers cost more per row the more rows the transaction
 # already holds, so batches stay small (measured: ~45 us a row at 2,000, ~200 us at 16,000).
 WRITE_BATCH = 2000
+
+
+def use_context(context: tuple[str, str]) -> None:
+    """Attribute what this transaction writes to the run (pghistory's context: id, metadata)."""
+    with connection.cursor() as cursor:
+        # Both settings are read by every trigger call; when they are missing each call
+        # raises and catches an error, which costs ten times more.
+        cursor.execute(
+            "SELECT set_config('pghistory.context_id', %s, true), "
+            "set_config('pghistory.context_metadata', %s, true), "
+            "set_config('pgtrigger.ignore', '{}', true)",
+            list(context),
+        )
 
 
 def write_rows(rows: Rows, counts: Counter, context: tuple[str, str]) -> None:
@@ -158,13 +186,5 @@ def write_rows(rows: Rows, counts: Counter, context: tuple[str, str]) -> None:
         writer = CopyWriter(model)
         for start in range(0, len(objs), WRITE_BATCH):
             with transaction.atomic():
-                with connection.cursor() as cursor:
-                    # Both settings are read by every trigger call; when they are missing
-                    # each call raises and catches an error, which costs ten times more.
-                    cursor.execute(
-                        "SELECT set_config('pghistory.context_id', %s, true), "
-                        "set_config('pghistory.context_metadata', %s, true), "
-                        "set_config('pgtrigger.ignore', '{}', true)",
-                        list(context),
-                    )
+                use_context(context)
                 counts[model.__name__] += writer.write(objs[start:start + WRITE_BATCH])
