@@ -107,6 +107,18 @@ def open_entitlements(case: Case, known: Iterable[KnownEvidence] = ()) -> list[E
     transaction that opens it): one INSERT, with what the case already evidences (`known`,
     rights.evidence.from_case: its route, the IVNA's answers) recorded in it. A new case has
     no justice event, complaint or row to read."""
+    return Entitlement.objects.bulk_create(entitlement_rows(case, known))
+
+
+def open_entitlements_for(cases: Iterable[tuple[Case, Iterable[KnownEvidence]]]) -> None:
+    """open_entitlements for many cases created in this transaction: one INSERT."""
+    Entitlement.objects.bulk_create(
+        [row for case, known in cases for row in entitlement_rows(case, known)]
+    )
+
+
+def entitlement_rows(case: Case, known: Iterable[KnownEvidence] = ()) -> list[Entitlement]:
+    """The rows open_entitlements writes for a new case, not yet saved."""
     starts = _starts(case, new=True)
     evidence = {int(item.right): item for item in known}
     now = timezone.now()
@@ -126,7 +138,7 @@ def open_entitlements(case: Case, known: Iterable[KnownEvidence] = ()) -> list[E
             row.met_at = item.at if item.status == EvidenceStatus.MET else None
             row.how, row.reason = item.how[:200], item.reason[:300]
         rows.append(row)
-    return Entitlement.objects.bulk_create(rows)
+    return rows
 
 
 RECORDABLE = (

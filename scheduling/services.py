@@ -101,9 +101,9 @@ def schedule(
 
     The row is written in the caller's transaction: if that rolls back, nothing was
     scheduled (no letter, referral or notice is emailed for work that did not happen)."""
-    item = ScheduledItem(
+    item = scheduled_item(
         kind=kind, case=case, target_id=target_id, due_at=due_at, deadline_at=deadline_at,
-        dedupe_key=dedupe_key or None, payload=payload or {},
+        dedupe_key=dedupe_key, payload=payload,
     )
     if not dedupe_key:
         item.save(force_insert=True)
@@ -111,6 +111,30 @@ def schedule(
     if _insert_unless_present(item):
         return item
     return ScheduledItem.objects.get(dedupe_key=dedupe_key)
+
+
+def scheduled_item(
+    *,
+    kind: str,
+    due_at: datetime,
+    case: Case | None = None,
+    target_id: int | None = None,
+    deadline_at: datetime | None = None,
+    dedupe_key: str | None = None,
+    payload: dict | None = None,
+) -> ScheduledItem:
+    """The row `schedule` writes, not yet saved (schedule_many writes many at once)."""
+    return ScheduledItem(
+        kind=kind, case=case, target_id=target_id, due_at=due_at, deadline_at=deadline_at,
+        dedupe_key=dedupe_key or None, payload=payload or {},
+    )
+
+
+def schedule_many(items: list[ScheduledItem]) -> None:
+    """`schedule` for many rows (scheduled_item's) in one INSERT: a row whose dedupe key is
+    already there is left out, as `schedule` leaves the first row (no ids are read back)."""
+    if items:
+        ScheduledItem.objects.bulk_create(items, ignore_conflicts=True)
 
 
 def _insert_unless_present(item: ScheduledItem) -> bool:
