@@ -14,6 +14,7 @@ from cases.models import Case, CaseTransition
 from cases.selectors import earlier_cases, has_restricted_case
 from cases.signals import case_moved, cases_opened
 from cases.workflow import ENDED_STATUSES, TRANSITIONS, CaseStatus, allowed_moves
+from core.bulk import insert_rows
 from core.errors import ILLEGAL_TRANSITION, DomainError
 from core.references import new_reference
 
@@ -146,8 +147,9 @@ def open_cases(rows: list[tuple[Case, list[CaseTransition]]]) -> list[Case]:
     reference, person and crime saved): two INSERTs, then cases.signals.cases_opened, whose
     receivers do what a new case's post_save and case_moved receivers do. A new person has no
     restricted case, so none is restricted from the start."""
-    cases = Case.objects.bulk_create([case for case, _ in rows])
-    CaseTransition.objects.bulk_create([row for _, timeline in rows for row in timeline])
+    cases = [case for case, _ in rows]
+    insert_rows(cases)
+    insert_rows([row for _, timeline in rows for row in timeline])
     cases_opened.send(sender=Case, cases=cases)
     return cases
 

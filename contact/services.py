@@ -48,6 +48,7 @@ from contact.models import (
     LetterKind,
 )
 from contact.next_steps import expect_decision, expect_dvna
+from core.bulk import insert_rows
 from core.errors import NON_FIELD, DomainError
 from core.phones import same_number
 from core.working_days import end_of_working_day
@@ -280,7 +281,7 @@ def start_contact_for_new_cases(cases: list[Case]) -> None:
             invite = letter_row(case=case, kind=LetterKind.INVITE_TO_CALL)
             letters.extend([invite] if invite is not None else [])
             items.append(invite_expiry_item(case, 2))
-    Letter.objects.bulk_create(letters)
+    insert_rows(letters)
     schedule_many([letter_item(letter) for letter in letters] + items)
     set_no_letter_reasons(no_letter)
 

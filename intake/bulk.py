@@ -26,11 +26,12 @@ from accounts.models import ApiClient, User
 from cases.models import Crime, Person
 from cases.services import open_cases, unused_references
 from contact.services import set_no_letter_reasons, start_contact_for_new_cases
+from core.bulk import insert_rows
 from core.errors import DomainError
 from intake.amendments import first_version_row
 from intake.locks import lock_ivna_batch
 from intake.matching import new_crime_row, new_person_row
-from intake.models import Ivna, IvnaVersion
+from intake.models import Ivna
 from intake.services import (
     DECLINED_AT_IVNA,
     IntakeResult,
@@ -137,8 +138,8 @@ def _start(submission: IvnaSubmission) -> _New:
 def _record_new(items: list[_New], *, by: User, via: str) -> list[IntakeResult]:
     """What record_ivna writes for a new person and a new crime, for every item at once."""
     now = timezone.now()
-    Person.objects.bulk_create([item.person for item in items])
-    Crime.objects.bulk_create([item.crime for item in items])
+    insert_rows([item.person for item in items])
+    insert_rows([item.crime for item in items])
     cases = open_cases([
         ivna_case_rows(
             person=item.person, crime=item.crime, decision=item.decision,
@@ -154,9 +155,9 @@ def _record_new(items: list[_New], *, by: User, via: str) -> list[IntakeResult]:
         ivnas.append(ivna)
         versions.append(first_version_row(case=case, submission=item.submission, by=by,
                                           via=via))
-    Ivna.objects.bulk_create(ivnas)
+    insert_rows(ivnas)
     ivnas_recorded.send(sender=Ivna, ivnas=ivnas)
-    IvnaVersion.objects.bulk_create(versions)
+    insert_rows(versions)
     declined = [case.pk for case in cases if case.declined_contact_at_ivna]
     for case in cases:
         if case.declined_contact_at_ivna:

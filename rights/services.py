@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from accounts.models import ApiClient, User
 from cases.models import Case
+from core.bulk import insert_rows
 from core.errors import DomainError
 from core.working_days import end_of_working_day
 from rights.models import (
@@ -112,9 +113,7 @@ def open_entitlements(case: Case, known: Iterable[KnownEvidence] = ()) -> list[E
 
 def open_entitlements_for(cases: Iterable[tuple[Case, Iterable[KnownEvidence]]]) -> None:
     """open_entitlements for many cases created in this transaction: one INSERT."""
-    Entitlement.objects.bulk_create(
-        [row for case, known in cases for row in entitlement_rows(case, known)]
-    )
+    insert_rows([row for case, known in cases for row in entitlement_rows(case, known)])
 
 
 def entitlement_rows(case: Case, known: Iterable[KnownEvidence] = ()) -> list[Entitlement]:

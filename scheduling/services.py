@@ -33,6 +33,7 @@ from django.db import connection, transaction
 from django.db.models import Field, Q
 from django.utils import timezone
 
+from core.bulk import insert_rows
 from scheduling.models import HUMAN_KINDS, ItemRun, ItemState, ScheduledItem
 
 if TYPE_CHECKING:
@@ -133,8 +134,7 @@ def scheduled_item(
 def schedule_many(items: list[ScheduledItem]) -> None:
     """`schedule` for many rows (scheduled_item's) in one INSERT: a row whose dedupe key is
     already there is left out, as `schedule` leaves the first row (no ids are read back)."""
-    if items:
-        ScheduledItem.objects.bulk_create(items, ignore_conflicts=True)
+    insert_rows(items, ignore_conflicts=True)
 
 
 def _insert_unless_present(item: ScheduledItem) -> bool:
