@@ -31,7 +31,7 @@ from cases.services import transition_case
 from cases.workflow import CaseStatus
 from core.working_days import end_of_working_day
 from scheduling.models import ItemKind, ItemState, ScheduledItem
-from scheduling.services import cancel_items, schedule, schedule_many, scheduled_item
+from scheduling.services import cancel_items, save_item, schedule_many, scheduled_item
 
 S = CaseStatus
 
@@ -103,8 +103,7 @@ def schedule_closure(*, case: Case, transitions: int | None = None) -> Scheduled
     item = closure_item(case, rows)
     if item is None:
         return None
-    return schedule(kind=item.kind, case=case, due_at=item.due_at, dedupe_key=item.dedupe_key,
-                    payload=item.payload)
+    return save_item(item)
 
 
 def on_case_moved(sender: Any, *, case: Case, from_status: str, to_status: str,

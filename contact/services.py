@@ -48,7 +48,6 @@ from contact.models import (
     LetterKind,
 )
 from contact.next_steps import expect_decision, expect_dvna
-from core.bulk import insert_rows
 from core.errors import NON_FIELD, DomainError
 from core.phones import same_number
 from core.working_days import end_of_working_day
@@ -56,8 +55,8 @@ from scheduling.models import ItemKind, ScheduledItem
 from scheduling.services import (
     cancel_items,
     complete_human_items,
+    save_item,
     schedule,
-    schedule_many,
     scheduled_item,
 )
 
@@ -161,9 +160,7 @@ def queue_letter(*, case: Case, kind: str, new_case: bool = False) -> Letter | N
                   "no_letters_in": row.no_letters_in}
         letter, created = Letter.objects.get_or_create(case=case, kind=kind, defaults=fields)
     if created:
-        item = letter_item(letter)
-        schedule(kind=item.kind, case=case, target_id=item.target_id, due_at=item.due_at,
-                 dedupe_key=item.dedupe_key)
+        save_item(letter_item(letter))
     return letter
 
 
@@ -238,59 +235,31 @@ def start_contact(*, case: Case, new: bool = False) -> None:
     (the team page lists these cases).
 
     `new`: the case was just opened with cases.services.open_case (no letter yet, the two
-    rows of its timeline), which spares the lookups. start_contact_for_new_cases does the
-    same for many new cases at once.
+    rows of its timeline), which spares the lookups. contact.bulk.start_contact_for_new_cases
+    does the same for many new cases at once.
     """
     queue_letter(case=case, kind=LetterKind.INTRODUCTORY, new_case=new)
     if not can_call(case):
         return
     rows = 2 if new else case.transitions.count()
+    letter_kind, item = first_contact_work(case, rows)
+    if letter_kind is not None:
+        queue_letter(case=case, kind=letter_kind, new_case=new)
+    if item is not None:
+        save_item(item)
+
+
+def first_contact_work(case: Case, rows: int) -> tuple[str | None, ScheduledItem | None]:
+    """What follows the introductory letter on a case the hub calls (can_call), by the
+    contact path: the first call; or the letter inviting the victim to call (its kind) and
+    the item that expires the invitation; or nothing, for a manager to decide. `rows`: the
+    rows of the case's timeline (the items' dedupe keys)."""
     path = contact_path(case)
     if path == ContactPath.CALL:
-        item = first_contact_item(case, rows)
-    elif path == ContactPath.INVITE_BY_LETTER:
-        queue_letter(case=case, kind=LetterKind.INVITE_TO_CALL, new_case=new)
-        item = invite_expiry_item(case, rows)
-    else:
-        return
-    schedule(kind=item.kind, case=case, due_at=item.due_at, deadline_at=item.deadline_at,
-             dedupe_key=item.dedupe_key)
-
-
-def start_contact_for_new_cases(cases: list[Case]) -> None:
-    """start_contact(new=True) for many cases opened in this transaction (intake.bulk), from
-    the same rows (letter_row, first_contact_item, invite_expiry_item), in a few statements
-    for them all: the letters, their scheduled work and the calls, and the reasons no
-    letter went."""
-    letters: list[Letter] = []
-    items: list[ScheduledItem] = []
-    no_letter: dict[str, list[int]] = {}
-    for case in cases:
-        intro = letter_row(case=case, kind=LetterKind.INTRODUCTORY)
-        if intro is None:
-            case.no_letter_reason = no_letter_reason(case.person)
-            no_letter.setdefault(case.no_letter_reason, []).append(case.pk)
-        else:
-            letters.append(intro)
-        if not can_call(case):
-            continue
-        path = contact_path(case)
-        if path == ContactPath.CALL:
-            items.append(first_contact_item(case, 2))
-        elif path == ContactPath.INVITE_BY_LETTER:
-            invite = letter_row(case=case, kind=LetterKind.INVITE_TO_CALL)
-            letters.extend([invite] if invite is not None else [])
-            items.append(invite_expiry_item(case, 2))
-    insert_rows(letters)
-    schedule_many([letter_item(letter) for letter in letters] + items)
-    set_no_letter_reasons(no_letter)
-
-
-def set_no_letter_reasons(reasons: dict[str, list[int]]) -> None:
-    """Record on many cases why no introductory letter went: one UPDATE per reason."""
-    now = timezone.now()
-    for reason, case_ids in reasons.items():
-        Case.objects.filter(pk__in=case_ids).update(no_letter_reason=reason, updated_at=now)
+        return None, first_contact_item(case, rows)
+    if path == ContactPath.INVITE_BY_LETTER:
+        return LetterKind.INVITE_TO_CALL, invite_expiry_item(case, rows)
+    return None, None
 
 
 # -- What the case allows ----------------------------------------------------------------

@@ -25,7 +25,7 @@ from django.utils import timezone
 from accounts.models import ApiClient, User
 from cases.models import Crime, Person
 from cases.services import open_cases, unused_references
-from contact.services import set_no_letter_reasons, start_contact_for_new_cases
+from contact.bulk import set_no_letter_reasons, start_contact_for_new_cases
 from core.bulk import insert_rows
 from core.errors import DomainError
 from intake.amendments import first_version_row

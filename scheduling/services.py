@@ -102,16 +102,21 @@ def schedule(
 
     The row is written in the caller's transaction: if that rolls back, nothing was
     scheduled (no letter, referral or notice is emailed for work that did not happen)."""
-    item = scheduled_item(
+    return save_item(scheduled_item(
         kind=kind, case=case, target_id=target_id, due_at=due_at, deadline_at=deadline_at,
         dedupe_key=dedupe_key, payload=payload,
-    )
-    if not dedupe_key:
+    ))
+
+
+def save_item(item: ScheduledItem) -> ScheduledItem:
+    """`schedule` for a row built with scheduled_item: with a dedupe key already there, the
+    first row is returned and nothing is written."""
+    if not item.dedupe_key:
         item.save(force_insert=True)
         return item
     if _insert_unless_present(item):
         return item
-    return ScheduledItem.objects.get(dedupe_key=dedupe_key)
+    return ScheduledItem.objects.get(dedupe_key=item.dedupe_key)
 
 
 def scheduled_item(

@@ -124,3 +124,34 @@ def test_two_batches_sharing_people_and_crimes_at_once_make_each_once():
         assert Crime.objects.count() == len({ref for ref, _ in pairs})
         assert Person.objects.count() == len({person for _, person in pairs})
         assert CaseTransition.objects.count() == 2 * len(pairs)
+
+
+BAD_BODIES = [
+    None, "text", [], 12, {},
+    {"crime": {}, "victim": {}, "assessment": {}},
+    ivna_payload(victim__first_name=12, crime__markers="domestic_abuse"),
+    ivna_payload(victim__phone="not a phone", victim__email="nope",
+                 crime__offence_date="0001-01-01"),
+    ivna_payload(assessment__dash_yes_count=99, assessment__priority_categories=["x"] * 11),
+    {**ivna_payload(), "extra": 1},
+    ivna_payload(victim__address={"line1": "x", "flat": "2"}, crime__reference="ß" * 30),
+    ivna_payload(victim__first_language="EN", assessment__needs_support="yes"),
+]
+
+
+@pytest.mark.parametrize("item", BAD_BODIES)
+def test_a_batch_item_is_checked_with_the_single_endpoints_messages(item):
+    from intake.api.serializers import IvnaSerializer, validate_ivnas
+
+    single = IvnaSerializer(data=item)
+    assert not single.is_valid()
+    assert validate_ivnas([item, ivna_payload()])[0] == single.errors
+
+
+def test_a_good_batch_item_is_the_single_endpoints_submission():
+    from intake.api.serializers import IvnaSerializer, validate_ivnas
+
+    body = ivna_payload(victim__phone="07700 900123", crime__reference=" cf/1/25 ")
+    single = IvnaSerializer(data=body)
+    assert single.is_valid()
+    assert validate_ivnas([body]) == [single.to_submission()]
