@@ -12,8 +12,9 @@ from django.utils import timezone
 from accounts.models import User
 from cases.models import Case, CaseTransition
 from cases.selectors import earlier_cases, has_restricted_case
-from cases.signals import case_moved
+from cases.signals import case_moved, cases_opened
 from cases.workflow import ENDED_STATUSES, TRANSITIONS, CaseStatus, allowed_moves
+from core.bulk import insert_rows
 from core.errors import ILLEGAL_TRANSITION, DomainError
 from core.references import new_reference
 
@@ -91,11 +92,6 @@ def open_case(
     opens its case here, so none can miss it. `new_person`: the person was created in this
     transaction (intake.matching.match_person), so has no other case and nothing is asked.
     """
-    if to not in TRANSITIONS[CaseStatus.RECEIVED]:
-        raise DomainError(
-            f"A new case cannot start as '{CaseStatus(to).label}'.", code=ILLEGAL_TRANSITION
-        )
-    now = fields.setdefault("referred_at", timezone.now())
     person = fields.get("person")
     if (
         person is not None
@@ -105,19 +101,57 @@ def open_case(
     ):
         fields["restricted"] = True
         received = f"{received} {RESTRICTED_FROM_START}"
+    fields.setdefault("reference", unused_reference())
+    case, timeline = new_case_rows(to=to, by=by, received=received, reason=reason, **fields)
+    case.save(force_insert=True)
+    CaseTransition.objects.bulk_create(timeline)
+    case_moved.send(sender=Case, case=case, from_status=CaseStatus.RECEIVED, to_status=to,
+                    transitions=2)
+    return case
+
+
+def new_case_rows(
+    *, to: str, by: User | None, received: str, reason: str, **fields: Any
+) -> tuple[Case, list[CaseTransition]]:
+    """A new case in its first status and both rows of its timeline, not yet saved (open_case
+    and open_cases save them). Rule: see open_case."""
+    if to not in TRANSITIONS[CaseStatus.RECEIVED]:
+        raise DomainError(
+            f"A new case cannot start as '{CaseStatus(to).label}'.", code=ILLEGAL_TRANSITION
+        )
+    now = fields.setdefault("referred_at", timezone.now())
     if to in ENDED_STATUSES:
         fields.setdefault("closed_at", now)
-    fields.setdefault("reference", unused_reference())
-    case = Case.objects.create(status=to, **fields)
-    CaseTransition.objects.bulk_create([
+    case = Case(status=to, **fields)
+    return case, [
         CaseTransition(case=case, from_status="", to_status=CaseStatus.RECEIVED, by=by, at=now,
                        reason=received),
         CaseTransition(case=case, from_status=CaseStatus.RECEIVED, to_status=to, by=by, at=now,
                        reason=reason or TRANSITIONS[CaseStatus.RECEIVED][to]),
-    ])
-    case_moved.send(sender=Case, case=case, from_status=CaseStatus.RECEIVED, to_status=to,
-                    transitions=2)
-    return case
+    ]
+
+
+def unused_references(count: int) -> list[str]:
+    """`count` random case references, different from each other and from every case's
+    (unused_reference for many cases): one query, and one more in the rare clash."""
+    chosen: set[str] = set()
+    while len(chosen) < count:
+        fresh = {new_reference() for _ in range(count - len(chosen))} - chosen
+        taken = set(Case.objects.filter(reference__in=fresh).values_list("reference", flat=True))
+        chosen |= fresh - taken
+    return list(chosen)
+
+
+def open_cases(rows: list[tuple[Case, list[CaseTransition]]]) -> list[Case]:
+    """open_case for many new cases of new people (new_case_rows's rows, each case with its
+    reference, person and crime saved): two INSERTs, then cases.signals.cases_opened, whose
+    receivers do what a new case's post_save and case_moved receivers do. A new person has no
+    restricted case, so none is restricted from the start."""
+    cases = [case for case, _ in rows]
+    insert_rows(cases)
+    insert_rows([row for _, timeline in rows for row in timeline])
+    cases_opened.send(sender=Case, cases=cases)
+    return cases
 
 
 def _can_hold_casework(user: User) -> bool:

@@ -9,6 +9,12 @@ contact.closures schedules the automatic closure of a case the hub did not suppo
 Arguments: case (the case, in its new status), from_status, to_status, transitions (the
 number of rows of the case's timeline after the move, when the sender knows it without a
 query: None otherwise).
+
+`cases_opened` is sent by cases.services.open_cases, which opens many new cases at once
+(intake.bulk) with bulk INSERTs, so neither post_save nor case_moved is sent for them. Its
+receivers do for every case what their post_save and case_moved receivers do for a case
+opened by open_case (each case moved out of "received" into its status, with the two rows
+of its timeline). Argument: cases, the new cases, each with its person and crime loaded.
 """
 
 from __future__ import annotations
@@ -16,3 +22,4 @@ from __future__ import annotations
 from django.dispatch import Signal
 
 case_moved = Signal()
+cases_opened = Signal()

@@ -31,7 +31,7 @@ from cases.services import transition_case
 from cases.workflow import CaseStatus
 from core.working_days import end_of_working_day
 from scheduling.models import ItemKind, ItemState, ScheduledItem
-from scheduling.services import cancel_items, schedule
+from scheduling.services import cancel_items, save_item, schedule_many, scheduled_item
 
 S = CaseStatus
 
@@ -79,6 +79,20 @@ def closes_at(status: str, entered: datetime | None = None) -> datetime:
     return end_of_working_day(entered or timezone.now(), close_after_working_days(status))
 
 
+def closure_item(case: Case, transitions: int) -> ScheduledItem | None:
+    """The automatic closure of a case that has just entered its status, not yet saved
+    (None when the status does not close by itself)."""
+    if case.status not in AUTO_CLOSE_STATUSES:
+        return None
+    return scheduled_item(
+        kind=ItemKind.CLOSE_CASE,
+        case=case,
+        due_at=closes_at(case.status),
+        dedupe_key=closure_key(case.pk, transitions),
+        payload=closure_payload(case.status, transitions),
+    )
+
+
 def schedule_closure(*, case: Case, transitions: int | None = None) -> ScheduledItem | None:
     """Schedule the automatic closure of a case that has just entered its status (None when
     the status does not close by itself). The payload keeps the status and the count of
@@ -86,13 +100,10 @@ def schedule_closure(*, case: Case, transitions: int | None = None) -> Scheduled
     if case.status not in AUTO_CLOSE_STATUSES:
         return None
     rows = transitions if transitions is not None else case.transitions.count()
-    return schedule(
-        kind=ItemKind.CLOSE_CASE,
-        case=case,
-        due_at=closes_at(case.status),
-        dedupe_key=closure_key(case.pk, rows),
-        payload=closure_payload(case.status, rows),
-    )
+    item = closure_item(case, rows)
+    if item is None:
+        return None
+    return save_item(item)
 
 
 def on_case_moved(sender: Any, *, case: Case, from_status: str, to_status: str,
@@ -103,6 +114,12 @@ def on_case_moved(sender: Any, *, case: Case, from_status: str, to_status: str,
         cancel_items(case=case, kinds=[ItemKind.CLOSE_CASE])
     if to_status in AUTO_CLOSE_STATUSES:
         schedule_closure(case=case, transitions=transitions)
+
+
+def on_cases_opened(sender: Any, *, cases: list[Case], **kwargs: Any) -> None:
+    """cases.signals.cases_opened: on_case_moved for many new cases at once (each moved out
+    of "received", which does not close by itself, with two rows on its timeline)."""
+    schedule_many([item for case in cases if (item := closure_item(case, 2)) is not None])
 
 
 def close_if_still_there(item: ScheduledItem) -> bool:

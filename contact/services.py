@@ -51,8 +51,14 @@ from contact.next_steps import expect_decision, expect_dvna
 from core.errors import NON_FIELD, DomainError
 from core.phones import same_number
 from core.working_days import end_of_working_day
-from scheduling.models import ItemKind
-from scheduling.services import cancel_items, complete_human_items, schedule
+from scheduling.models import ItemKind, ScheduledItem
+from scheduling.services import (
+    cancel_items,
+    complete_human_items,
+    save_item,
+    schedule,
+    scheduled_item,
+)
 
 # The person-work of a contact round: the calls, then the victim's decision once reached.
 ATTEMPT_KINDS = (ItemKind.FIRST_CONTACT, ItemKind.NEXT_ATTEMPT, ItemKind.RECORD_DECISION)
@@ -102,38 +108,59 @@ def next_attempt_key(case_pk: int, attempt_pk: int) -> str:
     return f"next_attempt:{case_pk}:{attempt_pk}"
 
 
-def queue_letter(*, case: Case, kind: str, new_case: bool = False) -> Letter | None:
-    """Queue a letter (or email) to the victim, or record on the case why none can go.
+def no_letter_reason(person: Person) -> str:
+    """Why no letter can go to this victim (letter_row gave none)."""
+    return NO_ADDRESS if person.safe_to_write else NOT_SAFE_TO_WRITE
+
+
+def letter_row(*, case: Case, kind: str) -> Letter | None:
+    """The letter (or email) of this kind to the victim, not yet saved, or None when none
+    can go (not safe to write, or no address: no_letter_reason says which).
 
     Rule: every victim gets the introductory letter unless it is unsafe to write (e.g. a
-    perpetrator at the same address); the case then shows why no letter went. A case has
-    one letter of each kind: queueing it again returns the first (`new_case`: the case was
-    opened in this transaction, so it has none yet and there is nothing to look up).
+    perpetrator at the same address). In the victim's first language when the hub has
+    letters in it, else English with the fallback recorded (contact.letter_languages).
     """
     person = case.person
     channel = letter_channel(person) if person.safe_to_write else None
     if channel is None:
+        return None
+    language = letter_language_for(person.first_language)
+    return Letter(case=case, kind=kind, channel=channel, language=language.language,
+                  no_letters_in=language.no_letters_in)
+
+
+def letter_item(letter: Letter) -> ScheduledItem:
+    """The scheduled work that renders and sends a saved letter."""
+    return scheduled_item(
+        kind=letter_item_kind(letter.kind), case=letter.case, target_id=letter.pk,
+        due_at=timezone.now(), dedupe_key=letter_key(letter.pk),
+    )
+
+
+def queue_letter(*, case: Case, kind: str, new_case: bool = False) -> Letter | None:
+    """Queue a letter (or email) to the victim (letter_row), or record on the case why none
+    can go.
+
+    Rule: a case has one letter of each kind: queueing it again returns the first
+    (`new_case`: the case was opened in this transaction, so it has none yet and there is
+    nothing to look up).
+    """
+    row = letter_row(case=case, kind=kind)
+    if row is None:
         if kind == LetterKind.INTRODUCTORY:
-            case.no_letter_reason = NO_ADDRESS if person.safe_to_write else NOT_SAFE_TO_WRITE
+            case.no_letter_reason = no_letter_reason(case.person)
             case.save(update_fields=["no_letter_reason", "updated_at"])
         return None
-    # In the victim's first language when the hub has letters in it, else English with the
-    # fallback recorded (contact.letter_languages).
-    language = letter_language_for(person.first_language)
-    fields = {"channel": channel, "language": language.language,
-              "no_letters_in": language.no_letters_in}
     if new_case:
-        letter, created = Letter.objects.create(case=case, kind=kind, **fields), True
+        row.save(force_insert=True)
+        letter, created = row, True
     else:
+        fields = {"channel": row.channel, "language": row.language,
+                  "no_letters_in": row.no_letters_in}
         letter, created = Letter.objects.get_or_create(case=case, kind=kind, defaults=fields)
     if created:
-        schedule(
-            kind=letter_item_kind(kind),
-            case=case,
-            target_id=letter.pk,
-            due_at=timezone.now(),
-            dedupe_key=letter_key(letter.pk),
-        )
+        save_item(letter_item(letter))
     return letter
 
 
@@ -184,6 +211,22 @@ def invite_response_due(start: datetime | None = None) -> datetime:
     )
 
 
+def first_contact_item(case: Case, rows: int) -> ScheduledItem:
+    """The first call, due now, by the case's contact deadline (not yet saved)."""
+    return scheduled_item(
+        kind=ItemKind.FIRST_CONTACT, case=case, due_at=timezone.now(),
+        deadline_at=case.contact_due_at, dedupe_key=first_contact_key(case.pk, rows),
+    )
+
+
+def invite_expiry_item(case: Case, rows: int) -> ScheduledItem:
+    """No contact, once the invited victim has not called in time (not yet saved)."""
+    return scheduled_item(
+        kind=ItemKind.INVITE_EXPIRED, case=case, due_at=invite_response_due(),
+        dedupe_key=invite_expiry_key(case.pk, rows),
+    )
+
+
 def start_contact(*, case: Case, new: bool = False) -> None:
     """What a new case sets going: the introductory letter, and then by the contact path
     (contact_path): the first call (Victims' Code: due within one or five working days);
@@ -192,29 +235,31 @@ def start_contact(*, case: Case, new: bool = False) -> None:
     (the team page lists these cases).
 
     `new`: the case was just opened with cases.services.open_case (no letter yet, the two
-    rows of its timeline), which spares the lookups.
+    rows of its timeline), which spares the lookups. contact.bulk.start_contact_for_new_cases
+    does the same for many new cases at once.
     """
     queue_letter(case=case, kind=LetterKind.INTRODUCTORY, new_case=new)
     if not can_call(case):
         return
     rows = 2 if new else case.transitions.count()
+    letter_kind, item = first_contact_work(case, rows)
+    if letter_kind is not None:
+        queue_letter(case=case, kind=letter_kind, new_case=new)
+    if item is not None:
+        save_item(item)
+
+
+def first_contact_work(case: Case, rows: int) -> tuple[str | None, ScheduledItem | None]:
+    """What follows the introductory letter on a case the hub calls (can_call), by the
+    contact path: the first call; or the letter inviting the victim to call (its kind) and
+    the item that expires the invitation; or nothing, for a manager to decide. `rows`: the
+    rows of the case's timeline (the items' dedupe keys)."""
     path = contact_path(case)
     if path == ContactPath.CALL:
-        schedule(
-            kind=ItemKind.FIRST_CONTACT,
-            case=case,
-            due_at=timezone.now(),
-            deadline_at=case.contact_due_at,
-            dedupe_key=first_contact_key(case.pk, rows),
-        )
-    elif path == ContactPath.INVITE_BY_LETTER:
-        queue_letter(case=case, kind=LetterKind.INVITE_TO_CALL, new_case=new)
-        schedule(
-            kind=ItemKind.INVITE_EXPIRED,
-            case=case,
-            due_at=invite_response_due(),
-            dedupe_key=invite_expiry_key(case.pk, rows),
-        )
+        return None, first_contact_item(case, rows)
+    if path == ContactPath.INVITE_BY_LETTER:
+        return LetterKind.INVITE_TO_CALL, invite_expiry_item(case, rows)
+    return None, None
 
 
 # -- What the case allows ----------------------------------------------------------------

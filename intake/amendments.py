@@ -153,7 +153,16 @@ def record_first_version(
     *, case: Case, submission: IvnaSubmission, by: User, via: str
 ) -> IvnaVersion:
     """Version 1: the IVNA that opened the case, as it was sent."""
-    return IvnaVersion.objects.create(
+    version = first_version_row(case=case, submission=submission, by=by, via=via)
+    version.save(force_insert=True)
+    return version
+
+
+def first_version_row(
+    *, case: Case, submission: IvnaSubmission, by: User, via: str
+) -> IvnaVersion:
+    """record_first_version's row, not yet saved (intake.bulk saves many)."""
+    return IvnaVersion(
         case=case, number=1, answers=snapshot(submission), route_after=case.route,
         recorded_by=by, submitted_via=via,
     )

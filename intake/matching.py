@@ -88,9 +88,6 @@ def match_person(
     other detail that differs is proposed on the new case for a VCC to confirm
     (intake.amendments.propose_person_changes). `safe_to_write` None is "not known": no.
     """
-    given = _given(victim)
-    if safe_to_write is not True:
-        given["safe_to_write"] = False
     if victim.police_person_id:
         person = Person.objects.select_for_update().filter(
             police_person_id=victim.police_person_id
@@ -109,7 +106,18 @@ def match_person(
                 reason="A new referral from the police says it is not safe to write.",
             )
             return person, False
-    return Person.objects.create(police_person_id=victim.police_person_id or None, **given), True
+    person = new_person_row(victim=victim, safe_to_write=safe_to_write)
+    person.save(force_insert=True)
+    return person, True
+
+
+def new_person_row(*, victim: VictimDetails, safe_to_write: bool | None = True) -> Person:
+    """The new person record match_person makes, not yet saved (intake.bulk saves many):
+    what the referral says of them (_given); `safe_to_write` None is "not known": no."""
+    given = _given(victim)
+    if safe_to_write is not True:
+        given["safe_to_write"] = False
+    return Person(police_person_id=victim.police_person_id or None, **given)
 
 
 def known_crime(reference: str) -> Crime | None:
@@ -125,18 +133,25 @@ def match_crime(*, details: CrimeDetails, known: Crime | None) -> Crime:
     up); the crime's other details stay as first recorded.
     """
     if known is None:
-        return Crime.objects.create(
-            reference=details.reference,
-            crime_type=details.crime_type,
-            offence_date=details.offence_date,
-            reported_at=details.reported_at,
-            markers=sorted(set(details.markers)),
-        )
+        crime = new_crime_row(details)
+        crime.save(force_insert=True)
+        return crime
     markers = sorted(set(known.markers) | set(details.markers))
     if markers != known.markers:
         known.markers = markers
         known.save(update_fields=["markers"])
     return known
+
+
+def new_crime_row(details: CrimeDetails) -> Crime:
+    """A crime not known by its reference, as match_crime records it, not yet saved."""
+    return Crime(
+        reference=details.reference,
+        crime_type=details.crime_type,
+        offence_date=details.offence_date,
+        reported_at=details.reported_at,
+        markers=sorted(set(details.markers)),
+    )
 
 
 def high_risk_window_start(offence_date: date) -> date:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
 import pghistory
 from django.db import transaction
@@ -12,8 +13,8 @@ from django.utils import timezone
 from accounts.models import ApiClient, User
 from cases.choices import CaseSource, Route
 from cases.deadlines import contact_due_at
-from cases.models import Case, Crime, Person
-from cases.services import open_case
+from cases.models import Case, CaseTransition, Crime, Person
+from cases.services import new_case_rows, open_case
 from cases.workflow import TRANSITIONS, CaseStatus, status_after_triage
 from contact.services import start_contact
 from core.errors import DomainError
@@ -151,7 +152,7 @@ def _already_received(known: Crime | None, police_person_id: str) -> Case | None
     return existing
 
 
-def _store_ivna(
+def ivna_row(
     *,
     case: Case,
     answers: AssessmentAnswers,
@@ -160,8 +161,9 @@ def _store_ivna(
     via: str,
     high_risk_before: bool,
 ) -> Ivna:
-    """The officer's answers as they were given, with the route and the rules that chose it."""
-    return Ivna.objects.create(
+    """The officer's answers as they were given, with the route and the rules that chose it
+    (not yet saved: record_ivna saves one, intake.bulk many)."""
+    return Ivna(
         case=case,
         priority_categories=sorted(set(answers.priority_categories)),
         dash_risk=answers.dash_risk,
@@ -182,6 +184,78 @@ def _store_ivna(
     )
 
 
+def triage_ivna(
+    submission: IvnaSubmission, *, markers: list[str], high_risk_before: bool
+) -> TriageDecision:
+    """The route of an IVNA (intake.triage), with the crime's markers as recorded (a known
+    crime's add up) and whether the person had a high-risk referral within the year."""
+    crime_in, victim_in, answers = submission.crime, submission.victim, submission.assessment
+    return triage(
+        IvnaAnswers(
+            crime_type=crime_in.crime_type,
+            offence_date=crime_in.offence_date,
+            markers=frozenset(markers),
+            date_of_birth=victim_in.date_of_birth,
+            priority_categories=frozenset(answers.priority_categories),
+            dash_risk=answers.dash_risk or None,
+            dash_yes_count=answers.dash_yes_count,
+            mash_referral=answers.mash_referral,
+            needs_support=answers.needs_support,
+            earlier_high_risk_referral=high_risk_before,
+        )
+    )
+
+
+def ivna_case_rows(
+    *,
+    person: Person,
+    crime: Crime,
+    decision: TriageDecision,
+    answers: AssessmentAnswers,
+    by: User,
+    via: str,
+    now: datetime,
+    **extra: Any,
+) -> tuple[Case, list[CaseTransition]]:
+    """The case in its first status (status_after_ivna), its timeline saying why, not yet
+    saved (cases.services.new_case_rows). `extra`: its reference (open_case chooses one)."""
+    return new_case_rows(**_ivna_case_fields(
+        person=person, crime=crime, decision=decision, answers=answers, by=by, via=via, now=now,
+    ), **extra)
+
+
+def _ivna_case_fields(
+    *,
+    person: Person,
+    crime: Crime,
+    decision: TriageDecision,
+    answers: AssessmentAnswers,
+    by: User,
+    via: str,
+    now: datetime,
+) -> dict[str, Any]:
+    to = status_after_ivna(decision=decision, answers=answers)
+    declined = declined_contact_at_ivna(answers)
+    return {
+        "to": to,
+        "by": by,
+        "received": ivna_received(via),
+        "reason": ivna_opened_reason(to=to, decision=decision),
+        "person": person,
+        "crime": crime,
+        "source": CaseSource.POLICE_IVNA,
+        "route": decision.route,
+        "enhanced_entitlement": decision.enhanced_entitlement,
+        "supported_elsewhere": answers.supported_elsewhere,
+        "declined_contact_at_ivna": declined,
+        "referred_at": now,
+        # No contact is due from a victim the hub will not contact.
+        "contact_due_at": None if declined else contact_due_at(
+            route=decision.route, enhanced=decision.enhanced_entitlement, received_at=now
+        ),
+    }
+
+
 def _open_ivna_case(
     *,
     person: Person,
@@ -193,28 +267,10 @@ def _open_ivna_case(
     new_person: bool,
 ) -> Case:
     """The case in its first status (status_after_ivna), its timeline saying why."""
-    now = timezone.now()
-    to = status_after_ivna(decision=decision, answers=answers)
-    declined = declined_contact_at_ivna(answers)
-    return open_case(
-        new_person=new_person,
-        to=to,
-        by=by,
-        received=ivna_received(via),
-        reason=ivna_opened_reason(to=to, decision=decision),
-        person=person,
-        crime=crime,
-        source=CaseSource.POLICE_IVNA,
-        route=decision.route,
-        enhanced_entitlement=decision.enhanced_entitlement,
-        supported_elsewhere=answers.supported_elsewhere,
-        declined_contact_at_ivna=declined,
-        referred_at=now,
-        # No contact is due from a victim the hub will not contact.
-        contact_due_at=None if declined else contact_due_at(
-            route=decision.route, enhanced=decision.enhanced_entitlement, received_at=now
-        ),
-    )
+    return open_case(new_person=new_person, **_ivna_case_fields(
+        person=person, crime=crime, decision=decision, answers=answers, by=by, via=via,
+        now=timezone.now(),
+    ))
 
 
 @transaction.atomic
@@ -254,26 +310,15 @@ def record_ivna(
         high_risk_before = earlier_high_risk(
             person=person, new_person=new_person, offence_date=crime_in.offence_date
         )
-        decision = triage(
-            IvnaAnswers(
-                crime_type=crime_in.crime_type,
-                offence_date=crime_in.offence_date,
-                markers=frozenset(crime.markers),
-                date_of_birth=victim_in.date_of_birth,
-                priority_categories=frozenset(answers.priority_categories),
-                dash_risk=answers.dash_risk or None,
-                dash_yes_count=answers.dash_yes_count,
-                mash_referral=answers.mash_referral,
-                needs_support=answers.needs_support,
-                earlier_high_risk_referral=high_risk_before,
-            )
+        decision = triage_ivna(
+            submission, markers=crime.markers, high_risk_before=high_risk_before
         )
         case = _open_ivna_case(
             person=person, crime=crime, decision=decision, answers=answers, by=by, via=via,
             new_person=new_person,
         )
-        _store_ivna(case=case, answers=answers, decision=decision, by=by, via=via,
-                    high_risk_before=high_risk_before)
+        ivna_row(case=case, answers=answers, decision=decision, by=by, via=via,
+                 high_risk_before=high_risk_before).save(force_insert=True)
         version = record_first_version(case=case, submission=submission, by=by, via=via)
         if not new_person:
             propose_person_changes(case=case, victim=victim_in, version=version)

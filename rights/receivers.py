@@ -19,14 +19,16 @@ from django.utils import timezone
 from assessments.models import Dvna, PlanAction
 from cases.choices import Route
 from cases.models import Case
-from cases.signals import case_moved
+from cases.signals import case_moved, cases_opened
 from complaints.models import Complaint
 from contact.models import ContactAttempt, Letter
 from contact.signals import letters_sent
 from intake.models import Ivna
+from intake.signals import ivnas_recorded
 from rights import evidence
 from rights.services import (
     open_entitlements,
+    open_entitlements_for,
     record_hub_evidence_for,
     reopen_hub_evidence,
     sync_entitlements,
@@ -47,6 +49,16 @@ def _record(case_ids: list[int], found: list[evidence.Evidence]) -> None:
             case_ids, item.right, at=item.at, how=item.how, status=item.status,
             reason=item.reason, source=item.source,
         )
+
+
+def _record_many(found: list[tuple[int, evidence.Evidence]]) -> None:
+    """The evidence of many cases (case id, evidence): one UPDATE per kind of evidence, not
+    one per case (a print run of letters, a batch of IVNAs)."""
+    grouped: dict[evidence.Evidence, list[int]] = {}
+    for case_id, item in found:
+        grouped.setdefault(item, []).append(case_id)
+    for item, case_ids in grouped.items():
+        _record(case_ids, [item])
 
 
 @receiver(post_save, sender=Case, dispatch_uid="rights_case_saved")
@@ -80,16 +92,25 @@ def ivna_saved(sender: type[Ivna], instance: Ivna, created: bool, **kwargs: Any)
 @receiver(letters_sent, dispatch_uid="rights_letters_sent")
 def letters_went(sender: Any, *, letters: list[Letter], **kwargs: Any) -> None:
     """One UPDATE per kind of evidence for the whole print run, not one per letter."""
-    grouped: dict[tuple, list[int]] = {}
-    for letter in letters:
-        for item in evidence.from_letter(letter, letter.case.route):
-            grouped.setdefault(
-                (item.right, item.status, item.how, item.reason, item.source, item.at), []
-            ).append(letter.case_id)
-    for (right, status, how, reason, source, at), case_ids in grouped.items():
-        record_hub_evidence_for(
-            case_ids, right, at=at, how=how, status=status, reason=reason, source=source
-        )
+    _record_many([(letter.case_id, item) for letter in letters
+                  for item in evidence.from_letter(letter, letter.case.route)])
+
+
+@receiver(cases_opened, dispatch_uid="rights_cases_opened")
+def cases_opened_on(sender: Any, *, cases: list[Case], **kwargs: Any) -> None:
+    """Many new cases (cases.services.open_cases): what case_saved (created) and
+    case_moved_on do for each, in one INSERT and an UPDATE per kind of evidence."""
+    open_entitlements_for([(case, evidence.from_case(case)) for case in cases])
+    now = timezone.now()
+    _record_many([(case.pk, item) for case in cases
+                  for item in evidence.from_case_moved(case, case.status, now)])
+
+
+@receiver(ivnas_recorded, dispatch_uid="rights_ivnas_recorded")
+def ivnas_went_in(sender: Any, *, ivnas: list[Ivna], **kwargs: Any) -> None:
+    """Many IVNAs stored at once (intake.bulk): what ivna_saved does for each."""
+    _record_many([(ivna.case_id, item) for ivna in ivnas
+                  for item in evidence.from_ivna(ivna, ivna.case)])
 
 
 @receiver(post_save, sender=ContactAttempt, dispatch_uid="rights_attempt")

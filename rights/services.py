@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from accounts.models import ApiClient, User
 from cases.models import Case
+from core.bulk import insert_rows
 from core.errors import DomainError
 from core.working_days import end_of_working_day
 from rights.models import (
@@ -135,6 +136,16 @@ def open_entitlements(case: Case, known: Iterable[KnownEvidence] = ()) -> list[E
     transaction that opens it): one INSERT, with what the case already evidences (`known`,
     rights.evidence.from_case: its route, the IVNA's answers) recorded in it. A new case has
     no justice event, complaint or row to read."""
+    return Entitlement.objects.bulk_create(entitlement_rows(case, known))
+
+
+def open_entitlements_for(cases: Iterable[tuple[Case, Iterable[KnownEvidence]]]) -> None:
+    """open_entitlements for many cases created in this transaction: one INSERT."""
+    insert_rows([row for case, known in cases for row in entitlement_rows(case, known)])
+
+
+def entitlement_rows(case: Case, known: Iterable[KnownEvidence] = ()) -> list[Entitlement]:
+    """The rows open_entitlements writes for a new case, not yet saved."""
     rows, _ = entitlement_changes(case, _starts(case, new=True), {})
     evidence = {int(item.right): item for item in known}
     now = timezone.now()
@@ -144,7 +155,7 @@ def open_entitlements(case: Case, known: Iterable[KnownEvidence] = ()) -> list[E
             row.status, row.recorded_at, row.source = item.status, now, item.source
             row.met_at = item.at if item.status == EvidenceStatus.MET else None
             row.how, row.reason = item.how[:200], item.reason[:300]
-    return Entitlement.objects.bulk_create(rows)
+    return rows
 
 
 RECORDABLE = (

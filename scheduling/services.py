@@ -33,6 +33,7 @@ from django.db import connection, transaction
 from django.db.models import Field, Q
 from django.utils import timezone
 
+from core.bulk import insert_rows
 from scheduling.models import HUMAN_KINDS, ItemRun, ItemState, ScheduledItem
 
 if TYPE_CHECKING:
@@ -101,16 +102,44 @@ def schedule(
 
     The row is written in the caller's transaction: if that rolls back, nothing was
     scheduled (no letter, referral or notice is emailed for work that did not happen)."""
-    item = ScheduledItem(
+    return save_item(scheduled_item(
         kind=kind, case=case, target_id=target_id, due_at=due_at, deadline_at=deadline_at,
-        dedupe_key=dedupe_key or None, payload=payload or {},
-    )
-    if not dedupe_key:
+        dedupe_key=dedupe_key, payload=payload,
+    ))
+
+
+def save_item(item: ScheduledItem) -> ScheduledItem:
+    """`schedule` for a row built with scheduled_item: with a dedupe key already there, the
+    first row is returned and nothing is written."""
+    if not item.dedupe_key:
         item.save(force_insert=True)
         return item
     if _insert_unless_present(item):
         return item
-    return ScheduledItem.objects.get(dedupe_key=dedupe_key)
+    return ScheduledItem.objects.get(dedupe_key=item.dedupe_key)
+
+
+def scheduled_item(
+    *,
+    kind: str,
+    due_at: datetime,
+    case: Case | None = None,
+    target_id: int | None = None,
+    deadline_at: datetime | None = None,
+    dedupe_key: str | None = None,
+    payload: dict | None = None,
+) -> ScheduledItem:
+    """The row `schedule` writes, not yet saved (schedule_many writes many at once)."""
+    return ScheduledItem(
+        kind=kind, case=case, target_id=target_id, due_at=due_at, deadline_at=deadline_at,
+        dedupe_key=dedupe_key or None, payload=payload or {},
+    )
+
+
+def schedule_many(items: list[ScheduledItem]) -> None:
+    """`schedule` for many rows (scheduled_item's) in one INSERT: a row whose dedupe key is
+    already there is left out, as `schedule` leaves the first row (no ids are read back)."""
+    insert_rows(items, ignore_conflicts=True)
 
 
 def _insert_unless_present(item: ScheduledItem) -> bool:

@@ -23,10 +23,11 @@ from intake.api.serializers import (
     IvnaBatchItemResultSerializer,
     IvnaResultSerializer,
     IvnaSerializer,
+    validate_ivnas,
 )
-from intake.locks import lock_ivna_batch
+from intake.bulk import record_ivnas
 from intake.models import SubmittedVia
-from intake.services import record_ivna
+from intake.services import IntakeResult, IvnaSubmission, record_ivna
 
 
 class CanSubmitIvna(BasePermission):
@@ -60,14 +61,19 @@ class Submitted:
 
 
 def submit_ivna(serializer: IvnaSerializer, request) -> Submitted:
-    """One validated IVNA through intake.services.record_ivna: the single endpoint's and every
-    batch item's way in. Raises the service's DomainError (nothing of it saved)."""
-    result = record_ivna(
+    """One validated IVNA through intake.services.record_ivna (the single endpoint; a batch
+    goes through intake.bulk.record_ivnas). Raises the service's DomainError (nothing of it
+    saved)."""
+    return answered(record_ivna(
         submission=serializer.to_submission(),
         by=request.user,
         via=SubmittedVia.API,
         api_client=getattr(request, "auth", None),
-    )
+    ))
+
+
+def answered(result: IntakeResult) -> Submitted:
+    """What the API answers for an IVNA taken in (the single endpoint and each batch item)."""
     body = {"case_id": result.case.pk, "victim_id": result.case.person_id,
             "route": result.case.route}
     if result.amended:
@@ -112,10 +118,10 @@ class IvnaBatchView(IntakeApiView):
     """`POST /api/v1/ivnas/batch/`: the crime system's daily transfer, up to 500 IVNAs.
 
     Each item is the single endpoint's body and gets the single endpoint's answer, in order,
-    with its status inside: one bad item never fails the others (each is saved or refused
-    in a savepoint of its own), and each is idempotent as the single endpoint is, so the
-    whole batch may be sent again after a lost answer. Nothing is kept unless the answer
-    was given (the request is one transaction)."""
+    with its status inside: one bad item never fails the others, and each is idempotent as
+    the single endpoint is, so the whole batch may be sent again after a lost answer.
+    Nothing is kept unless the answer was given (the request is one transaction). The
+    outcome is record_ivna's for each item; intake.bulk stores the new ones in bulk."""
 
     permission_classes = [SignedIn, CanSubmitIvna]
     max_body_setting = "API_MAX_BATCH_BODY_BYTES"
@@ -153,20 +159,21 @@ class IvnaBatchView(IntakeApiView):
                 {"body": [f"Send a JSON list of 1 to {MAX_BATCH} IVNAs."]},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        checked = [IvnaSerializer(data=item) for item in items]
-        valid = [serializer for serializer in checked if serializer.is_valid()]
-        lock_ivna_batch([
-            (s.validated_data["crime"]["reference"], s.validated_data["victim"].get(
-                "police_person_id", "").strip()) for s in valid
+        checked = validate_ivnas(items)
+        valid = [c for c in checked if isinstance(c, IvnaSubmission)]
+        outcomes = iter(record_ivnas(
+            valid, by=request.user, via=SubmittedVia.API,
+            api_client=getattr(request, "auth", None),
+        ))
+        return Response([
+            self._one(next(outcomes) if isinstance(c, IvnaSubmission) else c) for c in checked
         ])
-        return Response([self._one(serializer, request) for serializer in checked])
 
     @staticmethod
-    def _one(serializer: IvnaSerializer, request) -> dict:
-        if serializer.errors:
-            return {"status": status.HTTP_400_BAD_REQUEST, "errors": serializer.errors}
-        try:
-            submitted = submit_ivna(serializer, request)  # its own savepoint (record_ivna)
-        except DomainError as error:
-            return {"status": status.HTTP_400_BAD_REQUEST, "errors": nested_errors(error)}
-        return {"status": submitted.status, **submitted.body}
+    def _one(outcome: IntakeResult | DomainError | dict) -> dict:
+        if isinstance(outcome, dict):  # the serializer's errors
+            return {"status": status.HTTP_400_BAD_REQUEST, "errors": outcome}
+        if isinstance(outcome, DomainError):
+            return {"status": status.HTTP_400_BAD_REQUEST, "errors": nested_errors(outcome)}
+        answer = answered(outcome)
+        return {"status": answer.status, **answer.body}
