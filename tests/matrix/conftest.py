@@ -50,6 +50,13 @@ def _metrics_token(settings):
     settings.METRICS_TOKEN = "matrix-metrics-token"
 
 
+@pytest.fixture(autouse=True)
+def _no_worker_waited_for(monkeypatch):
+    """/health/ pings the Celery workers and waits a second for answers; the matrix starts
+    none and asks only who may open the page, so it waits a tenth (nine actors, 9 s)."""
+    monkeypatch.setattr("scheduling.health.TIMEOUT", 0.1)
+
+
 @pytest.fixture
 def world(matrix_world, db) -> SimpleNamespace:
     """The objects the URLs are built from (tests/matrix/world.py), as they were built: the
