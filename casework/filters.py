@@ -13,7 +13,7 @@ from cases.selectors import caseworkers
 from cases.workflow import OPEN_STATUSES, CaseStatus
 from casework.work_selectors import TEAM_COLUMNS, team_column
 from core.choices import District
-from reporting.flow import Period, leaf_filter
+from reporting.flow import Period, in_box
 from reporting.selectors import CASE_LIST_FLOW_CHOICES, NOT_RECORDED
 
 STATUS_CHOICES = [("open", "All open cases"), ("all", "All cases")] + CaseStatus.choices
@@ -64,7 +64,7 @@ class CaseFilter(django_filters.FilterSet):
         empty_label="Any district", label="District",
     )
     # The dashboard's links (reporting): the cases behind one of its counts. `flow` is a box
-    # of the flow, by reporting.flow.leaf_filter, the same condition that counted it.
+    # of the flow, by reporting.flow.in_box, the same condition that counted it.
     flow = django_filters.ChoiceFilter(
         choices=CASE_LIST_FLOW_CHOICES, method="filter_flow", empty_label="Any", label="Flow"
     )
@@ -115,7 +115,7 @@ class CaseFilter(django_filters.FilterSet):
         return queryset.filter(person__district="" if value == NOT_RECORDED else value)
 
     def filter_flow(self, queryset, name, value):
-        return queryset.filter(leaf_filter(value))
+        return in_box(queryset, value)
 
     # Inclusive dates in local time, with the same bounds as the dashboard's period (the
     # last day of the calendar has no day after it: that bound is no bound).

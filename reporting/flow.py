@@ -30,11 +30,12 @@ from reporting.flow_rules import (
     PARTITIONS,
     SUMS,
     VICTIM_KEYS,
+    with_introductory_letter,
 )
 
 __all__ = [
     "COUNTING_RULES_VERSION", "FLOW_KEYS", "LEAVES", "VICTIM_KEYS", "Flow", "Period",
-    "compute_flow", "leaf_filter", "referrals", "supported_rate",
+    "compute_flow", "in_box", "leaf_filter", "referrals", "supported_rate",
 ]
 
 # flow-2026.1: the leaf declined_at_ivna (issue 11).
@@ -65,13 +66,18 @@ def referrals(period: Period, district: str | None = None) -> QuerySet[Case]:
     cases = Case.objects.filter(referred_at__gte=start, referred_at__lt=end)
     if district:
         cases = cases.filter(person__district=district)
-    return cases
+    return with_introductory_letter(cases)
 
 
 def leaf_filter(key: str) -> Q:
-    """The condition for a box of referrals: for the case list behind a count. KeyError for
-    a count that is not a set of referrals (unique victims, letters, the rate)."""
+    """The condition for a box of referrals, on cases from `referrals` or `in_box`. KeyError
+    for a count that is not a set of referrals (unique victims, letters, the rate)."""
     return CONDITIONS[key]
+
+
+def in_box(cases: QuerySet[Case], key: str) -> QuerySet[Case]:
+    """The cases of `cases` in a box of the flow: the case list behind a count."""
+    return with_introductory_letter(cases).filter(leaf_filter(key))
 
 
 def supported_rate(accepted: int, assessed_vulnerable: int) -> float | None:

@@ -41,11 +41,11 @@ from __future__ import annotations
 import operator
 from functools import reduce
 
-from django.db.models import Q
+from django.db.models import FilteredRelation, Q, QuerySet
 
 from cases.choices import CaseSource, Route
 from cases.workflow import CaseStatus
-from contact.models import ContactOutcome, Letter, LetterKind, LetterStatus
+from contact.models import ContactOutcome, LetterKind, LetterStatus
 
 # The leaves of contact, in the order of the figure; each way in but the police IVNA has them
 # all under its own name (`self_referred_accepted`, ...). "contacted" is their branch.
@@ -123,16 +123,31 @@ for _way in OTHER_WAYS_IN:
 
 # -- The introductory letter: a partition of its own ---------------------------------------
 
-# `pk IN (…)`, not a correlated EXISTS: PostgreSQL hashes the letters once per query instead
-# of looking them up for every referral.
-_INTRODUCTORY = Letter.objects.filter(kind=LetterKind.INTRODUCTORY).values("case_id")
-WRITTEN_TO = Q(pk__in=_INTRODUCTORY.filter(status=LetterStatus.SENT))
+# The case's introductory letter (at most one a case: `one_letter_per_kind`), joined once:
+# `with_introductory_letter` adds it to a queryset of cases, and every query that counts or
+# lists the letter boxes goes through it (reporting.flow.referrals, reporting.flow.in_box).
+# Not `pk IN (SELECT … FROM letters)`: past work_mem (about 100,000 letters) PostgreSQL stops
+# hashing that list and scans it for every referral (minutes at 300,000 cases); nor a
+# correlated EXISTS, looked up again for each box it appears in (1.7 s for a year at 300,000
+# cases, against 0.3 s joined once: bench/RESULTS.md).
+INTRODUCTORY_LETTER = "introductory_letter"
+
+
+def with_introductory_letter(cases: QuerySet) -> QuerySet:
+    """`cases` with their introductory letter joined (a LEFT JOIN: none is no row), once."""
+    if INTRODUCTORY_LETTER in cases.query._filtered_relations:
+        return cases
+    return cases.alias(**{INTRODUCTORY_LETTER: FilteredRelation(
+        "letters", condition=Q(letters__kind=LetterKind.INTRODUCTORY))})
+
+
+WRITTEN_TO = Q(**{f"{INTRODUCTORY_LETTER}__status": LetterStatus.SENT})
 # No letter will go: the intake or the letter service recorded why (not safe to write, no
 # address, declined contact at the IVNA), or a VCC stopped it at the safety check.
 NO_LETTER = (
     ~Q(no_letter_reason="")
     | Q(declined_contact_at_ivna=True)
-    | Q(pk__in=_INTRODUCTORY.filter(status=LetterStatus.STOPPED))
+    | Q(**{f"{INTRODUCTORY_LETTER}__status": LetterStatus.STOPPED})
 )
 LETTER_BOXES: dict[str, Q] = {
     "written_to": WRITTEN_TO,
