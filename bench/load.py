@@ -404,6 +404,9 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the run's database")
     parser.add_argument("--history-only", action="store_true",
                         help="make the history database only (kept for later runs)")
+    parser.add_argument("--prepare-only", action="store_true",
+                        help="make the run's database (history and today) and keep it; "
+                        "then --database hub_load_<size>k_run measures on it")
     parser.add_argument("--database", help="use this database as it is (nothing generated, "
                         "nothing dropped): a quick look at the load test itself")
     parser.add_argument("--config", help=argparse.SUPPRESS)
@@ -437,10 +440,14 @@ def run(args) -> None:
     if args.history_only:
         prepare_history(base_url, args.size, today)
         return
+    if args.prepare_only:
+        prepare(base_url, args.size, today, keep=True)
+        return
     if args.database:
         run_name, url = args.database, bench.database_url(base_url, args.database)
-        data = {"base": args.database, "history": [], "copied_s": 0, "recent": 0,
-                "recent_s": 0, "keep": True}
+        base = f"hub_load_{args.size // 1000}k_base"
+        data = {"base": base, "history": bench.generation_log(base_url, base), "copied_s": 0,
+                "recent": history_plan(args.size, today)[1], "recent_s": 0, "keep": True}
         args.keep = True
     else:
         print(f"Preparing a {args.size:,}-case database...", flush=True)
