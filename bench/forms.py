@@ -137,6 +137,12 @@ NOTE = {"text": "Load test: spoke to the officer in the case."}
 DVNA = {"summary": "Load test assessment."}
 
 
+# The calling rules' refusals (contact.services): a simulated VCC opens any case of theirs
+# awaiting contact and may try a second call the same day or part of the day, which the hub
+# refuses, as it should; the load test counts those as answered, not as errors.
+CALLING_RULES = ("An attempt was already made",)
+
+
 def call(outcome: str) -> dict:
     return {"outcome": outcome, "notes": "Load test: no answer."}
 

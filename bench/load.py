@@ -128,46 +128,61 @@ def setup_django() -> None:
     django.setup()
 
 
+def share_caseloads(vccs: list, joining: list, *, by) -> None:
+    """The generated VCCs carry the hub's caseloads; VCCs joining for the load test cover a
+    share of them, moved as a manager moves them (cases.services.reallocate_cases)."""
+    from cases.models import Case
+    from cases.services import reallocate_cases
+    from cases.workflow import OPEN_STATUSES
+
+    for n, vcc in enumerate(vccs):
+        covering = joining[n::len(vccs)]
+        if not covering:
+            continue
+        ids = list(Case.objects.filter(allocated_to=vcc, status__in=OPEN_STATUSES)
+                   .order_by("pk").values_list("pk", flat=True))
+        for k, other in enumerate(covering, start=1):
+            reallocate_cases(case_ids=ids[k::len(covering) + 1], from_user=vcc, to_user=other,
+                             by=by)
+
+
 def make_config(out: Path, users: dict[str, int]) -> None:
     """Passwords and authenticators for the simulated people, API tokens, figures to ask."""
     setup_django()
-    from django.db.models import Count
     from django.utils import timezone
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from accounts.models import User
-    from accounts.roles import Role, role_group
+    from accounts.roles import Role
     from accounts.services import create_api_client, create_staff_user
-    from cases.models import Case, Person
+    from cases.models import Person
     from demo.year.engine import ensure_staff
     from reporting.returns import quarter_period
 
     staff = ensure_staff()
-    # The VCCs with the largest open caseloads carry the simulated VCCs (several may share
-    # one account: each takes its own share of the cases, locustfile.Staff.mine).
-    open_cases = dict(Case.objects.filter(closed_at__isnull=True, allocated_to__isnull=False)
-                      .values_list("allocated_to").annotate(n=Count("pk")))
-    vccs = sorted(staff.vccs, key=lambda u: -open_cases.get(u.pk, 0))
-    opcc = [User.objects.filter(username=f"load.opcc{i}").first()
-            or create_staff_user(username=f"load.opcc{i}", password=secrets.token_urlsafe(12),
-                                 role=Role.OPCC, first_name="Load", last_name=f"Analyst {i}")
-            for i in (1, 2)]
-    pools = {"vcc": vccs, "manager": staff.managers, "police": staff.officers, "opcc": opcc}
+    pools = {"vcc": list(staff.vccs), "manager": list(staff.managers),
+             "police": list(staff.officers), "opcc": []}
+    # One account for each simulated person (an authenticator refuses a second device's
+    # code after a wrong one: django-otp's throttling), made as a manager makes them.
+    for role, count in users.items():
+        for i in range(len(pools[role]), count):
+            username = f"load.{role}{i + 1}"
+            pools[role].append(
+                User.objects.filter(username=username).first() or create_staff_user(
+                    username=username, password=secrets.token_urlsafe(12), role=Role(role),
+                    first_name="Load", last_name=f"{Role(role).label} {i + 1}"))
+    share_caseloads(staff.vccs, pools["vcc"][len(staff.vccs):], by=staff.managers[0])
     accounts: dict[str, list[dict]] = {}
     for role, count in users.items():
-        people = pools[role][:max(1, min(len(pools[role]), count))]
-        slots = -(-count // len(people))
         accounts[role] = []
-        for n in range(count):
-            user = people[n % len(people)]
+        for user in pools[role][:count]:
             password = secrets.token_urlsafe(16)
             user.set_password(password)
             user.save(update_fields=["password"])
-            user.groups.add(role_group(Role(role)))
-            device = TOTPDevice.objects.create(user=user, name=f"load {n}", confirmed=True)
+            TOTPDevice.objects.filter(user=user, name__startswith="load").delete()  # a rerun
+            device = TOTPDevice.objects.create(user=user, name="load", confirmed=True)
             accounts[role].append({"username": user.username, "password": password,
-                                   "totp_key": device.key, "slot": n // len(people),
-                                   "slots": slots})
+                                   "totp_key": device.key, "slot": 0, "slots": 1})
     stamp = datetime.now().strftime("%Y%m%d%H%M%S")  # noqa: DTZ005 - a unique name only
     _, police = create_api_client(name=f"load-police-{stamp}", role=Role.POLICE)
     _, analyst = create_api_client(name=f"load-opcc-{stamp}", role=Role.OPCC)
@@ -537,9 +552,10 @@ def report(r: dict, started: datetime) -> str:
         f"- Machine: {m['cpus']} CPUs ({m['cpu']}), {m['memory']}; PostgreSQL, Redis, the hub's "
         "processes and locust all on it.",
         f"- Data: {r['size']:,} cases asked for: the history in `{d['base']}` "
-        f"({', '.join(str(g['year']) for g in d['history']) or 'none'}), copied in "
-        f"{d['copied_s']} s, and {d['recent']:,} victims over the twelve months up to the day "
-        f"of the run added in {d['recent_s']} s.",
+        f"({', '.join(str(g['year']) for g in d['history']) or 'none'}) and "
+        f"{d['recent']:,} victims over the twelve months up to the day of the run "
+        + (f"(copied in {d['copied_s']} s, added in {d['recent_s']} s)." if d["recent_s"]
+           else "(prepared beforehand with `--prepare-only`)."),
         f"- Processes as docker-compose starts them: gunicorn with {r['web_workers']} workers, a "
         f"Celery worker (concurrency {r['concurrency']}), Celery beat, a private Redis.",
         f"- People: {', '.join(f'{n} {k}' for k, n in r['people'].items())} "
