@@ -296,6 +296,10 @@ HUB_RETRY_AFTER_SECONDS = int(env("HUB_RETRY_AFTER_SECONDS", "60"))
 # Seconds an item offered to the workers waits before it is offered again (a lost message, a
 # killed worker, a task that met the database down): scheduling.services.DISPATCH_LEASE.
 HUB_DISPATCH_LEASE_SECONDS = int(env("HUB_DISPATCH_LEASE_SECONDS", "300"))
+# Seconds the figures worked out live (dashboard, flow API, a provisional return) are kept
+# in the cache, and how often the defaults are worked out ahead (reporting/cache.py). 0 turns
+# the cache off: every request works them out.
+HUB_FIGURES_CACHE_SECONDS = int(env("HUB_FIGURES_CACHE_SECONDS", "300"))
 # Backups (core/backups.py, docs/operations.md): where `manage.py backup` writes them, the key
 # that encrypts them at rest (unset: not encrypted; set it in production, from a secret file
 # with BACKUP_KEY_FILE), and how many the retention keeps: the newest of each of the last

@@ -24,7 +24,7 @@ from reporting.compliance_return import BREAKDOWN_CATEGORIES
 from reporting.models import ReturnKind
 from reporting.outcome_tables import outcome_tables, percent
 from reporting.replica import replica_reads
-from reporting.returns import has_ended, quarter_period
+from reporting.returns import latest_ended_quarter, quarter_period
 from reporting.selectors import FLOW_LABELS
 from reporting.suppression import SUPPRESSED
 from reporting.versions import published_return
@@ -32,14 +32,6 @@ from rights.compliance import OUTCOME_LABELS
 
 EARLIEST_YEAR = 2000  # as the API allows
 LATEST_YEAR = 2100
-
-
-def latest_ended_quarter(today: date) -> tuple[int, int]:
-    """The last calendar quarter that ended before `today`."""
-    year, quarter = today.year, (today.month - 1) // 3 + 1
-    while not has_ended(quarter_period(year, quarter), today):
-        year, quarter = (year - 1, 4) if quarter == 1 else (year, quarter - 1)
-    return year, quarter
 
 
 class QuarterForm(forms.Form):

@@ -112,6 +112,14 @@ def has_ended(period: Period, today: date | None = None) -> bool:
     return period.end < (today or timezone.localdate())
 
 
+def latest_ended_quarter(today: date) -> tuple[int, int]:
+    """The last calendar quarter that ended before `today`."""
+    year, quarter = today.year, (today.month - 1) // 3 + 1
+    while not has_ended(quarter_period(year, quarter), today):
+        year, quarter = (year - 1, 4) if quarter == 1 else (year, quarter - 1)
+    return year, quarter
+
+
 def _breakdown(
     title: str,
     counts: str,

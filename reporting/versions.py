@@ -25,6 +25,7 @@ from django.conf import settings
 from core.errors import DomainError
 from core.working_days import add_working_days
 from reporting.compliance_return import COMPLIANCE_RULES_VERSION, compliance_return
+from reporting.live import provisional_return
 from reporting.models import QuarterlyReturnVersion, ReturnKind
 from reporting.returns import RULES_VERSION, quarter_period, quarterly_return
 
@@ -127,7 +128,8 @@ def published_return(
                 f"(version 1) from {day:%-d %B %Y}.",
                 field="version",
             )
-        payload = KINDS[kind].compute(year, quarter, today=today)
+        # Live, through the cache (a few minutes: reporting.cache), as the pages ask often.
+        payload = provisional_return(kind, year, quarter, today).value
         chosen_version, changes = None, []
     else:
         by_number = {row.version: row for row in stored}

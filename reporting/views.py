@@ -13,6 +13,7 @@ from datetime import date
 from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -23,11 +24,11 @@ from django.views.generic import TemplateView, View
 from audit.models import AccessAction
 from audit.services import record_access
 from core.choices import District
+from reporting import live
 from reporting.csv import dashboard_csv
 from reporting.flow import COUNTING_RULES_VERSION, Period
 from reporting.flow_rules import CONTACTED, OTHER_WAYS_IN, OUTCOMES
 from reporting.outcome_tables import outcome_tables
-from reporting.outcomes import exact_outcomes
 from reporting.replica import replica_reads
 from reporting.selectors import (
     CASE_LIST_KEYS,
@@ -36,7 +37,6 @@ from reporting.selectors import (
     Breakdown,
     Dashboard,
     Month,
-    dashboard_figures,
     last_full_months,
 )
 
@@ -348,7 +348,10 @@ class DashboardView(PermissionRequiredMixin, TemplateView):
         context.update(form=form, counting_rules_version=COUNTING_RULES_VERSION)
         if not form.is_valid():
             return context
-        figures = dashboard_figures(period=form.period, district=form.selected_district)
+        # Through the cache (reporting.cache): worked out once a few minutes, and ahead of
+        # time for the default filters (reporting.tasks.refresh_figures).
+        cached = live.dashboard(form.period, form.selected_district)
+        figures = cached.value.figures
         shown = Presenter(figures)
         query = {"from": form.period.start.isoformat(), "to": form.period.end.isoformat()}
         if form.selected_district:
@@ -367,8 +370,10 @@ class DashboardView(PermissionRequiredMixin, TemplateView):
             victims_supported_rate_percent=_percent(figures.flow.victims_supported_rate),
             self_referred_url=shown.url(flow="self_referred"),
             # Outcomes (issue 14): exact here, for managers.
-            outcome_tables=outcome_tables(exact_outcomes(form.period, form.selected_district)),
+            outcome_tables=outcome_tables(cached.value.outcomes),
             outcomes_note="Exact counts, for the same period and district.",
+            worked_out_at=cached.worked_out_at,
+            refreshed_every_minutes=max(1, settings.HUB_FIGURES_CACHE_SECONDS // 60),
         )
         return context
 
@@ -387,7 +392,7 @@ class DashboardExportView(PermissionRequiredMixin, View):
             return redirect(f"{reverse('reporting:dashboard')}?{request.GET.urlencode()}")
         period, district = form.period, form.selected_district
         with replica_reads():
-            figures = dashboard_figures(period=period, district=district)
+            figures = live.dashboard(period, district).value.figures
         body = dashboard_csv(figures, district_label=_district_label(district))
         record_access(request=request, action=AccessAction.EXPORT, detail="dashboard CSV")
         name = f"hub-dashboard-{period.start:%Y-%m-%d}-to-{period.end:%Y-%m-%d}"

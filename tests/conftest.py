@@ -73,6 +73,13 @@ def _second_factor_passed(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _figures_worked_out_each_time(settings):
+    # Tests change the data and read the figures again at once; the cache of figures
+    # (reporting/cache.py) has tests of its own that turn it on.
+    settings.HUB_FIGURES_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     # Factories make many users; the real hasher would make the suite take minutes.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

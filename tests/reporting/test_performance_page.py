@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.support_services import close_case
-from reporting.performance_views import latest_ended_quarter
+from reporting.returns import latest_ended_quarter
 from reporting.services import update_quarterly_returns
 from tests.assessments.builders import supported_case
 from tests.factories import CaseFactory, CrimeFactory
