@@ -208,6 +208,20 @@ def test_the_job_runs_daily_in_beat_and_in_the_embedded_run(monkeypatch):
     assert 1 in versions(**Q1)
 
 
+def test_an_operator_can_run_the_job_by_hand_and_a_second_run_stores_nothing():
+    from io import StringIO
+
+    cases(6)
+    out = StringIO()
+    call_command("update_returns", stdout=out)
+    stored = QuarterlyReturnVersion.objects.count()
+    # Every ended quarter since the first referral, of both kinds, 2025 Q1 among them.
+    assert stored >= 2 and 1 in versions(**Q1)
+    assert f"{stored} version(s) stored" in out.getvalue()
+    call_command("update_returns", stdout=StringIO())
+    assert QuarterlyReturnVersion.objects.count() == stored
+
+
 # -- What a GET answers -----------------------------------------------------------------------
 
 
