@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import threading
 from datetime import date
 
 from rest_framework import serializers
@@ -237,12 +238,26 @@ class IvnaSerializer(StrictSerializer):
         )
 
 
+_checkers = threading.local()
+
+
+def _checker() -> IvnaSerializer:
+    """This thread's IvnaSerializer for checking bodies: its fields are built once (a deep
+    copy of every declared field, most of a serializer's cost for a small body), not once a
+    request. `run_validation` keeps nothing between bodies; one a thread, as a web worker
+    may run threads."""
+    checker = getattr(_checkers, "serializer", None)
+    if checker is None:
+        checker = _checkers.serializer = IvnaSerializer()
+    return checker
+
+
 def validate_ivnas(items: list) -> list[IvnaSubmission | dict]:
-    """Each item of a batch checked as the single endpoint checks its body (IvnaSerializer):
-    its submission, or its errors, the same messages for the same fields. One serializer
-    checks them all, as DRF's ListSerializer does with its child, so its fields are built
-    once and not once an item (most of a serializer's cost for a small body)."""
-    checker = IvnaSerializer()
+    """Each item (a batch's, or the single endpoint's one body) checked as IvnaSerializer
+    checks it: its submission, or its errors, the same messages for the same fields. One
+    serializer checks them all, as DRF's ListSerializer does with its child, so its fields
+    are built once and not once an item."""
+    checker = _checker()
     checked: list[IvnaSubmission | dict] = []
     for item in items:
         try:

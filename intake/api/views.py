@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -60,12 +61,12 @@ class Submitted:
     body: dict
 
 
-def submit_ivna(serializer: IvnaSerializer, request) -> Submitted:
+def submit_ivna(submission: IvnaSubmission, request) -> Submitted:
     """One validated IVNA through intake.services.record_ivna (the single endpoint; a batch
     goes through intake.bulk.record_ivnas). Raises the service's DomainError (nothing of it
     saved)."""
     return answered(record_ivna(
-        submission=serializer.to_submission(),
+        submission=submission,
         by=request.user,
         via=SubmittedVia.API,
         api_client=getattr(request, "auth", None),
@@ -105,9 +106,12 @@ class IvnaCreateView(IntakeApiView):
         summary="Submit an Initial Victim Needs Assessment",
     )
     def post(self, request):
-        serializer = IvnaSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        submitted = submit_ivna(serializer, request)
+        # Checked as a batch item is (validate_ivnas: the same serializer's rules and
+        # messages, its fields built once a thread rather than once a request).
+        [checked] = validate_ivnas([request.data])
+        if isinstance(checked, dict):
+            raise ValidationError(checked)
+        submitted = submit_ivna(checked, request)
         return Response(submitted.body, status=submitted.status)
 
 

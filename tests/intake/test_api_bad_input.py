@@ -209,3 +209,15 @@ def test_get_is_not_allowed(police_api, nothing_saved):
     response = police_api.get(URL)
 
     assert response.status_code == 405
+
+
+def test_one_bodys_errors_never_carry_over_to_the_next(police_api):
+    """The body checker is built once a thread and reused (intake.api.serializers._checker):
+    each request is answered for its own body only."""
+    first = police_api.post(URL, ivna_payload(crime__offence_date=_today(1)), format="json")
+    assert set(first.json()) == {"crime"}
+    second = police_api.post(URL, ivna_payload(victim__date_of_birth=_today(2)), format="json")
+    assert set(second.json()) == {"victim"}
+    assert police_api.post(URL, ivna_payload(), format="json").status_code == 201
+    third = police_api.post(URL, {}, format="json")
+    assert set(third.json()) == {"crime", "victim", "assessment"}
