@@ -10,7 +10,7 @@ from django.db.models import F, Func, Q, QuerySet, Value
 from django.db.models.functions import Upper
 
 from accounts.models import User
-from cases.models import Case, Person
+from cases.models import Case, Crime, Person
 from core.phones import to_e164
 from core.references import REFERENCE_ALPHABET
 
@@ -78,21 +78,23 @@ def search_cases(cases: QuerySet[Case], term: str) -> QuerySet[Case]:
         return cases.annotate(
             _postcode=Upper(_regexp_replace(F("person__postcode"), r"\s+", ""))
         ).filter(_postcode=postcode)
-    match = Q(crime__reference__icontains=term)
+    # The crimes and the people that match, each found on its own table by its indexes (the
+    # trigram indexes on the crime reference and the names), then their cases. Written as one
+    # OR across the joined tables, PostgreSQL read every person and every crime to test it:
+    # 0.6 s a search at 300,000 cases (tests/cases/test_search_plan.py).
+    crimes = Crime.objects.filter(reference__icontains=term)
     if PHONE.fullmatch(term):
         # Stored in E.164 (core/phones.py), so "07700 900123" and "+44 7700 900123" are one.
         phone = to_e164(term)
-        if phone:
-            match |= Q(person__phone=phone)
-        return cases.filter(match)
-    match |= Q(person__last_name__icontains=term) | Q(person__first_name__icontains=term)
-    parts = term.split(" ")
-    if len(parts) >= 2:
-        match |= Q(
-            person__first_name__icontains=parts[0],
-            person__last_name__icontains=" ".join(parts[1:]),
-        )
-    return cases.filter(match)
+        people = Person.objects.filter(phone=phone) if phone else Person.objects.none()
+    else:
+        named = Q(last_name__icontains=term) | Q(first_name__icontains=term)
+        parts = term.split(" ")
+        if len(parts) >= 2:
+            named |= Q(first_name__icontains=parts[0],
+                       last_name__icontains=" ".join(parts[1:]))
+        people = Person.objects.filter(named)
+    return cases.filter(Q(crime__in=crimes.values("pk")) | Q(person__in=people.values("pk")))
 
 
 def case_list_rows(cases: QuerySet[Case]) -> QuerySet[Case]:
