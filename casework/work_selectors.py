@@ -80,7 +80,9 @@ def letters_to_check(user: User, *, limit: int = 200) -> tuple[list[Letter], lis
             approved_at__isnull=True,
             case__in=casework_for(user),
         )
-        .select_related("case", "case__person", "case__allocated_to", "case__crime")
+        # The IVNA too: its safe-to-write answer decides the check (needs_safety_check).
+        .select_related("case", "case__person", "case__allocated_to", "case__crime",
+                        "case__ivna")
         .order_by("created_at", "pk")[:limit]
     )
     at_risk = [letter for letter in waiting if needs_safety_check(letter)]

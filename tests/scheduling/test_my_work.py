@@ -12,7 +12,13 @@ from django.utils import timezone
 from accounts.roles import Role
 from cases.models import Case
 from scheduling.services import schedule
-from tests.factories import CaseFactory, LetterFactory, PersonFactory, user_with_role
+from tests.factories import (
+    CaseFactory,
+    IvnaFactory,
+    LetterFactory,
+    PersonFactory,
+    user_with_role,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -154,6 +160,14 @@ def test_my_work_queries_do_not_grow_with_items(client, vcc_user):
     for _ in range(25):
         first_call(CaseFactory(allocated_to=vcc_user, status="awaiting_contact"))
         first_call(CaseFactory(status="awaiting_contact"))
+    assert queries() == few
+    # Letters waiting for a check or an approval, on cases with an IVNA and without: the
+    # IVNA's safe-to-write answer is read with the letters, not once a letter.
+    for n in range(12):
+        case = CaseFactory(allocated_to=vcc_user, status="awaiting_contact")
+        if n % 2:
+            IvnaFactory(case=case, safe_to_write=None if n % 4 == 1 else True)
+        LetterFactory(case=case, channel="post", status="rendered")
     assert queries() == few
 
 
