@@ -91,6 +91,11 @@ class Ivna(models.Model):
     class Meta:
         permissions = [("submit_ivna", "Can submit IVNAs and see their own submissions")]
         verbose_name = "IVNA"
+        indexes = [
+            # An officer's submissions, newest first (intake.selectors.submissions_newest_first).
+            models.Index(fields=["recorded_by", "-recorded_at", "-id"],
+                         name="ivna_by_recorder_newest"),
+        ]
 
     def __str__(self) -> str:
         return f"IVNA for case {self.case_id}"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 from django.db.models import QuerySet
 
 from accounts.models import User
@@ -25,3 +28,28 @@ def ivnas_submitted_by(user: User) -> QuerySet[Ivna]:
         .select_related("case", "case__person", "case__crime")
         .order_by("-recorded_at", "-pk")
     )
+
+
+def submissions_newest_first(user: User) -> QuerySet:
+    """The keys (`pk`, `recorded_at`) of `ivnas_submitted_by(user)`, newest first, for a
+    paginator: the IVNAs they recorded (read from the index on recorder and time, newest first)
+    and, apart, those of other cases they sent a new version of, as one UNION ALL. A page is
+    then read by its keys (`page_of_ivnas`). An officer whose IVNAs run to tens of thousands
+    (the demo's officers hold 75,000 each at 300,000 cases) gets the page in milliseconds,
+    not a second: sorting them all is what took it."""
+    own = Ivna.objects.filter(recorded_by=user).order_by().values("pk", "recorded_at")
+    amended = (
+        Ivna.objects.filter(
+            case_id__in=IvnaVersion.objects.filter(recorded_by=user).order_by().values("case_id"))
+        .exclude(recorded_by=user).order_by().values("pk", "recorded_at")
+    )
+    return own.union(amended, all=True).order_by("-recorded_at", "-pk")
+
+
+def page_of_ivnas(keys: Iterable[Mapping[str, Any]]) -> list[Ivna]:
+    """The IVNAs of a page of `submissions_newest_first`, in its order, with their case."""
+    ids = [key["pk"] for key in keys]
+    found = Ivna.objects.filter(pk__in=ids).select_related(
+        "case", "case__person", "case__crime")
+    by_id = {ivna.pk: ivna for ivna in found}
+    return [by_id[pk] for pk in ids if pk in by_id]

@@ -16,7 +16,7 @@ from intake import transfers
 from intake.amendments import decide_change
 from intake.forms import IvnaForm
 from intake.models import ProposedChange, SubmittedVia, TransferVia
-from intake.selectors import ivnas_submitted_by
+from intake.selectors import ivnas_submitted_by, page_of_ivnas, submissions_newest_first
 from intake.services import record_ivna
 from intake.transfer_forms import TransferInForm
 from intake.triage import rule_description
@@ -83,10 +83,10 @@ class MySubmissionsView(PermissionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        page = Paginator(ivnas_submitted_by(self.request.user), 25).get_page(
+        page = Paginator(submissions_newest_first(self.request.user), 25).get_page(
             self.request.GET.get("page")
         )
-        ivnas = list(page.object_list)
+        ivnas = page_of_ivnas(page.object_list)
         if ivnas:
             record_access(
                 request=self.request,
