@@ -164,7 +164,9 @@ def team_load() -> tuple[list[TeamRow], TeamRow, TeamRow]:
         found: dict[str, Any] = counts.get(member.pk if member else None, {})
         return TeamRow(member, {c: found.get(c, 0) for c in TEAM_COLUMNS})
 
-    totals = Case.objects.aggregate(
+    # Over the open cases only (by the status index): over every case, each closed one was
+    # tested too (0.6 s at 300,000 cases).
+    totals = Case.objects.filter(team_column("open")).aggregate(
         **{c: Count("pk", filter=team_column(c)) for c in TEAM_COLUMNS}
     )
     return [row(m) for m in members], row(None), TeamRow(None, totals)
