@@ -9,7 +9,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
-from django.db.models.functions import Upper
+from django.db.models.functions import Trim, Upper
 from django.utils import timezone
 
 from cases.choices import (
@@ -26,6 +26,14 @@ from cases.choices import (
 from cases.workflow import CaseStatus
 from core.choices import District
 from core.references import new_reference
+
+
+def normalised_name(field: str) -> Upper:
+    """A name as possible matches compare it (cases.people.normalise_name, in the database):
+    case, and surrounding or repeated spaces, ignored. `person_last_norm` indexes it, so the
+    case page's possible matches are found by the index, not by reading every person."""
+    return Upper(Trim(models.Func(models.F(field), models.Value(r"\s+"), models.Value(" "),
+                                  models.Value("g"), function="REGEXP_REPLACE")))
 
 
 @pghistory.track()
@@ -94,6 +102,7 @@ class Person(models.Model):
             GinIndex(OpClass(Upper("first_name"), name="gin_trgm_ops"), name="person_first_trgm"),
             # The header search finds a caller by their number (stored in E.164).
             models.Index(fields=["phone"], name="person_phone"),
+            models.Index(normalised_name("last_name"), name="person_last_norm"),
         ]
 
     def __str__(self) -> str:

@@ -16,13 +16,13 @@ import pghistory
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Func, Q, QuerySet, Value
-from django.db.models.functions import Trim, Upper
+from django.db.models.functions import Upper
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import is_manager
-from cases.models import Case, CaseTransition, Person, PersonMerge
+from cases.models import Case, CaseTransition, Person, PersonMerge, normalised_name
 from cases.selectors import normalise_postcode
 from cases.services import flag_repeat_victim
 from core.errors import DomainError
@@ -51,8 +51,8 @@ def _regexp_replace(expression: Any, pattern: str, replacement: str) -> Func:
 def _normalised(people: QuerySet[Person]) -> QuerySet[Person]:
     """The same normalisation as normalise_name / normalise_postcode, in the database."""
     return people.annotate(
-        first_norm=Upper(Trim(_regexp_replace(F("first_name"), r"\s+", " "))),
-        last_norm=Upper(Trim(_regexp_replace(F("last_name"), r"\s+", " "))),
+        first_norm=normalised_name("first_name"),
+        last_norm=normalised_name("last_name"),
         postcode_norm=Upper(_regexp_replace(F("postcode"), r"\s+", "")),
     )
 

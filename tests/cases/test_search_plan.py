@@ -37,3 +37,12 @@ def test_a_phone_number_is_looked_up_by_the_person_it_belongs_to():
     CaseFactory(person=PersonFactory(phone="+447700900999"))
     assert list(search_cases(Case.objects.all(), "07700 900123")) == [wanted]
     assert list(search_cases(Case.objects.all(), "+44 7700 900123")) == [wanted]
+
+
+def test_the_case_pages_possible_matches_are_found_by_the_normalised_name_index():
+    from cases.people import candidates_for
+
+    person = PersonFactory(first_name="Ann", last_name="Smith  Jones")
+    plan = _plan(candidates_for(person))
+    assert "person_last_norm" in plan, plan
+    assert "Seq Scan on cases_person" not in plan, plan
