@@ -118,6 +118,10 @@ def fill(html: str, overrides: dict, *, action_contains: str = "") -> tuple[str,
         return sum(1 for name in overrides if name in names)
 
     form = max(forms, key=asks)  # the first of the best: not the header's search
+    if overrides and not asks(form):
+        # No form on the page asks these questions (a plan with no form for a new action, say):
+        # a person sends nothing, rather than the header's search.
+        raise LookupError("no form on the page asks these questions")
     data = dict(form["fields"])
     for name, values in form["radios"].items():
         data.setdefault(name, values[0])

@@ -75,6 +75,20 @@ def test_a_vcc_adds_an_action_to_the_plan(client, vcc_user):
     assert PlanAction.objects.filter(plan__case=case).count() == before + 1
 
 
+def test_a_page_with_no_form_for_the_answers_sends_nothing_not_the_header_search(
+    client, vcc_user
+):
+    # The load run of 3 December posted the header's search as a plan action twice: the
+    # page had no form asking the action's questions. A person sends nothing then.
+    client.force_login(vcc_user)
+    page = client.get("/cases/mine/").content.decode()
+    assert 'data-testid="header-search"' in page
+    with pytest.raises(LookupError):
+        forms.fill(page, forms.plan_action(timezone.localdate()))
+    action, _ = forms.fill(page, {"q": "Smith"})
+    assert action == "/cases/search/"
+
+
 def test_an_officer_types_in_the_crime_systems_ivna(client, police_user):
     body = bodies.ivna("T", 7)
     client.force_login(police_user)
