@@ -10,17 +10,9 @@ from django.db import connection
 from cases.models import Case
 from cases.selectors import search_cases
 from tests.factories import CaseFactory, PersonFactory
+from tests.plans import only_index_left
 
 pytestmark = pytest.mark.django_db
-
-
-def _plan(queryset) -> str:
-    sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        # With sequential scans priced out, a plan that can use the indexes does.
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute(f"EXPLAIN {sql}", params)
-        return "\n".join(row[0] for row in cursor.fetchall())
 
 
 @pytest.mark.parametrize("term", ["Ahmed", "Sam Ahmed", "CF/123", "07700 900123"])
@@ -47,12 +39,11 @@ def test_the_case_pages_possible_matches_can_use_the_normalised_name_index():
     from django.db import transaction
 
     from cases.people import candidates_for
-    from tests.scheduling.test_my_work import _only_index_left
 
     person = PersonFactory(first_name="Ann", last_name="Smith  Jones")
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the person's deferred checks, now
-        _only_index_left(cursor, table="cases_person", index="person_last_norm")
+        only_index_left(cursor, table="cases_person", index="person_last_norm")
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = candidates_for(person).explain()
         transaction.set_rollback(True)

@@ -8,12 +8,12 @@ reading every IVNA. Written as a UNION of two index scans, it reads the officer'
 from __future__ import annotations
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 
 from accounts.roles import Role
 from intake.selectors import ivnas_submitted_by, page_of_ivnas, submissions_newest_first
 from tests.factories import ivna_form_data, user_with_role
+from tests.plans import full_reads, plan_of
 
 pytestmark = pytest.mark.django_db
 
@@ -48,42 +48,11 @@ def test_an_officer_sees_what_they_recorded_and_what_they_amended_newest_first(
     assert page.index("CF/3/25") < page.index("CF/1/25")
 
 
-def _plan(queryset) -> str:
-    sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        # With sequential scans priced out, a plan that can use the indexes does; one that
-        # cannot still reads the whole table, and says so.
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute(f"EXPLAIN {sql}", params)
-        return "\n".join(row[0] for row in cursor.fetchall())
-
-
-def full_reads(plan: str) -> list[str]:
-    """The plan's nodes that read a whole table or a whole index: a sequential scan, or an
-    index scan with no condition on the index (what the OR form did, through the cases)."""
-    lines = plan.splitlines()
-    found = []
-    for i, line in enumerate(lines):
-        node = line.strip().removeprefix("-> ").strip()
-        if node.startswith("Seq Scan"):
-            found.append(node)
-        elif node.startswith(("Index Scan", "Index Only Scan")):
-            depth = len(line) - len(line.lstrip())
-            details = []
-            for after in lines[i + 1:]:
-                if len(after) - len(after.lstrip()) <= depth or "->" in after:
-                    break
-                details.append(after.strip())
-            if not any(detail.startswith("Index Cond") for detail in details):
-                found.append(node)
-    return found
-
-
 def test_the_page_reads_the_officers_rows_by_index_never_every_ivna(police_user):
-    plan = _plan(ivnas_submitted_by(police_user))
+    plan = plan_of(ivnas_submitted_by(police_user))
     assert full_reads(plan) == [], plan
     # The paginator's count.
-    count_plan = _plan(ivnas_submitted_by(police_user).order_by())
+    count_plan = plan_of(ivnas_submitted_by(police_user).order_by())
     assert full_reads(count_plan) == [], count_plan
 
 
@@ -91,6 +60,6 @@ def test_a_page_of_submissions_is_read_by_index_never_every_ivna(police_user):
     # Which of the recorder's indexes PostgreSQL picks depends on the table's size (on an
     # empty one either will do; at 300,000 cases, ivna_by_recorder_newest, the page read in
     # order): what must hold at any size is that nothing reads every IVNA.
-    plan = _plan(submissions_newest_first(police_user)[:25])
+    plan = plan_of(submissions_newest_first(police_user)[:25])
     assert full_reads(plan) == [], plan
-    assert full_reads(_plan(submissions_newest_first(police_user).order_by())) == []
+    assert full_reads(plan_of(submissions_newest_first(police_user).order_by())) == []

@@ -19,6 +19,7 @@ from tests.factories import (
     PersonFactory,
     user_with_role,
 )
+from tests.plans import only_index_left
 
 pytestmark = pytest.mark.django_db
 
@@ -103,24 +104,6 @@ def test_the_letters_waiting_index_covers_only_rendered_letters(db):
     assert definition.endswith("WHERE ((status)::text = 'rendered'::text)"), definition
 
 
-def _only_index_left(cursor, *, table: str, index: str) -> None:
-    """Drop every other index of `table` (and the constraint behind it) in this transaction,
-    so the plan has the one index or a sequential scan to choose from."""
-    cursor.execute(
-        "SELECT i.indexrelid::regclass::text, c.conname FROM pg_index i "
-        "LEFT JOIN pg_constraint c ON c.conindid = i.indexrelid AND c.conrelid = i.indrelid "
-        "WHERE i.indrelid = %s::regclass",
-        [table],
-    )
-    for name, constraint in cursor.fetchall():
-        if name == index:
-            continue
-        if constraint:
-            cursor.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{constraint}" CASCADE')
-        else:
-            cursor.execute(f'DROP INDEX "{name}"')
-
-
 @pytest.mark.parametrize("query", ["letters to approve", "approved, for the post room"])
 def test_the_letters_waiting_are_found_by_index_not_by_reading_every_letter(vcc_user, query):
     """Both filters imply the partial index's condition (status 'rendered'), so PostgreSQL
@@ -138,7 +121,7 @@ def test_the_letters_waiting_are_found_by_index_not_by_reading_every_letter(vcc_
     letters = (letters_to_approve(vcc_user) if query == "letters to approve"
                else postal_letters_waiting(vcc_user))
     with transaction.atomic(), connection.cursor() as cursor:
-        _only_index_left(cursor, table="contact_letter", index="letters_rendered_idx")
+        only_index_left(cursor, table="contact_letter", index="letters_rendered_idx")
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = letters.explain()
         transaction.set_rollback(True)
