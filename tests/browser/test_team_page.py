@@ -50,7 +50,10 @@ def test_a_manager_follows_a_count_then_moves_a_vccs_cases_after_checking_them(
     absent = user_with_role(Role.VCC, username="vcc-absent", first_name="Abel",
                             last_name="Absent")
     cover = user_with_role(Role.VCC, username="vcc-cover", first_name="Cora", last_name="Cover")
-    cases = [CaseFactory(allocated_to=absent, status="awaiting_contact") for _ in range(3)]
+    # A long name with nowhere to break it: the table scrolls on a phone, the page does not.
+    cases = [CaseFactory(allocated_to=absent, status="awaiting_contact",
+                         person__last_name="Llanfairpwllgwyngyllgogerychwyrndrobwll")
+             for _ in range(3)]
     sign_in(live_server.url, "mgr-okafor")
     page.goto(f"{live_server.url}/work/team/")
     row = page.get_by_test_id("team-row").filter(has_text="Abel Absent")
