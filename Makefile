@@ -42,9 +42,14 @@ lint: install
 	$(BIN)/lint-imports
 	DATABASE_URL="$${DATABASE_URL:-postgres://mypy@127.0.0.1:1/no-database}" $(BIN)/mypy
 
+# In TEST_WORKERS processes (pytest-xdist; `auto`: one per core), each with a test database
+# of its own and a Redis database of its own (tests/xdist_worker.py). TEST_WORKERS=0 runs
+# the suite in this one process.
+TEST_WORKERS ?= auto
 test: install lint
 	bash scripts/ensure_chromium.sh
-	$(BIN)/python -m hub.embedded -- $(BIN)/python -m pytest -m "not faults" $(PYTEST_ARGS)
+	$(BIN)/python -m hub.embedded -- $(BIN)/python -m pytest -m "not faults" \
+		-n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # A few minutes: 1,000+ letters fall due while real Redis and Celery worker processes are
 # SIGKILLed at random; every item must run exactly once (tests/faults/test_kills.py). Then a
