@@ -9,8 +9,9 @@ import hmac
 import re
 import struct
 import time
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from html.parser import HTMLParser
+from zoneinfo import ZoneInfo
 
 ERRORS = "govuk-error-summary"  # a form sent back with its errors
 FIRST = object()  # an answer: the first choice the question offers (bench/forms.fill)
@@ -147,8 +148,29 @@ DVNA = {"summary": "Load test assessment."}
 CALLING_RULES = ("An attempt was already made",)
 
 
-def call(outcome: str) -> dict:
-    return {"outcome": outcome, "notes": "Load test: no answer."}
+# The hub's calling hours (contact.services.band_of, the bands of settings): 09:00 to 20:00
+# local time. A failed call outside them is refused, as it should be; tests/bench checks
+# that the time chosen here is inside a band.
+HUB_TIME_ZONE = ZoneInfo("Europe/London")
+CALLING_FROM, CALLING_UNTIL = 9, 20
+
+
+def calling_time(now: datetime | None = None) -> tuple[date, str]:
+    """When the call was made, as a VCC recording it would say: now, inside calling hours;
+    after them, this evening at 19:30; before them, last evening at 19:30."""
+    now = (now or datetime.now(HUB_TIME_ZONE)).astimezone(HUB_TIME_ZONE)
+    if CALLING_FROM <= now.hour < CALLING_UNTIL:
+        return now.date(), now.strftime("%H:%M")
+    day = now.date() if now.hour >= CALLING_UNTIL else now.date() - timedelta(days=1)
+    return day, "19:30"
+
+
+def call(outcome: str, now: datetime | None = None) -> dict:
+    """A call's form, made at a time the hub's calling hours allow (the form's own default is
+    now, which a run at night would have refused)."""
+    made_on, made_at = calling_time(now)
+    return {"outcome": outcome, "notes": "Load test: no answer.",
+            "made_on": made_on.isoformat(), "made_at_time": made_at}
 
 
 def plan_action(today: date) -> dict:

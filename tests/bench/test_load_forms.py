@@ -4,6 +4,8 @@ follow are on the pages they read. Otherwise `make bench-load` would measure err
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -45,6 +47,22 @@ def test_a_vcc_finds_the_call_on_my_work_and_records_it(client, vcc_user):
         == "call"
     send(client, f"/cases/{case.pk}/calls/new/", forms.call("no_answer"))
     assert ContactAttempt.objects.get(case=case).outcome == "no_answer"
+
+
+@pytest.mark.parametrize("hour", [0, 6, 8, 9, 12, 17, 19, 20, 21, 23])
+def test_the_call_is_timed_inside_calling_hours_and_never_in_the_future(hour):
+    """At any hour of a run (CI runs at night too), the call's time is one the hub's own
+    calling hours allow: a failed call outside them is refused."""
+    from datetime import datetime, time
+
+    from contact.calling_times import band_of
+
+    now = datetime(2026, 12, 3, hour, 5, tzinfo=forms.HUB_TIME_ZONE)
+    made_on, made_at = forms.calling_time(now)
+    moment = datetime.combine(made_on, time.fromisoformat(made_at), tzinfo=forms.HUB_TIME_ZONE)
+    assert band_of(moment) is not None
+    assert moment <= now
+    assert now - moment < timedelta(hours=14)  # this evening or the last, not days ago
 
 
 def test_a_vcc_adds_a_note(client, vcc_user):
