@@ -10,6 +10,7 @@ import re
 import struct
 import time
 from datetime import date, datetime, timedelta
+from datetime import time as time_of_day
 from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
@@ -148,27 +149,27 @@ DVNA = {"summary": "Load test assessment."}
 CALLING_RULES = ("An attempt was already made",)
 
 
-# The hub's calling hours (contact.services.band_of, the bands of settings): 09:00 to 20:00
-# local time. A failed call outside them is refused, as it should be; tests/bench checks
-# that the time chosen here is inside a band.
 HUB_TIME_ZONE = ZoneInfo("Europe/London")
-CALLING_FROM, CALLING_UNTIL = 9, 20
 
 
-def calling_time(now: datetime | None = None) -> tuple[date, str]:
-    """When the call was made, as a VCC recording it would say: now, inside calling hours;
-    after them, this evening at 19:30; before them, last evening at 19:30."""
+def calling_time(hours: tuple[str, str], now: datetime | None = None) -> tuple[date, str]:
+    """When the call was made, as a VCC recording it would say: now, inside the hub's calling
+    hours (`hours`: the first band's start and the last band's end, "HH:MM", read from
+    settings.HUB_CONTACT_BANDS by the caller, which has Django); after them, half an hour
+    before they end that evening; before them, the same time the evening before."""
     now = (now or datetime.now(HUB_TIME_ZONE)).astimezone(HUB_TIME_ZONE)
-    if CALLING_FROM <= now.hour < CALLING_UNTIL:
+    opens, closes = (time_of_day.fromisoformat(h) for h in hours)
+    last = (datetime.combine(now.date(), closes) - timedelta(minutes=30)).time()
+    if opens <= now.time() < closes:
         return now.date(), now.strftime("%H:%M")
-    day = now.date() if now.hour >= CALLING_UNTIL else now.date() - timedelta(days=1)
-    return day, "19:30"
+    day = now.date() if now.time() >= closes else now.date() - timedelta(days=1)
+    return day, last.strftime("%H:%M")
 
 
-def call(outcome: str, now: datetime | None = None) -> dict:
+def call(outcome: str, hours: tuple[str, str], now: datetime | None = None) -> dict:
     """A call's form, made at a time the hub's calling hours allow (the form's own default is
     now, which a run at night would have refused)."""
-    made_on, made_at = calling_time(now)
+    made_on, made_at = calling_time(hours, now)
     return {"outcome": outcome, "notes": "Load test: no answer.",
             "made_on": made_on.isoformat(), "made_at_time": made_at}
 

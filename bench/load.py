@@ -201,7 +201,17 @@ def make_config(out: Path, users: dict[str, int]) -> None:
         "accounts": accounts, "police_token": police, "opcc_token": analyst,
         "search_terms": [name for name in surnames if name] or ["Smith"],
         "flow_period": [period.start.isoformat(), period.end.isoformat()],
+        "calling_hours": calling_hours(),
     }))
+
+
+def calling_hours() -> list[str]:
+    """The hub's calling hours, from its own bands (contact.calling_times): first start and
+    last end, for bench/forms.calling_time."""
+    from contact.calling_times import bands
+
+    hub_bands = bands()
+    return [hub_bands[0][1].strftime("%H:%M"), hub_bands[-1][2].strftime("%H:%M")]
 
 
 def backlog() -> dict:

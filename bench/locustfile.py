@@ -142,7 +142,8 @@ class Vcc(Staff):
         step = next_step(html, case)
         if step == "call":
             self.submit(f"/cases/{case}/calls/new/", "/cases/[id]/calls/new/",
-                        forms.call("no_answer"), expected=forms.CALLING_RULES)
+                        forms.call("no_answer", tuple(CONFIG["calling_hours"])),
+                        expected=forms.CALLING_RULES)
         elif step == "dvna":
             self.submit(f"/cases/{case}/dvna/new/", "/cases/[id]/dvna/new/", forms.DVNA)
         elif step == "plan":

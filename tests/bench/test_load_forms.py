@@ -12,6 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from assessments.models import Dvna, PlanAction
 from bench import bodies, forms
+from bench.load import calling_hours
 from cases.models import Case
 from contact.models import ContactAttempt, ContactNote
 from contact.services import start_contact
@@ -45,7 +46,7 @@ def test_a_vcc_finds_the_call_on_my_work_and_records_it(client, vcc_user):
     assert str(case.pk) in forms.CASE_LINK.findall(work)
     assert forms.next_step(client.get(f"/cases/{case.pk}/").content.decode(), str(case.pk)) \
         == "call"
-    send(client, f"/cases/{case.pk}/calls/new/", forms.call("no_answer"))
+    send(client, f"/cases/{case.pk}/calls/new/", forms.call("no_answer", calling_hours()))
     assert ContactAttempt.objects.get(case=case).outcome == "no_answer"
 
 
@@ -58,7 +59,7 @@ def test_the_call_is_timed_inside_calling_hours_and_never_in_the_future(hour):
     from contact.calling_times import band_of
 
     now = datetime(2026, 12, 3, hour, 5, tzinfo=forms.HUB_TIME_ZONE)
-    made_on, made_at = forms.calling_time(now)
+    made_on, made_at = forms.calling_time(calling_hours(), now)
     moment = datetime.combine(made_on, time.fromisoformat(made_at), tzinfo=forms.HUB_TIME_ZONE)
     assert band_of(moment) is not None
     assert moment <= now

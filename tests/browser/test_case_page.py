@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from accounts.roles import Role
 from bench.forms import calling_time
+from bench.load import calling_hours
 from tests.factories import CaseFactory, CrimeFactory, IvnaFactory, PersonFactory, user_with_role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -40,7 +41,7 @@ def test_a_call_and_a_note_from_the_case_page(live_server, page, screenshot, sig
     assert page.get_by_role("link", name="Back").get_attribute("href").endswith("#timeline")
     # A time inside calling hours, whenever the test runs (the form offers now, and
     # a failed call at night is refused).
-    made_on, made_at = calling_time()
+    made_on, made_at = calling_time(calling_hours())
     page.fill("#id_made_on", made_on.isoformat())
     page.fill("#id_made_at_time", made_at)
     page.check("input[name=outcome][value=no_answer]")
