@@ -14,7 +14,7 @@ from audit.selectors import casework_for
 from cases.models import Case
 from cases.selectors import caseworkers
 from cases.workflow import OPEN_STATUSES
-from contact.letter_checks import needs_safety_check
+from contact.letter_checks import by_safety_check
 from contact.models import Channel, Letter, LetterStatus
 from contact.next_steps import with_next_step_due
 from scheduling.models import HUMAN_KINDS, ItemKind, ItemState, ScheduledItem
@@ -45,6 +45,18 @@ def work_due(user: User) -> QuerySet[ScheduledItem]:
     )
 
 
+def work_counts(user: User, now: datetime | None = None) -> dict[str, int]:
+    """My work's counts, in one query: items due on my cases, in the unallocated queue, and
+    of those, overdue (scheduling.selectors.overdue_filter, the rule of ScheduledItem.overdue)."""
+    now = now or timezone.now()
+    mine, queue = Q(case__allocated_to=user), Q(case__allocated_to__isnull=True)
+    return work_due(user).aggregate(
+        mine=Count("pk", filter=mine),
+        queue=Count("pk", filter=queue),
+        overdue=Count("pk", filter=(mine | queue) & overdue_filter(now)),
+    )
+
+
 def my_open_cases(user: User) -> QuerySet[Case]:
     """Every open case allocated to this user, whatever is due today: the case whose next step
     falls due first comes first, those with nothing due last (contact.next_steps). Each
@@ -71,26 +83,27 @@ def letters_to_approve(user: User) -> QuerySet[Letter]:
     )
 
 
-def letters_to_check(user: User, *, limit: int = 200) -> tuple[list[Letter], list[Letter]]:
-    """(letters to victims at risk waiting for their safety check, one by one, by post or
-    email; ordinary postal letters waiting for approval, which may be approved together)."""
-    waiting = list(
+def letters_to_check(user: User) -> QuerySet[Letter]:
+    """Letters to victims at risk waiting for their safety check, one by one, by post or
+    email (contact.letter_checks.needs_safety_check, as a query), oldest first."""
+    return by_safety_check(_waiting_letters(user), True, prefix="case__")
+
+
+def ordinary_letters(user: User) -> QuerySet[Letter]:
+    """Ordinary postal letters waiting for approval, which may be approved together."""
+    return by_safety_check(_waiting_letters(user).filter(channel=Channel.POST), False, "case__")
+
+
+def _waiting_letters(user: User) -> QuerySet[Letter]:
+    return (
         Letter.objects.filter(
             status=LetterStatus.RENDERED,
             approved_at__isnull=True,
             case__in=casework_for(user),
         )
-        # The IVNA too: its safe-to-write answer decides the check (needs_safety_check).
-        .select_related("case", "case__person", "case__allocated_to", "case__crime",
-                        "case__ivna")
-        .order_by("created_at", "pk")[:limit]
+        .select_related("case", "case__person", "case__allocated_to", "case__crime")
+        .order_by("created_at", "pk")
     )
-    at_risk = [letter for letter in waiting if needs_safety_check(letter)]
-    ordinary = [
-        letter for letter in waiting
-        if letter.channel == Channel.POST and not needs_safety_check(letter)
-    ]
-    return at_risk, ordinary
 
 
 # The team page's columns, each one condition on a case. The team page counts with it and

@@ -238,3 +238,39 @@ def test_an_ordinary_case_needs_no_check():
     assert not needs_safety_check(CaseFactory(crime=CrimeFactory(markers=[Marker.ONLINE_CRIME])))
     assert not needs_safety_check(IvnaFactory(safe_to_write=True).case)
     assert needs_safety_check(CaseFactory(route=Route.HIGH_RISK))
+
+
+def test_the_query_condition_agrees_with_the_rule_case_by_case():
+    """My work counts and pages the letters in the database by safety_check_condition; it
+    must pick out exactly the cases needs_safety_check does, for every combination of
+    route, crime (none, an at-risk marker among others, no at-risk marker, no markers) and
+    IVNA (none, safe to write yes / no / not given)."""
+    import itertools
+
+    from cases.models import Case
+    from contact.letter_checks import by_safety_check
+
+    crimes = [
+        None,
+        lambda: CrimeFactory(markers=[Marker.ONLINE_CRIME, Marker.STALKING_HARASSMENT]),
+        lambda: CrimeFactory(markers=[Marker.ONLINE_CRIME]),
+        lambda: CrimeFactory(markers=[]),
+    ]
+    cases = []
+    for route, crime, safe in itertools.product(
+        [Route.HIGH_RISK, Route.HUB_CONTACT], crimes, ["none", True, False, None]
+    ):
+        if safe == "none":
+            case = CaseFactory(route=route, crime=crime() if crime else None)
+        else:
+            case = IvnaFactory(safe_to_write=safe).case
+            case.route, case.crime = route, crime() if crime else None
+            case.save(update_fields=["route", "crime"])
+        cases.append(Case.objects.get(pk=case.pk))
+    every = Case.objects.filter(pk__in=[c.pk for c in cases])
+    flagged = set(by_safety_check(every, True).values_list("pk", flat=True))
+    unflagged = set(by_safety_check(every, False).values_list("pk", flat=True))
+    expected = {c.pk for c in cases if needs_safety_check(c)}
+    assert flagged == expected
+    assert unflagged == {c.pk for c in cases} - expected
+    assert 0 < len(expected) < len(cases)

@@ -137,21 +137,82 @@ def test_my_work_queries_do_not_grow_with_items(client, vcc_user):
             assert client.get(reverse("scheduling:my_work")).status_code == 200
         return len(captured)
 
-    client.force_login(vcc_user)
-    first_call(CaseFactory(allocated_to=vcc_user, status="awaiting_contact"))
-    few = queries()
-    for _ in range(25):
-        first_call(CaseFactory(allocated_to=vcc_user, status="awaiting_contact"))
-        first_call(CaseFactory(status="awaiting_contact"))
-    assert queries() == few
-    # Letters waiting for a check or an approval, on cases with an IVNA and without: the
-    # IVNA's safe-to-write answer is read with the letters, not once a letter.
-    for n in range(12):
+    def letter(n):
+        # On cases with an IVNA and without: the safe-to-write answer is read in the query
+        # that picks the letters out, not once a letter.
         case = CaseFactory(allocated_to=vcc_user, status="awaiting_contact")
         if n % 2:
             IvnaFactory(case=case, safe_to_write=None if n % 4 == 1 else True)
         LetterFactory(case=case, channel="post", status="rendered")
+
+    client.force_login(vcc_user)
+    # One of each list: mine, the queue, a letter to check, a letter to approve.
+    first_call(CaseFactory(allocated_to=vcc_user, status="awaiting_contact"))
+    first_call(CaseFactory(status="awaiting_contact"))
+    letter(0), letter(1)
+    few = queries()
+    # More than a page of each (WORK_PAGE_SIZE): the same queries.
+    for n in range(60):
+        first_call(CaseFactory(allocated_to=vcc_user, status="awaiting_contact"))
+        first_call(CaseFactory(status="awaiting_contact"))
+        letter(n)
     assert queries() == few
+
+
+def test_each_list_shows_its_oldest_fifty_with_its_whole_count_and_pages_on(client, vcc_user):
+    """My work costs the same with 5,000 items due as with 50 (issue 17), and no item is out
+    of reach: each list shows its oldest 50 with its exact count, and pages on by its own
+    link, keeping the other lists where they were."""
+    from casework.work_views import WORK_PAGE_SIZE
+
+    queued = []
+    for n in range(WORK_PAGE_SIZE + 7):
+        case = CaseFactory(status="awaiting_contact")
+        # queued[0] is the oldest; every third is past its Victims' Code deadline.
+        first_call(case, hours_ago=200 - n, deadline_in_hours=-1 if n % 3 == 0 else 5)
+        queued.append(case)
+    mine = CaseFactory(allocated_to=vcc_user, status="awaiting_contact")
+    first_call(mine, hours_ago=2, deadline_in_hours=-1)
+    client.force_login(vcc_user)
+
+    page = client.get(reverse("scheduling:my_work")).content.decode()
+    queue = page.split('id="queue"')[1].split('id="check"')[0]
+    assert 'data-testid="count-queue">57<' in page
+    assert 'data-testid="count-mine">1<' in page
+    # Counted over the whole queue, not the page shown: every third, and mine.
+    overdue = len(range(0, WORK_PAGE_SIZE + 7, 3)) + 1
+    assert f'data-testid="count-overdue">{overdue}<' in page
+    assert "Showing 1 to 50 of 57, oldest first." in queue
+    assert queue.count('data-testid="work-item"') == WORK_PAGE_SIZE
+    assert queued[0].reference in queue and queued[-1].reference not in queue
+    assert 'href="?queue=2#queue"' in queue
+
+    page = client.get(reverse("scheduling:my_work"), {"queue": 2, "mine": 1}).content.decode()
+    queue = page.split('id="queue"')[1].split('id="check"')[0]
+    assert "Showing 51 to 57 of 57, oldest first." in queue
+    assert [c.reference for c in queued if c.reference in queue] == [
+        c.reference for c in queued[WORK_PAGE_SIZE:]
+    ]
+    assert 'href="?mine=1&amp;queue=1#queue"' in queue  # back, keeping My cases' page
+    assert mine.reference in page.split('id="mine"')[1].split('id="queue"')[0]
+    assert 'data-testid="showing-mine"' not in page  # one page: no paging said
+
+
+def test_the_letter_counts_are_exact_past_a_page(client, vcc_user, monkeypatch):
+    """The counts were the lengths of lists capped at 200: past that they undercounted."""
+    monkeypatch.setattr("casework.work_views.WORK_PAGE_SIZE", 2)
+    for _ in range(3):  # at risk: safe to write not given
+        IvnaFactory(case=CaseFactory(status="awaiting_contact"), safe_to_write=None)
+        LetterFactory(case=Case.objects.latest("pk"), channel="email", status="rendered")
+    for _ in range(5):  # ordinary postal letters
+        case = IvnaFactory(case=CaseFactory(status="awaiting_contact"), safe_to_write=True).case
+        LetterFactory(case=case, channel="post", status="rendered")
+    client.force_login(vcc_user)
+    page = client.get(reverse("scheduling:my_work")).content.decode()
+    assert 'data-testid="count-letters">8<' in page
+    assert "Showing 1 to 2 of 3, oldest first." in page.split('id="check"')[1]
+    assert "Showing 1 to 2 of 5, oldest first." in page.split('id="approve"')[1]
+    assert page.split('id="approve"')[1].count('name="letter"') == 2
 
 
 def test_manager_sees_each_vccs_load_and_covers_an_absence(client, manager_user, vcc_user):
