@@ -275,7 +275,8 @@ def free_port() -> int:
 class Processes:
     """Redis (private), gunicorn, the Celery worker and beat, each in its own group."""
 
-    def __init__(self, url: str, logs: Path, *, web_workers: int, concurrency: int):
+    def __init__(self, url: str, logs: Path, *, web_workers: int, web_threads: int,
+                 concurrency: int):
         self.port, self.redis_port = free_port(), free_port()
         self.logs, self.procs = logs, []
         env = {k: v for k, v in os.environ.items() if k not in ("HUB_EMBEDDED",)}
@@ -287,7 +288,8 @@ class Processes:
                     "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
                     "EMAIL_FILE_PATH": str(logs / "outbox"),
                     "PROMETHEUS_MULTIPROC_DIR": str(logs / "prometheus")}
-        self.web_workers, self.concurrency = web_workers, concurrency
+        self.web_workers, self.web_threads = web_workers, web_threads
+        self.concurrency = concurrency
 
     def _start(self, name: str, command: list[str]) -> None:
         log = (self.logs / f"{name}.log").open("w")
@@ -300,7 +302,8 @@ class Processes:
                               "--appendonly", "no", "--maxmemory-policy", "noeviction"])
         self._start("web", [str(BIN / "gunicorn"), "hub.wsgi:application", "--config",
                             "gunicorn.conf.py", "--bind", f"127.0.0.1:{self.port}",
-                            "--workers", str(self.web_workers), "--timeout", "60"])
+                            "--workers", str(self.web_workers),
+                            "--threads", str(self.web_threads), "--timeout", "60"])
         self._start("worker", [str(BIN / "celery"), "-A", "hub", "worker", "--loglevel=info",
                                f"--concurrency={self.concurrency}"])
         self._start("beat", [str(BIN / "celery"), "-A", "hub", "beat", "--loglevel=info",
@@ -405,7 +408,8 @@ def locust(host: str, config: Path, out: Path, *, users: int, minutes: float,
     command = [str(BIN / "locust"), "-f", str(Path(__file__).with_name("locustfile.py")),
                "--headless", "--host", host, "--users", str(users), "--spawn-rate",
                str(spawn_rate), "--run-time", f"{int(minutes * 60)}s", "--csv", str(out),
-               "--only-summary", "--stop-timeout", "20", "--loglevel", "WARNING"]
+               "--csv-full-history", "--only-summary", "--stop-timeout", "20",
+               "--loglevel", "WARNING"]
     env = {**os.environ, "HUB_LOAD_CONFIG": str(config)}
     subprocess.run(command, cwd=ROOT, env=env, check=False)  # noqa: S603
     with Path(f"{out}_stats.csv").open() as stats:
@@ -426,6 +430,8 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=10)
     parser.add_argument("--spawn-rate", type=float, default=2)
     parser.add_argument("--web-workers", type=int, default=3)
+    parser.add_argument("--web-threads", type=int, default=1,
+                        help="threads a gunicorn worker (more than 1: the gthread worker)")
     parser.add_argument("--concurrency", type=int, default=2)
     parser.add_argument("--ivnas", type=int, default=2000, help="IVNAs posted one at a time")
     parser.add_argument("--clients", type=int, default=4)
@@ -490,7 +496,7 @@ def run(args) -> None:
     child("--config", str(config), url=url)
     lease = int(child("--lease", url=url))
     processes = Processes(url, workdir, web_workers=args.web_workers,
-                          concurrency=args.concurrency)
+                          web_threads=args.web_threads, concurrency=args.concurrency)
     samples = workdir / "scheduled.jsonl"
     try:
         host = processes.start()
@@ -519,7 +525,8 @@ def run(args) -> None:
               "lease": lease, "ingest": ingest, "caught_up": caught_up, "data": data,
               "workdir": str(workdir),
               "load": [round(x, 2) for x in (*load_before, *load_after, *load_ingest)],
-              "web_workers": args.web_workers, "concurrency": args.concurrency}
+              "web_workers": args.web_workers,
+              "web_threads": args.web_threads, "concurrency": args.concurrency}
     (workdir / "result.json").write_text(json.dumps(result, indent=1))
     text = report(result, started)
     print(text)
@@ -572,7 +579,8 @@ def report(r: dict, started: datetime) -> str:
            f"returns finalised as the daily job does in {d['returns_s']} s)." if d["recent_s"]
            else "(prepared beforehand with `--prepare-only`, the ended quarters' returns "
            "finalised as the daily job does)."),
-        f"- Processes as docker-compose starts them: gunicorn with {r['web_workers']} workers, a "
+        f"- Processes as docker-compose starts them: gunicorn with {r['web_workers']} workers "
+        f"({r.get('web_threads', 1)} thread{'s' if r.get('web_threads', 1) != 1 else ''} each), a "
         f"Celery worker (concurrency {r['concurrency']}), Celery beat, a private Redis.",
         f"- People: {', '.join(f'{n} {k}' for k, n in r['people'].items())} "
         f"({r['users']} in all), each waiting 4-16 s between actions (the crime system 2-8 s), "

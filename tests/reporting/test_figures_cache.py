@@ -144,3 +144,18 @@ def test_the_key_names_the_question_and_the_rules_and_nothing_personal(monkeypat
     assert key != figures_cache.key_for("flow", {**question, "district": "fenland"})
     monkeypatch.setattr(figures_cache, "RULES_VERSION", "flow-2099.1+x")
     assert figures_cache.key_for("flow", question) != key
+
+
+def test_beat_refreshes_the_figures_as_it_starts(monkeypatch):
+    """Without it the first refresh falls four minutes after a deploy, and the first
+    dashboard in those minutes works its figures out while the manager waits."""
+    from celery.signals import beat_init
+
+    from hub.celery import app
+
+    sent = []
+    monkeypatch.setattr(app, "send_task", lambda name, **options: sent.append((name, options)))
+    beat_init.send(sender=None)
+    assert sent == [("reporting.tasks.refresh_figures", {"expires": 230})]
+    assert "reporting.tasks.refresh_figures" in app.tasks
+    assert sent[0][1]["expires"] == app.conf.beat_schedule["refresh-figures"]["options"]["expires"]
