@@ -56,6 +56,37 @@ def test_bulk_updates_are_captured_too(vcc_user):
         assert int(update.pgh_context["user"]) == vcc_user.pk
 
 
+def test_one_statement_records_one_event_a_changed_row_and_none_for_the_rest(vcc_user):
+    """History triggers fire once a statement (settings.PGHISTORY_LEVEL, issue 17): a
+    many-row insert still records an insert event for each row, and a many-row update an
+    event for each row it changed and none for a row it left as it was."""
+    from django.db import connection
+
+    cases = CaseFactory.create_batch(3)
+    Case.objects.filter(pk=cases[0].pk).update(restricted=True)
+    with pghistory.context(user=vcc_user.pk):
+        Case.objects.filter(pk__in=[c.pk for c in cases]).update(restricted=True)
+        made = Person.objects.bulk_create(
+            [Person(first_name=f"Row{n}", last_name="Statement") for n in range(4)]
+        )
+    updates = {c.pk: [e for e in events_for(c) if e.pgh_label == "update"] for c in cases}
+    assert [len(updates[c.pk]) for c in cases] == [1, 1, 1]  # the first: its earlier update
+    assert "user" not in (updates[cases[0].pk][0].pgh_context or {})
+    for case in cases[1:]:
+        assert int(updates[case.pk][0].pgh_context["user"]) == vcc_user.pk
+    for person in made:
+        [insert] = [e for e in events_for(person) if e.pgh_label == "insert"]
+        assert int(insert.pgh_context["user"]) == vcc_user.pk
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FILTER (WHERE (tgtype & 1) = 0), count(*) FILTER (WHERE (tgtype & 1) = 1)"
+            " FROM pg_trigger WHERE tgname ~ '^pgtrigger_(insert_insert|update_update)_'"
+        )
+        statement_level, row_level = cursor.fetchone()
+    # Every history trigger once a statement (tgtype's bit 0 is ROW).
+    assert statement_level > 40 and row_level == 0
+
+
 def test_manager_sees_changes_and_reads_vcc_may_not(client, manager_user, vcc_user):
     ivna = IvnaFactory()
     client.force_login(vcc_user)
