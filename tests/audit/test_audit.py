@@ -79,8 +79,9 @@ def test_one_statement_records_one_event_a_changed_row_and_none_for_the_rest(vcc
         assert int(insert.pgh_context["user"]) == vcc_user.pk
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT count(*) FILTER (WHERE (tgtype & 1) = 0), count(*) FILTER (WHERE (tgtype & 1) = 1)"
-            " FROM pg_trigger WHERE tgname ~ '^pgtrigger_(insert_insert|update_update)_'"
+            "SELECT count(*) FILTER (WHERE (tgtype & 1) = 0),"
+            " count(*) FILTER (WHERE (tgtype & 1) = 1) FROM pg_trigger"
+            " WHERE tgname ~ '^pgtrigger_(insert_insert|update_update)_'"
         )
         statement_level, row_level = cursor.fetchone()
     # Every history trigger once a statement (tgtype's bit 0 is ROW).
