@@ -18,7 +18,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_an_overdue_right_is_on_the_panel_and_on_my_work(live_server, page, screenshot, sign_in):
     vcc = user_with_role(Role.VCC, username="vcc-adeyemi")
     case = CaseFactory(
-        person=PersonFactory(first_name="Rosa", last_name="Overdue"), allocated_to=vcc,
+        person=PersonFactory(first_name="Rosa", last_name="Overdue-Llanfairpwllgwyngyllgogerych"),
+        allocated_to=vcc,
         status="awaiting_contact", enhanced_entitlement=True,
         contact_due_at=timezone.now() - timedelta(hours=20),
     )
@@ -41,6 +42,11 @@ def test_an_overdue_right_is_on_the_panel_and_on_my_work(live_server, page, scre
     page.goto(f"{live_server.url}/work/")
     rows = page.get_by_test_id("rights-overdue").inner_text()
     assert "Victims' Code right 4 overdue" in rows
-    assert case.reference in rows and "Rosa Overdue" in rows
+    assert case.reference in rows and "Rosa Overdue-Llanfairpwllgwyngyllgogerych" in rows
+    # On a phone the list scrolls on its own; the page never widens (it did, to 673 px at
+    # 390 with this name, before the table had its scroll box).
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_test_id("rights-overdue").get_by_role("link", name=case.reference).click()
     page.wait_for_url(f"**/cases/{case.pk}/#victims-code-rights")
