@@ -244,3 +244,15 @@ def test_only_managers_see_the_team(client, vcc_user):
     client.force_login(vcc_user)
     assert client.get(reverse("scheduling:team")).status_code == 403
     assert client.post(reverse("scheduling:reallocate"), {}).status_code == 403
+
+
+@pytest.mark.parametrize("value", ["abc", "-1", "0", "99999999999999999999", "2.5", ""])
+def test_a_page_number_typed_by_hand_gives_a_page_never_an_error(client, vcc_user, value):
+    """A page number is the only thing My work reads from its address: anything else in it
+    falls back to the first or last page of that list, never a 500."""
+    case = CaseFactory(status="awaiting_contact")
+    first_call(case)
+    client.force_login(vcc_user)
+    response = client.get(reverse("scheduling:my_work"), {"queue": value, "rights": value})
+    assert response.status_code == 200
+    assert case.reference in response.content.decode().split('id="queue"')[1]
