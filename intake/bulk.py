@@ -78,7 +78,9 @@ def record_ivnas(
             outcomes[index] = error
         else:
             checked.append(index)
-    with transaction.atomic():
+    # No savepoint of its own: an error other than an item's DomainError (which record_ivna's
+    # savepoint takes back) fails the caller's whole transaction, as the request's is.
+    with transaction.atomic(savepoint=False):
         lock_ivna_batch([(submissions[i].crime.reference, submissions[i].victim.police_person_id)
                          for i in checked])
         new = _all_new(submissions, checked)

@@ -28,7 +28,7 @@ from intake.api.serializers import (
 )
 from intake.bulk import record_ivnas
 from intake.models import SubmittedVia
-from intake.services import IntakeResult, IvnaSubmission, record_ivna
+from intake.services import IntakeResult, IvnaSubmission
 
 
 class CanSubmitIvna(BasePermission):
@@ -62,15 +62,20 @@ class Submitted:
 
 
 def submit_ivna(submission: IvnaSubmission, request) -> Submitted:
-    """One validated IVNA through intake.services.record_ivna (the single endpoint; a batch
-    goes through intake.bulk.record_ivnas). Raises the service's DomainError (nothing of it
-    saved)."""
-    return answered(record_ivna(
-        submission=submission,
+    """One validated IVNA, taken in as a batch of one (intake.bulk.record_ivnas): a new
+    victim of a new crime is stored in the batch's few statements, anything else (a retry,
+    an amendment, a person or crime already known) goes through intake.services.record_ivna,
+    so the outcome is record_ivna's either way. Raises the service's DomainError (nothing
+    of it saved)."""
+    [outcome] = record_ivnas(
+        [submission],
         by=request.user,
         via=SubmittedVia.API,
         api_client=getattr(request, "auth", None),
-    ))
+    )
+    if isinstance(outcome, DomainError):
+        raise outcome
+    return answered(outcome)
 
 
 def answered(result: IntakeResult) -> Submitted:

@@ -99,14 +99,14 @@ def test_a_path_with_an_id_is_logged_as_its_route(client, vcc_user, log_output):
 def test_personal_data_in_a_body_and_an_exception_stays_out_of_the_logs(
     police_api, monkeypatch, log_output
 ):
-    def fails(**kwargs):
+    def fails(*args, **kwargs):
         # As PostgreSQL words a clash on a unique column: it quotes the value.
         raise IntegrityError(
             f'duplicate key value violates unique constraint "person_email"\n'
             f"DETAIL:  Key (email)=({EMAIL}) already exists. {NAME} {SURNAME} {PHONE}"
         )
 
-    monkeypatch.setattr("intake.api.views.record_ivna", fails)
+    monkeypatch.setattr("intake.api.views.record_ivnas", fails)
     police_api.raise_request_exception = False
     payload = ivna_payload()
     payload["victim"].update(first_name=NAME, last_name=SURNAME, phone=PHONE, email=EMAIL)

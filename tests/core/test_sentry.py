@@ -124,10 +124,10 @@ def test_sentry_is_off_without_a_dsn(settings):
 def test_an_error_in_an_ivna_request_reaches_sentry_without_the_victim(
     sentry_on, police_api, monkeypatch
 ):
-    def fails(**kwargs):
+    def fails(*args, **kwargs):
         raise IntegrityError(f"DETAIL:  Key (email)=({EMAIL}) already exists. {NAME} {PHONE}")
 
-    monkeypatch.setattr("intake.api.views.record_ivna", fails)
+    monkeypatch.setattr("intake.api.views.record_ivnas", fails)
     police_api.raise_request_exception = False
     payload = ivna_payload()
     payload["victim"].update(first_name=NAME, last_name=SURNAME, phone=PHONE, email=EMAIL)

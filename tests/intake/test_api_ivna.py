@@ -500,7 +500,9 @@ def test_a_new_victim_is_taken_in_with_a_fixed_small_number_of_queries(
 
     # 33 before (bench/RESULTS.md); +1: IVNA version 1; +1: an unused random case reference;
     # +2: the Victims' Code rows in one INSERT, and Right 2 met by the IVNA (rights.receivers).
-    with django_assert_max_num_queries(20):
+    # -2: taken in as a batch of one (intake.bulk), inside the request's transaction with no
+    # savepoint of its own; the letter-only route's closure is one statement more.
+    with django_assert_max_num_queries(17 if needs_support else 18):
         response = post(police_api, body)
 
     assert response.status_code == 201, response.content
