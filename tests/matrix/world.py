@@ -47,7 +47,9 @@ def build_world() -> SimpleNamespace:
     users = {name: user_with_role(role, username=username)
              for name, (role, username) in ROLE_USERS.items()}
     police_user, vcc_user = users["police_user"], users["vcc_user"]
-    person = PersonFactory()
+    # A surname no generated user has: the matrix checks that it is not on a refused page,
+    # and a signed-in user called Campbell in the page's header is not a leak.
+    person = PersonFactory(last_name="Quillfeather-Ashdown")
     case = IvnaFactory(recorded_by=police_user, case__person=person).case
     restricted = CaseFactory(person=person, restricted=True, allocated_to=vcc_user)
     # A change the police sent on an amended IVNA, waiting for the restricted case's VCC.
