@@ -435,7 +435,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=2)
     parser.add_argument("--ivnas", type=int, default=2000, help="IVNAs posted one at a time")
     parser.add_argument("--clients", type=int, default=4)
-    parser.add_argument("--batches", type=int, default=4, help="500-IVNA batches a client")
+    parser.add_argument("--batches", type=int, default=8, help="500-IVNA batches a client")
     parser.add_argument("--keep", action="store_true", help="keep the run's database")
     parser.add_argument("--history-only", action="store_true",
                         help="make the history database only (kept for later runs)")
