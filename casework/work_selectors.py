@@ -42,7 +42,7 @@ def work_due(user: User) -> QuerySet[ScheduledItem]:
         )
         # The case is joined for the conditions; the people of the page's rows are read
         # after it (one query): joined here, all of the queue's rows (5,000 at 300,000
-        # cases) were joined to their person, crime and VCC before the oldest 50 were kept.
+        # cases) were joined to their person, crime and VCC before the page's oldest were kept.
         .select_related("case")
         .prefetch_related("case__person")
         .order_by("due_at", "pk")
